@@ -1,0 +1,51 @@
+# The two commands of the README: `make run` and `make test`. Everything they need is provisioned
+# by scripts/provision.sh (idempotent; a second run starts in seconds).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PY := .venv/bin/python
+MANAGE := $(PY) manage.py
+RUN_ENV := source scripts/env.sh run
+TEST_ENV := source scripts/env.sh test
+PYTEST_ARGS ?=
+SCALE ?= small
+
+.PHONY: help run test provision provision-test migrate seed lint format services-stop bench bench-home messages
+
+help:
+	@echo "make run    provision, migrate, load reference + demo data, serve with a Celery worker and beat"
+	@echo "make test   provision test services and run the whole suite (pytest, Playwright + Chromium)"
+	@echo "make lint   ruff check + format check"
+	@echo "make bench  run the benchmarks in bench/ against a gunicorn server (see docs/benchmarks.md)"
+
+provision:
+	@bash scripts/provision.sh run
+
+provision-test:
+	@bash scripts/provision.sh test
+
+messages:
+	@$(MANAGE) compilemessages --ignore=.venv -v 0
+
+run: provision
+	@$(RUN_ENV) && $(MAKE) --no-print-directory messages && $(MANAGE) migrate --noinput -v 0 \
+	  && $(MANAGE) load_reference_data && $(MANAGE) seed_demo --scale $(SCALE) \
+	  && exec bash scripts/serve.sh
+
+test: provision-test
+	@$(TEST_ENV) && $(MAKE) --no-print-directory messages && $(MANAGE) makemigrations --check --dry-run -v 1 \
+	  && .venv/bin/ruff check . && .venv/bin/ruff format --check . \
+	  && DJANGO_ENV=production DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) DJANGO_ALLOWED_HOSTS=portal.langson.gov.vn \
+	     $(MANAGE) check --deploy --fail-level WARNING \
+	  && $(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+lint:
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+format:
+	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
+
+services-stop:
+	@bash scripts/stop.sh run; bash scripts/stop.sh test
+
+bench: provision
+	@$(RUN_ENV) && bash bench/run.sh

@@ -1,0 +1,2 @@
+app_name = "border_gate-api"
+urlpatterns: list = []

@@ -1,0 +1,50 @@
+"""The one way to write the audit log. Every state-changing service in every app calls
+`audit_record` inside its transaction, so the audit row commits or rolls back with the change."""
+
+import json
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+from core.audit.models import AuditLog
+from core.request_context import current_request_meta
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    before: dict | None = None,
+    after: dict | None = None,
+    actor_label: str = "",
+) -> AuditLog:
+    """Append one audit row. `action` is a dotted code: `<app>.<entity>.<verb>`
+    (e.g. `government.dossier.submit`). `actor` may be None for the system (Celery, API keys:
+    pass `actor_label`)."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+    meta = current_request_meta()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditLog.objects.create(
+        actor=user,
+        actor_label=actor_label or (user.email if user else "system"),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        object_repr=str(obj)[:200] if obj is not None else "",
+        before=_jsonable(before),
+        after=_jsonable(after),
+        ip=meta.get("ip"),
+        request_id=meta.get("request_id", ""),
+    )

@@ -1,0 +1,10 @@
+from django.conf import settings
+
+from core.navigation import navigation_for
+
+
+def portal(request):
+    return {
+        "portal_nav": navigation_for(getattr(request, "user", None)),
+        "portal_env": settings.ENV,
+    }

@@ -1,0 +1,40 @@
+import logging
+import time
+import uuid
+
+from core.request_context import reset_request_meta, set_request_meta
+
+logger = logging.getLogger("portal.request")
+
+
+class RequestLogMiddleware:
+    """Assigns a request id (kept from X-Request-ID when a proxy set one), exposes it to audit rows,
+    and writes one structured log line per request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+        ip = request.META.get("REMOTE_ADDR")
+        token = set_request_meta({"request_id": request_id, "ip": ip})
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+        finally:
+            reset_request_meta(token)
+        response["X-Request-ID"] = request_id
+        user = getattr(request, "user", None)
+        logger.info(
+            "request",
+            extra={
+                "request_id": request_id,
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "user_id": user.pk if user is not None and user.is_authenticated else None,
+                "ip": ip,
+            },
+        )
+        return response

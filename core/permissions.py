@@ -1,0 +1,53 @@
+"""Role checks shared by every app's views and APIs."""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from rest_framework.permissions import BasePermission
+
+
+def user_has_role(user, *role_names: str) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.has_role(*role_names)
+
+
+def role_required(*role_names: str):
+    """View decorator: anonymous users go to the login page, others without one of the roles get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not user_has_role(request.user, *role_names):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.required_roles = frozenset(role_names)
+        return wrapped
+
+    return decorator
+
+
+class RoleRequiredMixin:
+    required_roles: tuple[str, ...] = ()
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not user_has_role(request.user, *self.required_roles):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def HasRole(*role_names: str):  # noqa: N802 - reads like a class in permission_classes lists
+    """DRF permission class factory: `permission_classes = [HasRole(roles.CITIZEN)]`."""
+
+    class _HasRole(BasePermission):
+        def has_permission(self, request, view):
+            return user_has_role(request.user, *role_names)
+
+    _HasRole.__name__ = f"HasRole({','.join(role_names)})"
+    return _HasRole

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from core import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health/", views.health_view, name="health"),
+    path("bench/bare/", views.bare_query_view, name="bench-bare"),
+]

@@ -1,0 +1,29 @@
+"""Roles are Django groups with these names (created by `load_reference_data`)."""
+
+from django.utils.translation import gettext_lazy as _
+
+CITIZEN = "citizen"
+ENTERPRISE = "enterprise_representative"
+COMMUNE_OFFICIAL = "commune_official"
+DEPARTMENT_OFFICIAL = "department_official"
+PROVINCE_LEADER = "province_leader"
+BORDER_OFFICER = "border_officer"
+PARTY_OFFICIAL = "party_official"
+SYSTEM_ADMIN = "system_administrator"
+
+LABELS = {
+    CITIZEN: _("Công dân"),
+    ENTERPRISE: _("Đại diện doanh nghiệp"),
+    COMMUNE_OFFICIAL: _("Cán bộ xã, phường"),
+    DEPARTMENT_OFFICIAL: _("Cán bộ sở, ngành"),
+    PROVINCE_LEADER: _("Lãnh đạo tỉnh"),
+    BORDER_OFFICER: _("Cán bộ lực lượng cửa khẩu"),
+    PARTY_OFFICIAL: _("Cán bộ cơ quan Đảng"),
+    SYSTEM_ADMIN: _("Quản trị hệ thống"),
+}
+ALL = tuple(LABELS)
+# Officials are created by administrators and must enrol TOTP before reaching any official page.
+OFFICIAL_ROLES = frozenset(
+    {COMMUNE_OFFICIAL, DEPARTMENT_OFFICIAL, PROVINCE_LEADER, BORDER_OFFICER, PARTY_OFFICIAL, SYSTEM_ADMIN}
+)
+PUBLIC_ROLES = frozenset({CITIZEN, ENTERPRISE})

@@ -1,0 +1,44 @@
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from core import health
+
+
+def home(request):
+    """Role-aware home: citizens see their services and dossiers, officials their work."""
+    user = request.user
+    context = {"is_official": user.is_authenticated and user.is_official}
+    return render(request, "core/home.html", context)
+
+
+@never_cache
+def health_view(request):
+    report = health.check_all()
+    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+
+
+def bare_query_view(request):
+    """Benchmark baseline (bench/): one single-row query, no template, no middleware work beyond
+    the stack every page pays. Kept in the app so the baseline runs with the same configuration."""
+    with connection.cursor() as cursor:
+        cursor.execute("select count(*) from geo_administrativeunit where id = %s", [1])
+        (count,) = cursor.fetchone()
+    return JsonResponse({"count": count})
+
+
+def error_400(request, exception=None):
+    return render(request, "errors/400.html", status=400)
+
+
+def error_403(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def error_500(request):
+    return render(request, "errors/500.html", status=500)

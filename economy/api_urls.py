@@ -1,0 +1,2 @@
+app_name = "economy-api"
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Indicators this pillar registers with core.indicators.registry."""

@@ -1,0 +1,2 @@
+app_name = "government-api"
+urlpatterns: list = []

@@ -1,0 +1,9 @@
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+# What the pillar offers, shown on its landing page: (label, url name or None, roles or None).
+SERVICES: list[tuple] = []
+
+
+def index(request):
+    return render(request, "government/index.html", {"services": SERVICES, "pillar_title": _("Chính quyền số")})

@@ -1,0 +1,1 @@
+"""Writes of the pillar: keyword-only functions, one transaction each, audited."""

@@ -1,0 +1,1 @@
+"""Reads of the pillar, already scoped to what the user may see."""

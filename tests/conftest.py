@@ -1,0 +1,197 @@
+"""Shared personas (like healthchecks' alice/bob/charlie), against the real PostgreSQL+PostGIS and
+Redis that `make test` starts. Reference data (administrative units, agencies, roles) is loaded
+once per test session by `manage.py load_reference_data`, the same command `make run` uses."""
+
+import os
+
+import pytest
+from django.core.management import call_command
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright + live_server (STACK-NOTES)
+
+DEMO_PASSWORD = "Mat-khau-thu-nghiem-2026"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # fixed so tests can compute codes with pyotp
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_reference_data", verbosity=0)
+
+
+def _unit(code: int):
+    from core.geo.models import AdministrativeUnit
+
+    return AdministrativeUnit.objects.get(structure="2025", level="commune", code=code)
+
+
+def _agency(code: str):
+    from core.agencies.models import Agency
+
+    return Agency.objects.get(code=code)
+
+
+def make_user(email: str, *, roles: list[str] = (), agency=None, admin_unit=None, totp: bool = False, **extra):
+    from django.contrib.auth.models import Group
+
+    from core.users.models import User
+
+    user = User.objects.create_user(email=email, password=DEMO_PASSWORD, agency=agency, admin_unit=admin_unit, **extra)
+    for role in roles:
+        user.groups.add(Group.objects.get(name=role))
+    # allauth requires a verified primary address before it lets a user log in.
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    if totp:
+        from allauth.mfa.totp.internal.auth import TOTP
+
+        TOTP.activate(user, TOTP_SECRET)
+    return user
+
+
+# Commune codes of the 2025 structure (vietnam-provinces): 5977 Phường Đông Kinh, 6184 Xã Đồng Đăng.
+COMMUNE_A = 5977
+COMMUNE_B = 6184
+
+
+@pytest.fixture
+def citizen(db):
+    return make_user(
+        "citizen@example.vn",
+        roles=["citizen"],
+        full_name="Hoàng Văn Dân",
+        phone="0912345678",
+        citizen_id="020090000123",
+        admin_unit=_unit(COMMUNE_A),
+    )
+
+
+@pytest.fixture
+def citizen2(db):
+    return make_user(
+        "citizen2@example.vn",
+        roles=["citizen"],
+        full_name="Lương Thị Hoa",
+        phone="0987654321",
+        citizen_id="020195000456",
+        admin_unit=_unit(COMMUNE_B),
+    )
+
+
+@pytest.fixture
+def enterprise_rep(db):
+    return make_user(
+        "enterprise@example.vn", roles=["enterprise_representative"], full_name="Nông Văn Xuất", phone="0905111222"
+    )
+
+
+@pytest.fixture
+def commune_official(db):
+    unit = _unit(COMMUNE_A)
+    return make_user(
+        "commune.official@langson.gov.vn",
+        roles=["commune_official"],
+        full_name="Vi Thị Xã",
+        agency=_agency(f"ubnd-xa-{COMMUNE_A}"),
+        admin_unit=unit,
+        totp=True,
+    )
+
+
+@pytest.fixture
+def other_commune_official(db):
+    unit = _unit(COMMUNE_B)
+    return make_user(
+        "commune.b@langson.gov.vn",
+        roles=["commune_official"],
+        full_name="Hà Văn Đồng",
+        agency=_agency(f"ubnd-xa-{COMMUNE_B}"),
+        admin_unit=unit,
+        totp=True,
+    )
+
+
+@pytest.fixture
+def department_official(db):
+    return make_user(
+        "department.official@langson.gov.vn",
+        roles=["department_official"],
+        full_name="Chu Văn Sở",
+        agency=_agency("so-khcn"),
+        totp=True,
+    )
+
+
+@pytest.fixture
+def province_leader(db):
+    return make_user(
+        "leader@langson.gov.vn",
+        roles=["province_leader"],
+        full_name="Lãnh Đạo Tỉnh",
+        agency=_agency("ubnd-tinh"),
+        totp=True,
+    )
+
+
+@pytest.fixture
+def border_guard(db):
+    return make_user(
+        "bienphong.huunghi@langson.gov.vn",
+        roles=["border_officer"],
+        full_name="Triệu Văn Biên",
+        agency=_agency("huu-nghi-border_guard"),
+        totp=True,
+    )
+
+
+@pytest.fixture
+def customs_officer(db):
+    return make_user(
+        "haiquan.huunghi@langson.gov.vn",
+        roles=["border_officer"],
+        full_name="Đinh Thị Quan",
+        agency=_agency("huu-nghi-customs"),
+        totp=True,
+    )
+
+
+@pytest.fixture
+def party_official(db):
+    return make_user(
+        "party.official@langson.gov.vn",
+        roles=["party_official"],
+        full_name="Lý Văn Đảng",
+        agency=_agency("tinh-uy"),
+        totp=True,
+    )
+
+
+@pytest.fixture
+def sysadmin(db):
+    return make_user(
+        "admin@langson.gov.vn",
+        roles=["system_administrator"],
+        full_name="Quản Trị",
+        is_staff=True,
+        is_superuser=True,
+        totp=True,
+    )
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, verified, but holds no role at all."""
+    return make_user("outsider@example.vn", full_name="Người Ngoài")
+
+
+@pytest.fixture
+def login(client):
+    """Log a persona in on the test client, MFA included (force_login + a verified-MFA session)."""
+
+    def _login(user, c=None):
+        c = c or client
+        c.force_login(user)
+        return c
+
+    return _login
