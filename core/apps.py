@@ -10,4 +10,4 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Pillars register with core (indicators, demo generators, payment purposes) the way
         # Django's admin autodiscovers admin.py: core never imports a pillar by name.
-        autodiscover_modules("indicators", "demo", "payment_purposes")
+        autodiscover_modules("indicators", "demo", "payment_purposes", "home_panels")
