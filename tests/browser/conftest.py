@@ -1,0 +1,96 @@
+"""Browser fixtures shared by every area's tests/browser/test_<area>.py.
+
+- `browser`: one headless Chromium per test session, the system's /usr/bin/chromium (Playwright cannot
+  download browsers here, see STACK-NOTES).
+- `browser_page`: a fresh context + page per test (no cookies leak between tests), 1280×800 by default;
+  resize with `page.set_viewport_size({"width": 360, "height": 740})`.
+- `axe_check(page)`: injects the vendored axe-core (tests/browser/vendor/) and fails on any "serious"
+  or "critical" violation.
+- `browser_login(page, live_server, email, password, totp_secret=None)`: logs in through the real
+  allauth form (and the TOTP step when a secret is given).
+
+Tests using them are marked `@pytest.mark.browser` and use `live_server` with `transactional_db`
+(call `call_command("load_reference_data", verbosity=0)` first when reference data is needed: the
+tables are flushed after each transactional test).
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
+MOBILE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 800}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def browser_page(browser):
+    context = browser.new_context(viewport=DESKTOP, locale="vi-VN")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def axe_check(page, *, impacts=("serious", "critical"), context=None, disable_rules=()):
+    """Run axe-core on the current page; fail listing every violation of the given impacts.
+    Returns the full list of violations (of any impact) for tests that want to inspect more."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
+    options = {"resultTypes": ["violations"]}
+    if disable_rules:
+        options["rules"] = {rule: {"enabled": False} for rule in disable_rules}
+    result = page.evaluate(
+        "([ctx, opts]) => axe.run(ctx || document, opts)",
+        [context, options],
+    )
+    violations = result["violations"]
+    bad = [v for v in violations if v.get("impact") in impacts]
+    if bad:
+        lines = []
+        for v in bad:
+            targets = ", ".join(" ".join(map(str, n["target"])) for n in v["nodes"][:5])
+            lines.append(f"[{v['impact']}] {v['id']}: {v['help']} — {targets}")
+        pytest.fail(f"axe-core on {page.url}:\n" + "\n".join(lines), pytrace=False)
+    return violations
+
+
+def browser_login(page, live_server, email: str, password: str, totp_secret: str | None = None):
+    """Log in through the real login page (and the TOTP page when `totp_secret` is given)."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    page.click("form#login-form button[type=submit]")
+    if totp_secret:
+        import pyotp
+
+        page.wait_for_selector("input[name=code]")
+        page.fill("input[name=code]", pyotp.TOTP(totp_secret).now())
+        page.click("form#mfa-authenticate-form button[type=submit]")
+    page.wait_for_load_state("domcontentloaded")
+    return page
+
+
+@pytest.fixture(name="axe_check")
+def axe_check_fixture():
+    return axe_check
+
+
+@pytest.fixture(name="browser_login")
+def browser_login_fixture():
+    return browser_login
