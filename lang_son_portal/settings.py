@@ -166,6 +166,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Cổng CĐS Lạng Sơn] "
+# Sign-up makes a citizen and asks their full name; the user's saved language is applied at login.
+ACCOUNT_ADAPTER = "core.users.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "core.users.forms.SignupForm"}
 ACCOUNT_RATE_LIMITS = False if TESTING else {}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Cổng CĐS Lạng Sơn"
