@@ -24,7 +24,7 @@ provision-test:
 	@bash scripts/provision.sh test
 
 messages:
-	@$(MANAGE) compilemessages --ignore=.venv -v 0
+	@if find . -name '*.po' -not -path './.venv/*' | grep -q .; then $(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0; fi
 
 run: provision
 	@$(RUN_ENV) && $(MAKE) --no-print-directory messages && $(MANAGE) migrate --noinput -v 0 \
