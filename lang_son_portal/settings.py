@@ -7,6 +7,7 @@ the profile: development (make run), test (make test) or production (docker-comp
 import os
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -263,7 +264,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The one beat schedule of the portal (django-celery-beat installs it in the database at start).
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # operations centre (core.indicators): snapshots of the registry's indicators
+    "indicators-snapshot-hourly": {"task": "core.indicators.tasks.snapshot_hourly", "schedule": crontab(minute=5)},
+    "indicators-snapshot-nightly": {
+        "task": "core.indicators.tasks.snapshot_nightly",
+        "schedule": crontab(hour=0, minute=20),
+    },
+    "indicators-snapshot-live": {"task": "core.indicators.tasks.snapshot_live", "schedule": 300.0},
+    "indicators-snapshot-recover": {"task": "core.indicators.tasks.snapshot_recover", "schedule": 600.0},
+}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 
