@@ -11,13 +11,10 @@ A pillar shows its part of the home page by registering a panel in `<app>/home_p
 them what the portal offers instead). A superuser sees every panel.
 """
 
-import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

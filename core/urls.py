@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from core import views
 
@@ -6,4 +6,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health_view, name="health"),
     path("bench/bare/", views.bare_query_view, name="bench-bare"),
+    path("", include("core.users.urls")),
 ]

@@ -1,15 +1,23 @@
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 
 from core import health
+from core.home import render_panels
+from core.request_context import current_request_meta
 
 
 def home(request):
-    """Role-aware home: citizens see their services and dossiers, officials their work."""
+    """Role-aware home: the panels registered in core.home that the user's roles allow (a citizen's
+    services and dossiers, an official's work and dashboard); anonymous visitors see what the portal
+    offers and how to sign in or register."""
     user = request.user
-    context = {"is_official": user.is_authenticated and user.is_official}
+    context = {
+        "panels": render_panels(request) if user.is_authenticated else [],
+        "is_official": user.is_authenticated and user.is_official,
+    }
     return render(request, "core/home.html", context)
 
 
@@ -41,4 +49,7 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
-    return render(request, "errors/500.html", status=500)
+    # No request context: the failure may be the database or the session store, which the context
+    # processors (menu by role) would touch again.
+    html = loader.get_template("errors/500.html").render({"request_id": current_request_meta().get("request_id", "")})
+    return HttpResponseServerError(html)

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 # Paths an official without TOTP may still open: enrolment itself, logout, language switch,
 # static assets, health and the public verification pages.
-_ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/media/", "/health", "/verify/", "/favicon")
+_ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/language/", "/static/", "/media/", "/health", "/verify/", "/favicon")
 
 
 class OfficialMFAMiddleware:

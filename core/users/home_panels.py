@@ -1,0 +1,64 @@
+"""core's own panels on the role-aware home page (pillars register theirs in <app>/home_panels.py)."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from core.home import register_panel
+from core.users import roles
+
+
+def _first_url(*names: str) -> str | None:
+    # Pillars and core services name their pages; a link appears once its page exists.
+    for name in names:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def _official_context(request) -> dict:
+    user = request.user
+    candidates = [
+        (_("Trung tâm điều hành thông minh (IOC)"), ("government:ioc-dashboard",)),
+        (_("Tra cứu nhật ký kiểm toán"), ("audit:search", "audit:index", "audit:list")),
+        (_("Quản trị hệ thống"), ("admin:index",) if user.is_staff else ()),
+        (_("Xác thực hai lớp của tôi"), ("mfa_index",)),
+    ]
+    links = []
+    for label, names in candidates:
+        url = _first_url(*names)
+        if url:
+            links.append({"label": label, "url": url})
+    return {
+        "role_labels": [roles.LABELS[name] for name in roles.ALL if name in user.role_names],
+        "links": links,
+    }
+
+
+def _citizen_context(request) -> dict:
+    user = request.user
+    missing = []
+    if not user.full_name:
+        missing.append(_("họ và tên"))
+    if not user.phone:
+        missing.append(_("số điện thoại"))
+    if not user.citizen_id:
+        missing.append(_("số CCCD"))
+    return {"missing": missing, "service_url": _first_url("government:index")}
+
+
+register_panel(
+    "core.official_work",
+    roles=roles.OFFICIAL_ROLES,
+    template="core/home/_official.html",
+    context=_official_context,
+    order=5,
+)
+register_panel(
+    "core.my_account",
+    roles=roles.PUBLIC_ROLES,
+    template="core/home/_citizen.html",
+    context=_citizen_context,
+    order=90,
+)
