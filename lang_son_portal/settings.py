@@ -178,6 +178,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_CALLABLE = "core.users.axes.axes_username"  # allauth passes `email=`, not `login=`
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 
@@ -273,6 +274,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "indicators-snapshot-live": {"task": "core.indicators.tasks.snapshot_live", "schedule": 300.0},
     "indicators-snapshot-recover": {"task": "core.indicators.tasks.snapshot_recover", "schedule": 600.0},
+    # core.notifications: re-send what the database says is still pending (lost broker messages).
+    "notifications-requeue-stale": {"task": "core.notifications.tasks.requeue_stale", "schedule": 300.0},
+    # core.payments: pending payments past their expiry become expired.
+    "payments-expire-stale": {"task": "core.payments.tasks.expire_stale_payments", "schedule": 900.0},
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -294,6 +299,12 @@ PORTAL_SMS_FILE_PATH = MEDIA_ROOT.parent / "outbox" / "sms"
 PORTAL_PAYMENT_PROVIDER = os.environ.get("PORTAL_PAYMENT_PROVIDER", "sandbox")
 PORTAL_PAYMENT_CALLBACK_SECRET = os.environ.get("PORTAL_PAYMENT_CALLBACK_SECRET", "sandbox-callback-secret")
 PORTAL_SIGNING_KEY_PASSPHRASE = os.environ.get("PORTAL_SIGNING_KEY_PASSPHRASE", "dev-signing-passphrase")
+PORTAL_NOTIFICATION_REQUEUE_AFTER_MINUTES = int(os.environ.get("PORTAL_NOTIFICATION_REQUEUE_AFTER_MINUTES", "10"))
+PORTAL_PAYMENT_TTL_HOURS = int(os.environ.get("PORTAL_PAYMENT_TTL_HOURS", "24"))
+# The sandbox bank (VietQR test account and the "pay" button) is off in production unless asked for.
+PORTAL_PAYMENT_SANDBOX_ENABLED = env_bool("PORTAL_PAYMENT_SANDBOX_ENABLED", not PRODUCTION)
+PORTAL_PAYMENT_SANDBOX_BANK_BIN = os.environ.get("PORTAL_PAYMENT_SANDBOX_BANK_BIN", "970436")
+PORTAL_PAYMENT_SANDBOX_ACCOUNT = os.environ.get("PORTAL_PAYMENT_SANDBOX_ACCOUNT", "0011001234567")
 
 # --- security ------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
