@@ -1,0 +1,12 @@
+from django.urls import path
+
+from core.payments import views
+
+app_name = "payments"
+
+urlpatterns = [
+    path("p/<str:token>/", views.payment_detail, name="detail"),
+    path("p/<str:token>/sandbox/", views.sandbox_pay, name="sandbox-pay"),
+    path("p/<str:token>/receipt.pdf", views.receipt, name="receipt"),
+    path("callback/<slug:provider>/", views.callback, name="callback"),
+]

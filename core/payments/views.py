@@ -1,0 +1,109 @@
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from core.payments.providers import get_provider
+from core.payments.registry import get_purpose, is_registered
+from core.payments.sandbox import sandbox_bank_send
+from core.payments.selectors import payment_by_token
+from core.payments.services import payment_handle_callback, payment_receipt_pdf
+
+logger = logging.getLogger(__name__)
+
+
+def _sandbox_enabled() -> bool:
+    return getattr(settings, "PORTAL_PAYMENT_SANDBOX_ENABLED", not settings.PRODUCTION)
+
+
+def _payment_or_404(token: str):
+    payment = payment_by_token(token)
+    if payment is None:
+        raise Http404
+    return payment
+
+
+def _return_url(payment) -> str:
+    if not is_registered(payment.purpose):
+        return ""
+    func = get_purpose(payment.purpose).return_url
+    return func(payment) if func else ""
+
+
+@never_cache
+@require_GET
+def payment_detail(request, token: str):
+    """The payment page: VietQR code, amount, reference, status. Whoever holds the link may open it."""
+    payment = _payment_or_404(token)
+    payment_request = None
+    if payment.status in {"pending", "failed"}:
+        payment_request = get_provider(payment.provider).create_payment_request(payment)
+    purpose_label = get_purpose(payment.purpose).label if is_registered(payment.purpose) else payment.purpose
+    context = {
+        "payment": payment,
+        "payment_request": payment_request,
+        "purpose_label": purpose_label,
+        "return_url": _return_url(payment),
+        "sandbox": _sandbox_enabled() and payment.provider == "sandbox",
+    }
+    return render(request, "payments/detail.html", context)
+
+
+@require_POST
+def sandbox_pay(request, token: str):
+    """The sandbox bank's button: sends the signed callback a bank would send, then brings the
+    payer back like a real gateway's return URL does."""
+    payment = _payment_or_404(token)
+    if not _sandbox_enabled() or payment.provider != "sandbox":
+        raise Http404
+    outcome_wanted = "failed" if request.POST.get("outcome") == "failed" else "paid"
+    outcome = sandbox_bank_send(payment, status=outcome_wanted)
+    payment.refresh_from_db()
+    if payment.is_paid:
+        if outcome.result == "paid":
+            messages.success(request, _("Thanh toán thành công. Số biên lai: %(n)s") % {"n": payment.receipt_number})
+        return redirect(_return_url(payment) or payment.get_absolute_url())
+    if outcome.result == "failed":
+        messages.error(request, _("Ngân hàng từ chối giao dịch. Bạn có thể thử lại."))
+    return redirect(payment.get_absolute_url())
+
+
+@require_GET
+def receipt(request, token: str):
+    payment = _payment_or_404(token)
+    if not payment.is_paid:
+        raise Http404
+    pdf = payment_receipt_pdf(payment=payment)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="bien-lai-{payment.receipt_number}.pdf"'
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@csrf_exempt
+def callback(request, provider: str):
+    """Server-to-server callback of a payment provider (no session, no CSRF token: authenticated
+    by the provider's signature). Idempotent; answers JSON."""
+    try:
+        method = get_provider(provider).callback_method
+    except LookupError:
+        raise Http404 from None
+    except Exception:
+        logger.exception("payment provider %s unavailable", provider)
+        raise Http404 from None
+    if request.method != method:
+        return HttpResponseNotAllowed([method])
+    try:
+        outcome = payment_handle_callback(
+            provider=provider, body=request.body, headers=request.headers, params=request.GET.dict()
+        )
+    except Exception:
+        logger.exception("payment callback failed")
+        return JsonResponse({"ok": False, "result": "error"}, status=500)
+    return JsonResponse({"ok": outcome.http_status == 200, "result": outcome.result}, status=outcome.http_status)

@@ -1,0 +1,237 @@
+"""Signing: the provincial test CA, certificates per agency and per person, and `sign_pdf`.
+
+The CA and each certificate are created on first use (or by `manage.py signing_init_ca`), under a
+PostgreSQL advisory lock so concurrent first uses create exactly one. Private keys never leave the
+database unencrypted (PKCS#8 with settings.PORTAL_SIGNING_KEY_PASSPHRASE).
+"""
+
+import hashlib
+import zlib
+from io import BytesIO
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.db.models import Model
+from django.utils import timezone
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.sign import fields, signers
+from pyhanko.stamp import QRStampStyle
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from core.audit.services import audit_record
+from core.signing import crypto
+from core.signing.models import SignedDocument, SigningCertificate, new_verification_code
+
+CA_COMMON_NAME = "Lang Son Provincial Test CA"
+CA_ORGANIZATION = "UBND tỉnh Lạng Sơn (thử nghiệm)"
+# Renew a certificate that would expire within this many days, so a signature is never made
+# with a certificate about to lapse.
+RENEW_BEFORE_DAYS = 30
+STAMP_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+class SigningError(Exception):
+    pass
+
+
+def _advisory_lock(name: str) -> None:
+    # Transaction-scoped: released at commit/rollback.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x5167, zlib.crc32(name.encode()) & 0x7FFFFFFF])
+
+
+def _usable(cert: SigningCertificate | None) -> bool:
+    return cert is not None and cert.not_after > timezone.now() + timezone.timedelta(days=RENEW_BEFORE_DAYS)
+
+
+def signing_ca_get_or_create() -> SigningCertificate:
+    """The active provincial CA, created if there is none (audited `signing.ca.create`)."""
+    ca = SigningCertificate.objects.filter(kind="ca", is_active=True).first()
+    if ca is not None:
+        return ca
+    with transaction.atomic():
+        _advisory_lock("signing-ca")
+        ca = SigningCertificate.objects.filter(kind="ca", is_active=True).first()
+        if ca is not None:
+            return ca
+        now = timezone.now()
+        key = crypto.new_key()
+        cert = crypto.make_ca_certificate(key, common_name=CA_COMMON_NAME, organization=CA_ORGANIZATION, now=now)
+        ca = SigningCertificate.objects.create(
+            kind="ca",
+            common_name=CA_COMMON_NAME,
+            organization=CA_ORGANIZATION,
+            serial_number=format(cert.serial_number, "x"),
+            fingerprint_sha256=crypto.fingerprint(cert),
+            certificate_pem=crypto.cert_pem(cert),
+            encrypted_key_pem=crypto.encrypt_key(key),
+            not_before=cert.not_valid_before_utc,
+            not_after=cert.not_valid_after_utc,
+        )
+        audit_record(
+            actor=None,
+            actor_label="system:signing",
+            action="signing.ca.create",
+            obj=ca,
+            after={"fingerprint_sha256": ca.fingerprint_sha256, "not_after": ca.not_after},
+        )
+        return ca
+
+
+def signing_certificate_for(*, agency=None, user=None) -> SigningCertificate:
+    """The active certificate of a person (when `user` is given) or an agency, issued by the
+    provincial CA on first use and renewed when it nears expiry. Audited `signing.certificate.issue`."""
+    if user is None and agency is None:
+        raise SigningError("a signer (agency or user) is required")
+    kind = "person" if user is not None else "agency"
+    lookup = {"user": user} if kind == "person" else {"agency": agency}
+    current = SigningCertificate.objects.filter(kind=kind, is_active=True, **lookup).first()
+    if _usable(current):
+        return current
+    ca = signing_ca_get_or_create()
+    with transaction.atomic():
+        _advisory_lock(f"signing-{kind}-{(user or agency).pk}")
+        current = SigningCertificate.objects.select_for_update().filter(kind=kind, is_active=True, **lookup).first()
+        if _usable(current):
+            return current
+        if current is not None:
+            current.is_active = False
+            current.save(update_fields=["is_active"])
+        if kind == "person":
+            common_name = user.get_full_name()
+            organization = user.agency.name if getattr(user, "agency_id", None) else ""
+        else:
+            common_name, organization = agency.name, (agency.parent.name if agency.parent_id else "")
+        now = timezone.now()
+        key = crypto.new_key()
+        cert = crypto.make_signing_certificate(
+            key,
+            ca_cert=crypto.load_cert(ca.certificate_pem),
+            ca_key=crypto.decrypt_key(ca.encrypted_key_pem),
+            common_name=common_name,
+            organization=organization,
+            now=now,
+        )
+        issued = SigningCertificate.objects.create(
+            kind=kind,
+            common_name=common_name[:200],
+            organization=organization[:200],
+            issuer=ca,
+            serial_number=format(cert.serial_number, "x"),
+            fingerprint_sha256=crypto.fingerprint(cert),
+            certificate_pem=crypto.cert_pem(cert),
+            encrypted_key_pem=crypto.encrypt_key(key),
+            not_before=cert.not_valid_before_utc,
+            not_after=cert.not_valid_after_utc,
+            **lookup,
+        )
+        audit_record(
+            actor=None,
+            actor_label="system:signing",
+            action="signing.certificate.issue",
+            obj=issued,
+            before={"replaced": current.fingerprint_sha256} if current else None,
+            after={"kind": kind, "subject": common_name, "fingerprint_sha256": issued.fingerprint_sha256},
+        )
+        return issued
+
+
+def _stamp_box(writer: IncrementalPdfFileWriter) -> tuple[int, tuple[int, int, int, int]]:
+    """Bottom-right of the last page, inside the area render_pdf leaves free (core.pdf.STAMP_AREA_MM)."""
+    pages = writer.root["/Pages"]
+    last = int(pages["/Count"]) - 1
+    page_ref, _resources = writer.find_page_for_modification(last)
+    x0, y0, x1, _y1 = (float(v) for v in page_ref.get_object()["/MediaBox"])
+    width = min(290, int(x1 - x0) - 30)
+    return last, (int(x1) - 15 - width, int(y0) + 12, int(x1) - 15, int(y0) + 108)
+
+
+def sign_pdf(
+    *,
+    pdf_bytes: bytes,
+    title: str,
+    signer_agency=None,
+    signer_user=None,
+    obj: Model | None = None,
+    actor=None,
+) -> SignedDocument:
+    """Sign a PDF (PAdES B-B, SHA-256) with the person's certificate when `signer_user` is given,
+    else the agency's, adding a visible stamp on the last page with a QR code to the public
+    verification page (settings.SITE_URL + /verify/<code>/). Stores and returns the SignedDocument
+    (audited `signing.document.sign`). Raises SigningError for a missing signer or a PDF that
+    cannot be read."""
+    certificate = signing_certificate_for(agency=signer_agency, user=signer_user)
+    ca = certificate.issuer
+    code = new_verification_code()
+    document = SignedDocument(verification_code=code)
+    url = document.get_absolute_verification_url()
+    signer = signers.SimpleSigner(
+        signing_cert=crypto.asn1_cert(certificate.certificate_pem),
+        signing_key=crypto.asn1_private_key(certificate.encrypted_key_pem),
+        cert_registry=SimpleCertificateStore.from_certs([crypto.asn1_cert(ca.certificate_pem)]),
+    )
+    signed_at = timezone.now()
+    try:
+        writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes), strict=False)
+        page, box = _stamp_box(writer)
+    except Exception as exc:
+        raise SigningError(f"unreadable PDF: {type(exc).__name__}") from exc
+    style = QRStampStyle(
+        border_width=1,
+        stamp_text=("Ký số bởi: %(signer)s\nThời gian: %(local_ts)s\nMã kiểm tra: %(code)s\nKiểm tra tại: %(url)s"),
+        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(Path(STAMP_FONT))), font_size=7),
+    )
+    meta = signers.PdfSignatureMetadata(
+        field_name=f"Sig-{code}",
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        name=certificate.common_name,
+        reason=title[:200],
+        location="Lạng Sơn, Việt Nam",
+    )
+    pdf_signer = signers.PdfSigner(
+        meta,
+        signer,
+        stamp_style=style,
+        new_field_spec=fields.SigFieldSpec(sig_field_name=f"Sig-{code}", on_page=page, box=box),
+    )
+    output = pdf_signer.sign_pdf(
+        writer,
+        appearance_text_params={
+            "url": url,
+            "code": code,
+            "local_ts": timezone.localtime(signed_at).strftime("%H:%M %d/%m/%Y (GMT+7)"),
+        },
+    )
+    signed = output.getvalue()
+    digest = hashlib.sha256(signed).hexdigest()
+    with transaction.atomic():
+        document.title = title[:300]
+        document.sha256 = digest
+        document.size = len(signed)
+        document.certificate = certificate
+        document.signer_name = certificate.common_name
+        document.signer_agency = signer_agency if signer_agency is not None else getattr(signer_user, "agency", None)
+        document.signer_user = signer_user
+        document.signed_at = signed_at
+        if obj is not None:
+            document.object_type, document.object_id = obj._meta.label_lower, str(obj.pk)
+        document.created_by = actor if getattr(actor, "is_authenticated", False) else None
+        document.file.save(f"{code}.pdf", ContentFile(signed), save=False)
+        document.save()
+        audit_record(
+            actor=actor,
+            action="signing.document.sign",
+            obj=document,
+            after={
+                "title": document.title,
+                "sha256": digest,
+                "signer": document.signer_name,
+                "certificate": certificate.fingerprint_sha256,
+                "object": f"{document.object_type}#{document.object_id}" if obj is not None else "",
+            },
+        )
+    return document

@@ -1,0 +1,60 @@
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core.signing.forms import VerifyCodeForm, VerifyUploadForm
+from core.signing.selectors import signed_document_by_code
+from core.signing.services import signing_ca_get_or_create
+from core.signing.verification import verify_pdf
+
+
+@never_cache
+@require_GET
+def verify_document(request, code: str):
+    """Public (no login): re-validates the stored signed PDF and shows who signed it, when, and its hash."""
+    document = signed_document_by_code(code)
+    if document is None:
+        raise Http404
+    with document.file.open("rb") as fh:
+        data = fh.read()
+    result = verify_pdf(data)
+    context = {
+        "document": document,
+        "result": result,
+        "hash_matches": result.sha256 == document.sha256,
+        "upload_form": VerifyUploadForm(),
+    }
+    return render(request, "signing/verify.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verify_upload(request):
+    """Public: check a PDF copy someone received (uploaded, validated, not stored), or look up a code."""
+    upload_form = VerifyUploadForm()
+    code_form = VerifyCodeForm()
+    result = None
+    if request.method == "POST" and "code" in request.POST:
+        code_form = VerifyCodeForm(request.POST)
+        if code_form.is_valid():
+            document = signed_document_by_code(code_form.cleaned_data["code"])
+            if document is not None:
+                return redirect(document.get_verification_url())
+            code_form.add_error("code", "Không tìm thấy văn bản với mã kiểm tra này.")
+    elif request.method == "POST":
+        upload_form = VerifyUploadForm(request.POST, request.FILES)
+        if upload_form.is_valid():
+            result = verify_pdf(upload_form.cleaned_data["file"].read())
+    return render(
+        request, "signing/upload.html", {"upload_form": upload_form, "code_form": code_form, "result": result}
+    )
+
+
+@require_GET
+def ca_certificate(request):
+    """The provincial CA certificate (PEM), to add as a trusted root in a PDF reader."""
+    ca = signing_ca_get_or_create()
+    response = HttpResponse(ca.certificate_pem, content_type="application/x-pem-file")
+    response["Content-Disposition"] = 'attachment; filename="lang-son-test-ca.pem"'
+    return response
