@@ -332,6 +332,9 @@ LOGGING = {
         "portal.request": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # WeasyPrint and fontTools log every rendering step at INFO.
+        "weasyprint": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "fontTools": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 if TESTING:

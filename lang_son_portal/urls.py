@@ -16,6 +16,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/v1/core/", include("core.api_urls")),
+    path("payments/", include("core.payments.urls")),
+    path("verify/", include("core.signing.urls")),
     path("", include("core.urls")),
 ]
 for pillar in PILLARS:
