@@ -1,1 +1,108 @@
-"""Indicators this pillar registers with core.indicators.registry."""
+"""Indicators of the digital economy pillar, registered with core's registry (stock indicators: the
+state at the start of the period's end day, per the registry's compute contract)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.indicators.registry import Indicator, register
+from core.indicators.targets import LOCAL
+
+
+def _day(period_end):
+    """Records dated before this day existed at `period_end` (exclusive bound, local calendar)."""
+    local = period_end.astimezone(LOCAL)
+    day = local.date()
+    return day if local.time() == local.time().min else day.fromordinal(day.toordinal() + 1)
+
+
+def _province(values: dict[int, float | int]):
+    return sum(values.values()) if values else 0
+
+
+def _commune_or_province(by_commune):
+    def compute(period_start, period_end, commune_code=None):
+        values = by_commune(period_start, period_end)
+        if commune_code is not None:
+            return values.get(commune_code)
+        return _province(values)
+
+    return compute
+
+
+def _counts(fn):
+    def by_commune(period_start, period_end):
+        from economy import selectors
+
+        return getattr(selectors, fn)(_day(period_end))
+
+    return by_commune
+
+
+def _share_of_households(fn):
+    def by_commune(period_start, period_end):
+        from economy import selectors
+
+        day = _day(period_end)
+        return selectors.share(getattr(selectors, fn)(day), selectors.households_by_commune(day))
+
+    def compute(period_start, period_end, commune_code=None):
+        from economy import selectors
+
+        day = _day(period_end)
+        part, households = getattr(selectors, fn)(day), selectors.households_by_commune(day)
+        if commune_code is not None:
+            return selectors.share(part, households).get(commune_code)
+        total = sum(households.values())
+        return round(100.0 * sum(part.get(c, 0) for c in households) / total, 2) if total else None
+
+    return compute, by_commune
+
+
+_shop_share, _shop_share_by_commune = _share_of_households("active_shops_by_commune")
+_account_share, _account_share_by_commune = _share_of_households("accounts_by_commune")
+
+register(
+    Indicator(
+        code="economy.households.digital_shop_share",
+        pillar="economy",
+        name=_("Tỷ lệ hộ gia đình có cửa hàng số"),
+        unit="%",
+        compute=_shop_share,
+        by_commune=True,
+        compute_by_commune=_shop_share_by_commune,
+        detail_url_name="economy:communes",
+        public=True,
+        description=_("Cửa hàng số đang hoạt động trên sàn thương mại điện tử / số hộ gia đình."),
+    )
+)
+register(
+    Indicator(
+        code="economy.households.epayment_share",
+        pillar="economy",
+        name=_("Tỷ lệ hộ gia đình có tài khoản thanh toán điện tử"),
+        unit="%",
+        compute=_account_share,
+        by_commune=True,
+        compute_by_commune=_account_share_by_commune,
+        detail_url_name="economy:communes",
+        public=True,
+        description=_("Tài khoản ngân hàng, ví điện tử, Mobile Money đang mở / số hộ gia đình."),
+    )
+)
+for code, fn, name, url in [
+    ("economy.digital_shops.active", "active_shops_by_commune", _("Cửa hàng số đang hoạt động"), "economy:shops"),
+    ("economy.epayment_accounts.count", "accounts_by_commune", _("Tài khoản thanh toán điện tử"), "economy:communes"),
+    ("economy.soft_atm.agents", "agents_by_commune", _("Điểm ATM mềm"), "economy:agents"),
+]:
+    register(
+        Indicator(
+            code=code,
+            pillar="economy",
+            name=name,
+            unit=_("cửa hàng") if "shops" in code else _("tài khoản") if "accounts" in code else _("điểm"),
+            compute=_commune_or_province(_counts(fn)),
+            by_commune=True,
+            compute_by_commune=_counts(fn),
+            detail_url_name=url,
+            public=True,
+        )
+    )

@@ -1,1 +1,110 @@
-"""Reads of the pillar, already scoped to what the user may see."""
+"""Reads of the digital economy pillar, already scoped to what the user may see."""
+
+import datetime as dt
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+
+from core.geo.models import AdministrativeUnit as Unit
+from economy.models import CommuneHouseholds, DigitalShop, EpaymentAccount, SoftAtmAgent
+from economy.permissions import commune_scope
+
+
+def communes_for(user) -> QuerySet[Unit]:
+    units = Unit.objects.filter(structure=Unit.Structure.CURRENT, level=Unit.Level.COMMUNE).order_by("name")
+    scope = commune_scope(user)
+    return units if scope is None else units.filter(pk=scope.pk)
+
+
+def shops_for(user, *, commune_code=None, platform="", status="", q="") -> QuerySet[DigitalShop]:
+    shops = DigitalShop.objects.select_related("commune").order_by("-registered_on", "-id")
+    scope = commune_scope(user)
+    if scope is not None:
+        shops = shops.filter(commune=scope)
+    if commune_code:
+        shops = shops.filter(commune__code=commune_code)
+    if platform:
+        shops = shops.filter(platform=platform)
+    if status:
+        shops = shops.filter(status=status)
+    if q:
+        shops = shops.filter(Q(name__icontains=q) | Q(products__icontains=q))
+    return shops
+
+
+def agents_public(*, commune_code=None) -> QuerySet[SoftAtmAgent]:
+    """Soft-ATM agent points open to the public (business information only)."""
+    agents = SoftAtmAgent.objects.filter(status=SoftAtmAgent.Status.ACTIVE).select_related("commune")
+    if commune_code:
+        agents = agents.filter(commune__code=commune_code)
+    return agents.order_by("commune__name", "name")
+
+
+# --- figures, shared by the pages and the indicators -------------------------------------------------
+
+
+def households_by_commune(on: dt.date) -> dict[int, int]:
+    """Households of each commune, from the newest year not after `on`'s year."""
+    latest = CommuneHouseholds.objects.filter(commune=OuterRef("commune"), year__lte=on.year).order_by("-year")
+    rows = CommuneHouseholds.objects.filter(year__lte=on.year, pk=Subquery(latest.values("pk")[:1])).values_list(
+        "commune__code", "households"
+    )
+    return dict(rows)
+
+
+def active_shops_by_commune(on: dt.date) -> dict[int, int]:
+    """Shops on a platform at the start of day `on` (registered before it, not closed before it)."""
+    rows = (
+        DigitalShop.objects.filter(registered_on__lt=on)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=on))
+        .values("commune__code")
+        .annotate(n=Count("id"))
+        .values_list("commune__code", "n")
+    )
+    return dict(rows)
+
+
+def accounts_by_commune(on: dt.date) -> dict[int, int]:
+    rows = (
+        EpaymentAccount.objects.filter(opened_on__lt=on)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=on))
+        .values("commune__code")
+        .annotate(n=Count("id"))
+        .values_list("commune__code", "n")
+    )
+    return dict(rows)
+
+
+def agents_by_commune(on: dt.date) -> dict[int, int]:
+    rows = (
+        SoftAtmAgent.objects.filter(opened_on__lt=on)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=on))
+        .values("commune__code")
+        .annotate(n=Count("id"))
+        .values_list("commune__code", "n")
+    )
+    return dict(rows)
+
+
+def share(part: dict[int, int], whole: dict[int, int]) -> dict[int, float]:
+    return {code: round(100.0 * part.get(code, 0) / total, 2) for code, total in whole.items() if total}
+
+
+def commune_summary(user, on: dt.date) -> list[dict]:
+    """Per commune the user may see: households, active shops, accounts, agents and the two shares."""
+    households = households_by_commune(on)
+    shops, accounts, agents = active_shops_by_commune(on), accounts_by_commune(on), agents_by_commune(on)
+    rows = []
+    for unit in communes_for(user):
+        h = households.get(unit.code)
+        rows.append(
+            {
+                "unit": unit,
+                "households": h,
+                "shops": shops.get(unit.code, 0),
+                "accounts": accounts.get(unit.code, 0),
+                "agents": agents.get(unit.code, 0),
+                "shop_share": round(100 * shops.get(unit.code, 0) / h, 1) if h else None,
+                "account_share": round(100 * accounts.get(unit.code, 0) / h, 1) if h else None,
+            }
+        )
+    return rows

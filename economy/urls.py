@@ -5,4 +5,9 @@ from economy import views
 app_name = "economy"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("shops/", views.shops, name="shops"),
+    path("shops/new/", views.shop_register, name="shop-register"),
+    path("shops/<int:pk>/close/", views.shop_close, name="shop-close"),
+    path("communes/", views.communes, name="communes"),
+    path("soft-atm/", views.agents, name="agents"),
 ]

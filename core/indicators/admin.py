@@ -25,7 +25,16 @@ class IndicatorTargetAdmin(admin.ModelAdmin):
 
 @admin.register(SnapshotRun)
 class SnapshotRunAdmin(admin.ModelAdmin):
-    list_display = ["id", "kind", "frequency", "indicator_code", "period_end", "status", "completed_steps", "total_steps"]
+    list_display = [
+        "id",
+        "kind",
+        "frequency",
+        "indicator_code",
+        "period_end",
+        "status",
+        "completed_steps",
+        "total_steps",
+    ]
     list_filter = ["kind", "status", "frequency"]
     readonly_fields = [f.name for f in SnapshotRun._meta.fields]
 

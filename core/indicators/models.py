@@ -295,9 +295,7 @@ class DtiEntry(models.Model):
         ordering = ["-entered_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(value__gte=0), name="dti_entry_value_positive"),
-            models.CheckConstraint(
-                condition=~Q(evidence_file="") | ~Q(evidence_url=""), name="dti_entry_has_evidence"
-            ),
+            models.CheckConstraint(condition=~Q(evidence_file="") | ~Q(evidence_url=""), name="dti_entry_has_evidence"),
         ]
         indexes = [models.Index(fields=["assessment", "node", "-entered_at"])]
 

@@ -205,7 +205,7 @@ def commune_values(code: str, *, period: Period) -> dict:
     rows = IndicatorSnapshot.objects.filter(
         indicator_code=code, commune_code__isnull=False, period_end=latest
     ).values_list("commune_code", "value")
-    return {"as_of": latest, "values": {c: v for c, v in rows}}
+    return {"as_of": latest, "values": dict(rows)}
 
 
 def targets_by_code(codes) -> dict[str, list[IndicatorTarget]]:
@@ -312,9 +312,7 @@ def commune_ranking(code: str, *, period: Period) -> list[dict]:
     indicator = registry.get(code)
     data = commune_values(code, period=period)
     names = commune_names()
-    rows = [
-        {"code": c, "name": names.get(c, str(c)), "value": v} for c, v in data["values"].items() if v is not None
-    ]
+    rows = [{"code": c, "name": names.get(c, str(c)), "value": v} for c, v in data["values"].items() if v is not None]
     rows.sort(key=lambda r: r["value"], reverse=indicator.higher_is_better)
     for rank, row in enumerate(rows, start=1):
         row["rank"] = rank
@@ -466,7 +464,15 @@ def dti_score(assessment: DtiAssessment) -> dict:
         parts = foundation + own
         maximum = sum(m.max_points for m in parts)
         score = sum(m.score for m in parts)
-        pillars.append({"code": code, "label": label, "score": score, "max": maximum, "index": score / maximum if maximum else None})
+        pillars.append(
+            {
+                "code": code,
+                "label": label,
+                "score": score,
+                "max": maximum,
+                "index": score / maximum if maximum else None,
+            }
+        )
     subs = [s for s in scores.values() if s.node.kind == DtiNode.Kind.SUB]
     return {
         "roots": roots,

@@ -170,7 +170,9 @@ def snapshot_live_refresh(*, now: datetime | None = None) -> SnapshotRun:
             _enqueue(run)
             return run
     except IntegrityError:
-        return SnapshotRun.objects.get(kind=SnapshotRun.Kind.ON_DEMAND, indicator_code="", status__in=SnapshotRun.ACTIVE)
+        return SnapshotRun.objects.get(
+            kind=SnapshotRun.Kind.ON_DEMAND, indicator_code="", status__in=SnapshotRun.ACTIVE
+        )
 
 
 @dataclass(frozen=True)
@@ -314,7 +316,7 @@ def snapshot_run_execute(*, run_id: int, now: datetime | None = None) -> Snapsho
     step). Idempotent: a finished run is left alone; values are upserted by (indicator, period end,
     commune). A failing indicator marks the run failed with the error and re-raises nothing: the run
     can be retried (snapshot_run_retry) and resumes at the failed step."""
-    run, total = _claim(run_id, now or timezone.now())
+    run, _total = _claim(run_id, now or timezone.now())
     if run is None:
         return SnapshotRun.objects.filter(pk=run_id).first()
     steps = run_steps(run)
