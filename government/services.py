@@ -1,1 +1,706 @@
-"""Writes of the pillar: keyword-only functions, one transaction each, audited."""
+"""Writes of the government pillar: keyword-only functions, one transaction each, audited.
+
+The dossier state machine (each arrow one named service below; nothing else writes `status`):
+
+    draft ──submit──▶ awaiting_payment ──(payment paid)──▶ reception      (free procedure: straight to reception)
+    reception ──forward──▶ processing ──forward──▶ approval ──approve──▶ approved ──issue_result──▶ completed
+    reception | processing ──request_supplement──▶ supplement ──supplement (citizen)──▶ back where it was
+    reception | processing | approval ──reject──▶ rejected
+
+Who may act (ADR 0301): the applicant on their own draft/supplement; an official of the handling
+agency (role commune_official or department_official, `user.agency` = the dossier's agency) on the
+reception and processing steps; the agency's leader — an official of that agency holding the
+permission `government.approve_dossier` — on the approval step. Every transition locks the dossier
+row, checks state and role, writes a DossierEvent and an audit row (`government.dossier.<verb>`) and
+notifies the applicant, in one transaction.
+"""
+
+import datetime as dt
+import logging
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.agencies.models import Agency
+from core.audit.services import audit_record
+from core.users import roles
+from government import workdays
+from government.fields import procedure_form_class
+from government.models import (
+    ApologySlip,
+    Dossier,
+    DossierEvent,
+    DossierFile,
+    DossierRating,
+    Procedure,
+    ProcedureDocument,
+    SupplementRequest,
+)
+from government.uploads import check_upload
+
+logger = logging.getLogger(__name__)
+S = Dossier.Status
+PAYMENT_PURPOSE = "government.dossier_fee"
+OFFICIAL_ROLES = (roles.COMMUNE_OFFICIAL, roles.DEPARTMENT_OFFICIAL)
+
+
+class DossierError(Exception):
+    """A refused action, with a message for the user (Vietnamese; translated)."""
+
+    def __init__(self, message: str, *, errors: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+class InvalidTransition(DossierError):  # noqa: N818 - reads as the domain says it
+    pass
+
+
+class NotAllowed(DossierError):  # noqa: N818
+    pass
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _lock(dossier: Dossier) -> Dossier:
+    return Dossier.objects.select_for_update().select_related("procedure", "agency").get(pk=dossier.pk)
+
+
+def _snapshot(d: Dossier) -> dict:
+    return {
+        "status": d.status,
+        "code": d.code,
+        "due_date": d.due_date,
+        "assignee": d.assignee_id,
+        "paused_working_days": d.paused_working_days,
+    }
+
+
+def _expect(d: Dossier, *allowed: str, verb: str) -> None:
+    if d.status not in allowed:
+        raise InvalidTransition(
+            _("Không thể %(verb)s: hồ sơ đang ở trạng thái “%(status)s”.")
+            % {"verb": verb, "status": d.get_status_display()}
+        )
+
+
+def is_agency_official(user, dossier_or_agency_id) -> bool:
+    agency_id = getattr(dossier_or_agency_id, "agency_id", dossier_or_agency_id)
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return user.has_role(*OFFICIAL_ROLES) and user.agency_id == agency_id
+
+
+def is_agency_leader(user, dossier_or_agency_id) -> bool:
+    return is_agency_official(user, dossier_or_agency_id) and user.has_perm("government.approve_dossier")
+
+
+def _require_official(user, d: Dossier) -> None:
+    if not is_agency_official(user, d):
+        raise NotAllowed(_("Chỉ cán bộ của cơ quan giải quyết mới được xử lý hồ sơ này."))
+
+
+def _require_leader(user, d: Dossier) -> None:
+    if not is_agency_leader(user, d):
+        raise NotAllowed(_("Chỉ lãnh đạo cơ quan giải quyết mới được phê duyệt hồ sơ này."))
+
+
+def _require_applicant(user, d: Dossier) -> None:
+    if user is None or not user.is_authenticated or d.applicant_id != user.pk:
+        raise NotAllowed(_("Chỉ người nộp hồ sơ mới được thực hiện thao tác này."))
+
+
+def _event(d: Dossier, *, actor, verb: str, before: dict, note: str = "", at=None) -> DossierEvent:
+    event = DossierEvent.objects.create(
+        dossier=d,
+        at=at or timezone.now(),
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        verb=verb,
+        from_status=before.get("status", ""),
+        to_status=d.status,
+        note=note,
+    )
+    audit_record(actor=actor, action=f"government.dossier.{verb}", obj=d, before=before, after=_snapshot(d))
+    return event
+
+
+NOTIFY_SUBJECTS = {
+    "submit": "Đã nhận hồ sơ {code}",
+    "paid": "Đã nhận lệ phí hồ sơ {code}",
+    "forward": "Hồ sơ {code} đã chuyển bước xử lý",
+    "request_supplement": "Hồ sơ {code} cần bổ sung giấy tờ",
+    "supplement": "Đã nhận giấy tờ bổ sung của hồ sơ {code}",
+    "reject": "Hồ sơ {code} bị từ chối giải quyết",
+    "approve": "Hồ sơ {code} đã được phê duyệt",
+    "issue_result": "Đã có kết quả hồ sơ {code}",
+    "apologise": "Xin lỗi về việc chậm trả kết quả hồ sơ {code}",
+}
+
+
+def _notify(d: Dossier, event: DossierEvent, extra: str = "") -> None:
+    from core.notifications.services import notify
+
+    subject = _(NOTIFY_SUBJECTS[event.verb]).format(code=d.code)
+    url = settings.SITE_URL.rstrip("/") + reverse("government:dossier-detail", kwargs={"uid": d.uid})
+    lines = [
+        _("Thủ tục: %(name)s") % {"name": d.procedure.name},
+        _("Trạng thái: %(status)s") % {"status": d.get_status_display()},
+    ]
+    if d.due_date:
+        lines.append(_("Ngày hẹn trả kết quả: %(date)s") % {"date": d.due_date.strftime("%d/%m/%Y")})
+    if extra:
+        lines.append(extra)
+    lines.append(_("Xem chi tiết: %(url)s") % {"url": url})
+    notify(
+        event=f"government.dossier.{event.verb}",
+        subject=subject,
+        body="\n".join(lines),
+        user=d.applicant,
+        email=d.applicant_email,
+        phone=d.applicant_phone,
+        dedupe_key=f"government.dossier.{d.pk}.event.{event.pk}",
+    )
+
+
+# --- drafts ---------------------------------------------------------------------------------------
+
+
+def agency_for(*, procedure: Procedure, commune_code: int | None) -> Agency:
+    """The handling agency: the procedure's department, or the commune's People's Committee."""
+    if procedure.scope == Procedure.Scope.AGENCY:
+        return procedure.agency
+    if commune_code is None:
+        raise DossierError(_("Vui lòng chọn xã, phường nơi nộp hồ sơ."), errors={"commune": [_("Bắt buộc.")]})
+    try:
+        return Agency.objects.select_related("admin_unit").get(code=f"ubnd-xa-{int(commune_code)}", is_active=True)
+    except (Agency.DoesNotExist, ValueError, TypeError):
+        raise DossierError(_("Xã, phường không hợp lệ."), errors={"commune": [_("Xã, phường không hợp lệ.")]}) from None
+
+
+def dossier_create(
+    *,
+    procedure: Procedure,
+    applicant,
+    commune_code: int | None = None,
+    data: dict | None = None,
+    client_token: uuid.UUID | str | None = None,
+) -> Dossier:
+    """Create a draft for `applicant` (or return the draft already made with the same client token,
+    so a double-clicked "create" makes one draft). Raises DossierError on an inactive procedure or
+    a missing/unknown commune."""
+    if not procedure.is_active:
+        raise DossierError(_("Thủ tục này không còn được áp dụng."))
+    if client_token:
+        existing = Dossier.objects.filter(applicant=applicant, client_token=client_token).first()
+        if existing:
+            return existing
+    if commune_code is None and procedure.scope == Procedure.Scope.COMMUNE and applicant.admin_unit_id:
+        commune_code = applicant.admin_unit.code
+    agency = agency_for(procedure=procedure, commune_code=commune_code)
+    admin_unit = agency.admin_unit if procedure.scope == Procedure.Scope.COMMUNE else applicant.admin_unit
+    try:
+        with transaction.atomic():
+            dossier = Dossier.objects.create(
+                procedure=procedure,
+                agency=agency,
+                admin_unit=admin_unit if admin_unit and admin_unit.level == "commune" else None,
+                applicant=applicant,
+                applicant_name=applicant.full_name or applicant.email,
+                applicant_id_number=applicant.citizen_id,
+                applicant_phone=applicant.phone,
+                applicant_email=applicant.email,
+                data={k: v for k, v in (data or {}).items() if k in {f["name"] for f in procedure.form_fields}},
+                client_token=client_token or None,
+            )
+            audit_record(actor=applicant, action="government.dossier.create", obj=dossier, after=_snapshot(dossier))
+    except IntegrityError:
+        # The same client token raced us: the other request made the draft.
+        return Dossier.objects.get(applicant=applicant, client_token=client_token)
+    return dossier
+
+
+def dossier_save_draft(*, dossier: Dossier, actor, data: dict) -> Dossier:
+    """Keep what the applicant typed, valid or not (validation happens at submission)."""
+    with transaction.atomic():
+        d = _lock(dossier)
+        _require_applicant(actor, d)
+        _expect(d, S.DRAFT, verb=_("sửa bản nháp"))
+        names = {f["name"] for f in d.procedure.form_fields}
+        d.data = {k: ("" if v is None else v) for k, v in data.items() if k in names}
+        d.save(update_fields=["data", "updated_at"])
+    return d
+
+
+def dossier_delete_draft(*, dossier: Dossier, actor) -> None:
+    with transaction.atomic():
+        d = _lock(dossier)
+        _require_applicant(actor, d)
+        _expect(d, S.DRAFT, verb=_("xóa bản nháp"))
+        audit_record(actor=actor, action="government.dossier.delete_draft", obj=d, before=_snapshot(d))
+        for f in d.files.all():
+            f.file.delete(save=False)
+        d.delete()
+
+
+def dossier_add_file(*, dossier: Dossier, actor, document: ProcedureDocument | None, uploaded) -> DossierFile:
+    """Attach a file to a draft, or to the open supplement request. The file is checked by content
+    first (ValidationError with the reason); a refused file changes nothing else."""
+    with transaction.atomic():
+        d = _lock(dossier)
+        _require_applicant(actor, d)
+        _expect(d, S.DRAFT, S.SUPPLEMENT, verb=_("tải tệp lên"))
+        if document is not None and document.procedure_id != d.procedure_id:
+            raise DossierError(_("Giấy tờ không thuộc thủ tục của hồ sơ."))
+        accepted = document.accepted_types if document else ["pdf", "jpg", "png"]
+        max_bytes = document.max_size_bytes if document else 10 * 1024 * 1024
+        checked = check_upload(uploaded, accepted_types=accepted, max_size_bytes=max_bytes)
+        supplement = d.supplement_requests.filter(answered_at__isnull=True).last() if d.status == S.SUPPLEMENT else None
+        original_name = (uploaded.name or "tep").rsplit("/", 1)[-1][:255]
+        record = DossierFile(
+            dossier=d,
+            document=document,
+            supplement=supplement,
+            original_name=original_name,
+            size=checked.size,
+            mime_type=checked.mime,
+            sha256=checked.sha256,
+            uploaded_by=actor,
+        )
+        # Stored under a name of ours with the detected type's extension, never the user's name.
+        record.file.save(f"upload.{checked.kind}", uploaded, save=False)
+        try:
+            record.save()
+        except Exception:
+            record.file.delete(save=False)
+            raise
+        audit_record(
+            actor=actor,
+            action="government.dossier.add_file",
+            obj=d,
+            after={"file": record.pk, "document": document.code if document else "", "sha256": checked.sha256},
+        )
+    return record
+
+
+def dossier_remove_file(*, dossier: Dossier, actor, file_id: int) -> None:
+    with transaction.atomic():
+        d = _lock(dossier)
+        _require_applicant(actor, d)
+        _expect(d, S.DRAFT, S.SUPPLEMENT, verb=_("xóa tệp"))
+        record = d.files.filter(pk=file_id).first()
+        if record is None:
+            return  # already removed (double click)
+        if d.status == S.SUPPLEMENT and record.supplement_id is None:
+            raise DossierError(_("Không thể xóa tệp đã nộp trước khi có yêu cầu bổ sung."))
+        audit_record(actor=actor, action="government.dossier.remove_file", obj=d, before={"file": record.pk})
+        storage_file = record.file
+        record.delete()
+        transaction.on_commit(lambda: storage_file.delete(save=False))
+
+
+def validate_for_submission(d: Dossier) -> dict:
+    """The declaration cleaned by the procedure's form, plus the required documents; raises
+    DossierError with field-level errors."""
+    form = procedure_form_class(d.procedure)(data=d.data)
+    errors = {} if form.is_valid() else {k: [str(m) for m in v] for k, v in form.errors.items()}
+    present = set(d.files.values_list("document_id", flat=True))
+    for doc in d.procedure.documents.all():
+        if doc.required and doc.pk not in present:
+            errors[f"doc_{doc.code}"] = [_("Vui lòng tải lên: %(name)s.") % {"name": doc.name}]
+    if errors:
+        raise DossierError(_("Hồ sơ chưa đầy đủ, vui lòng kiểm tra các mục được đánh dấu."), errors=errors)
+    return form.cleaned_json()
+
+
+def compute_fee(procedure: Procedure, data: dict) -> int:
+    fee = procedure.fee_base
+    if procedure.fee_per_unit:
+        fee += procedure.fee_per_unit * int(data.get(procedure.fee_unit_field) or 1)
+    return fee
+
+
+def compute_fee_preview(d: Dossier) -> int:
+    """The fee as the draft stands (a quantity not typed yet counts as one)."""
+    data = dict(d.data)
+    unit = d.procedure.fee_unit_field
+    if unit:
+        try:
+            data[unit] = max(1, int(data.get(unit) or 1))
+        except (TypeError, ValueError):
+            data[unit] = 1
+    return compute_fee(d.procedure, data)
+
+
+def next_dossier_code(agency: Agency, day: dt.date) -> str:
+    """`<unit identifier>-YYMMDD-NNNN` (Circular 01/2018/TT-VPCP art. 19). The counter row is bumped
+    in one statement and stays locked until the caller's transaction ends: concurrent submissions
+    to the same agency and day queue on it, so numbers are unique and gap-free."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("next_dossier_code must run inside the submitting transaction")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO government_dossiercounter (agency_id, day, last) VALUES (%s, %s, 1)
+            ON CONFLICT (agency_id, day) DO UPDATE SET last = government_dossiercounter.last + 1
+            RETURNING last
+            """,
+            [agency.pk, day],
+        )
+        (number,) = cursor.fetchone()
+    prefix = agency.unit_identifier or agency.code.upper()
+    return f"{prefix}-{day:%y%m%d}-{number:04d}"
+
+
+def _start_clock(d: Dossier, at: dt.datetime) -> None:
+    d.received_at = at
+    d.due_date = workdays.appointment_date(at, d.procedure.processing_days)
+    d.first_due_date = d.due_date
+
+
+def dossier_submit(*, dossier: Dossier, actor) -> Dossier:
+    """Submit a draft: validate it, give it its code, and either wait for the fee or enter the
+    one-stop desk's queue with its appointment date. Raises DossierError (field errors) or
+    InvalidTransition (already submitted: a double click changes nothing)."""
+    with transaction.atomic():
+        d = _lock(dossier)
+        _require_applicant(actor, d)
+        _expect(d, S.DRAFT, verb=_("nộp hồ sơ"))
+        cleaned = validate_for_submission(d)
+        before = _snapshot(d)
+        now = timezone.now()
+        d.data = cleaned
+        d.fee_amount = compute_fee(d.procedure, cleaned)
+        d.submitted_at = now
+        d.channel = Dossier.Channel.ONLINE
+        d.is_digitised = True
+        d.code = next_dossier_code(d.agency, timezone.localtime(now).date())
+        if d.fee_amount:
+            d.status = S.AWAITING_PAYMENT
+        else:
+            d.status = S.RECEPTION
+            _start_clock(d, now)
+        d.save()
+        event = _event(d, actor=actor, verb="submit", before=before, at=now)
+        _notify(d, event)
+    return d
+
+
+# --- payment -------------------------------------------------------------------------------------
+
+
+def dossier_start_payment(*, dossier: Dossier, actor):
+    """The pending payment of the dossier's fee (created once; a new one only after the previous
+    one expired or failed). Returns the core Payment."""
+    from core.payments.models import Payment
+    from core.payments.services import payment_create
+
+    with transaction.atomic():
+        d = _lock(dossier)
+        _require_applicant(actor, d)
+        _expect(d, S.AWAITING_PAYMENT, verb=_("nộp lệ phí"))
+        previous = Payment.objects.filter(
+            object_type="government.dossier", object_id=str(d.pk), purpose=PAYMENT_PURPOSE
+        )
+        pending = previous.filter(status="pending").order_by("-created_at").first()
+        if pending is not None:
+            return pending
+        attempt = previous.count() + 1
+        payment = payment_create(
+            purpose=PAYMENT_PURPOSE,
+            amount=d.fee_amount,
+            payer=actor,
+            description=_("Lệ phí hồ sơ %(code)s") % {"code": d.code},
+            obj=d,
+            idempotency_key=f"government.dossier.{d.uid}.fee.{attempt}",
+            payer_name=d.applicant_name,
+            payer_phone=d.applicant_phone,
+        )
+        d.payment_reference = payment.reference
+        d.save(update_fields=["payment_reference", "updated_at"])
+    return payment
+
+
+def dossier_mark_paid(*, payment) -> Dossier | None:
+    """core.payments' on_paid handler (runs inside the payment's transaction, once per payment).
+    A dossier already out of `awaiting_payment` is left as it is: a second payment changes nothing."""
+    d = (
+        Dossier.objects.select_for_update()
+        .select_related("procedure", "agency")
+        .filter(pk=int(payment.object_id))
+        .first()
+    )
+    if d is None:
+        logger.error("payment %s paid for a missing dossier %s", payment.reference, payment.object_id)
+        return None
+    if d.status != S.AWAITING_PAYMENT or payment.amount < d.fee_amount:
+        logger.warning("payment %s for dossier %s ignored (status %s)", payment.reference, d.code, d.status)
+        return d
+    before = _snapshot(d)
+    now = payment.paid_at or timezone.now()
+    d.paid_at = now
+    d.paid_online = True
+    d.payment_reference = payment.reference
+    d.status = S.RECEPTION
+    _start_clock(d, now)
+    d.save()
+    event = _event(d, actor=None, verb="paid", before=before, at=now, note=payment.reference)
+    _notify(d, event)
+    return d
+
+
+# --- officials ------------------------------------------------------------------------------------
+
+CLAIMABLE = (S.RECEPTION, S.PROCESSING, S.APPROVAL, S.APPROVED)
+
+
+def dossier_claim(*, dossier: Dossier, actor) -> Dossier:
+    """Take the dossier into one's own hands. Someone else's dossier cannot be taken over here."""
+    with transaction.atomic():
+        d = _lock(dossier)
+        _require_official(actor, d)
+        _expect(d, *CLAIMABLE, verb=_("nhận xử lý"))
+        if d.status == S.APPROVAL:
+            _require_leader(actor, d)
+        if d.assignee_id == actor.pk:
+            return d
+        if d.assignee_id is not None:
+            raise InvalidTransition(_("Hồ sơ đang do cán bộ khác xử lý."))
+        before = _snapshot(d)
+        d.assignee = actor
+        d.save(update_fields=["assignee", "updated_at"])
+        _event(d, actor=actor, verb="claim", before=before)
+    return d
+
+
+def _require_hands(actor, d: Dossier) -> None:
+    # A dossier someone has claimed is theirs to move; an unclaimed one may be moved by any
+    # official of the agency (the move claims it implicitly).
+    if d.assignee_id not in (None, actor.pk) and not actor.is_superuser:
+        raise NotAllowed(_("Hồ sơ đang do cán bộ khác xử lý."))
+
+
+def dossier_forward(*, dossier: Dossier, actor, note: str = "") -> Dossier:
+    """Move the dossier to the next step: one-stop desk → specialist → leader's approval."""
+    with transaction.atomic():
+        d = _lock(dossier)
+        _require_official(actor, d)
+        _expect(d, S.RECEPTION, S.PROCESSING, verb=_("chuyển bước"))
+        _require_hands(actor, d)
+        before = _snapshot(d)
+        d.status = S.PROCESSING if d.status == S.RECEPTION else S.APPROVAL
+        d.assignee = None
+        d.save(update_fields=["status", "assignee", "updated_at"])
+        event = _event(d, actor=actor, verb="forward", before=before, note=note)
+        _notify(d, event)
+    return d
+
+
+def dossier_request_supplement(*, dossier: Dossier, actor, reason: str) -> SupplementRequest:
+    """Ask the applicant for more documents (Mẫu 02): the deadline clock pauses until they answer."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DossierError(_("Vui lòng nêu rõ giấy tờ cần bổ sung."), errors={"reason": [_("Bắt buộc.")]})
+    with transaction.atomic():
+        d = _lock(dossier)
+        _require_official(actor, d)
+        _expect(d, S.RECEPTION, S.PROCESSING, verb=_("yêu cầu bổ sung"))
+        _require_hands(actor, d)
+        before = _snapshot(d)
+        now = timezone.now()
+        request = SupplementRequest.objects.create(
+            dossier=d, requested_by=actor, requested_at=now, reason=reason, resume_status=d.status
+        )
+        d.status = S.SUPPLEMENT
+        d.paused_since = now
+        d.supplement_count += 1
+        d.assignee = actor
+        d.save(update_fields=["status", "paused_since", "supplement_count", "assignee", "updated_at"])
+        event = _event(d, actor=actor, verb="request_supplement", before=before, note=reason, at=now)
+        _notify(d, event, extra=_("Nội dung cần bổ sung: %(reason)s") % {"reason": reason})
+    return request
+
+
+def dossier_supplement(*, dossier: Dossier, actor, note: str = "") -> Dossier:
+    """The applicant answers the open request: the clock resumes and the appointment moves by the
+    working days it stood still. At least one new file is required."""
+    with transaction.atomic():
+        d = _lock(dossier)
+        _require_applicant(actor, d)
+        _expect(d, S.SUPPLEMENT, verb=_("gửi bổ sung"))
+        request = d.supplement_requests.filter(answered_at__isnull=True).last()
+        if request is None or not request.files.exists():
+            raise DossierError(
+                _("Vui lòng tải lên ít nhất một giấy tờ bổ sung."), errors={"file": [_("Chưa có tệp bổ sung.")]}
+            )
+        before = _snapshot(d)
+        now = timezone.now()
+        paused = workdays.paused_working_days(d.paused_since or request.requested_at, now)
+        request.answered_at = now
+        request.answer_note = note.strip()
+        request.paused_working_days = paused
+        request.save(update_fields=["answered_at", "answer_note", "paused_working_days"])
+        if d.due_date and paused:
+            d.due_date = workdays.WorkCalendar(d.due_date).add_working_days(d.due_date, paused)
+        d.paused_working_days += paused
+        d.paused_since = None
+        d.status = request.resume_status
+        d.save()
+        event = _event(d, actor=actor, verb="supplement", before=before, note=note.strip(), at=now)
+        _notify(d, event)
+    return d
+
+
+def dossier_reject(*, dossier: Dossier, actor, reason: str) -> Dossier:
+    """Refuse the dossier with a reason (Mẫu 03). At the approval step only the leader may."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DossierError(_("Vui lòng nêu lý do từ chối."), errors={"reason": [_("Bắt buộc.")]})
+    with transaction.atomic():
+        d = _lock(dossier)
+        _require_official(actor, d)
+        _expect(d, S.RECEPTION, S.PROCESSING, S.APPROVAL, verb=_("từ chối"))
+        if d.status == S.APPROVAL:
+            _require_leader(actor, d)
+        else:
+            _require_hands(actor, d)
+        before = _snapshot(d)
+        d.status = S.REJECTED
+        d.rejection_reason = reason
+        d.finished_at = timezone.now()
+        d.assignee = None
+        d.save()
+        event = _event(d, actor=actor, verb="reject", before=before, note=reason, at=d.finished_at)
+        _notify(d, event, extra=_("Lý do: %(reason)s") % {"reason": reason})
+    return d
+
+
+def dossier_approve(*, dossier: Dossier, actor, note: str = "") -> Dossier:
+    with transaction.atomic():
+        d = _lock(dossier)
+        _require_leader(actor, d)
+        _expect(d, S.APPROVAL, verb=_("phê duyệt"))
+        before = _snapshot(d)
+        d.status = S.APPROVED
+        d.assignee = None
+        d.save(update_fields=["status", "assignee", "updated_at"])
+        event = _event(d, actor=actor, verb="approve", before=before, note=note)
+        _notify(d, event)
+    return d
+
+
+def dossier_issue_result(*, dossier: Dossier, actor) -> Dossier:
+    """Generate the result PDF, sign it with the agency's certificate (core.signing) and return it
+    to the applicant. The signed document and the state change commit together."""
+    from core.pdf import render_pdf
+    from core.signing.services import sign_pdf
+
+    with transaction.atomic():
+        d = _lock(dossier)
+        _require_official(actor, d)
+        _expect(d, S.APPROVED, verb=_("trả kết quả"))
+        before = _snapshot(d)
+        now = timezone.now()
+        pdf = render_pdf(
+            "government/pdf/result.html",
+            {"dossier": d, "procedure": d.procedure, "fields": _labelled_data(d), "issued_at": now},
+        )
+        signed = sign_pdf(
+            pdf_bytes=pdf,
+            title=f"{d.procedure.result_name} — {d.code}",
+            signer_agency=d.agency,
+            obj=d,
+            actor=actor,
+        )
+        d.result_document = signed
+        d.status = S.COMPLETED
+        d.finished_at = now
+        d.assignee = None
+        d.save()
+        event = _event(d, actor=actor, verb="issue_result", before=before, at=now)
+        _notify(d, event, extra=_("Kiểm tra chữ ký số: %(url)s") % {"url": _absolute(signed.get_verification_url())})
+    return d
+
+
+def _absolute(path: str) -> str:
+    return path if path.startswith("http") else settings.SITE_URL.rstrip("/") + path
+
+
+def _labelled_data(d: Dossier) -> list[tuple[str, str]]:
+    out = []
+    for spec in d.procedure.form_fields:
+        value = d.data.get(spec["name"], "")
+        if spec["type"] == "choice":
+            value = dict(map(tuple, spec["choices"])).get(value, value)
+        elif spec["type"] == "date" and value:
+            try:
+                value = dt.date.fromisoformat(value).strftime("%d/%m/%Y")
+            except ValueError:
+                pass
+        out.append((spec["label"], "" if value is None else str(value)))
+    return out
+
+
+def dossier_apologise(*, dossier: Dossier, actor, reason: str, new_due_date: dt.date) -> ApologySlip:
+    """The apology slip for a late dossier (Mẫu 04) with a new appointment date. Allowed once the
+    appointment date is today or past; the new date must be a later working day. The dossier still
+    counts as late in the indicators."""
+    reason = (reason or "").strip()
+    errors = {}
+    if not reason:
+        errors["reason"] = [_("Bắt buộc.")]
+    today = timezone.localdate()
+    if new_due_date is None or new_due_date <= today:
+        errors["new_due_date"] = [_("Ngày hẹn mới phải sau ngày hôm nay.")]
+    elif not workdays.is_working_day(new_due_date):
+        errors["new_due_date"] = [_("Ngày hẹn mới phải là ngày làm việc.")]
+    if errors:
+        raise DossierError(_("Vui lòng kiểm tra các mục được đánh dấu."), errors=errors)
+    with transaction.atomic():
+        d = _lock(dossier)
+        _require_official(actor, d)
+        _expect(d, S.RECEPTION, S.PROCESSING, S.APPROVAL, S.APPROVED, verb=_("lập văn bản xin lỗi"))
+        current = d.rescheduled_due_date or d.due_date
+        if current is None or current > today:
+            raise InvalidTransition(_("Hồ sơ chưa đến hạn trả kết quả, chưa cần văn bản xin lỗi."))
+        before = _snapshot(d)
+        slip = ApologySlip.objects.create(
+            dossier=d,
+            issued_by=actor,
+            issued_at=timezone.now(),
+            reason=reason,
+            previous_due_date=current,
+            new_due_date=new_due_date,
+        )
+        d.rescheduled_due_date = new_due_date
+        d.save(update_fields=["rescheduled_due_date", "updated_at"])
+        event = _event(d, actor=actor, verb="apologise", before=before, note=reason)
+        _notify(d, event, extra=_("Ngày hẹn trả kết quả mới: %(date)s") % {"date": new_due_date.strftime("%d/%m/%Y")})
+    return slip
+
+
+def dossier_rate(*, dossier: Dossier, actor, score: int, comment: str = "") -> DossierRating:
+    """The applicant's one rating of a finished dossier."""
+    if score not in DossierRating.Score.values:
+        raise DossierError(_("Vui lòng chọn mức độ hài lòng."), errors={"score": [_("Giá trị không hợp lệ.")]})
+    with transaction.atomic():
+        d = _lock(dossier)
+        _require_applicant(actor, d)
+        _expect(d, S.COMPLETED, S.REJECTED, verb=_("đánh giá"))
+        if DossierRating.objects.filter(dossier=d).exists():
+            raise InvalidTransition(_("Bạn đã đánh giá hồ sơ này."))
+        rating = DossierRating.objects.create(dossier=d, score=score, comment=(comment or "").strip()[:2000])
+        audit_record(actor=actor, action="government.dossier.rate", obj=d, after={"score": score})
+    return rating
+
+
+def raise_as_validation_error(exc: DossierError) -> ValidationError:
+    return ValidationError(exc.errors or exc.message)
