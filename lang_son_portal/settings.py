@@ -278,6 +278,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "notifications-requeue-stale": {"task": "core.notifications.tasks.requeue_stale", "schedule": 300.0},
     # core.payments: pending payments past their expiry become expired.
     "payments-expire-stale": {"task": "core.payments.tasks.expire_stale_payments", "schedule": 900.0},
+    # border_gate: boards/queue figures, abandoned officer takes, declarations never arrived, 20:00 report.
+    "border-gate-recompute-queues": {"task": "border_gate.tasks.recompute_all_queues", "schedule": 60.0},
+    "border-gate-release-stale-takes": {"task": "border_gate.tasks.release_stale_takes", "schedule": 300.0},
+    "border-gate-expire-declarations": {"task": "border_gate.tasks.expire_declarations", "schedule": 1800.0},
+    "border-gate-daily-report": {"task": "border_gate.tasks.daily_report", "schedule": crontab(hour=20, minute=0)},
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
