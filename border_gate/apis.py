@@ -1,0 +1,373 @@
+"""Machine-to-machine API of the border gate (yard operators, customs systems) and the declarants'
+read API. Thin: authenticate, validate, call a service or a selector, serialise.
+
+Yard and customs systems authenticate with `Authorization: Api-Key <key>`; a key belongs to one
+organisation, is scoped to one crossing and to named permissions, and every call is audited."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.generics import ListAPIView, RetrieveAPIView
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from border_gate import selectors, services
+from border_gate.models import ApiKey, Entry, Yard
+from core.audit.services import audit_record
+from core.permissions import HasRole
+from core.users import roles
+
+# -- authentication ----------------------------------------------------------------------------
+
+
+class ApiKeyPrincipal:
+    """request.user of a key-authenticated call: an organisation, not a person."""
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = False
+    is_staff = False
+    pk = None
+
+    def __init__(self, key: ApiKey):
+        self.key = key
+
+    def has_role(self, *names):
+        return False
+
+    def __str__(self):
+        return f"api-key:{self.key.prefix} ({self.key.organisation})"
+
+
+class ApiKeyAuthentication(BaseAuthentication):
+    keyword = "Api-Key"
+
+    def authenticate(self, request):
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        if not header.startswith(self.keyword + " "):
+            return None
+        raw = header[len(self.keyword) + 1 :].strip()
+        prefix = raw[3:11] if raw.startswith("bg_") else ""
+        key = ApiKey.objects.select_related("crossing").filter(prefix=prefix, is_active=True).first()
+        # Compare hashes in constant time; an unknown prefix costs the same hash.
+        import hmac
+
+        if key is None or not hmac.compare_digest(key.key_hash, services.api_key_hash(raw)):
+            raise exceptions.AuthenticationFailed(_("Khóa API không hợp lệ hoặc đã bị thu hồi."))
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+        return ApiKeyPrincipal(key), key
+
+    def authenticate_header(self, request):
+        return self.keyword
+
+
+class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
+    target_class = "border_gate.apis.ApiKeyAuthentication"
+    name = "ApiKeyAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Api-Key <key>`: key of a yard operator or customs system, scoped to one crossing.",
+        }
+
+
+def HasScope(scope: str):  # noqa: N802 - reads like a class in permission_classes
+    class _HasScope(BasePermission):
+        message = _("Khóa API không có quyền này.")
+
+        def has_permission(self, request, view):
+            return isinstance(request.auth, ApiKey) and request.auth.has_scope(scope)
+
+    _HasScope.__name__ = f"HasScope({scope})"
+    return _HasScope
+
+
+class KeyAPIView(APIView):
+    """Base of key-authenticated endpoints: every call, allowed or refused, is audited."""
+
+    authentication_classes = [ApiKeyAuthentication]
+    audit_action = "border_gate.api.call"
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        key = request.auth if isinstance(getattr(request, "auth", None), ApiKey) else None
+        audit_record(
+            actor=None,
+            action=self.audit_action,
+            object_type="border_gate.apikey",
+            object_id=key.pk if key else "",
+            after={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "query": dict(request.query_params),
+            },
+            actor_label=f"api-key:{key.prefix} ({key.organisation})" if key else "api-key:invalid",
+        )
+        return response
+
+    def key_label(self) -> str:
+        key = self.request.auth
+        return f"api-key:{key.prefix} ({key.organisation})"
+
+
+# -- serializers -------------------------------------------------------------------------------
+
+
+class GoodsSerializer(serializers.Serializer):
+    line_no = serializers.IntegerField()
+    hs_code = serializers.CharField()
+    description = serializers.CharField()
+    goods_type = serializers.CharField()
+    weight_kg = serializers.IntegerField()
+    value_vnd = serializers.IntegerField()
+    perishable = serializers.BooleanField()
+
+
+class EntrySerializer(serializers.ModelSerializer):
+    crossing = serializers.CharField(source="crossing.code")
+    vehicle_plate = serializers.CharField(source="vehicle.plate_display")
+    vehicle_country = serializers.CharField(source="vehicle.country")
+    trailer_plate = serializers.SerializerMethodField()
+    containers = serializers.SerializerMethodField()
+    goods = GoodsSerializer(many=True)
+    current_step = serializers.SerializerMethodField()
+    current_yard = serializers.SerializerMethodField()
+    fee_paid = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Entry
+        fields = [
+            "code",
+            "crossing",
+            "direction",
+            "regime",
+            "journey",
+            "status",
+            "version",
+            "vehicle_plate",
+            "vehicle_country",
+            "trailer_plate",
+            "containers",
+            "driver_name",
+            "goods",
+            "perishable",
+            "customs_declaration_number",
+            "lane",
+            "inspection_required",
+            "current_step",
+            "current_yard",
+            "expected_arrival",
+            "arrived_at",
+            "called_at",
+            "closed_at",
+            "fee_amount",
+            "fee_paid",
+            "updated_at",
+        ]
+
+    def get_trailer_plate(self, obj) -> str:
+        return obj.trailer.plate_display if obj.trailer_id else ""
+
+    def get_containers(self, obj) -> list[str]:
+        return [c.number for c in obj.containers.all()]
+
+    def get_current_step(self, obj) -> str | None:
+        return obj.current_step.step.code if obj.current_step_id else None
+
+    def get_current_yard(self, obj) -> str | None:
+        return obj.current_yard.code if obj.current_yard_id else None
+
+    def get_fee_paid(self, obj) -> bool:
+        return obj.fee_paid_at is not None
+
+
+def _entries_qs():
+    return Entry.objects.select_related(
+        "crossing", "vehicle", "trailer", "current_step__step", "current_yard"
+    ).prefetch_related("goods", "containers")
+
+
+# -- key-authenticated endpoints ---------------------------------------------------------------
+
+
+@extend_schema(
+    tags=["border-gate: yards & customs"],
+    parameters=[
+        OpenApiParameter("status", str, description="declared | in_progress | held | crossed | …"),
+        OpenApiParameter("direction", str, description="export | import"),
+        OpenApiParameter("updated_since", str, description="ISO 8601 date-time"),
+    ],
+)
+class EntryListApi(KeyAPIView, ListAPIView):
+    """Entries at the key's crossing (newest change first)."""
+
+    permission_classes = [HasScope(ApiKey.Scope.READ_ENTRIES)]
+    serializer_class = EntrySerializer
+    audit_action = "border_gate.api.read_entries"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Entry.objects.none()
+        qs = _entries_qs().filter(crossing=self.request.auth.crossing).order_by("-updated_at", "-pk")
+        p = self.request.query_params
+        if p.get("status"):
+            qs = qs.filter(status=p["status"])
+        if p.get("direction"):
+            qs = qs.filter(direction=p["direction"])
+        if p.get("updated_since"):
+            since = parse_datetime(p["updated_since"])
+            if since is None:
+                raise exceptions.ValidationError({"updated_since": [_("Thời điểm theo ISO 8601.")]})
+            qs = qs.filter(updated_at__gte=since)
+        return qs
+
+
+@extend_schema(tags=["border-gate: yards & customs"])
+class EntryDetailApi(KeyAPIView, RetrieveAPIView):
+    permission_classes = [HasScope(ApiKey.Scope.READ_ENTRIES)]
+    serializer_class = EntrySerializer
+    lookup_field = "code"
+    audit_action = "border_gate.api.read_entry"
+
+    def get_queryset(self):
+        # Another crossing's entry is a 404, not a 403: a key learns nothing outside its scope.
+        if getattr(self, "swagger_fake_view", False):
+            return Entry.objects.none()
+        return _entries_qs().filter(crossing=self.request.auth.crossing)
+
+
+class YardEventIn(serializers.Serializer):
+    entry_code = serializers.CharField(max_length=20)
+    yard = serializers.SlugField(help_text="yard code")
+    kind = serializers.ChoiceField(choices=["in", "out"])
+    at = serializers.DateTimeField(required=False)
+    external_id = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+
+
+class YardEventOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    entry_code = serializers.CharField(source="entry.code")
+    yard = serializers.CharField(source="yard.code")
+    kind = serializers.CharField()
+    at = serializers.DateTimeField()
+    external_id = serializers.CharField()
+    entry_status = serializers.CharField(source="entry.status")
+
+
+def _entry_at(crossing, code: str) -> Entry:
+    entry = Entry.objects.filter(crossing=crossing, code=code.strip().upper()).first()
+    if entry is None:
+        raise exceptions.NotFound(_("Không có lượt xe này tại cửa khẩu của khóa API."))
+    return entry
+
+
+def _service_call(func, **kwargs):
+    try:
+        return func(**kwargs)
+    except DjangoValidationError as e:
+        detail = e.message_dict if hasattr(e, "error_dict") else {"non_field_errors": e.messages}
+        raise exceptions.ValidationError(detail) from None
+    except services.BorderGateError as e:
+        raise exceptions.ValidationError({"non_field_errors": [str(e)]}) from None
+
+
+@extend_schema(tags=["border-gate: yards & customs"], request=YardEventIn, responses={201: YardEventOut})
+class YardEventApi(KeyAPIView):
+    """A yard system reports a truck entering or leaving its yard. An "in" while the truck is at
+    the yard-entry step passes that step. Retrying with the same external_id records nothing twice."""
+
+    permission_classes = [HasScope(ApiKey.Scope.YARD_EVENTS)]
+    audit_action = "border_gate.api.yard_event"
+
+    def post(self, request):
+        s = YardEventIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        crossing = request.auth.crossing
+        entry = _entry_at(crossing, d["entry_code"])
+        yard = Yard.objects.filter(code=d["yard"], crossing=crossing).first()
+        if yard is None:
+            raise exceptions.ValidationError({"yard": [_("Bãi không thuộc cửa khẩu của khóa API.")]})
+        event = _service_call(
+            services.yard_event_record,
+            entry=entry,
+            yard=yard,
+            kind=d["kind"],
+            at=d.get("at"),
+            external_id=d["external_id"],
+            actor=None,
+            actor_label=self.key_label(),
+        )
+        event.entry.refresh_from_db()
+        return Response(YardEventOut(event).data, status=status.HTTP_201_CREATED)
+
+
+class CustomsLaneIn(serializers.Serializer):
+    entry_code = serializers.CharField(max_length=20, required=False)
+    customs_declaration_number = serializers.CharField(max_length=12, required=False)
+    lane = serializers.ChoiceField(choices=Entry.Lane.values)
+
+    def validate(self, attrs):
+        if not attrs.get("entry_code") and not attrs.get("customs_declaration_number"):
+            raise serializers.ValidationError(_("Cần entry_code hoặc customs_declaration_number."))
+        return attrs
+
+
+class CustomsLaneOut(serializers.Serializer):
+    entry_code = serializers.CharField(source="code")
+    lane = serializers.CharField()
+    inspection_required = serializers.BooleanField()
+
+
+@extend_schema(tags=["border-gate: yards & customs"], request=CustomsLaneIn, responses={200: CustomsLaneOut})
+class CustomsLaneApi(KeyAPIView):
+    """The customs system posts the risk lane of a declaration (green/yellow/red)."""
+
+    permission_classes = [HasScope(ApiKey.Scope.CUSTOMS_LANES)]
+    audit_action = "border_gate.api.customs_lane"
+
+    def post(self, request):
+        s = CustomsLaneIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        crossing = request.auth.crossing
+        if d.get("entry_code"):
+            entry = _entry_at(crossing, d["entry_code"])
+        else:
+            entry = (
+                Entry.objects.filter(crossing=crossing, customs_declaration_number=d["customs_declaration_number"])
+                .filter(status__in=Entry.OPEN_STATUSES)
+                .first()
+            )
+            if entry is None:
+                raise exceptions.NotFound(_("Không có lượt xe đang mở với số tờ khai này tại cửa khẩu."))
+        entry = _service_call(
+            services.customs_assign_lane, actor=None, entry=entry, lane=d["lane"], actor_label=self.key_label()
+        )
+        return Response(CustomsLaneOut(entry).data)
+
+
+# -- declarants' API (session) -----------------------------------------------------------------
+
+
+@extend_schema(tags=["border-gate: declarants"])
+class MyDeclarationsApi(ListAPIView):
+    """The signed-in declarant's entries (own and their enterprises')."""
+
+    permission_classes = [HasRole(roles.ENTERPRISE, roles.CITIZEN)]
+    serializer_class = EntrySerializer
+
+    def get_queryset(self):
+        ids = selectors.entries_for_declarant(self.request.user).values("pk")
+        return _entries_qs().filter(Q(pk__in=ids)).order_by("-created_at")

@@ -1,0 +1,242 @@
+"""Forms: input shapes and Vietnamese field errors only; the rules live in services/validators."""
+
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from border_gate import validators as v
+from border_gate.models import Crossing, Direction, Driver, Entry, GoodsType, Journey, Regime, Yard
+from border_gate.services import CORRECTABLE_FIELDS, MAX_CONTAINERS, DeclarationData, GoodsData
+
+COUNTRY_CHOICES = [("VN", _("Việt Nam")), ("CN", _("Trung Quốc"))]
+GOODS_ROWS = 3
+
+
+class DeclarationForm(forms.Form):
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
+    enterprise = forms.TypedChoiceField(label=_("Doanh nghiệp"), required=False, coerce=int, empty_value=None)
+    crossing = forms.ModelChoiceField(
+        label=_("Cửa khẩu"), queryset=Crossing.objects.filter(is_active=True), empty_label=None
+    )
+    direction = forms.ChoiceField(label=_("Chiều"), choices=Direction.choices)
+    regime = forms.ChoiceField(label=_("Loại hình"), choices=Regime.choices)
+    journey = forms.ChoiceField(label=_("Hành trình"), choices=Journey.choices, initial=Journey.NORMAL)
+    expected_arrival = forms.DateTimeField(
+        label=_("Dự kiến đến cửa khẩu"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
+    )
+    vehicle_country = forms.ChoiceField(label=_("Quốc tịch xe"), choices=COUNTRY_CHOICES, initial="VN")
+    vehicle_plate = forms.CharField(
+        label=_("Biển số xe"), max_length=24, help_text=_("Ví dụ: 12C-123.45 hoặc 桂A12345")
+    )
+    trailer_country = forms.ChoiceField(label=_("Quốc tịch rơ moóc"), choices=COUNTRY_CHOICES, initial="VN")
+    trailer_plate = forms.CharField(label=_("Biển số rơ moóc"), max_length=24, required=False)
+    containers = forms.CharField(
+        label=_("Container"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Mỗi dòng một container: số ISO 6346 và cỡ, ví dụ CSQU3054383:40"),
+    )
+    driver_name = forms.CharField(label=_("Họ tên lái xe"), max_length=150)
+    driver_id_kind = forms.ChoiceField(label=_("Loại giấy tờ"), choices=Driver.IdKind.choices)
+    driver_id_number = forms.CharField(label=_("Số giấy tờ"), max_length=20)
+    driver_phone = forms.CharField(label=_("Điện thoại lái xe (nhận tin nhắn gọi xe)"), max_length=20)
+    driver_licence = forms.CharField(label=_("Số giấy phép lái xe"), max_length=20, required=False)
+    health_symptoms = forms.BooleanField(label=_("Lái xe có triệu chứng sốt, ho, khó thở"), required=False)
+    health_note = forms.CharField(label=_("Thông tin sức khỏe khác"), max_length=300, required=False)
+    customs_declaration_number = forms.CharField(
+        label=_("Số tờ khai hải quan"), max_length=14, required=False, help_text=_("12 chữ số, nếu đã có")
+    )
+
+    def __init__(self, *args, enterprises=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].choices = [("", _("— Tự khai (lái xe, chủ hàng cá nhân) —"))] + [
+            (e.pk, str(e)) for e in enterprises
+        ]
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", uuid.uuid4().hex)
+
+    def clean_containers(self):
+        items = []
+        for line in (self.cleaned_data.get("containers") or "").replace(",", "\n").splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            number, _sep, size = line.partition(":")
+            try:
+                number = v.validate_container_number(number.strip())
+            except ValidationError as e:
+                raise ValidationError(e.messages) from None
+            if size.strip() not in ("20", "40", "45"):
+                raise ValidationError(_("Ghi cỡ sau dấu hai chấm: 20, 40 hoặc 45 (ví dụ CSQU3054383:40)."))
+            items.append((number, int(size)))
+        if len(items) > MAX_CONTAINERS:
+            raise ValidationError(_("Tối đa %(n)d container mỗi xe.") % {"n": MAX_CONTAINERS})
+        return items
+
+
+class GoodsForm(forms.Form):
+    hs_code = forms.CharField(label=_("Mã HS"), max_length=13, required=False)
+    description = forms.CharField(label=_("Mô tả hàng hóa"), max_length=300, required=False)
+    goods_type = forms.ChoiceField(label=_("Nhóm hàng"), choices=[("", "—"), *list(GoodsType.choices)], required=False)
+    weight_kg = forms.IntegerField(label=_("Khối lượng (kg)"), min_value=1, max_value=100_000, required=False)
+    value_vnd = forms.IntegerField(label=_("Trị giá (VND)"), min_value=0, required=False)
+    perishable = forms.BooleanField(label=_("Dễ hư hỏng"), required=False)
+
+    def is_blank(self) -> bool:
+        d = getattr(self, "cleaned_data", {}) or {}
+        return not any(d.get(k) for k in ("hs_code", "description", "goods_type", "weight_kg", "value_vnd"))
+
+    def clean(self):
+        d = super().clean()
+        if self.is_blank():
+            return d
+        for name in ("hs_code", "description", "goods_type", "weight_kg", "value_vnd"):
+            if d.get(name) in (None, ""):
+                self.add_error(name, _("Trường này là bắt buộc cho dòng hàng đã khai."))
+        if d.get("hs_code"):
+            try:
+                d["hs_code"] = v.validate_hs_code(d["hs_code"])
+            except ValidationError as e:
+                self.add_error("hs_code", e.messages)
+        return d
+
+
+GoodsFormSet = forms.formset_factory(GoodsForm, extra=GOODS_ROWS, max_num=10)
+
+
+def declaration_data(form: DeclarationForm, goods_formset) -> DeclarationData:
+    d = form.cleaned_data
+    return DeclarationData(
+        crossing=d["crossing"],
+        direction=d["direction"],
+        regime=d["regime"],
+        journey=d["journey"],
+        vehicle_plate=d["vehicle_plate"],
+        vehicle_country=d["vehicle_country"],
+        trailer_plate=d["trailer_plate"],
+        trailer_country=d["trailer_country"],
+        containers=d["containers"],
+        driver_name=d["driver_name"],
+        driver_id_kind=d["driver_id_kind"],
+        driver_id_number=d["driver_id_number"],
+        driver_phone=d["driver_phone"],
+        driver_licence=d["driver_licence"],
+        health_symptoms=d["health_symptoms"],
+        health_note=d["health_note"],
+        expected_arrival=d["expected_arrival"],
+        customs_declaration_number=d["customs_declaration_number"],
+        goods=[
+            GoodsData(
+                hs_code=g.cleaned_data["hs_code"],
+                description=g.cleaned_data["description"],
+                goods_type=g.cleaned_data["goods_type"],
+                weight_kg=g.cleaned_data["weight_kg"],
+                value_vnd=g.cleaned_data["value_vnd"],
+                perishable=g.cleaned_data["perishable"],
+            )
+            for g in goods_formset.forms
+            if not g.is_blank()
+        ],
+    )
+
+
+def apply_service_errors(error: ValidationError, form: forms.Form, goods_formset=None) -> None:
+    """Put a service's field-level errors on the form fields (goods-<n>-<field> on the goods rows)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for key, errors in error.message_dict.items():
+        if key.startswith("goods-") and goods_formset is not None:
+            _g, n, field = key.split("-", 2)
+            goods_formset.forms[int(n) - 1].add_error(field, errors)
+        elif key == "goods" and goods_formset is not None:
+            form.add_error(None, errors)
+        elif key in form.fields:
+            form.add_error(key, errors)
+        else:
+            form.add_error(None, errors)
+
+
+class CorrectionForm(forms.Form):
+    field_name = forms.ChoiceField(label=_("Trường cần sửa"), choices=list(CORRECTABLE_FIELDS.items()))
+    line_no = forms.TypedChoiceField(label=_("Dòng hàng"), coerce=int, required=False, empty_value=None)
+    value = forms.CharField(label=_("Giá trị mới"), max_length=600, required=False)
+    reason = forms.CharField(label=_("Lý do sửa"), max_length=300)
+
+    def __init__(self, *args, entry: Entry, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["line_no"].choices = [("", "—")] + [
+            (g.line_no, f"{g.line_no}. {g.description}") for g in entry.goods.order_by("line_no")
+        ]
+
+    def clean(self):
+        d = super().clean()
+        if (d.get("field_name") or "").startswith("goods.") and not d.get("line_no"):
+            self.add_error("line_no", _("Chọn dòng hàng cần sửa."))
+        return d
+
+
+class EnterpriseForm(forms.Form):
+    tax_code = forms.CharField(label=_("Mã số thuế"), max_length=20)
+    name = forms.CharField(label=_("Tên doanh nghiệp"), max_length=200)
+    address = forms.CharField(label=_("Địa chỉ"), max_length=300, required=False)
+    phone = forms.CharField(label=_("Điện thoại"), max_length=15, required=False)
+
+    def clean_tax_code(self):
+        return v.validate_tax_code(self.cleaned_data["tax_code"])
+
+
+class StaffForm(forms.Form):
+    email = forms.EmailField(label=_("Email tài khoản của nhân viên"))
+
+
+class DecisionForm(forms.Form):
+    DECISIONS = [("pass", _("Cho qua")), ("hold", _("Tạm dừng")), ("reject", _("Từ chối"))]
+    entry_step = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(label=_("Quyết định"), choices=DECISIONS, widget=forms.RadioSelect, initial="pass")
+    reason = forms.CharField(label=_("Lý do (bắt buộc khi tạm dừng hoặc từ chối)"), max_length=300, required=False)
+    yard = forms.ModelChoiceField(label=_("Bãi"), queryset=Yard.objects.none(), required=False)
+    certificate_number = forms.CharField(label=_("Số giấy chứng nhận"), max_length=64, required=False)
+    inspection_result = forms.CharField(label=_("Kết quả kiểm tra thực tế"), max_length=300, required=False)
+    receipt_number = forms.CharField(label=_("Số biên lai thu phí"), max_length=64, required=False)
+    note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
+
+    def __init__(self, *args, entry: Entry, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["yard"].queryset = Yard.objects.filter(crossing=entry.crossing, is_active=True)
+
+    def clean(self):
+        d = super().clean()
+        if d.get("decision") in ("hold", "reject") and not (d.get("reason") or "").strip():
+            self.add_error("reason", _("Nêu lý do tạm dừng hoặc từ chối."))
+        return d
+
+
+class LaneForm(forms.Form):
+    lane = forms.ChoiceField(label=_("Phân luồng"), choices=Entry.Lane.choices, widget=forms.RadioSelect)
+
+
+class FeeCalculatorForm(forms.Form):
+    regime = forms.ChoiceField(label=_("Loại hình"), choices=Regime.choices)
+    journey = forms.ChoiceField(label=_("Hành trình"), choices=Journey.choices, initial=Journey.NORMAL)
+    goods_types = forms.MultipleChoiceField(
+        label=_("Nhóm hàng trên xe (chọn nhiều nếu chở hàng ghép)"),
+        choices=GoodsType.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    weight_kg = forms.IntegerField(label=_("Tổng khối lượng hàng (kg)"), min_value=1, max_value=100_000)
+    container = forms.ChoiceField(
+        label=_("Container"),
+        choices=[("", _("Không chở container")), ("20", "20 feet"), ("40", "40/45 feet")],
+        required=False,
+    )
+
+
+class CallNextForm(forms.Form):
+    direction = forms.ChoiceField(label=_("Chiều"), choices=Direction.choices)
+    count = forms.IntegerField(label=_("Số xe"), min_value=1, max_value=50, initial=5)
+    call_key = forms.CharField(widget=forms.HiddenInput)

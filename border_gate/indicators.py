@@ -1,1 +1,177 @@
-"""Indicators this pillar registers with core.indicators.registry."""
+"""Indicators of the digital border gate for the operations centre (core.indicators.registry).
+
+Periods are half-open `[start, end)`. Flows (trucks cleared, average wait) count what happened in the
+period; stocks (backlog, congestion level) are the state at `period_end`, computed from the entries'
+timestamps, so a past period gives the backlog as it was then."""
+
+import json
+from pathlib import Path
+
+from django.db.models import Avg, F, Q
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from border_gate.models import Entry
+from core.indicators.registry import Indicator, register
+
+_CROSSINGS = json.loads((Path(__file__).resolve().parent / "reference" / "crossings.v1.json").read_text("utf-8"))[
+    "crossings"
+]
+
+
+def _cleared(start, end, commune_code=None, crossing=None):
+    if commune_code is not None:
+        return None  # crossings are reported for the province, not per commune
+    qs = Entry.objects.filter(status=Entry.Status.CROSSED, closed_at__gte=start, closed_at__lt=end)
+    if crossing:
+        qs = qs.filter(crossing__code=crossing)
+    return qs.count()
+
+
+def _backlog_at(end, crossing=None) -> int:
+    """Trucks arrived by `end`, not yet called to the barrier nor closed at `end`."""
+    qs = Entry.objects.filter(arrived_at__lt=end).filter(
+        Q(called_at__isnull=True) | Q(called_at__gte=end), Q(closed_at__isnull=True) | Q(closed_at__gte=end)
+    )
+    if crossing:
+        qs = qs.filter(crossing__code=crossing)
+    return qs.count()
+
+
+def _backlog(start, end, commune_code=None, crossing=None):
+    if commune_code is not None:
+        return None
+    return _backlog_at(end, crossing)
+
+
+def _level(start, end, commune_code=None, crossing=None):
+    """National congestion band as a level: 0 green (< 500), 1 yellow (500–1,000), 2 orange
+    (1,001–5,000), 3 red (> 5,000)."""
+    if commune_code is not None:
+        return None
+    n = _backlog_at(end, crossing)
+    return 0 if n < 500 else 1 if n <= 1000 else 2 if n <= 5000 else 3
+
+
+def _avg_wait(start, end, commune_code=None):
+    if commune_code is not None:
+        return None
+    avg = Entry.objects.filter(called_at__gte=start, called_at__lt=end, arrived_at__isnull=False).aggregate(
+        avg=Avg(F("called_at") - F("arrived_at"))
+    )["avg"]
+    return round(avg.total_seconds() / 60, 1) if avg is not None else None
+
+
+def _declared(start, end, commune_code=None):
+    if commune_code is not None:
+        return None
+    return Entry.objects.filter(created_at__gte=start, created_at__lt=end).count()
+
+
+register(
+    Indicator(
+        code="border_gate.trucks_cleared",
+        pillar="border_gate",
+        name=_("Xe thông quan qua các cửa khẩu"),
+        unit="xe",
+        compute=_cleared,
+        frequency="daily",
+        detail_url_name="border_gate:public_board",
+        public=True,
+        description=_("Số lượt xe đã qua cửa khẩu (xuất và nhập) trong kỳ."),
+    )
+)
+register(
+    Indicator(
+        code="border_gate.trucks_cleared_hourly",
+        pillar="border_gate",
+        name=_("Xe thông quan trong giờ"),
+        unit="xe",
+        compute=_cleared,
+        frequency="hourly",
+        detail_url_name="border_gate:public_board",
+        public=True,
+    )
+)
+register(
+    Indicator(
+        code="border_gate.backlog",
+        pillar="border_gate",
+        name=_("Xe tồn tại các cửa khẩu"),
+        unit="xe",
+        compute=_backlog,
+        higher_is_better=False,
+        frequency="hourly",
+        detail_url_name="border_gate:public_board",
+        public=True,
+        description=_("Xe đã đến cửa khẩu, chưa được gọi qua, vào cuối kỳ."),
+    )
+)
+register(
+    Indicator(
+        code="border_gate.average_wait_minutes",
+        pillar="border_gate",
+        name=_("Thời gian chờ trung bình tại bãi"),
+        unit="phút",
+        compute=_avg_wait,
+        higher_is_better=False,
+        frequency="hourly",
+        detail_url_name="border_gate:public_board",
+        public=True,
+        description=_("Từ khi xe đến cửa khẩu đến khi được gọi, trung bình các xe được gọi trong kỳ."),
+    )
+)
+register(
+    Indicator(
+        code="border_gate.declarations",
+        pillar="border_gate",
+        name=_("Khai báo trước khi xe đến"),
+        unit="tờ khai",
+        compute=_declared,
+        frequency="daily",
+        public=True,
+    )
+)
+for _c in _CROSSINGS:
+    _code = _c["code"]
+    register(
+        Indicator(
+            code=f"border_gate.backlog.{_code}",
+            pillar="border_gate",
+            name=format_lazy("{} — {}", _("Xe tồn"), _c["name"]),
+            unit="xe",
+            compute=lambda s, e, commune_code=None, _code=_code: _backlog(s, e, commune_code, _code),
+            higher_is_better=False,
+            frequency="hourly",
+            detail_url_name="border_gate:public_board",
+            public=True,
+            extra={"crossing": _code},
+        )
+    )
+    register(
+        Indicator(
+            code=f"border_gate.congestion_level.{_code}",
+            pillar="border_gate",
+            name=format_lazy("{} — {}", _("Mức ùn tắc"), _c["name"]),
+            unit="mức (0 xanh – 3 đỏ)",
+            compute=lambda s, e, commune_code=None, _code=_code: _level(s, e, commune_code, _code),
+            higher_is_better=False,
+            frequency="hourly",
+            detail_url_name="border_gate:public_board",
+            public=True,
+            extra={"crossing": _code, "bands": {"0": "green", "1": "yellow", "2": "orange", "3": "red"}},
+        )
+    )
+    register(
+        Indicator(
+            code=f"border_gate.trucks_cleared.{_code}",
+            pillar="border_gate",
+            name=format_lazy("{} — {}", _("Xe thông quan"), _c["name"]),
+            unit="xe",
+            compute=lambda s, e, commune_code=None, _code=_code: _cleared(s, e, commune_code, _code),
+            frequency="daily",
+            detail_url_name="border_gate:public_board",
+            public=True,
+            extra={"crossing": _code},
+        )
+    )

@@ -1,1 +1,342 @@
 """Reads of the pillar, already scoped to what the user may see."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.cache import cache
+from django.db.models import Avg, Count, F, Q, QuerySet
+from django.utils import timezone
+
+from border_gate.models import (
+    Crossing,
+    DailyReport,
+    Direction,
+    Enterprise,
+    EnterpriseMember,
+    Entry,
+    EntryStep,
+    StepDefinition,
+    Yard,
+)
+from border_gate.services import OfficerScope, officer_scope
+from border_gate.validators import normalise_plate_query
+
+BAND_LABELS = {"green": "Xanh", "yellow": "Vàng", "orange": "Cam", "red": "Đỏ"}
+WAIT_WINDOW = datetime.timedelta(hours=3)
+
+
+def congestion_band(waiting: int) -> str:
+    """green < 500, yellow 500–1,000, orange 1,000–5,000, red > 5,000 (VNSW)."""
+    if waiting < 500:
+        return "green"
+    if waiting <= 1000:
+        return "yellow"
+    if waiting <= 5000:
+        return "orange"
+    return "red"
+
+
+# -- declarants ----------------------------------------------------------------------------------
+
+
+def enterprises_of(user) -> QuerySet[Enterprise]:
+    if not user.is_authenticated:
+        return Enterprise.objects.none()
+    return Enterprise.objects.filter(memberships__user=user).order_by("name")
+
+
+def is_manager(user, enterprise: Enterprise) -> bool:
+    return EnterpriseMember.objects.filter(user=user, enterprise=enterprise, is_manager=True).exists()
+
+
+def entries_for_declarant(user) -> QuerySet[Entry]:
+    """What a declarant may see: what they declared and their enterprises' entries."""
+    if not user.is_authenticated:
+        return Entry.objects.none()
+    return (
+        Entry.objects.filter(Q(declared_by=user) | Q(enterprise__memberships__user=user))
+        .distinct()
+        .select_related("crossing", "vehicle", "current_step__step")
+        .order_by("-created_at")
+    )
+
+
+def entry_for_declarant(user, code: str) -> Entry | None:
+    return entries_for_declarant(user).filter(code=code).first()
+
+
+# -- officers ------------------------------------------------------------------------------------
+
+
+def entries_for_officer(user) -> QuerySet[Entry]:
+    scope = officer_scope(user)
+    if scope is None:
+        return Entry.objects.none()
+    qs = Entry.objects.select_related("crossing", "vehicle", "trailer", "enterprise", "current_step__step")
+    return qs if scope.crossing is None else qs.filter(crossing=scope.crossing)
+
+
+def officer_steps(user) -> list[StepDefinition]:
+    scope = officer_scope(user)
+    return list(scope.steps().order_by("crossing__position", "direction", "position")) if scope else []
+
+
+def step_queue(step: StepDefinition, *, limit: int = 50) -> list[EntryStep]:
+    """Entries waiting at this step, in the order `step_take_next` hands them out."""
+    qs = (
+        EntryStep.objects.filter(step=step, is_current=True, status__in=["pending", "held", "taken"])
+        .filter(entry__status__in=Entry.OPEN_STATUSES)
+        .select_related("entry", "entry__vehicle", "taken_by")
+        .order_by("-entry__perishable", "entry__arrived_at", "entry__expected_arrival", "pk")
+    )
+    if step.requires_call:
+        qs = qs.filter(entry__called_at__isnull=False)
+    return list(qs[:limit])
+
+
+def queue_counts(steps: list[StepDefinition]) -> dict[int, int]:
+    rows = (
+        EntryStep.objects.filter(step__in=steps, is_current=True, status__in=["pending", "held"])
+        .values("step_id")
+        .annotate(n=Count("pk"))
+    )
+    return {r["step_id"]: r["n"] for r in rows}
+
+
+def taken_by(user) -> list[EntryStep]:
+    return list(
+        EntryStep.objects.filter(status="taken", taken_by=user).select_related("entry", "step", "entry__vehicle")
+    )
+
+
+def find_for_officer(user, query: str) -> list[Entry]:
+    """An entry code, or a plate (any punctuation), among the entries the officer may see."""
+    q = (query or "").strip().upper()
+    if not q:
+        return []
+    qs = entries_for_officer(user)
+    by_code = list(qs.filter(code=q)[:1])
+    if by_code:
+        return by_code
+    plate = normalise_plate_query(q)
+    return list(
+        qs.filter(Q(vehicle__plate=plate) | Q(trailer__plate=plate)).order_by(
+            F("closed_at").desc(nulls_first=True), "-created_at"
+        )[:10]
+    )
+
+
+def entry_history(entry: Entry) -> list:
+    from core.audit.models import AuditLog
+
+    return list(
+        AuditLog.objects.filter(object_type="border_gate.entry", object_id=str(entry.pk)).order_by("at", "id")[:200]
+    )
+
+
+def entry_versions(entry: Entry) -> list:
+    return list(entry.versions.select_related("author").order_by("number"))
+
+
+def entry_steps(entry: Entry) -> list[EntryStep]:
+    return list(entry.steps.select_related("step", "decided_by", "taken_by").order_by("position"))
+
+
+# -- boards --------------------------------------------------------------------------------------
+
+
+def board_cache_key(crossing_id: int) -> str:
+    return f"border_gate:board:{crossing_id}"
+
+
+def _waiting(crossing: Crossing, direction: str | None = None) -> QuerySet[Entry]:
+    qs = Entry.objects.filter(
+        crossing=crossing, status__in=[Entry.Status.IN_PROGRESS, Entry.Status.HELD], called_at__isnull=True
+    )
+    return qs if direction is None else qs.filter(direction=direction)
+
+
+def throughput_per_hour(crossing: Crossing, direction: str, now: datetime.datetime) -> float:
+    recent = Entry.objects.filter(
+        crossing=crossing, direction=direction, called_at__gte=now - WAIT_WINDOW, called_at__lte=now
+    ).count()
+    per_hour = recent / (WAIT_WINDOW.total_seconds() / 3600)
+    # Night or a fresh crossing: fall back to its nominal capacity rather than "infinite wait".
+    return per_hour if per_hour >= 1 else float(crossing.hourly_capacity)
+
+
+def board_compute(crossing: Crossing, *, now: datetime.datetime | None = None, queue_limit: int = 30) -> dict:
+    now = now or timezone.now()
+    yards = []
+    inside = dict(
+        Entry.objects.filter(current_yard__crossing=crossing)
+        .values("current_yard_id")
+        .annotate(n=Count("pk"))
+        .values_list("current_yard_id", "n")
+    )
+    for y in Yard.objects.filter(crossing=crossing, is_active=True).order_by("code"):
+        n = inside.get(y.pk, 0)
+        yards.append(
+            {
+                "code": y.code,
+                "name": y.name,
+                "capacity": y.capacity,
+                "vehicles": n,
+                "percent": round(100 * n / y.capacity) if y.capacity else 0,
+            }
+        )
+    directions = []
+    for direction, label in Direction.choices:
+        waiting = _waiting(crossing, direction)
+        queue = list(
+            waiting.filter(arrived_at__isnull=False)
+            .select_related("vehicle", "current_step__step")
+            .order_by("-perishable", "arrived_at", "pk")[:queue_limit]
+        )
+        avg = Entry.objects.filter(
+            crossing=crossing, direction=direction, called_at__gte=now - WAIT_WINDOW, arrived_at__isnull=False
+        ).aggregate(avg=Avg(F("called_at") - F("arrived_at")))["avg"]
+        directions.append(
+            {
+                "direction": direction,
+                "label": str(label),
+                "waiting": waiting.count(),
+                "avg_wait_minutes": round(avg.total_seconds() / 60) if avg else None,
+                "throughput_per_hour": round(throughput_per_hour(crossing, direction, now), 1),
+                "queue": [
+                    {
+                        "position": i,
+                        "code": e.code,
+                        "plate": e.vehicle.plate_display,
+                        "perishable": e.perishable,
+                        "arrived_at": timezone.localtime(e.arrived_at).isoformat(),
+                        "step": e.current_step.step.name if e.current_step else "",
+                        "ready": bool(e.current_step and e.current_step.step.requires_call),
+                    }
+                    for i, e in enumerate(queue, start=1)
+                ],
+            }
+        )
+    waiting_total = sum(d["waiting"] for d in directions)
+    return {
+        "crossing": crossing.code,
+        "name": crossing.name,
+        "yards": yards,
+        "directions": directions,
+        "waiting": waiting_total,
+        "band": congestion_band(waiting_total),
+        "computed_at": timezone.localtime(now).isoformat(),
+    }
+
+
+def board(crossing: Crossing) -> dict:
+    """The board, from the cache the queue task fills (a 5-second fallback recompute otherwise)."""
+    data = cache.get(board_cache_key(crossing.pk))
+    if data is None:
+        data = board_compute(crossing)
+        cache.set(board_cache_key(crossing.pk), data, timeout=5)
+    return data
+
+
+def public_board() -> list[dict]:
+    """Per crossing: vehicles waiting, congestion band, cleared today. No personal data."""
+    today = timezone.localdate()
+    start = datetime.datetime.combine(today, datetime.time.min, tzinfo=timezone.get_current_timezone())
+    waiting = dict(
+        Entry.objects.filter(status__in=[Entry.Status.IN_PROGRESS, Entry.Status.HELD], called_at__isnull=True)
+        .values("crossing_id")
+        .annotate(n=Count("pk"))
+        .values_list("crossing_id", "n")
+    )
+    cleared = dict(
+        Entry.objects.filter(status=Entry.Status.CROSSED, closed_at__gte=start)
+        .values("crossing_id")
+        .annotate(n=Count("pk"))
+        .values_list("crossing_id", "n")
+    )
+    outside = dict(
+        Entry.objects.filter(status=Entry.Status.DECLARED, expected_arrival__lte=timezone.now())
+        .values("crossing_id")
+        .annotate(n=Count("pk"))
+        .values_list("crossing_id", "n")
+    )
+    rows = []
+    for c in Crossing.objects.filter(is_active=True).order_by("position"):
+        n = waiting.get(c.pk, 0)
+        rows.append(
+            {
+                "code": c.code,
+                "name": c.name,
+                "waiting": n,
+                "band": congestion_band(n),
+                "cleared_today": cleared.get(c.pk, 0),
+                "expected_outside": outside.get(c.pk, 0),
+            }
+        )
+    return rows
+
+
+def driver_status(entry: Entry, *, now: datetime.datetime | None = None) -> dict:
+    """What the driver's page shows: status, step, queue position and estimated wait."""
+    now = now or timezone.now()
+    position = None
+    eta_minutes = None
+    if entry.status in (Entry.Status.IN_PROGRESS, Entry.Status.HELD) and entry.called_at is None and entry.arrived_at:
+        ahead = (
+            _waiting(entry.crossing, entry.direction)
+            .filter(arrived_at__isnull=False)
+            .filter(
+                Q(perishable__gt=entry.perishable)
+                | Q(perishable=entry.perishable, arrived_at__lt=entry.arrived_at)
+                | Q(perishable=entry.perishable, arrived_at=entry.arrived_at, pk__lt=entry.pk)
+            )
+            .count()
+        )
+        position = ahead + 1
+        eta_minutes = round(60 * position / throughput_per_hour(entry.crossing, entry.direction, now))
+    return {"position": position, "eta_minutes": eta_minutes}
+
+
+def entry_by_token(token: str) -> Entry | None:
+    if not token or len(token) > 64:
+        return None
+    return (
+        Entry.objects.select_related("crossing", "vehicle", "current_step__step", "current_yard")
+        .filter(token=token)
+        .first()
+    )
+
+
+# -- reports and indicators ---------------------------------------------------------------------
+
+
+def reports(limit: int = 60) -> list[DailyReport]:
+    return list(DailyReport.objects.order_by("-date")[:limit])
+
+
+def cleared_between(start, end, crossing_code: str | None = None) -> int:
+    qs = Entry.objects.filter(status=Entry.Status.CROSSED, closed_at__gte=start, closed_at__lt=end)
+    if crossing_code:
+        qs = qs.filter(crossing__code=crossing_code)
+    return qs.count()
+
+
+def average_wait_minutes(start, end) -> float | None:
+    avg = Entry.objects.filter(called_at__gte=start, called_at__lt=end, arrived_at__isnull=False).aggregate(
+        avg=Avg(F("called_at") - F("arrived_at"))
+    )["avg"]
+    return round(avg.total_seconds() / 60, 1) if avg else None
+
+
+def backlog_now(crossing_code: str | None = None) -> int:
+    qs = Entry.objects.filter(status__in=[Entry.Status.IN_PROGRESS, Entry.Status.HELD], called_at__isnull=True)
+    if crossing_code:
+        qs = qs.filter(crossing__code=crossing_code)
+    return qs.count()
+
+
+def scope_label(scope: OfficerScope | None) -> str:
+    if scope is None:
+        return ""
+    return f"{scope.crossing or '*'} / {scope.force or '*'}"
