@@ -360,21 +360,34 @@ def border_panel(*, now: datetime | None = None) -> list[dict]:
     indicators = registry.all_indicators("border_gate")
     period = Period("live", "", now - timedelta(days=2), now)
     latest = latest_values([i.code for i in indicators], commune_code=None, period=period)
+    names = crossing_names()
     groups: dict[str, dict] = {}
     for indicator in indicators:
-        crossing = str(indicator.extra.get("crossing_name") or indicator.extra.get("crossing") or "")
+        code = str(indicator.extra.get("crossing") or "")
         point = latest.get(indicator.code) or {}
         value = point.get("value")
-        group = groups.setdefault(crossing, {"crossing": crossing, "items": []})
-        group["items"].append(
-            {
-                "indicator": indicator,
-                "value": value,
-                "as_of": point.get("as_of"),
-                "band": congestion_band(value) if indicator.extra.get("congestion") else "",
-            }
-        )
-    return list(groups.values())
+        band = ""
+        if value is not None and isinstance(indicator.extra.get("bands"), dict):
+            # The indicator's value is a band index (border_gate's congestion level): its own mapping.
+            band = indicator.extra["bands"].get(str(int(value)), "")
+        elif indicator.extra.get("congestion"):
+            band = congestion_band(value)
+        group = groups.setdefault(code, {"crossing": names.get(code, code), "items": []})
+        group["items"].append({"indicator": indicator, "value": value, "as_of": point.get("as_of"), "band": band})
+    return sorted(groups.values(), key=lambda g: (g["crossing"] != "", g["crossing"]))
+
+
+def crossing_names() -> dict[str, str]:
+    """Crossing names from core's reference data (core/reference/agencies.json), not from the pillar."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "reference" / "agencies.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {c["code"]: c["name"] for c in data.get("crossings", [])}
 
 
 # --- DTI ------------------------------------------------------------------------------------------------

@@ -175,6 +175,24 @@ def snapshot_live_refresh(*, now: datetime | None = None) -> SnapshotRun:
         )
 
 
+def snapshot_backfill(*, frequency: str, periods: int, now: datetime | None = None, log=None) -> int:
+    """Compute the last `periods` periods of `frequency` synchronously, oldest first (history for a new
+    installation, demo data, benchmarks). Idempotent: a period whose run is done is skipped."""
+    now = now or timezone.now()
+    step = timedelta(hours=1) if frequency == "hourly" else timedelta(days=1)
+    computed = 0
+    for k in range(periods, 0, -1):
+        moment = now - step * (k - 1)
+        run = snapshot_schedule(frequency=frequency, now=moment, enqueue=False)
+        if run.status == SnapshotRun.Status.DONE:
+            continue
+        snapshot_run_execute(run_id=run.pk, now=moment)
+        computed += 1
+        if log and computed % 50 == 0:
+            log(f"{frequency}: {computed} periods computed")
+    return computed
+
+
 @dataclass(frozen=True)
 class Step:
     indicator_code: str

@@ -1,0 +1,417 @@
+"""The provincial operations centre (IOC): thin views over core.indicators' selectors and services.
+
+It never imports a pillar: figures come from the registry (metadata) and the snapshot tables, the
+live border panel from the URL the border gate publishes (looked up by name, fetched by the browser).
+"""
+
+import csv
+import io
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST
+
+from core.geo.models import AdministrativeUnit as Unit
+from core.indicators import registry, selectors, services
+from core.indicators.models import DtiFramework, DtiNode, SnapshotRun
+from core.permissions import role_required, user_has_role
+from core.users import roles
+from government.ioc import exports
+from government.ioc.forms import DtiEntryForm
+
+IOC_ROLES = selectors.IOC_ROLES
+# Who enters DTI self-assessment values: the Department of Science and Technology (it submits the
+# province's DTI data on dti.gov.vn) and system administrators.
+DTI_AGENCY = "so-khcn"
+DEFAULT_MAP_INDICATOR = "economy.households.digital_shop_share"
+
+
+def _scope(request, code):
+    try:
+        return selectors.scope_for(request.user, code)
+    except Unit.DoesNotExist:
+        raise Http404 from None
+
+
+def _map_indicator(key: str | None):
+    candidates = selectors.map_indicators()
+    by_code = {i.code: i for i in candidates}
+    if key in by_code:
+        return by_code[key], candidates
+    if DEFAULT_MAP_INDICATOR in by_code:
+        return by_code[DEFAULT_MAP_INDICATOR], candidates
+    return (candidates[0] if candidates else None), candidates
+
+
+def spark_points(values: list, width: int = 120, height: int = 28) -> str:
+    """SVG polyline points for a sparkline (server-side: no JavaScript needed for the tiles)."""
+    known = [(i, v) for i, v in enumerate(values) if v is not None]
+    if len(known) < 2:
+        return ""
+    lo, hi = min(v for _i, v in known), max(v for _i, v in known)
+    span = (hi - lo) or 1.0
+    step = width / max(len(values) - 1, 1)
+    return " ".join(f"{i * step:.1f},{height - 2 - (v - lo) / span * (height - 4):.1f}" for i, v in known)
+
+
+def _view_state(request, code=None):
+    """Everything the dashboard, its exports and its JSON endpoints share: scope, period, indicator."""
+    scope = _scope(request, code)
+    period = selectors.resolve_period(request.GET.get("period"))
+    indicator, candidates = _map_indicator(request.GET.get("indicator"))
+    return scope, period, indicator, candidates
+
+
+def _border_live_url() -> str:
+    try:
+        return reverse("border_gate:live_json")
+    except NoReverseMatch:
+        return ""
+
+
+@role_required(*IOC_ROLES)
+def dashboard(request, code: int | None = None):
+    scope, period, indicator, candidates = _view_state(request, code)
+    blocks = selectors.dashboard_tiles(scope=scope, period=period)
+    for block in blocks:
+        for tile in block.tiles:
+            tile.points = spark_points(tile.spark)
+    ranking, series = [], []
+    if indicator is not None:
+        if scope.is_province:
+            ranking = selectors.commune_ranking(indicator.code, period=period)
+        series = selectors.series([indicator.code], commune_code=scope.commune_code, period=period, max_points=120)[
+            indicator.code
+        ]
+    query = request.GET.urlencode()
+    context = {
+        "scope": scope,
+        "period": period,
+        "periods": selectors.period_choices(),
+        "blocks": blocks,
+        "indicator": indicator,
+        "map_indicators": candidates,
+        "ranking": ranking,
+        "series_json": [[end.isoformat(), value] for end, value in series],
+        "ranking_json": [[r["name"], r["value"], r["code"]] for r in ranking],
+        "border": selectors.border_panel(),
+        "border_live_url": _border_live_url(),
+        "query": query,
+        "can_refresh": True,
+        "can_dti": user_has_role(request.user, *IOC_ROLES),
+        "export_base": reverse("government:ioc-commune", args=[scope.commune_code])
+        if not scope.is_province and not scope.locked
+        else reverse("government:ioc-dashboard"),
+    }
+    return render(request, "government/ioc/dashboard.html", context)
+
+
+@role_required(*IOC_ROLES)
+@cache_control(private=True, max_age=3600)
+def communes_geojson(request):
+    return HttpResponse(selectors.geojson_communes(), content_type="application/geo+json")
+
+
+@role_required(*IOC_ROLES)
+def map_values(request):
+    """The chosen indicator's value per commune (a commune official gets only their own commune)."""
+    scope = _scope(request, None)
+    period = selectors.resolve_period(request.GET.get("period"))
+    indicator, _candidates = _map_indicator(request.GET.get("indicator"))
+    if indicator is None:
+        return JsonResponse({"indicator": None, "values": {}})
+    data = selectors.commune_values(indicator.code, period=period)
+    values = data["values"]
+    if not scope.is_province:
+        values = {c: v for c, v in values.items() if c == scope.commune_code}
+    ranking = (
+        [[r["name"], r["value"], r["code"]] for r in selectors.commune_ranking(indicator.code, period=period)]
+        if scope.is_province
+        else []
+    )
+    series = selectors.series([indicator.code], commune_code=scope.commune_code, period=period, max_points=120)
+    return JsonResponse(
+        {
+            "indicator": indicator.code,
+            "name": str(indicator.name),
+            "unit": str(indicator.unit),
+            "higher_is_better": indicator.higher_is_better,
+            "as_of": data["as_of"].isoformat() if data["as_of"] else None,
+            "values": {str(c): v for c, v in values.items()},
+            "ranking": ranking,
+            "series": [[end.isoformat(), v] for end, v in series[indicator.code]],
+        }
+    )
+
+
+@role_required(*IOC_ROLES)
+def border_panel(request):
+    """The border panel fragment from snapshots (no-JavaScript refresh, and the fallback when the
+    border gate's live feed is unavailable)."""
+    return render(request, "government/ioc/_border_panel.html", {"border": selectors.border_panel()})
+
+
+@require_POST
+@role_required(*IOC_ROLES)
+def refresh(request, indicator_code: str):
+    try:
+        run = services.snapshot_refresh_request(indicator_code=indicator_code, actor=request.user)
+    except KeyError:
+        raise Http404 from None
+    return redirect("government:ioc-run", pk=run.pk)
+
+
+@role_required(*IOC_ROLES)
+def run_detail(request, pk: int):
+    run = get_object_or_404(SnapshotRun, pk=pk)
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {
+                "id": run.pk,
+                "status": run.status,
+                "percent": run.percent,
+                "completed_steps": run.completed_steps,
+                "total_steps": run.total_steps,
+                "error": run.error if run.status == SnapshotRun.Status.FAILED else "",
+                "finished": run.status in (SnapshotRun.Status.DONE, SnapshotRun.Status.FAILED),
+            }
+        )
+    try:
+        indicator = registry.get(run.indicator_code) if run.indicator_code else None
+    except KeyError:
+        indicator = None
+    return render(request, "government/ioc/run.html", {"run": run, "indicator": indicator})
+
+
+@require_POST
+@role_required(*IOC_ROLES)
+def run_retry(request, pk: int):
+    run = get_object_or_404(SnapshotRun, pk=pk)
+    try:
+        services.snapshot_run_retry(run=run, actor=request.user)
+    except services.SnapshotError:
+        messages.info(request, _t("Lượt tính này không ở trạng thái lỗi."))
+    return redirect("government:ioc-run", pk=run.pk)
+
+
+# --- exports ---------------------------------------------------------------------------------------------
+
+
+def _export_data(request, code):
+    scope, period, indicator, _candidates = _view_state(request, code)
+    blocks = selectors.dashboard_tiles(scope=scope, period=period)
+    ranking = selectors.commune_ranking(indicator.code, period=period) if indicator and scope.is_province else []
+    series = (
+        selectors.series([indicator.code], commune_code=scope.commune_code, period=period, max_points=400)[
+            indicator.code
+        ]
+        if indicator
+        else []
+    )
+    return {
+        "scope": scope,
+        "period": period,
+        "blocks": blocks,
+        "indicator": indicator,
+        "ranking": ranking,
+        "series": series,
+        "generated_at": timezone.now(),
+        "user": request.user,
+    }
+
+
+def _filename(data, ext: str) -> str:
+    where = "tinh" if data["scope"].is_province else f"xa-{data['scope'].commune_code}"
+    return f"ioc-{where}-{data['period'].key}-{timezone.localdate():%Y%m%d}.{ext}"
+
+
+@role_required(*IOC_ROLES)
+def export_xlsx(request, code: int | None = None):
+    data = _export_data(request, code)
+    response = HttpResponse(
+        exports.dashboard_xlsx(data), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(data, "xlsx")}"'
+    return response
+
+
+@role_required(*IOC_ROLES)
+def export_pdf(request, code: int | None = None):
+    from core.pdf import render_pdf
+
+    data = _export_data(request, code)
+    pdf = render_pdf("government/ioc/pdf.html", data)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(data, "pdf")}"'
+    return response
+
+
+# --- public statistics (no login, no personal data) -------------------------------------------------------
+
+OPEN_DATA_LICENCE = "CC BY 4.0"
+OPEN_DATA_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.vi"
+
+
+def _public_period(request):
+    return selectors.resolve_period(request.GET.get("period") or "365d")
+
+
+def public_statistics(request):
+    period = _public_period(request)
+    blocks = selectors.dashboard_tiles(scope=selectors.Scope(), period=period, public_only=True)
+    for block in blocks:
+        for tile in block.tiles:
+            tile.points = spark_points(tile.spark)
+    return render(
+        request,
+        "government/ioc/public.html",
+        {
+            "blocks": blocks,
+            "period": period,
+            "periods": selectors.period_choices(),
+            "licence": OPEN_DATA_LICENCE,
+            "licence_url": OPEN_DATA_LICENCE_URL,
+        },
+    )
+
+
+def _public_rows(request):
+    period = _public_period(request)
+    indicators = selectors.visible_indicators(selectors.Scope(), public_only=True)
+    codes = [i.code for i in indicators]
+    history = selectors.series(codes, commune_code=None, period=period, max_points=400)
+    for indicator in indicators:
+        for end, value in history.get(indicator.code, []):
+            yield indicator, end, value
+
+
+@cache_control(public=True, max_age=600)
+def public_csv(request):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["indicator_code", "pillar", "name", "unit", "period_end", "value", "licence"])
+    for indicator, end, value in _public_rows(request):
+        writer.writerow(
+            [
+                indicator.code,
+                indicator.pillar,
+                str(indicator.name),
+                str(indicator.unit),
+                end.isoformat(),
+                value,
+                OPEN_DATA_LICENCE,
+            ]
+        )
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="lang-son-chi-tieu-chuyen-doi-so.csv"'
+    return response
+
+
+@cache_control(public=True, max_age=600)
+def public_json(request):
+    indicators: dict[str, dict] = {}
+    for indicator, end, value in _public_rows(request):
+        item = indicators.setdefault(
+            indicator.code,
+            {
+                "code": indicator.code,
+                "pillar": indicator.pillar,
+                "name": str(indicator.name),
+                "unit": str(indicator.unit),
+                "history": [],
+            },
+        )
+        item["history"].append({"period_end": end.isoformat(), "value": value})
+    payload = {
+        "publisher": "UBND tỉnh Lạng Sơn — Cổng chuyển đổi số",
+        "licence": OPEN_DATA_LICENCE,
+        "licence_url": OPEN_DATA_LICENCE_URL,
+        "generated_at": timezone.now().isoformat(),
+        "indicators": list(indicators.values()),
+    }
+    response = HttpResponse(json.dumps(payload, ensure_ascii=False), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="lang-son-chi-tieu-chuyen-doi-so.json"'
+    return response
+
+
+# --- DTI self-assessment ----------------------------------------------------------------------------------
+
+
+def can_enter_dti(user) -> bool:
+    if user_has_role(user, roles.SYSTEM_ADMIN):
+        return True
+    return user_has_role(user, roles.DEPARTMENT_OFFICIAL) and getattr(user.agency, "code", "") == DTI_AGENCY
+
+
+def _dti_year(request) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = timezone.localdate().year
+    return min(max(year, 2020), timezone.localdate().year)
+
+
+@role_required(*IOC_ROLES)
+def dti(request):
+    framework = DtiFramework.objects.filter(is_current=True).first()
+    if framework is None:
+        raise Http404
+    year = _dti_year(request)
+    assessment = framework.assessments.filter(year=year).first()
+    if assessment is None:
+        assessment = services.dti_assessment_get_or_create(year=year, framework=framework, actor=request.user)
+    score = selectors.dti_score(assessment)
+    return render(
+        request,
+        "government/ioc/dti.html",
+        {
+            "framework": framework,
+            "assessment": assessment,
+            "score": score,
+            "year": year,
+            "years": range(timezone.localdate().year, 2020, -1),
+            "can_enter": can_enter_dti(request.user),
+        },
+    )
+
+
+@role_required(*IOC_ROLES)
+def dti_entry(request, year: int, node_code: str):
+    if not can_enter_dti(request.user):
+        raise PermissionDenied
+    framework = DtiFramework.objects.filter(is_current=True).first()
+    node = get_object_or_404(DtiNode, framework=framework, code=node_code, kind=DtiNode.Kind.SUB)
+    if not 2020 <= year <= timezone.localdate().year:
+        raise Http404
+    assessment = services.dti_assessment_get_or_create(year=year, framework=framework, actor=request.user)
+    form = DtiEntryForm(request.POST or None, request.FILES or None, node=node)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.dti_entry_record(
+                assessment=assessment,
+                node=node,
+                value=data["value"],
+                note=data["note"],
+                actor=request.user,
+                evidence_file=data.get("evidence_file"),
+                evidence_url=data.get("evidence_url", ""),
+            )
+        except services.DtiError:
+            form.add_error("value", _t("Giá trị không hợp lệ cho chỉ số này."))
+        else:
+            messages.success(request, _t("Đã lưu số liệu tự đánh giá chỉ số %(code)s.") % {"code": node.code})
+            return redirect(f"{reverse('government:ioc-dti')}?year={year}#dti-{node.code}")
+    history = assessment.entries.filter(node=node).select_related("entered_by")[:20]
+    return render(
+        request,
+        "government/ioc/dti_entry.html",
+        {"node": node, "assessment": assessment, "form": form, "history": history, "year": year},
+    )
