@@ -84,7 +84,9 @@ def test_bad_files_are_refused_with_a_message_and_the_draft_is_kept(citizen, nam
     doc = procedure(BIRTH).documents.get(code="giay-chung-sinh")
     services.dossier_add_file(dossier=dossier, actor=citizen, document=doc, uploaded=upload("ok.pdf"))
     with pytest.raises(ValidationError) as info:
-        services.dossier_add_file(dossier=dossier, actor=citizen, document=doc, uploaded=SimpleUploadedFile(name, content))
+        services.dossier_add_file(
+            dossier=dossier, actor=citizen, document=doc, uploaded=SimpleUploadedFile(name, content)
+        )
     assert info.value.code == code
     assert message in info.value.messages[0]
     dossier.refresh_from_db()
@@ -99,7 +101,9 @@ def test_accepted_types_follow_the_document(citizen):
     drawings = procedure(CONSTRUCTION).documents.get(code="ban-ve")
     land = procedure(CONSTRUCTION).documents.get(code="giay-to-dat")
     with pytest.raises(ValidationError):
-        services.dossier_add_file(dossier=dossier, actor=citizen, document=drawings, uploaded=SimpleUploadedFile("a.png", png_bytes()))
+        services.dossier_add_file(
+            dossier=dossier, actor=citizen, document=drawings, uploaded=SimpleUploadedFile("a.png", png_bytes())
+        )
     record = services.dossier_add_file(
         dossier=dossier, actor=citizen, document=land, uploaded=SimpleUploadedFile("so-do.png", png_bytes())
     )
@@ -126,6 +130,8 @@ def test_files_cannot_be_added_after_submission_except_for_a_supplement(citizen,
     with pytest.raises(services.InvalidTransition):
         services.dossier_add_file(dossier=dossier, actor=citizen, document=None, uploaded=upload())
     services.dossier_request_supplement(dossier=dossier, actor=commune_official, reason="Bản rõ hơn")
-    record = services.dossier_add_file(dossier=dossier, actor=citizen, document=None, uploaded=SimpleUploadedFile("b.pdf", pdf_bytes(2)))
+    record = services.dossier_add_file(
+        dossier=dossier, actor=citizen, document=None, uploaded=SimpleUploadedFile("b.pdf", pdf_bytes(2))
+    )
     assert record.supplement is not None
     assert DossierFile.objects.filter(dossier=dossier).count() == 2

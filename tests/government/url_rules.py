@@ -44,7 +44,10 @@ def _draft(personas):
         },
     )
     record = services.dossier_add_file(
-        dossier=dossier, actor=personas["citizen"], document=procedure.documents.get(code="giay-chung-sinh"), uploaded=_pdf()
+        dossier=dossier,
+        actor=personas["citizen"],
+        document=procedure.documents.get(code="giay-chung-sinh"),
+        uploaded=_pdf(),
     )
     return dossier, record
 
