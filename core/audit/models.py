@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditLog(models.Model):
-    """One row per state change in any app. Append-only: a database trigger (migration 0002)
+    """One row per state change in any app. Append-only: a database trigger (migration 0003)
     refuses UPDATE and DELETE, so not even a bug or a shell session can rewrite history."""
 
     at = models.DateTimeField(_("thời điểm (UTC)"), default=timezone.now, db_index=True)
@@ -23,6 +23,16 @@ class AuditLog(models.Model):
     object_type = models.CharField(_("loại đối tượng"), max_length=100, db_index=True)
     object_id = models.CharField(_("mã đối tượng"), max_length=64, db_index=True)
     object_repr = models.CharField(_("đối tượng"), max_length=200, blank=True)
+    # The agency the object belongs to (a dossier's receiving agency, a payment's collecting one):
+    # officials of that agency may read the row (core.audit.selectors).
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cơ quan liên quan"),
+    )
     before = models.JSONField(_("trước"), null=True, blank=True)
     after = models.JSONField(_("sau"), null=True, blank=True)
     ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)

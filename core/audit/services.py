@@ -17,6 +17,18 @@ def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
+def _agency_id_of(obj) -> int | None:
+    if obj is None:
+        return None
+    if obj._meta.label_lower == "agencies.agency":
+        return obj.pk
+    for attribute in ("audit_agency_id", "agency_id"):
+        value = getattr(obj, attribute, None)
+        if isinstance(value, int):
+            return value
+    return None
+
+
 def audit_record(
     *,
     actor,
@@ -27,13 +39,19 @@ def audit_record(
     before: dict | None = None,
     after: dict | None = None,
     actor_label: str = "",
+    agency=None,
 ) -> AuditLog:
     """Append one audit row. `action` is a dotted code: `<app>.<entity>.<verb>`
     (e.g. `government.dossier.submit`). `actor` may be None for the system (Celery, API keys:
-    pass `actor_label`)."""
+    pass `actor_label`).
+
+    `agency` is the agency the object belongs to; officials of that agency may read the row in
+    the audit UI. When not given it is taken from the object: an Agency itself, else an
+    `audit_agency_id` attribute/property, else an `agency_id` field."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
+    agency_id = _agency_id_of(obj) if agency is None else getattr(agency, "pk", agency)
     meta = current_request_meta()
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditLog.objects.create(
@@ -43,6 +61,7 @@ def audit_record(
         object_type=object_type,
         object_id=str(object_id),
         object_repr=str(obj)[:200] if obj is not None else "",
+        agency_id=agency_id,
         before=_jsonable(before),
         after=_jsonable(after),
         ip=meta.get("ip"),
