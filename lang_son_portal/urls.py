@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/v1/core/", include("core.api_urls")),
     path("payments/", include("core.payments.urls")),
     path("verify/", include("core.signing.urls")),
+    path("audit/", include("core.audit.urls")),
     path("", include("core.urls")),
 ]
 for pillar in PILLARS:
