@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from core.geo.models import AdministrativeUnit as Unit
 from core.indicators import registry
 from core.indicators.models import DtiAssessment, DtiEntry, DtiNode, IndicatorSnapshot, IndicatorTarget
-from core.indicators.services import generation
+from core.indicators.services import cache_key, generation
 from core.indicators.targets import LOCAL, TargetStatus, evaluate
 from core.users import roles
 
@@ -66,12 +66,12 @@ def commune_units() -> list[Unit]:
 
 
 def commune_names() -> dict[int, str]:
-    names = cache.get("indicators:commune-names")
+    names = cache.get(cache_key("commune-names"))
     if names is None:
         names = dict(
             Unit.objects.filter(structure=Unit.Structure.CURRENT, level=Unit.Level.COMMUNE).values_list("code", "name")
         )
-        cache.set("indicators:commune-names", names, 3600)
+        cache.set(cache_key("commune-names"), names, 3600)
     return names
 
 
@@ -258,7 +258,7 @@ def map_indicators() -> list[registry.Indicator]:
 def _cached_values(scope: Scope, period: Period, codes: list[str]) -> tuple[dict, dict]:
     """Latest values and sparklines, cached per snapshot generation (invalidated when a run finishes)."""
     digest = hashlib.md5(",".join(codes).encode(), usedforsecurity=False).hexdigest()[:12]
-    key = f"ioc:tiles:{generation()}:{scope.key}:{period.key}:{period.end:%Y%m%d%H}:{digest}"
+    key = cache_key(f"tiles:{generation()}:{scope.key}:{period.key}:{period.end:%Y%m%d%H}:{digest}")
     hit = cache.get(key)
     if hit is not None:
         return hit
@@ -322,7 +322,7 @@ def commune_ranking(code: str, *, period: Period) -> list[dict]:
 def geojson_communes() -> str:
     """The 65 commune polygons as a GeoJSON FeatureCollection (from PostGIS; cached: boundaries change
     only when the reference data does)."""
-    key = "indicators:communes-geojson:v1"
+    key = cache_key("communes-geojson:v1")
     text = cache.get(key)
     if text is not None:
         return text

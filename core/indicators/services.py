@@ -53,20 +53,30 @@ def _shift(moment: datetime, step: timedelta, frequency: str) -> datetime:
     return naive.replace(tzinfo=LOCAL)
 
 
+def cache_key(name: str) -> str:
+    """Cache keys carry the database name: several databases may share one Redis (parallel test
+    runs, staging next to production) and must never read each other's figures."""
+    from django.db import connection
+
+    return f"ioc:{connection.settings_dict['NAME']}:{name}"
+
+
 def generation() -> int:
     """A counter bumped whenever snapshots change; cached dashboard payloads are keyed on it."""
-    value = cache.get(GENERATION_KEY)
+    key = cache_key(GENERATION_KEY)
+    value = cache.get(key)
     if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY) or 1
+        cache.add(key, 1, timeout=None)
+        value = cache.get(key) or 1
     return value
 
 
-def _bump_generation() -> None:
+def bump_generation() -> None:
+    key = cache_key(GENERATION_KEY)
     try:
-        cache.incr(GENERATION_KEY)
+        cache.incr(key)
     except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
+        cache.set(key, 2, timeout=None)
 
 
 def _enqueue(run: SnapshotRun) -> None:
@@ -324,7 +334,7 @@ def _finish(run: SnapshotRun, status: str, error: str = "") -> None:
             before=before,
             after={"status": status, "completed_steps": locked.completed_steps, "error": error[:200]},
         )
-        transaction.on_commit(_bump_generation)
+        transaction.on_commit(bump_generation)
     run.refresh_from_db()
 
 
