@@ -138,3 +138,19 @@ def asn1_private_key(encrypted_pem: str) -> asn1_keys.PrivateKeyInfo:
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
     return asn1_keys.PrivateKeyInfo.load(der)
+
+
+def run_sync(func, /, *args, **kwargs):
+    """Call one of pyHanko's synchronous entry points, which run `asyncio.run()` inside. When this
+    thread already runs an event loop (an async view, or Playwright's sync API in a browser test),
+    asyncio.run() refuses, so the call goes to a short-lived thread. Only pure PDF work is passed
+    here: no database access happens in that thread."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return func(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(func, *args, **kwargs).result()

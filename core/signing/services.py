@@ -198,7 +198,8 @@ def sign_pdf(
         stamp_style=style,
         new_field_spec=fields.SigFieldSpec(sig_field_name=f"Sig-{code}", on_page=page, box=box),
     )
-    output = pdf_signer.sign_pdf(
+    output = crypto.run_sync(
+        pdf_signer.sign_pdf,
         writer,
         appearance_text_params={
             "url": url,

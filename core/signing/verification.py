@@ -79,7 +79,7 @@ def verify_pdf(data: bytes) -> VerificationResult:
         report = SignatureReport()
         try:
             context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
-            status = validate_pdf_signature(sig, context)
+            status = crypto.run_sync(validate_pdf_signature, sig, context)
             report.intact = bool(status.intact and status.valid)
             report.trusted = bool(status.trusted)
             report.covers_whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
