@@ -59,6 +59,17 @@ class DeclarationForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("submission_key", uuid.uuid4().hex)
 
+    def clean(self):
+        d = super().clean()
+        # Plates are checked here too, so their errors show together with every other field's.
+        for field, country in (("vehicle_plate", "vehicle_country"), ("trailer_plate", "trailer_country")):
+            if d.get(field) and d.get(country):
+                try:
+                    v.parse_plate(d[field], d[country])
+                except ValidationError as e:
+                    self.add_error(field, e.messages)
+        return d
+
     def clean_containers(self):
         items = []
         for line in (self.cleaned_data.get("containers") or "").replace(",", "\n").splitlines():

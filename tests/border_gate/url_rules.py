@@ -59,18 +59,19 @@ RULES = [
     Rule("border_gate:driver_pay", SKIP("POST only; tested in tests/border_gate/test_views.py")),
     Rule("border_gate:my_entries", roles(*DECLARANTS)),
     Rule("border_gate:declare", roles(*DECLARANTS)),
-    # Another declarant's entry is hidden (404), not forbidden; the owner (enterprise_rep) sees it.
+    # Another declarant's entry is hidden (404), not forbidden, even from administrators (who use the admin);
+    # the owner (enterprise_rep) sees it.
     Rule(
         "border_gate:entry",
         roles(*DECLARANTS),
         kwargs=lambda p: {"code": _entry(p).code},
-        overrides={"citizen": 404},
+        overrides={"citizen": 404, "sysadmin": 404},
     ),
     Rule(
         "border_gate:entry_correct",
         roles(*DECLARANTS),
         kwargs=lambda p: {"code": _entry(p).code},
-        overrides={"citizen": 404},
+        overrides={"citizen": 404, "sysadmin": 404},
     ),
     Rule("border_gate:entry_cancel", SKIP("POST only; tested in tests/border_gate/test_views.py")),
     Rule("border_gate:entry_pay", SKIP("POST only; tested in tests/border_gate/test_views.py")),

@@ -1,0 +1,148 @@
+"""The machine-to-machine API: keys hashed at rest, scoped to a crossing and to permissions,
+every call audited; reading entries, posting yard events and customs lanes."""
+
+import pytest
+from django.urls import reverse
+
+from border_gate import services
+from border_gate.models import ApiKey, Crossing, Entry, Yard
+from core.audit.models import AuditLog
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def key_factory(sysadmin):
+    def make(crossing="huu-nghi", scopes=("entries:read", "yard:write", "customs:write"), org="Xuân Cương JSC"):
+        key, raw = services.api_key_create(
+            actor=sysadmin, organisation=org, crossing=Crossing.objects.get(code=crossing), scopes=list(scopes)
+        )
+        return key, {"HTTP_AUTHORIZATION": f"Api-Key {raw}"}
+
+    return make
+
+
+def test_keys_are_hashed_at_rest(key_factory):
+    key, headers = key_factory()
+    raw = headers["HTTP_AUTHORIZATION"].split(" ", 1)[1]
+    stored = ApiKey.objects.get(pk=key.pk)
+    assert raw not in str(stored.__dict__) and stored.key_hash == services.api_key_hash(raw)
+
+
+def test_read_entries_scoped_to_the_keys_crossing(client, key_factory, declare):
+    mine = declare()
+    other = declare(crossing=Crossing.objects.get(code="chi-ma"), vehicle_plate="29C-222.22")
+    key, headers = key_factory()
+    data = client.get(reverse("border_gate-api:entries"), **headers).json()
+    codes = [e["code"] for e in data["results"]]
+    assert codes == [mine.code]
+    detail = client.get(reverse("border_gate-api:entry", args=[mine.code]), **headers)
+    assert detail.status_code == 200 and detail.json()["goods"][0]["hs_code"] == "08106000"
+    assert client.get(reverse("border_gate-api:entry", args=[other.code]), **headers).status_code == 404
+    # Every call is audited, the refused one too.
+    calls = AuditLog.objects.filter(action__startswith="border_gate.api.", object_id=str(key.pk))
+    assert calls.count() == 3 and {c.after["status"] for c in calls} == {200, 404}
+
+
+def test_bad_or_revoked_keys_and_missing_scopes(client, key_factory, sysadmin, declare):
+    url = reverse("border_gate-api:entries")
+    assert client.get(url, HTTP_AUTHORIZATION="Api-Key bg_deadbeef.nope").status_code == 401
+    assert client.get(url).status_code in (401, 403)
+    key, headers = key_factory(scopes=["yard:write"])
+    assert client.get(url, **headers).status_code == 403
+    services.api_key_revoke(actor=sysadmin, key=key)
+    assert client.get(url, **headers).status_code == 401
+    assert AuditLog.objects.filter(action="border_gate.api.read_entries", actor_label="api-key:invalid").exists()
+
+
+def test_yard_event_passes_yard_entry_and_is_idempotent(client, key_factory, declare, run_pipeline):
+    entry = run_pipeline(declare(), until="yard_entry")
+    key, headers = key_factory()
+    body = {"entry_code": entry.code, "yard": "huu-nghi-xuan-cuong", "kind": "in", "external_id": "XC-0001"}
+    url = reverse("border_gate-api:yard_events")
+    first = client.post(url, body, content_type="application/json", **headers)
+    assert first.status_code == 201, first.content
+    second = client.post(url, body, content_type="application/json", **headers)
+    assert second.json()["id"] == first.json()["id"]
+    entry.refresh_from_db()
+    assert entry.current_yard.code == "huu-nghi-xuan-cuong" and entry.current_step.step.code == "plant_quarantine"
+    log = AuditLog.objects.get(action="border_gate.entry.pass", object_id=str(entry.pk), after__step="yard_entry")
+    assert log.actor_label.startswith("api-key:")
+
+
+def test_yard_event_validation_and_scope(client, key_factory, declare):
+    entry = declare(crossing=Crossing.objects.get(code="chi-ma"))
+    key, headers = key_factory()
+    url = reverse("border_gate-api:yard_events")
+    # Another crossing's truck does not exist for this key.
+    r = client.post(
+        url,
+        {"entry_code": entry.code, "yard": "huu-nghi-xuan-cuong", "kind": "in"},
+        content_type="application/json",
+        **headers,
+    )
+    assert r.status_code == 404
+    mine = declare(vehicle_plate="29C-111.11")
+    r = client.post(
+        url,
+        {"entry_code": mine.code, "yard": "chi-ma-inspection", "kind": "in"},
+        content_type="application/json",
+        **headers,
+    )
+    assert r.status_code == 400 and "yard" in r.json()
+    r = client.post(
+        url,
+        {"entry_code": mine.code, "yard": "huu-nghi-xuan-cuong", "kind": "sideways"},
+        content_type="application/json",
+        **headers,
+    )
+    assert r.status_code == 400 and "kind" in r.json()
+    no_scope = key_factory(scopes=["entries:read"])[1]
+    r = client.post(
+        url,
+        {"entry_code": mine.code, "yard": "huu-nghi-xuan-cuong", "kind": "in"},
+        content_type="application/json",
+        **no_scope,
+    )
+    assert r.status_code == 403
+
+
+def test_customs_lane_by_declaration_number(client, key_factory, declare):
+    entry = declare(customs_declaration_number="305123456789")
+    key, headers = key_factory(scopes=["customs:write"])
+    url = reverse("border_gate-api:customs_lanes")
+    r = client.post(
+        url, {"customs_declaration_number": "305123456789", "lane": "red"}, content_type="application/json", **headers
+    )
+    assert r.status_code == 200 and r.json() == {"entry_code": entry.code, "lane": "red", "inspection_required": True}
+    entry.refresh_from_db()
+    assert entry.lane == "red"
+    assert (
+        client.post(
+            url, {"entry_code": entry.code, "lane": "purple"}, content_type="application/json", **headers
+        ).status_code
+        == 400
+    )
+    assert AuditLog.objects.filter(action="border_gate.entry.lane", object_id=str(entry.pk)).count() == 1
+
+
+def test_declarant_session_api(client, login, declare, enterprise_rep, citizen):
+    entry = declare()
+    login(enterprise_rep)
+    data = client.get(reverse("border_gate-api:my_declarations")).json()
+    assert [e["code"] for e in data["results"]] == [entry.code]
+    login(citizen)
+    assert client.get(reverse("border_gate-api:my_declarations")).json()["results"] == []
+
+
+def test_api_in_openapi_schema(client, sysadmin, login):
+    login(sysadmin)
+    schema = client.get(reverse("api-schema"), HTTP_ACCEPT="application/json").content.decode()
+    for path in (
+        "/api/v1/border-gate/entries/",
+        "/api/v1/border-gate/yard-events/",
+        "/api/v1/border-gate/customs-lanes/",
+    ):
+        assert path in schema
+    assert "ApiKeyAuth" in schema
+    assert Entry.objects.count() == 0 and Yard.objects.exists()

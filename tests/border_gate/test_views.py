@@ -1,0 +1,287 @@
+"""HTTP: what declarants, drivers, officers and the public see and do."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from border_gate import services
+from border_gate.models import Entry, EntryStep, Yard
+from core.audit.models import AuditLog
+
+pytestmark = pytest.mark.django_db
+
+
+def declaration_post(**over):
+    data = {
+        "submission_key": "form-1",
+        "enterprise": "",
+        "crossing": str(services.Crossing.objects.get(code="huu-nghi").pk),
+        "direction": "export",
+        "regime": "export",
+        "journey": "normal",
+        "expected_arrival": (timezone.localtime() + datetime.timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M"),
+        "vehicle_country": "VN",
+        "vehicle_plate": "12C-123.45",
+        "trailer_country": "VN",
+        "trailer_plate": "",
+        "containers": "CSQU3054383:40",
+        "driver_name": "Hoàng Văn Lái",
+        "driver_id_kind": "cccd",
+        "driver_id_number": "020090000999",
+        "driver_phone": "0912000111",
+        "driver_licence": "",
+        "health_note": "",
+        "customs_declaration_number": "",
+        "goods-TOTAL_FORMS": "3",
+        "goods-INITIAL_FORMS": "0",
+        "goods-MIN_NUM_FORMS": "0",
+        "goods-MAX_NUM_FORMS": "10",
+        "goods-0-hs_code": "0810.60.00",
+        "goods-0-description": "Sầu riêng tươi",
+        "goods-0-goods_type": "fresh_fruit",
+        "goods-0-weight_kg": "20000",
+        "goods-0-value_vnd": "900000000",
+        "goods-0-perishable": "on",
+    }
+    data.update(over)
+    return data
+
+
+def test_declare_through_the_form_shows_code_and_qr(client, login, enterprise_rep):
+    login(enterprise_rep)
+    response = client.post(reverse("border_gate:declare"), declaration_post())
+    entry = Entry.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("border_gate:entry", args=[entry.code])
+    page = client.get(response["Location"]).content.decode()
+    assert entry.code in page and "<svg" in page and entry.token in page
+    assert entry.containers.get().number == "CSQU3054383"
+    # The same form posted twice (double click) creates nothing more.
+    client.post(reverse("border_gate:declare"), declaration_post())
+    assert Entry.objects.count() == 1
+
+
+def test_declaration_errors_are_field_level_and_keep_input(client, login, enterprise_rep):
+    login(enterprise_rep)
+    response = client.post(
+        reverse("border_gate:declare"),
+        declaration_post(vehicle_plate="桂AB1234", containers="CSQU3054384:40", **{"goods-0-hs_code": "7701"}),
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Biển số Việt Nam chỉ gồm chữ cái Latinh" in page
+    assert "ISO 6346" in page and "Hệ thống hài hòa" in page
+    assert 'value="桂AB1234"' in page and "Sầu riêng tươi" in page
+    assert Entry.objects.count() == 0
+
+
+def test_garbage_input_never_500s(client, login, enterprise_rep):
+    login(enterprise_rep)
+    response = client.post(
+        reverse("border_gate:declare"),
+        declaration_post(
+            crossing="abc", expected_arrival="hôm nay", **{"goods-0-weight_kg": "-5", "goods-TOTAL_FORMS": "x"}
+        ),
+    )
+    assert response.status_code == 400
+
+
+def test_declarant_sees_only_their_entries(client, login, declare, citizen):
+    entry = declare()
+    login(citizen)
+    assert client.get(reverse("border_gate:entry", args=[entry.code])).status_code == 404
+    assert client.post(reverse("border_gate:entry_cancel", args=[entry.code])).status_code == 404
+
+
+def test_correction_through_the_form(client, login, declare, enterprise_rep):
+    entry = declare()
+    login(enterprise_rep)
+    url = reverse("border_gate:entry_correct", args=[entry.code])
+    bad = client.post(url, {"field_name": "vehicle_plate", "value": "ABC", "reason": "Nhầm biển"})
+    assert bad.status_code == 400 and "không đúng định dạng" in bad.content.decode()
+    ok = client.post(url, {"field_name": "vehicle_plate", "value": "12C-999.88", "reason": "Nhầm biển"})
+    assert ok.status_code == 302
+    entry.refresh_from_db()
+    assert entry.vehicle.plate == "12C99988" and entry.version == 2
+    page = client.get(reverse("border_gate:entry", args=[entry.code])).content.decode()
+    assert "12C-999.88" in page and "Nhầm biển" in page
+
+
+def test_enterprise_registration_validates_tax_code_and_adds_staff(client, login, enterprise_rep, citizen):
+    login(enterprise_rep)
+    bad = client.post(reverse("border_gate:enterprises"), {"tax_code": "0100109107", "name": "X"})
+    assert bad.status_code == 400 and "Mã số thuế không hợp lệ" in bad.content.decode()
+    client.post(reverse("border_gate:enterprises"), {"tax_code": "0100109106", "name": "Cty Xuất Khẩu"})
+    enterprise = services.Enterprise.objects.get()
+    client.post(reverse("border_gate:enterprise_add_staff", args=[enterprise.pk]), {"email": citizen.email})
+    assert citizen.has_role("enterprise_representative") or citizen.groups.filter(name="enterprise_representative")
+    assert enterprise.members.filter(pk=citizen.pk).exists()
+
+
+def test_driver_page_needs_no_login_and_shows_position(client, declare, run_pipeline):
+    entry = run_pipeline(declare(), until="customs")
+    page = client.get(reverse("border_gate:driver", args=[entry.token])).content.decode()
+    assert "Vị trí trong hàng chờ" in page and entry.code in page and "<svg" in page
+    partial = client.get(reverse("border_gate:driver", args=[entry.token]), HTTP_HX_REQUEST="true")
+    assert "<html" not in partial.content.decode() and "Kiểm tra hải quan" in partial.content.decode()
+    assert client.get(reverse("border_gate:driver", args=["not-a-token"])).status_code == 404
+
+
+def test_public_board_and_live_json(client, declare, run_pipeline):
+    run_pipeline(declare(), until="customs")
+    data = client.get(reverse("border_gate:live_json")).json()
+    hn = next(c for c in data["crossings"] if c["code"] == "huu-nghi")
+    assert hn["waiting"] == 1 and hn["band"] == "green" and data["waiting_total"] == 1
+    assert "driver" not in str(data)
+    page = client.get(reverse("border_gate:crossing_board", args=["huu-nghi"])).content.decode()
+    assert "Bãi Xuân Cương" in page and "12C-123.45" not in page  # plates stay off the public board
+
+
+def test_fee_calculator(client):
+    response = client.get(
+        reverse("border_gate:fee_calculator"),
+        {"regime": "export", "journey": "normal", "goods_types": ["fresh_vegetables"], "weight_kg": "1500"},
+    )
+    assert "100.000 đ" in response.content.decode()
+    mixed = client.get(
+        reverse("border_gate:fee_calculator"),
+        {"regime": "export", "journey": "normal", "goods_types": ["fresh_fruit", "ore"], "weight_kg": "12000"},
+    ).content.decode()
+    assert "hàng ghép" in mixed
+    assert client.get(reverse("border_gate:fee_calculator"), {"weight_kg": "abc"}).status_code == 200
+
+
+def test_officer_takes_next_and_decides_at_their_step(client, login, declare, officer_factory):
+    entry = declare()
+    gate = officer_factory("gate_board")
+    login(gate)
+    step = entry.current_step.step
+    response = client.post(reverse("border_gate:officer_take_next", args=[step.pk]))
+    assert response["Location"] == reverse("border_gate:officer_entry", args=[entry.code])
+    page = client.get(response["Location"]).content.decode()
+    assert "Ghi quyết định" in page
+    es = EntryStep.objects.get(entry=entry, step=step)
+    decide = reverse("border_gate:officer_decide", args=[entry.code])
+    # Hold without reason: a field error, nothing recorded.
+    bad = client.post(decide, {"entry_step": es.pk, "decision": "hold", "reason": ""})
+    assert bad.status_code == 400 and "Nêu lý do" in bad.content.decode()
+    client.post(decide, {"entry_step": es.pk, "decision": "pass"})
+    client.post(decide, {"entry_step": es.pk, "decision": "pass"})  # double submit
+    assert AuditLog.objects.filter(action="border_gate.entry.pass", object_id=str(entry.pk)).count() == 1
+    entry.refresh_from_db()
+    assert entry.current_step.step.code == "health"
+
+
+def test_officer_scoping(client, login, declare, customs_officer, officer_factory):
+    entry = declare()
+    login(customs_officer)
+    home = client.get(reverse("border_gate:officer_home")).content.decode()
+    assert "Kiểm tra hải quan" in home and "Tiếp nhận tại điểm kiểm soát" not in home
+    # Customs cannot take the check-in step.
+    client.post(reverse("border_gate:officer_take", args=[entry.code]))
+    assert EntryStep.objects.get(pk=entry.current_step_id).status == "pending"
+    other = officer_factory("customs", crossing="chi-ma")
+    login(other)
+    assert client.get(reverse("border_gate:officer_entry", args=[entry.code])).status_code == 404
+
+
+def test_officer_search_by_plate_or_code(client, login, declare, border_guard):
+    entry = declare()
+    login(border_guard)
+    assert entry.code in client.get(reverse("border_gate:officer_home"), {"q": "12c 12345"}).content.decode()
+    assert entry.code in client.get(reverse("border_gate:officer_home"), {"q": entry.code.lower()}).content.decode()
+
+
+def test_officer_sees_the_correction_diff(client, login, declare, enterprise_rep, border_guard):
+    entry = declare()
+    services.entry_correct(
+        actor=enterprise_rep, entry=entry, field_name="driver_name", value="Lý Văn Mới", reason="Đổi lái xe"
+    )
+    login(border_guard)
+    page = client.get(reverse("border_gate:officer_entry", args=[entry.code])).content.decode()
+    assert "<del>Hoàng Văn Lái</del>" in page and "<ins>Lý Văn Mới</ins>" in page and "Đổi lái xe" in page
+
+
+def test_call_next_from_the_board_once(client, login, declare, run_pipeline, officer_factory):
+    entry = run_pipeline(declare(), until="exit_control")
+    gate = officer_factory("gate_board")
+    login(gate)
+    url = reverse("border_gate:officer_call_next", args=["huu-nghi"])
+    client.post(url, {"direction": "export", "count": "5", "call_key": "k1"})
+    entry.refresh_from_db()
+    first_call = entry.called_at
+    assert first_call is not None
+    client.post(url, {"direction": "export", "count": "5", "call_key": "k1"})
+    assert AuditLog.objects.filter(action="border_gate.entry.call").count() == 1
+    board = client.get(reverse("border_gate:officer_board")).content.decode()
+    assert "Bảng điều hành bãi" in board
+
+
+def test_lane_and_yard_forms(client, login, declare, run_pipeline, customs_officer, officer_factory):
+    entry = run_pipeline(declare(), until="yard_entry")
+    gate = officer_factory("gate_board")
+    login(gate)
+    client.post(reverse("border_gate:officer_take", args=[entry.code]))
+    yard = Yard.objects.get(code="huu-nghi-xuan-cuong")
+    client.post(
+        reverse("border_gate:officer_decide", args=[entry.code]),
+        {"entry_step": entry.current_step_id, "decision": "pass", "yard": yard.pk},
+    )
+    entry.refresh_from_db()
+    assert entry.current_yard == yard
+    entry = run_pipeline(entry, until="customs")
+    login(customs_officer)
+    client.post(reverse("border_gate:officer_take", args=[entry.code]))
+    client.post(reverse("border_gate:officer_lane", args=[entry.code]), {"lane": "red"})
+    entry.refresh_from_db()
+    assert entry.lane == "red" and entry.inspection_required
+
+
+def test_reports_xlsx(client, login, declare, run_pipeline, province_leader):
+    run_pipeline(declare())
+    report = services.daily_report_generate(date=timezone.localdate())
+    login(province_leader)
+    response = client.get(reverse("border_gate:report_xlsx", args=[report.date.isoformat()]))
+    assert response.status_code == 200
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(response.content))
+    rows = list(wb["Thông quan"].iter_rows(values_only=True))
+    hn = next(r for r in rows if r[0] == "Cửa khẩu quốc tế Hữu Nghị")
+    assert hn[1] == 1 and hn[3] == 1
+    assert client.get(reverse("border_gate:report_xlsx", args=["2020-13-45"])).status_code == 404
+
+
+def test_online_fee_payment_passes_the_fee_step(client, declare, run_pipeline, officer_factory):
+    from core.payments.sandbox import signed_callback
+
+    entry = run_pipeline(declare(), until="fee")
+    response = client.post(reverse("border_gate:driver_pay", args=[entry.token]))
+    assert response.status_code == 302
+    from core.payments.models import Payment
+
+    payment = Payment.objects.get(object_id=str(entry.pk))
+    assert payment.amount == entry.fee_amount and payment.payer is None
+    body, headers = signed_callback(payment, status="paid")
+    callback = reverse("payments:callback", kwargs={"provider": "sandbox"})
+    assert client.post(callback, body, content_type="application/json", **headers).status_code == 200
+    client.post(callback, body, content_type="application/json", **headers)  # the bank retries
+    entry.refresh_from_db()
+    assert entry.fee_paid_at is not None and entry.fee_receipt_number
+    assert entry.current_step.step.code == "immigration"
+    assert AuditLog.objects.filter(action="border_gate.entry.fee_paid", object_id=str(entry.pk)).count() == 1
+
+
+def test_paid_before_the_fee_step_passes_it_on_arrival(declare, run_pipeline, enterprise_rep):
+    from core.payments.sandbox import sandbox_bank_send
+    from core.payments.services import payment_handle_callback  # noqa: F401 - contract check
+
+    entry = declare()
+    payment = services.fee_request_payment(actor=enterprise_rep, entry=entry)
+    sandbox_bank_send(payment, status="paid")
+    entry = run_pipeline(entry, until="immigration")
+    fee = entry.steps.get(step__code="fee")
+    assert fee.status == "passed" and fee.decided_by_label == "payments"
