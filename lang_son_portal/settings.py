@@ -283,6 +283,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "border-gate-release-stale-takes": {"task": "border_gate.tasks.release_stale_takes", "schedule": 300.0},
     "border-gate-expire-declarations": {"task": "border_gate.tasks.expire_declarations", "schedule": 1800.0},
     "border-gate-daily-report": {"task": "border_gate.tasks.daily_report", "schedule": crontab(hour=20, minute=0)},
+    # government: remind handling officials of dossiers due today or overdue (working days only).
+    "government-remind-overdue": {
+        "task": "government.tasks.remind_overdue_dossiers",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon-sat"),
+    },
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
