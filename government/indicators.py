@@ -41,10 +41,17 @@ def _grouped(qs: QuerySet, group: str | None, **aggregates) -> dict | list[dict]
     return list(qs.exclude(**{f"{field}__isnull": True}).values(key=F(field)).annotate(**aggregates))
 
 
-def _result(rows, group, formula):
+def _result(rows, group, formula, *, counts=False):
     if group is None:
         return formula(rows[0])
     out = {}
+    if counts and group == "commune":
+        # A count is data even when nothing happened: every commune of the map gets its 0.
+        from core.geo.models import AdministrativeUnit
+
+        out = dict.fromkeys(
+            AdministrativeUnit.objects.filter(structure="2025", level="commune").values_list("code", flat=True), 0
+        )
     for row in rows:
         value = formula(row)
         if value is not None:
@@ -127,7 +134,7 @@ def satisfaction(start, end, commune_code=None, group=None):
 def received(start, end, commune_code=None, group=None):
     qs = _base(commune_code).filter(received_at__gte=start, received_at__lt=end)
     rows = _grouped(qs, group, total=Count("id"))
-    return _result(rows, group, lambda r: r["total"])
+    return _result(rows, group, lambda r: r["total"], counts=True)
 
 
 def overdue_open(start, end, commune_code=None, group=None):
@@ -139,7 +146,7 @@ def overdue_open(start, end, commune_code=None, group=None):
         .filter(Q(finished_at__isnull=True) | Q(finished_at__gte=end))
     )
     rows = _grouped(qs, group, total=Count("id"))
-    return _result(rows, group, lambda r: r["total"])
+    return _result(rows, group, lambda r: r["total"], counts=True)
 
 
 COMPUTE = {

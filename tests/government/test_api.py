@@ -42,12 +42,18 @@ def test_whole_citizen_flow_over_the_api(login, citizen):
     patched = c.patch(f"{API}/dossiers/{uid}/", {"data": BIRTH_DATA}, content_type="application/json")
     assert patched.status_code == 200 and patched.json()["data"]["ho_ten_tre"] == "Hoàng Minh An"
     wrong = c.post(
-        f"{API}/dossiers/{uid}/files/", {"document": "giay-chung-sinh", "file": SimpleUploadedFile("a.pdf", b"plain text" * 9)}
+        f"{API}/dossiers/{uid}/files/",
+        {"document": "giay-chung-sinh", "file": SimpleUploadedFile("a.pdf", b"plain text" * 9)},
     )
     assert wrong.status_code == 400 and "file" in wrong.json()
-    unknown_doc = c.post(f"{API}/dossiers/{uid}/files/", {"document": "khong-co", "file": SimpleUploadedFile("a.pdf", pdf_bytes())})
+    unknown_doc = c.post(
+        f"{API}/dossiers/{uid}/files/", {"document": "khong-co", "file": SimpleUploadedFile("a.pdf", pdf_bytes())}
+    )
     assert unknown_doc.status_code == 400 and "document" in unknown_doc.json()
-    ok = c.post(f"{API}/dossiers/{uid}/files/", {"document": "giay-chung-sinh", "file": SimpleUploadedFile("a.png", png_bytes())})
+    ok = c.post(
+        f"{API}/dossiers/{uid}/files/",
+        {"document": "giay-chung-sinh", "file": SimpleUploadedFile("a.png", png_bytes())},
+    )
     assert ok.status_code == 201 and ok.json()["mime_type"] == "image/png"
     submitted_ = c.post(f"{API}/dossiers/{uid}/submit/", content_type="application/json")
     assert submitted_.status_code == 200
@@ -78,7 +84,10 @@ def test_supplement_over_the_api(login, citizen, commune_official):
     c = login(citizen)
     assert c.get(f"{API}/dossiers/{dossier.uid}/").json()["open_supplement_request"] == "Bổ sung"
     assert c.post(f"{API}/dossiers/{dossier.uid}/supplement/", {}, content_type="application/json").status_code == 400
-    assert c.post(f"{API}/dossiers/{dossier.uid}/files/", {"file": SimpleUploadedFile("b.pdf", pdf_bytes())}).status_code == 201
+    assert (
+        c.post(f"{API}/dossiers/{dossier.uid}/files/", {"file": SimpleUploadedFile("b.pdf", pdf_bytes())}).status_code
+        == 201
+    )
     done = c.post(f"{API}/dossiers/{dossier.uid}/supplement/", {"note": "xong"}, content_type="application/json")
     assert done.status_code == 200 and done.json()["status"] == "reception"
 
@@ -129,5 +138,9 @@ def test_openapi_schema_documents_the_endpoints(client):
     response = client.get("/api/schema/", HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     text = response.content.decode()
-    for path in ("/api/v1/government/procedures/", "/api/v1/government/dossiers/{uid}/submit/", "/api/v1/government/lookup/"):
+    for path in (
+        "/api/v1/government/procedures/",
+        "/api/v1/government/dossiers/{uid}/submit/",
+        "/api/v1/government/lookup/",
+    ):
         assert path in text
