@@ -82,12 +82,32 @@ def _pdf(name: str):
 
 
 LIVE_DATA = {
-    "1.001193": {"ho_ten_tre": "Hoàng Minh An", "ngay_sinh": "2026-11-01", "gioi_tinh": "nam", "noi_sinh": "Bệnh viện Đa khoa tỉnh Lạng Sơn", "ho_ten_me": "Lương Thị Mai", "ho_ten_cha": "Hoàng Văn Dân", "quan_he": "Cha"},
+    "1.001193": {
+        "ho_ten_tre": "Hoàng Minh An",
+        "ngay_sinh": "2026-11-01",
+        "gioi_tinh": "nam",
+        "noi_sinh": "Bệnh viện Đa khoa tỉnh Lạng Sơn",
+        "ho_ten_me": "Lương Thị Mai",
+        "ho_ten_cha": "Hoàng Văn Dân",
+        "quan_he": "Cha",
+    },
     "1.004873": {"tinh_trang": "chua-ket-hon", "muc_dich": "Bổ sung hồ sơ vay vốn"},
     "2.000635": {"loai_trich_luc": "khai-sinh", "ho_ten_nguoi_duoc_cap": "Hoàng Văn Dân", "so_ban_sao": "2"},
-    "1.001612": {"ten_ho_kinh_doanh": "Tạp hóa Đông Kinh", "dia_diem": "Số 5 Lê Lợi, phường Đông Kinh", "nganh_nghe": "Bán lẻ tạp hóa", "von_kinh_doanh": "80000000", "so_lao_dong": "2", "dien_thoai": "0912000001"},
-    "1.013225": {"dia_diem": "Thửa 112, tờ bản đồ 8, phường Đông Kinh", "dien_tich_xay_dung": "80", "so_tang": "3", "chieu_cao": "12"},
-}  # fmt: skip
+    "1.001612": {
+        "ten_ho_kinh_doanh": "Tạp hóa Đông Kinh",
+        "dia_diem": "Số 5 Lê Lợi, phường Đông Kinh",
+        "nganh_nghe": "Bán lẻ tạp hóa",
+        "von_kinh_doanh": "80000000",
+        "so_lao_dong": "2",
+        "dien_thoai": "0912000001",
+    },
+    "1.013225": {
+        "dia_diem": "Thửa 112, tờ bản đồ 8, phường Đông Kinh",
+        "dien_tich_xay_dung": "80",
+        "so_tang": "3",
+        "chieu_cao": "12",
+    },
+}
 # (procedure, target state) for each live dossier; states are reached in order by the services.
 LIVE_PLAN = (
     [("1.001193", "draft")] * 2
@@ -270,7 +290,8 @@ def _history(scale: str, log) -> None:
             INSERT INTO government_dossierevent (dossier_id, at, verb, from_status, to_status, note)
             SELECT id, received_at, 'submit', 'draft', 'reception', '' FROM government_dossier WHERE data->>'demo' = %s
             UNION ALL
-            SELECT id, finished_at, CASE status WHEN 'rejected' THEN 'reject' ELSE 'issue_result' END, 'approved', status, ''
+            SELECT id, finished_at, CASE status WHEN 'rejected' THEN 'reject' ELSE 'issue_result' END,
+                   'approved', status, ''
               FROM government_dossier WHERE data->>'demo' = %s AND finished_at IS NOT NULL
             """,
             [marker, marker],
