@@ -353,3 +353,10 @@ def test_receipt_pdf(client, payment):
     # Rendered once and kept: the second download is the same document.
     assert client.get(payment.receipt_url).content == response.content
     assert payment_receipt_pdf(payment=Payment.objects.get(pk=payment.pk)) == response.content
+
+
+def test_payment_page_in_english(client, payment):
+    client.cookies["portal_language"] = "en"
+    html = client.get(payment.get_absolute_url()).content.decode()
+    assert "Pay (sandbox)" in html and "Awaiting payment" in html
+    assert "1.234.000 ₫" in html  # amounts keep the Vietnamese format in every language

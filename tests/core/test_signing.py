@@ -277,3 +277,9 @@ def test_ca_certificate_download(client):
     response = client.get(reverse("signing:ca-certificate"))
     assert response.status_code == 200
     assert re.match(r"^-----BEGIN CERTIFICATE-----", response.content.decode())
+
+
+def test_verification_page_in_english(client, agency):
+    signed = sign_pdf(pdf_bytes=_pdf(), title="Giấy phép", signer_agency=agency)
+    client.cookies["portal_language"] = "en"
+    assert "Valid digital signature" in client.get(signed.get_verification_url()).content.decode()
