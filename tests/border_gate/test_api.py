@@ -57,7 +57,7 @@ def test_bad_or_revoked_keys_and_missing_scopes(client, key_factory, sysadmin, d
 
 def test_yard_event_passes_yard_entry_and_is_idempotent(client, key_factory, declare, run_pipeline):
     entry = run_pipeline(declare(), until="yard_entry")
-    key, headers = key_factory()
+    _key, headers = key_factory()
     body = {"entry_code": entry.code, "yard": "huu-nghi-xuan-cuong", "kind": "in", "external_id": "XC-0001"}
     url = reverse("border_gate-api:yard_events")
     first = client.post(url, body, content_type="application/json", **headers)
@@ -72,7 +72,7 @@ def test_yard_event_passes_yard_entry_and_is_idempotent(client, key_factory, dec
 
 def test_yard_event_validation_and_scope(client, key_factory, declare):
     entry = declare(crossing=Crossing.objects.get(code="chi-ma"))
-    key, headers = key_factory()
+    _key, headers = key_factory()
     url = reverse("border_gate-api:yard_events")
     # Another crossing's truck does not exist for this key.
     r = client.post(
@@ -109,7 +109,7 @@ def test_yard_event_validation_and_scope(client, key_factory, declare):
 
 def test_customs_lane_by_declaration_number(client, key_factory, declare):
     entry = declare(customs_declaration_number="305123456789")
-    key, headers = key_factory(scopes=["customs:write"])
+    _key, headers = key_factory(scopes=["customs:write"])
     url = reverse("border_gate-api:customs_lanes")
     r = client.post(
         url, {"customs_declaration_number": "305123456789", "lane": "red"}, content_type="application/json", **headers
