@@ -21,7 +21,7 @@ def _official_context(request) -> dict:
     user = request.user
     candidates = [
         (_("Trung tâm điều hành thông minh (IOC)"), ("government:ioc-dashboard",)),
-        (_("Tra cứu nhật ký kiểm toán"), ("audit:search", "audit:index", "audit:list")),
+        (_("Tra cứu nhật ký kiểm toán"), ("audit:log",)),
         (_("Quản trị hệ thống"), ("admin:index",) if user.is_staff else ()),
         (_("Xác thực hai lớp của tôi"), ("mfa_index",)),
     ]
