@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 source bench/lib/server.sh
 ROUNDS="${BENCH_ROUNDS:-3}"
 API_PATH="${BENCH_API_PATH:-/api/v1/core/agencies/?limit=20}"
-EMAIL="${BENCH_EMAIL:-citizen@demo.langson.vn}"
+EMAIL="${BENCH_EMAIL:-congdan@demo.langson.vn}"
 mkdir -p bench/results
 out="bench/results/foundation-$(date -u +%Y%m%dT%H%M%SZ).jsonl"
 bench_server_start
