@@ -99,7 +99,7 @@ def load_dti(path: Path) -> int:
                     name=sub["name"],
                     parent=main_node,
                     pillar=main.get("pillar", ""),
-                    max_points=round(sub.get("max_points", share), 4),
+                    max_points=sub.get("max_points", share),
                     method=sub.get("method", ""),
                     formula=sub.get("formula", "ratio"),
                     full_score_at=sub.get("full_score_at"),

@@ -418,7 +418,7 @@ def _sub_score(node: DtiNode, value: float | None) -> float:
     else:
         full = node.full_score_at or 100.0
         fraction = min(max(value / full, 0.0), 1.0)
-    return round(fraction * node.max_points, 4)
+    return fraction * node.max_points
 
 
 def dti_score(assessment: DtiAssessment) -> dict:
@@ -460,7 +460,7 @@ def dti_score(assessment: DtiAssessment) -> dict:
         if item.children:
             for child in item.children:
                 roll_up(child)
-            item.score = round(sum(c.score for c in item.children), 4)
+            item.score = sum(c.score for c in item.children)
             item.max_points = sum(c.max_points for c in item.children)
 
     for root in roots:
