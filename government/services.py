@@ -25,6 +25,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.agencies.models import Agency
 from core.audit.services import audit_record
@@ -134,15 +135,15 @@ def _event(d: Dossier, *, actor, verb: str, before: dict, note: str = "", at=Non
 
 
 NOTIFY_SUBJECTS = {
-    "submit": "Đã nhận hồ sơ {code}",
-    "paid": "Đã nhận lệ phí hồ sơ {code}",
-    "forward": "Hồ sơ {code} đã chuyển bước xử lý",
-    "request_supplement": "Hồ sơ {code} cần bổ sung giấy tờ",
-    "supplement": "Đã nhận giấy tờ bổ sung của hồ sơ {code}",
-    "reject": "Hồ sơ {code} bị từ chối giải quyết",
-    "approve": "Hồ sơ {code} đã được phê duyệt",
-    "issue_result": "Đã có kết quả hồ sơ {code}",
-    "apologise": "Xin lỗi về việc chậm trả kết quả hồ sơ {code}",
+    "submit": gettext_noop("Đã nhận hồ sơ {code}"),
+    "paid": gettext_noop("Đã nhận lệ phí hồ sơ {code}"),
+    "forward": gettext_noop("Hồ sơ {code} đã chuyển bước xử lý"),
+    "request_supplement": gettext_noop("Hồ sơ {code} cần bổ sung giấy tờ"),
+    "supplement": gettext_noop("Đã nhận giấy tờ bổ sung của hồ sơ {code}"),
+    "reject": gettext_noop("Hồ sơ {code} bị từ chối giải quyết"),
+    "approve": gettext_noop("Hồ sơ {code} đã được phê duyệt"),
+    "issue_result": gettext_noop("Đã có kết quả hồ sơ {code}"),
+    "apologise": gettext_noop("Xin lỗi về việc chậm trả kết quả hồ sơ {code}"),
 }
 
 

@@ -314,3 +314,10 @@ def test_a_file_upload_through_the_page_is_checked(login, citizen):
     assert response.status_code == 302
     assert dossier.files.get().mime_type == "application/pdf"
     services.dossier_delete_draft(dossier=dossier, actor=citizen)
+
+
+def test_pages_are_translated_to_english(client):
+    # Needs the compiled catalogue (make test runs compilemessages first).
+    client.cookies["portal_language"] = "en"
+    page = client.get(url("procedure-detail", code=HOUSEHOLD_BUSINESS)).content.decode()
+    assert "Processing time" in page and "Dossier components" in page and "File online" in page
