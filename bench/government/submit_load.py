@@ -1,0 +1,267 @@
+"""Dossier submission under load, with an official's transitions at the same time (issue 3).
+
+Open-loop load at a fixed rate (default 20 requests/s): each request is the real page POST a
+citizen makes when pressing "Nộp hồ sơ" — the declaration, a 2 MB PDF for the birth certificate,
+and action=submit — on a draft prepared beforehand, so one request = save + content-checked upload
++ submission (code drawn from the agency's daily counter, audit, notifications). Latency is measured
+from the moment the request was *scheduled*, so a slow server cannot hide its queue (no coordinated
+omission). Meanwhile one official moves the submitted dossiers on (forward → forward) through the
+official pages, a couple of times a second.
+
+Usage (against a running server with the same environment, see README.md):
+    .venv/bin/python bench/government/submit_load.py --url http://127.0.0.1:8799 --rate 20 --duration 60
+Prints one JSON line per stream and exits non-zero when the submission p95 exceeds --target-p95-ms.
+"""
+
+import argparse
+import io
+import json
+import os
+import random
+import secrets
+import sys
+import threading
+import time
+import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import django
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lang_son_portal.settings")
+django.setup()
+
+BIRTH = "1.001193"
+DATA = {
+    "ho_ten_tre": "Hoàng Minh An",
+    "ngay_sinh": "2026-11-01",
+    "gioi_tinh": "nam",
+    "noi_sinh": "Bệnh viện Đa khoa tỉnh Lạng Sơn",
+    "ho_ten_me": "Lương Thị Mai",
+    "ho_ten_cha": "Hoàng Văn Dân",
+    "quan_he": "Cha",
+}
+
+
+def two_mb_pdf() -> bytes:
+    """A valid PDF of about 2 MB (a noisy image: JPEG inside cannot compress it away)."""
+    from PIL import Image
+
+    rng = random.Random(7)
+    side = 1480
+    image = Image.frombytes("RGB", (side, side), bytes(rng.getrandbits(8) for _ in range(side * side * 3)))
+    buffer = io.BytesIO()
+    image.save(buffer, "PDF", quality=92)
+    return buffer.getvalue()
+
+
+def session_cookie(user) -> str:
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.cached_db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def prepare(count: int):
+    """Bench accounts (idempotent) and `count` drafts of the bench citizen."""
+    from allauth.mfa.totp.internal.auth import TOTP
+    from django.contrib.auth.models import Group, Permission
+
+    from core.agencies.models import Agency
+    from core.users.models import User
+    from government import services
+    from government.models import Procedure
+
+    agency = Agency.objects.select_related("admin_unit").get(code="ubnd-xa-5977")
+
+    def user(email, role, **extra):
+        u = User.objects.filter(email=email).first() or User.objects.create_user(
+            email=email, password=secrets.token_hex(16), **extra
+        )
+        u.groups.add(Group.objects.get(name=role))
+        return u
+
+    citizen = user(
+        "bench.congdan@bench.langson.vn", "citizen", full_name="Bench Công Dân", admin_unit=agency.admin_unit
+    )
+    official = user(
+        "bench.canbo@bench.langson.vn",
+        "commune_official",
+        full_name="Bench Cán Bộ",
+        agency=agency,
+        admin_unit=agency.admin_unit,
+    )
+    official.user_permissions.add(Permission.objects.get(codename="approve_dossier"))
+    if not official.authenticator_set.exists():
+        TOTP.activate(official, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    procedure = Procedure.objects.get(code=BIRTH)
+    drafts = [services.dossier_create(procedure=procedure, applicant=citizen, data={}) for _ in range(count)]
+    return citizen, official, [d.uid for d in drafts]
+
+
+def multipart(fields: dict, files: dict) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    out = io.BytesIO()
+    for name, value in fields.items():
+        out.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    for name, (filename, content, ctype) in files.items():
+        out.write(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            f"Content-Type: {ctype}\r\n\r\n".encode()
+        )
+        out.write(content)
+        out.write(b"\r\n")
+    out.write(f"--{boundary}--\r\n".encode())
+    return out.getvalue(), f"multipart/form-data; boundary={boundary}"
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+OPENER = urllib.request.build_opener(NoRedirect)
+
+
+def post(url: str, body: bytes, content_type: str, cookie: str, csrf: str) -> int:
+    request = urllib.request.Request(url, data=body, method="POST")
+    request.add_header("Content-Type", content_type)
+    request.add_header("Cookie", f"{cookie}; csrftoken={csrf}")
+    request.add_header("X-CSRFToken", csrf)
+    request.add_header("Referer", url)
+    try:
+        with OPENER.open(request, timeout=30) as response:
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except OSError:
+        return 0
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def summary(label: str, latencies: list[float], statuses: list[int], seconds: float, ok: set[int]) -> dict:
+    good = sum(1 for s in statuses if s in ok)
+    return {
+        "label": label,
+        "requests": len(statuses),
+        "rps": round(len(statuses) / seconds, 1),
+        "ok": good,
+        "errors": len(statuses) - good,
+        "p50_ms": round(percentile(latencies, 50), 1),
+        "p95_ms": round(percentile(latencies, 95), 1),
+        "p99_ms": round(percentile(latencies, 99), 1),
+        "max_ms": round(max(latencies, default=float("nan")), 1),
+    }
+
+
+def official_loop(base: str, cookie: str, csrf: str, stop: threading.Event, rate: float, out: dict):
+    """Moves submitted dossiers of the agency along, like an official at the desk."""
+    from government.models import Dossier
+
+    latencies, statuses = [], []
+    while not stop.is_set():
+        dossier = (
+            Dossier.objects.filter(
+                agency__code="ubnd-xa-5977", status__in=["reception", "processing"], data__ho_ten_tre="Hoàng Minh An"
+            )
+            .order_by("?")
+            .only("uid")
+            .first()
+        )
+        if dossier is None:
+            time.sleep(0.2)
+            continue
+        body = f"csrfmiddlewaretoken={csrf}&forward-note=bench".encode()
+        start = time.perf_counter()
+        status = post(
+            f"{base}/government/xu-ly/{dossier.uid}/forward/", body, "application/x-www-form-urlencoded", cookie, csrf
+        )
+        latencies.append((time.perf_counter() - start) * 1000)
+        statuses.append(status)
+        time.sleep(max(0.0, 1 / rate - (time.perf_counter() - start)))
+    out["latencies"], out["statuses"] = latencies, statuses
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--url", default=os.environ.get("BENCH_URL", "http://127.0.0.1:8799"))
+    parser.add_argument("--rate", type=float, default=20.0, help="submissions per second")
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds")
+    parser.add_argument("--official-rate", type=float, default=2.0, help="official transitions per second")
+    parser.add_argument("--target-p95-ms", type=float, default=300.0)
+    args = parser.parse_args()
+
+    total = int(args.rate * args.duration)
+    warmup = 6  # both gunicorn workers import pyHanko, Pillow… on their first upload: not measured
+    citizen, official, uids = prepare(total + warmup)
+    uids, warm_uids = uids[:total], uids[total:]
+    citizen_cookie, official_cookie = session_cookie(citizen), session_cookie(official)
+    csrf = secrets.token_hex(16)  # 32 characters: Django accepts it as both cookie and form value
+    pdf = two_mb_pdf()
+    fields = {**DATA, "action": "submit", "csrfmiddlewaretoken": csrf}
+    body, ctype = multipart(fields, {"doc_giay-chung-sinh": ("giay-chung-sinh.pdf", pdf, "application/pdf")})
+    print(f"# {total} submissions of {len(pdf) / 1048576:.2f} MB at {args.rate}/s against {args.url}", file=sys.stderr)
+
+    stop = threading.Event()
+    official_out: dict = {}
+    official_thread = threading.Thread(
+        target=official_loop, args=(args.url, official_cookie, csrf, stop, args.official_rate, official_out)
+    )
+    latencies: list[float] = [0.0] * total
+    statuses: list[int] = [0] * total
+
+    def one(i: int, scheduled: float):
+        status = post(f"{args.url}/government/ho-so/{uids[i]}/soan/", body, ctype, citizen_cookie, csrf)
+        latencies[i] = (time.perf_counter() - scheduled) * 1000
+        statuses[i] = status
+
+    for uid in warm_uids:
+        post(f"{args.url}/government/ho-so/{uid}/soan/", body, ctype, citizen_cookie, csrf)
+    official_thread.start()
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=64) as pool:
+        for i in range(total):
+            scheduled = start + i / args.rate
+            delay = scheduled - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            pool.submit(one, i, scheduled)
+    elapsed = time.perf_counter() - start
+    stop.set()
+    official_thread.join()
+
+    submit = summary("government-submit-2mb", latencies, statuses, elapsed, ok={302})
+    transitions = summary(
+        "government-official-forward",
+        official_out.get("latencies", []),
+        official_out.get("statuses", []),
+        elapsed,
+        ok={302},
+    )
+    from government.models import Dossier
+
+    codes = list(Dossier.objects.filter(uid__in=uids).exclude(code=None).values_list("code", flat=True))
+    submit["distinct_codes"] = len(set(codes))
+    submit["target_p95_ms"] = args.target_p95_ms
+    submit["met"] = submit["p95_ms"] <= args.target_p95_ms and submit["errors"] == 0
+    print(json.dumps(submit))
+    print(json.dumps(transitions))
+    sys.exit(0 if submit["met"] else 1)
+
+
+if __name__ == "__main__":
+    main()
