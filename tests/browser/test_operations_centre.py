@@ -69,7 +69,7 @@ def test_leader_map_drill_down_and_xlsx(browser_page, browser_login, live_server
 
     page.goto(f"{live_server.url}/government/ioc/?period=30d")
     assert "Toàn tỉnh" in page.locator("h1").inner_text()
-    page.wait_for_selector("#ioc-map[data-indicator='%s']" % SHOP)
+    page.wait_for_selector(f"#ioc-map[data-indicator='{SHOP}']")
     assert page.locator("path.commune-shape").count() == 65
     # Coloured by value: the map uses more than one class colour.
     fills = {page.locator("path.commune-shape").nth(i).get_attribute("fill") for i in range(0, 65, 8)}
@@ -77,7 +77,7 @@ def test_leader_map_drill_down_and_xlsx(browser_page, browser_login, live_server
 
     # Change the indicator on the map: no reload, the map, legend and ranking follow.
     page.select_option("#id_indicator", EPAY)
-    page.wait_for_selector("#ioc-map[data-indicator='%s']" % EPAY)
+    page.wait_for_selector(f"#ioc-map[data-indicator='{EPAY}']")
     assert "tài khoản thanh toán điện tử" in page.locator("#map-indicator-name").inner_text()
     assert page.locator("#map-legend span").count() >= 2
     assert f"indicator={EPAY}" in page.url
