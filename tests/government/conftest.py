@@ -9,8 +9,12 @@ from tests.conftest import COMMUNE_A, _agency, _unit, make_user
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
+    from django.utils import translation
+
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    # A request in another language leaves it active in the thread: start every test in Vietnamese.
+    translation.activate("vi")
 
 
 def grant_leader(user):
