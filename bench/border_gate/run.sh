@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Border-gate peak-day replay (issue 4). See bench/border_gate/README.md.
+# Usage: source scripts/env.sh run && bash bench/border_gate/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source bench/lib/server.sh
+mkdir -p bench/results
+out="bench/results/border_gate-$(date -u +%Y%m%dT%H%M%SZ).json"
+bench_server_start
+trap bench_server_stop EXIT
+BENCH_URL="$BENCH_URL" .venv/bin/python bench/border_gate/replay.py | tee "$out"
