@@ -112,16 +112,16 @@ def test_officials_and_anonymous_have_no_citizen_api(login, commune_official, ci
 
 
 def test_public_lookup_api(client, citizen):
-    from django.core.cache import cache
+    from tests.government.test_pages import fresh_ip
 
-    cache.delete("gov-lookup:127.0.0.1")
+    ip = fresh_ip()
     dossier = submitted(citizen, BIRTH)
-    found = client.get(f"{API}/lookup/", {"code": dossier.code, "id_last4": "0123"})
+    found = client.get(f"{API}/lookup/", {"code": dossier.code, "id_last4": "0123"}, **ip)
     assert found.status_code == 200
     body = found.json()
     assert body["status"] == "reception" and body["history"][0]["status"] == "reception"
     assert "Hoàng" not in str(body) and "0912345678" not in str(body)
-    assert client.get(f"{API}/lookup/", {"code": dossier.code, "id_last4": "0000"}).status_code == 404
+    assert client.get(f"{API}/lookup/", {"code": dossier.code, "id_last4": "0000"}, **ip).status_code == 404
     bad = client.get(f"{API}/lookup/", {"code": "", "id_last4": "abc"})
     assert bad.status_code == 400 and set(bad.json()) == {"code", "id_last4"}
 
