@@ -244,6 +244,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status` field with different choices: name each set explicitly.
+    "ENUM_NAME_OVERRIDES": {
+        "DossierStatusEnum": "government.models.Dossier.Status",
+    },
 }
 
 # --- Celery --------------------------------------------------------------------------------------
