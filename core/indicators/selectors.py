@@ -81,10 +81,10 @@ def scope_for(user, commune_code: int | None = None) -> Scope:
     Unit.DoesNotExist for an unknown commune (or another commune than the official's own)."""
     if not user.is_authenticated:
         raise PermissionDenied
-    names = commune_names()
     if user.is_superuser or user.has_role(*PROVINCE_ROLES):
         if commune_code is None:
             return Scope()
+        names = commune_names()
         if commune_code not in names:
             raise Unit.DoesNotExist
         return Scope(commune_code, names[commune_code])

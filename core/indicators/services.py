@@ -61,9 +61,27 @@ def cache_key(name: str) -> str:
     return f"ioc:{connection.settings_dict['NAME']}:{name}"
 
 
+_local_generation: dict[str, tuple[float, int]] = {}
+GENERATION_LOCAL_SECONDS = 2.0
+
+
 def generation() -> int:
-    """A counter bumped whenever snapshots change; cached dashboard payloads are keyed on it."""
+    """A counter bumped whenever snapshots change; cached dashboard payloads are keyed on it. Each
+    process remembers it for two seconds (one Redis round trip less per page view; a finished run
+    shows up at most two seconds later)."""
+    import time
+
     key = cache_key(GENERATION_KEY)
+    hit = _local_generation.get(key)
+    now = time.monotonic()
+    if hit is not None and now - hit[0] < GENERATION_LOCAL_SECONDS:
+        return hit[1]
+    value = _generation_from_cache(key)
+    _local_generation[key] = (now, value)
+    return value
+
+
+def _generation_from_cache(key: str) -> int:
     value = cache.get(key)
     if value is None:
         cache.add(key, 1, timeout=None)
@@ -73,6 +91,7 @@ def generation() -> int:
 
 def bump_generation() -> None:
     key = cache_key(GENERATION_KEY)
+    _local_generation.pop(key, None)
     try:
         cache.incr(key)
     except ValueError:

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Operations-centre benchmark (issue 5): the dashboard with a year of province-scale history against
+# the bare single-query view, same gunicorn, interleaved rounds in one run.
+# Targets: dashboard p95 <= 150 ms and throughput >= 0.5 x bare.
+# Usage: source scripts/env.sh run && bash bench/operations_centre/run.sh   (see README.md here)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source bench/lib/server.sh
+ROUNDS="${BENCH_ROUNDS:-3}"
+if [ "${BENCH_SKIP_SETUP:-0}" != 1 ]; then
+  .venv/bin/python bench/operations_centre/setup.py "${BENCH_DAYS:-365}" "${BENCH_HOURS:-168}"
+fi
+mkdir -p bench/results
+out="bench/results/operations-centre-$(date -u +%Y%m%dT%H%M%SZ).jsonl"
+bench_server_start
+trap bench_server_stop EXIT
+cookie=$(.venv/bin/python bench/session.py bench.leader@langson.gov.vn)
+DASH="/government/ioc/?period=365d"
+MAP="/government/ioc/map-values/?period=365d&indicator=economy.households.digital_shop_share"
+PUBLIC="/government/ioc/open-data/?period=365d"
+# warm-up: pool connections, template caches, the dashboard's per-generation cache
+for p in /bench/bare/ "$DASH" "$MAP"; do wrk_json warmup "$p" "$cookie" >/dev/null; done
+wrk_json warmup "$PUBLIC" >/dev/null
+for r in $(seq 1 "$ROUNDS"); do
+  wrk_json bare /bench/bare/ | tee -a "$out"
+  wrk_json dashboard "$DASH" "$cookie" | tee -a "$out"
+  wrk_json map "$MAP" "$cookie" | tee -a "$out"
+  wrk_json public "$PUBLIC" | tee -a "$out"
+done
+.venv/bin/python bench/summarize.py "$out" bare dashboard map public
+echo "targets: dashboard p95 <= 150 ms, dashboard ratio >= 0.50"
