@@ -24,9 +24,7 @@ def load(stdout=None) -> None:
     from core.geo.models import AdministrativeUnit as Unit
 
     data = json.loads(BOUNDARIES.read_text(encoding="utf-8"))
-    units = {
-        u.code: u for u in Unit.objects.filter(structure=Unit.Structure.CURRENT, level=Unit.Level.COMMUNE)
-    }
+    units = {u.code: u for u in Unit.objects.filter(structure=Unit.Structure.CURRENT, level=Unit.Level.COMMUNE)}
     updated = missing = 0
     for feature in data["features"]:
         unit = units.get(int(feature["properties"]["code"]))
