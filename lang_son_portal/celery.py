@@ -1,5 +1,5 @@
-"""The Celery application. The beat schedule lives in one place: core.schedule (collected from the
-pillars' `schedule.py` modules), stored by django-celery-beat's database scheduler."""
+"""The Celery application. The beat schedule lives in one place, `CELERY_BEAT_SCHEDULE` in
+settings.py; django-celery-beat's database scheduler installs it at start."""
 
 import os
 
