@@ -31,15 +31,21 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # --- Python 3.12 virtualenv --------------------------------------------------------------------
+is_py312() { "$1" -c 'import sys; assert sys.version_info[:2] == (3, 12)' >/dev/null 2>&1; }
 find_python() {
-  for c in python3.12 "$HOME/.pyenv/versions/"3.12*/bin/python3.12 /root/.pyenv/versions/3.12*/bin/python3.12 \
-           /usr/local/bin/python3.12 /usr/bin/python3.12; do
-    if command -v "$c" >/dev/null 2>&1; then command -v "$c"; return 0; fi
-    if [ -x "$c" ]; then echo "$c"; return 0; fi
+  # Real interpreters first: a pyenv *shim* named python3.12 may exist on PATH and still fail
+  # ("command not found") when 3.12 is not the selected pyenv version.
+  local c
+  for c in "$HOME"/.pyenv/versions/3.12*/bin/python3.12 /root/.pyenv/versions/3.12*/bin/python3.12 \
+           /usr/local/bin/python3.12 /usr/bin/python3.12 "$(command -v python3.12 2>/dev/null)"; do
+    if [ -n "$c" ] && [ -x "$c" ] && is_py312 "$c"; then echo "$c"; return 0; fi
   done
   if command -v pyenv >/dev/null 2>&1; then
+    local v
     v=$(pyenv versions --bare 2>/dev/null | grep -E '^3\.12' | tail -n1 || true)
-    if [ -n "$v" ]; then echo "$(pyenv root)/versions/$v/bin/python3.12"; return 0; fi
+    if [ -n "$v" ] && is_py312 "$(pyenv root)/versions/$v/bin/python3.12"; then
+      echo "$(pyenv root)/versions/$v/bin/python3.12"; return 0
+    fi
   fi
   return 1
 }
