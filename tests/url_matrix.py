@@ -59,7 +59,7 @@ def roles(*names: str, deny_status: int = 403) -> Access:
     return Access("roles", frozenset(names), deny_status=deny_status)
 
 
-def SKIP(reason: str) -> Access:  # noqa: N802
+def SKIP(reason: str) -> Access:
     assert reason, "a skipped URL needs a reason"
     return Access("skip", reason=reason)
 
