@@ -190,6 +190,11 @@ USE_I18N = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "portal_language"
+# Grouped thousands in both languages (116.301 in Vietnamese, 116,301 in English): Django's "vi"
+# locale has no NUMBER_GROUPING, lang_son_portal/formats/ adds it. Numbers that are identifiers
+# (years, codes, ids in URLs) must be printed with |unlocalize or {% localize off %} in templates.
+FORMAT_MODULE_PATH = ["lang_son_portal.formats"]
+USE_THOUSAND_SEPARATOR = True
 
 # --- static and media ----------------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -291,6 +296,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "government-remind-overdue": {
         "task": "government.tasks.remind_overdue_dossiers",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon-sat"),
+    },
+    # government: applicant notifications still owed after their step committed (lost messages).
+    "government-requeue-notifications": {
+        "task": "government.tasks.requeue_dossier_notifications",
+        "schedule": 300.0,
     },
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
