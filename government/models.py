@@ -275,10 +275,19 @@ class DossierEvent(models.Model):
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, choices=Dossier.Status.choices)
     note = models.TextField(_("ghi chú"), blank=True)
+    # The applicant's notification of this step is recorded after the step commits, by a Celery
+    # task (government.tasks.notify_dossier_event), not inside the citizen's or official's request.
+    # True until that task has recorded it; the beat job requeue_dossier_notifications re-enqueues
+    # what stays True (a lost broker message). A database default, so rows written by SQL (demo
+    # history) are not waiting for anything.
+    notify_pending = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["dossier", "at"])]
+        indexes = [
+            models.Index(fields=["dossier", "at"]),
+            models.Index(fields=["at"], condition=Q(notify_pending=True), name="dossierevent_notify_idx"),
+        ]
 
     def __str__(self):
         return f"{self.dossier_id} {self.verb} → {self.to_status}"

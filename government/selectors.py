@@ -70,7 +70,25 @@ def dossiers_visible_to(user) -> QuerySet[Dossier]:
 def dossier_get_for_user(user, uid) -> Dossier:
     """404 (not 403) for a dossier the user may not see: its existence is not disclosed."""
     try:
-        return dossiers_visible_to(user).select_related("applicant", "assignee", "admin_unit").get(uid=uid)
+        return (
+            dossiers_visible_to(user)
+            .select_related("applicant", "assignee", "admin_unit")
+            # The commune's boundary (~11 KB of polygon parsed into GEOS on every dossier page and
+            # action) is never shown with a dossier; loaded lazily if something ever asks for it.
+            .defer("admin_unit__geometry")
+            .get(uid=uid)
+        )
+    except (Dossier.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def own_dossier_get(user, uid) -> Dossier:
+    """One of `user`'s own dossiers (404 for anyone else's, as dossier_get_for_user), with only the
+    procedure and agency joined: the draft page's read on every save and submission, kept light."""
+    if user is None or not user.is_authenticated:
+        raise Http404
+    try:
+        return Dossier.objects.select_related("procedure", "agency").get(uid=uid, applicant=user)
     except (Dossier.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
@@ -166,3 +184,13 @@ def public_history(dossier: Dossier) -> list[dict]:
         {"at": e.at, "status": e.to_status, "status_label": labels.get(e.to_status, e.to_status)}
         for e in dossier.events.all()
     ]
+
+
+def dossier_events_awaiting_notification(*, older_than_minutes: int = 5, limit: int = 1000) -> list[int]:
+    """Timeline events whose applicant notification was not recorded a while after the step (its
+    task message was probably lost), oldest first."""
+    from government.models import DossierEvent
+
+    cutoff = timezone.now() - dt.timedelta(minutes=older_than_minutes)
+    qs = DossierEvent.objects.filter(notify_pending=True, at__lt=cutoff).order_by("at")
+    return list(qs.values_list("pk", flat=True)[:limit])

@@ -18,12 +18,13 @@ notifies the applicant, in one transaction.
 import datetime as dt
 import logging
 import uuid
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -71,7 +72,10 @@ class NotAllowed(DossierError):  # noqa: N818
 
 
 def _lock(dossier: Dossier) -> Dossier:
-    return Dossier.objects.select_for_update().select_related("procedure", "agency").get(pk=dossier.pk)
+    # `of=("self",)`: lock the dossier row only. A bare FOR UPDATE over the join would also lock the
+    # procedure's and the agency's rows, serialising every transaction on every dossier of the same
+    # procedure (province-wide) or agency for its whole length, file writes included.
+    return Dossier.objects.select_for_update(of=("self",)).select_related("procedure", "agency").get(pk=dossier.pk)
 
 
 def _snapshot(d: Dossier) -> dict:
@@ -120,7 +124,11 @@ def _require_applicant(user, d: Dossier) -> None:
         raise NotAllowed(_("Chỉ người nộp hồ sơ mới được thực hiện thao tác này."))
 
 
-def _event(d: Dossier, *, actor, verb: str, before: dict, note: str = "", at=None) -> DossierEvent:
+def _event(
+    d: Dossier, *, actor, verb: str, before: dict, note: str = "", at=None, audit: bool = True, notify: bool = False
+) -> DossierEvent:
+    """The timeline row of a step, its audit row (unless the caller writes it later: `audit=False`)
+    and, with `notify=True`, the applicant's notification, recorded after commit (_notify_after_commit)."""
     event = DossierEvent.objects.create(
         dossier=d,
         at=at or timezone.now(),
@@ -129,9 +137,17 @@ def _event(d: Dossier, *, actor, verb: str, before: dict, note: str = "", at=Non
         from_status=before.get("status", ""),
         to_status=d.status,
         note=note,
+        notify_pending=notify,
     )
-    audit_record(actor=actor, action=f"government.dossier.{verb}", obj=d, before=before, after=_snapshot(d))
+    if audit:
+        _audit_event(d, event, before=before, actor=actor)
+    if notify:
+        _notify_after_commit(event)
     return event
+
+
+def _audit_event(d: Dossier, event: DossierEvent, *, before: dict, actor) -> None:
+    audit_record(actor=actor, action=f"government.dossier.{event.verb}", obj=d, before=before, after=_snapshot(d))
 
 
 NOTIFY_SUBJECTS = {
@@ -147,29 +163,89 @@ NOTIFY_SUBJECTS = {
 }
 
 
-def _notify(d: Dossier, event: DossierEvent, extra: str = "") -> None:
+def _notify_after_commit(event: DossierEvent) -> None:
+    # Why after commit and in a task: recording the email and SMS rows (and publishing their
+    # delivery) took a fifth of a submission's time, inside the transaction that holds the
+    # agency's code counter. The event row carries `notify_pending` in the same transaction, so
+    # the database still knows what is owed if the message is lost (requeue_dossier_notifications).
+    transaction.on_commit(lambda: _enqueue_notification(event.pk))
+
+
+def _enqueue_notification(event_id: int) -> None:
+    from government.tasks import notify_dossier_event
+
+    try:
+        notify_dossier_event.delay(event_id)
+    except Exception:
+        # The event stays notify_pending; the beat job re-enqueues it when the broker is back.
+        logger.exception("could not enqueue the notification of dossier event %s", event_id)
+
+
+def _notification_extra(d: Dossier, event: DossierEvent) -> str:
+    """The step-specific line of the message, from what the step recorded."""
+    if event.verb == "request_supplement":
+        return _("Nội dung cần bổ sung: %(reason)s") % {"reason": event.note}
+    if event.verb == "reject":
+        return _("Lý do: %(reason)s") % {"reason": event.note}
+    if event.verb == "issue_result" and d.result_document_id:
+        return _("Kiểm tra chữ ký số: %(url)s") % {"url": _absolute(d.result_document.get_verification_url())}
+    if event.verb == "apologise":
+        # The slip is written just before its event in the same transaction.
+        slip = d.apologies.filter(issued_at__lte=event.at).order_by("-issued_at", "-pk").first()
+        if slip is not None:
+            return _("Ngày hẹn trả kết quả mới: %(date)s") % {"date": slip.new_due_date.strftime("%d/%m/%Y")}
+    return ""
+
+
+def dossier_event_notify(*, event_id: int) -> list:
+    """Record the applicant's notification (email and SMS, through core.notifications, which
+    delivers them after commit) of one step of their dossier, and clear the event's
+    `notify_pending`. Idempotent: an event already notified, or missing, records nothing; the
+    dedupe key `government.dossier.<id>.event.<id>` also stops a second row per channel.
+
+    Written in the applicant's own language (their account's preferred language), whoever made
+    the step. The status line is the step's resulting status, even if the dossier moved on since."""
     from core.notifications.services import notify
 
-    subject = _(NOTIFY_SUBJECTS[event.verb]).format(code=d.code)
-    url = settings.SITE_URL.rstrip("/") + reverse("government:dossier-detail", kwargs={"uid": d.uid})
-    lines = [
-        _("Thủ tục: %(name)s") % {"name": d.procedure.name},
-        _("Trạng thái: %(status)s") % {"status": d.get_status_display()},
-    ]
-    if d.due_date:
-        lines.append(_("Ngày hẹn trả kết quả: %(date)s") % {"date": d.due_date.strftime("%d/%m/%Y")})
-    if extra:
-        lines.append(extra)
-    lines.append(_("Xem chi tiết: %(url)s") % {"url": url})
-    notify(
-        event=f"government.dossier.{event.verb}",
-        subject=subject,
-        body="\n".join(lines),
-        user=d.applicant,
-        email=d.applicant_email,
-        phone=d.applicant_phone,
-        dedupe_key=f"government.dossier.{d.pk}.event.{event.pk}",
-    )
+    with transaction.atomic():
+        event = (
+            DossierEvent.objects.select_for_update(of=("self",))
+            .select_related("dossier__procedure", "dossier__applicant")
+            .filter(pk=event_id, notify_pending=True)
+            .first()
+        )
+        if event is None:
+            return []
+        d = event.dossier
+        if event.verb not in NOTIFY_SUBJECTS:
+            recorded = []
+        else:
+            language = getattr(d.applicant, "preferred_language", "") or settings.LANGUAGE_CODE
+            with translation.override(language):
+                subject = _(NOTIFY_SUBJECTS[event.verb]).format(code=d.code)
+                url = settings.SITE_URL.rstrip("/") + reverse("government:dossier-detail", kwargs={"uid": d.uid})
+                lines = [
+                    _("Thủ tục: %(name)s") % {"name": d.procedure.name},
+                    _("Trạng thái: %(status)s") % {"status": str(S(event.to_status).label)},
+                ]
+                if d.due_date:
+                    lines.append(_("Ngày hẹn trả kết quả: %(date)s") % {"date": d.due_date.strftime("%d/%m/%Y")})
+                extra = _notification_extra(d, event)
+                if extra:
+                    lines.append(extra)
+                lines.append(_("Xem chi tiết: %(url)s") % {"url": url})
+                body = "\n".join(lines)
+            recorded = notify(
+                event=f"government.dossier.{event.verb}",
+                subject=subject,
+                body=body,
+                user=d.applicant,
+                email=d.applicant_email,
+                phone=d.applicant_phone,
+                dedupe_key=f"government.dossier.{d.pk}.event.{event.pk}",
+            )
+        DossierEvent.objects.filter(pk=event.pk).update(notify_pending=False)
+    return recorded
 
 
 # --- drafts ---------------------------------------------------------------------------------------
@@ -182,7 +258,11 @@ def agency_for(*, procedure: Procedure, commune_code: int | None) -> Agency:
     if commune_code is None:
         raise DossierError(_("Vui lòng chọn xã, phường nơi nộp hồ sơ."), errors={"commune": [_("Bắt buộc.")]})
     try:
-        return Agency.objects.select_related("admin_unit").get(code=f"ubnd-xa-{int(commune_code)}", is_active=True)
+        return (
+            Agency.objects.select_related("admin_unit")
+            .defer("admin_unit__geometry")  # a commune boundary is ~11 KB of polygon, never needed here
+            .get(code=f"ubnd-xa-{int(commune_code)}", is_active=True)
+        )
     except (Agency.DoesNotExist, ValueError, TypeError):
         raise DossierError(_("Xã, phường không hợp lệ."), errors={"commune": [_("Xã, phường không hợp lệ.")]}) from None
 
@@ -233,12 +313,17 @@ def dossier_save_draft(*, dossier: Dossier, actor, data: dict) -> Dossier:
     """Keep what the applicant typed, valid or not (validation happens at submission)."""
     with transaction.atomic():
         d = _lock(dossier)
-        _require_applicant(actor, d)
-        _expect(d, S.DRAFT, verb=_("sửa bản nháp"))
-        names = {f["name"] for f in d.procedure.form_fields}
-        d.data = {k: ("" if v is None else v) for k, v in data.items() if k in names}
-        d.save(update_fields=["data", "updated_at"])
+        _save_draft(d, actor=actor, data=data)
     return d
+
+
+def _save_draft(d: Dossier, *, actor, data: dict) -> None:
+    # `d` is locked by the caller's transaction (as in every `_<verb>` helper below).
+    _require_applicant(actor, d)
+    _expect(d, S.DRAFT, verb=_("sửa bản nháp"))
+    names = {f["name"] for f in d.procedure.form_fields}
+    d.data = {k: ("" if v is None else v) for k, v in data.items() if k in names}
+    d.save(update_fields=["data", "updated_at"])
 
 
 def dossier_delete_draft(*, dossier: Dossier, actor) -> None:
@@ -257,39 +342,101 @@ def dossier_add_file(*, dossier: Dossier, actor, document: ProcedureDocument | N
     first (ValidationError with the reason); a refused file changes nothing else."""
     with transaction.atomic():
         d = _lock(dossier)
-        _require_applicant(actor, d)
-        _expect(d, S.DRAFT, S.SUPPLEMENT, verb=_("tải tệp lên"))
-        if document is not None and document.procedure_id != d.procedure_id:
-            raise DossierError(_("Giấy tờ không thuộc thủ tục của hồ sơ."))
-        accepted = document.accepted_types if document else ["pdf", "jpg", "png"]
-        max_bytes = document.max_size_bytes if document else 10 * 1024 * 1024
-        checked = check_upload(uploaded, accepted_types=accepted, max_size_bytes=max_bytes)
-        supplement = d.supplement_requests.filter(answered_at__isnull=True).last() if d.status == S.SUPPLEMENT else None
-        original_name = (uploaded.name or "tep").rsplit("/", 1)[-1][:255]
-        record = DossierFile(
-            dossier=d,
-            document=document,
-            supplement=supplement,
-            original_name=original_name,
-            size=checked.size,
-            mime_type=checked.mime,
-            sha256=checked.sha256,
-            uploaded_by=actor,
-        )
-        # Stored under a name of ours with the detected type's extension, never the user's name.
-        record.file.save(f"upload.{checked.kind}", uploaded, save=False)
-        try:
-            record.save()
-        except Exception:
-            record.file.delete(save=False)
-            raise
+        record = _add_file(d, actor=actor, document=document, uploaded=uploaded)
+    return record
+
+
+def _add_file(d: Dossier, *, actor, document: ProcedureDocument | None, uploaded) -> DossierFile:
+    # Every refusal (ValidationError, DossierError) is raised before anything is written.
+    _require_applicant(actor, d)
+    _expect(d, S.DRAFT, S.SUPPLEMENT, verb=_("tải tệp lên"))
+    if document is not None and document.procedure_id != d.procedure_id:
+        raise DossierError(_("Giấy tờ không thuộc thủ tục của hồ sơ."))
+    accepted = document.accepted_types if document else ["pdf", "jpg", "png"]
+    max_bytes = document.max_size_bytes if document else 10 * 1024 * 1024
+    checked = check_upload(uploaded, accepted_types=accepted, max_size_bytes=max_bytes)
+    supplement = d.supplement_requests.filter(answered_at__isnull=True).last() if d.status == S.SUPPLEMENT else None
+    original_name = (uploaded.name or "tep").rsplit("/", 1)[-1][:255]
+    record = DossierFile(
+        dossier=d,
+        document=document,
+        supplement=supplement,
+        original_name=original_name,
+        size=checked.size,
+        mime_type=checked.mime,
+        sha256=checked.sha256,
+        uploaded_by=actor,
+    )
+    # Stored under a name of ours with the detected type's extension, never the user's name.
+    record.file.save(f"upload.{checked.kind}", uploaded, save=False)
+    try:
+        record.save()
         audit_record(
             actor=actor,
             action="government.dossier.add_file",
             obj=d,
             after={"file": record.pk, "document": document.code if document else "", "sha256": checked.sha256},
         )
+    except Exception:
+        record.file.delete(save=False)
+        raise
+    # If the transaction is rolled back later, the stored file is removed by the caller that
+    # knows (dossier_update_draft); a rollback of dossier_add_file's own transaction can only
+    # come from the lines above.
     return record
+
+
+@dataclass
+class DraftUpdate:
+    """What `dossier_update_draft` did: the dossier as it now stands, the files refused (document
+    code → messages) and, if a submission was asked for and refused, why (field-level errors in
+    `submit_error.errors`)."""
+
+    dossier: Dossier
+    file_errors: dict[str, list[str]] = field(default_factory=dict)
+    submitted: bool = False
+    submit_error: DossierError | None = None
+
+
+def dossier_update_draft(
+    *, dossier: Dossier, actor, data: dict, uploads: list[tuple[ProcedureDocument, object]], submit: bool = False
+) -> DraftUpdate:
+    """The draft page's one action ("Lưu bản nháp" / "Nộp hồ sơ"), in ONE transaction with one lock:
+    keep what the applicant typed, attach each uploaded file that passes the content check (a
+    refused file is reported under its document and changes nothing else), and — when `submit`
+    and no file was refused — submit as `dossier_submit` does. A submission refused for missing
+    fields or documents leaves the draft saved with its new files (`submit_error`).
+
+    Raises DossierError/InvalidTransition, changing nothing, when the dossier is not (or no longer)
+    a draft of `actor`: a double-clicked submit."""
+    outcome = DraftUpdate(dossier=dossier)
+    stored: list[DossierFile] = []
+    try:
+        with transaction.atomic():
+            d = _lock(dossier)
+            _save_draft(d, actor=actor, data=data)
+            for document, uploaded in uploads:
+                # Each refusal is raised before anything is written: no savepoint needed.
+                try:
+                    stored.append(_add_file(d, actor=actor, document=document, uploaded=uploaded))
+                except ValidationError as exc:
+                    outcome.file_errors.setdefault(document.code, []).extend(exc.messages)
+                except DossierError as exc:
+                    outcome.file_errors.setdefault(document.code, []).append(exc.message)
+            if submit and not outcome.file_errors:
+                try:
+                    _submit(d, actor=actor)  # validation is raised before anything is written
+                    outcome.submitted = True
+                except InvalidTransition:
+                    raise
+                except DossierError as exc:
+                    outcome.submit_error = exc
+            outcome.dossier = d
+    except BaseException:
+        for record in stored:  # rolled back: the files stored in it must go too
+            record.file.delete(save=False)
+        raise
+    return outcome
 
 
 def dossier_remove_file(*, dossier: Dossier, actor, file_id: int) -> None:
@@ -313,10 +460,12 @@ def validate_for_submission(d: Dossier) -> dict:
     DossierError with field-level errors."""
     form = procedure_form_class(d.procedure)(data=d.data)
     errors = {} if form.is_valid() else {k: [str(m) for m in v] for k, v in form.errors.items()}
-    present = set(d.files.values_list("document_id", flat=True))
-    for doc in d.procedure.documents.all():
-        if doc.required and doc.pk not in present:
-            errors[f"doc_{doc.code}"] = [_("Vui lòng tải lên: %(name)s.") % {"name": doc.name}]
+    # The required documents with no file yet, in one query (files without a document are left out
+    # of the subquery: a NULL in NOT IN would hide every missing document).
+    attached = d.files.filter(document__isnull=False).values("document_id")
+    missing = d.procedure.documents.filter(required=True).exclude(pk__in=attached)
+    for doc in missing:
+        errors[f"doc_{doc.code}"] = [_("Vui lòng tải lên: %(name)s.") % {"name": doc.name}]
     if errors:
         raise DossierError(_("Hồ sơ chưa đầy đủ, vui lòng kiểm tra các mục được đánh dấu."), errors=errors)
     return form.cleaned_json()
@@ -341,24 +490,43 @@ def compute_fee_preview(d: Dossier) -> int:
     return compute_fee(d.procedure, data)
 
 
-def next_dossier_code(agency: Agency, day: dt.date) -> str:
-    """`<unit identifier>-YYMMDD-NNNN` (Circular 01/2018/TT-VPCP art. 19). The counter row is bumped
-    in one statement and stays locked until the caller's transaction ends: concurrent submissions
-    to the same agency and day queue on it, so numbers are unique and gap-free."""
+def _code_prefix(agency: Agency, day: dt.date) -> str:
+    """`<unit identifier>-YYMMDD-` of `<unit identifier>-YYMMDD-NNNN` (Circular 01/2018/TT-VPCP art. 19)."""
+    return f"{agency.unit_identifier or agency.code.upper()}-{day:%y%m%d}-"
+
+
+def _file_with_code(d: Dossier, day: dt.date) -> str:
+    """Draw the next number of the agency's day and write the dossier's code and new status, in ONE
+    statement (status and code change together: a filed dossier always has a code, as the check
+    constraint `gov_dossier_code_when_filed` demands).
+
+    The counter row stays locked from this statement until the submitting transaction ends, and
+    every submission to the same agency and day queues on it. So this is the last write of the
+    transaction (only the audit row, which records the code, follows): the lock is held for about
+    one round trip and the commit, not for the whole submission. The number has at least four
+    digits."""
     if not connection.in_atomic_block:
-        raise RuntimeError("next_dossier_code must run inside the submitting transaction")
+        raise RuntimeError("the dossier code must be drawn inside the submitting transaction")
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            INSERT INTO government_dossiercounter (agency_id, day, last) VALUES (%s, %s, 1)
-            ON CONFLICT (agency_id, day) DO UPDATE SET last = government_dossiercounter.last + 1
-            RETURNING last
+            WITH n AS (
+                INSERT INTO government_dossiercounter (agency_id, day, last) VALUES (%s, %s, 1)
+                ON CONFLICT (agency_id, day) DO UPDATE SET last = government_dossiercounter.last + 1
+                RETURNING last
+            )
+            UPDATE government_dossier
+               SET code = %s || CASE WHEN n.last < 10000 THEN lpad(n.last::text, 4, '0') ELSE n.last::text END,
+                   status = %s
+              FROM n
+             WHERE government_dossier.id = %s
+            RETURNING government_dossier.code
             """,
-            [agency.pk, day],
+            [d.agency_id, day, _code_prefix(d.agency, day), d.status, d.pk],
         )
-        (number,) = cursor.fetchone()
-    prefix = agency.unit_identifier or agency.code.upper()
-    return f"{prefix}-{day:%y%m%d}-{number:04d}"
+        (code,) = cursor.fetchone()
+    d.code = code
+    return code
 
 
 def _start_clock(d: Dossier, at: dt.datetime) -> None:
@@ -367,32 +535,53 @@ def _start_clock(d: Dossier, at: dt.datetime) -> None:
     d.first_due_date = d.due_date
 
 
+SUBMIT_FIELDS = (
+    "data",
+    "fee_amount",
+    "submitted_at",
+    "channel",
+    "is_digitised",
+    "received_at",
+    "due_date",
+    "first_due_date",
+)
+
+
 def dossier_submit(*, dossier: Dossier, actor) -> Dossier:
     """Submit a draft: validate it, give it its code, and either wait for the fee or enter the
     one-stop desk's queue with its appointment date. Raises DossierError (field errors) or
     InvalidTransition (already submitted: a double click changes nothing)."""
     with transaction.atomic():
         d = _lock(dossier)
-        _require_applicant(actor, d)
-        _expect(d, S.DRAFT, verb=_("nộp hồ sơ"))
-        cleaned = validate_for_submission(d)
-        before = _snapshot(d)
-        now = timezone.now()
-        d.data = cleaned
-        d.fee_amount = compute_fee(d.procedure, cleaned)
-        d.submitted_at = now
-        d.channel = Dossier.Channel.ONLINE
-        d.is_digitised = True
-        d.code = next_dossier_code(d.agency, timezone.localtime(now).date())
-        if d.fee_amount:
-            d.status = S.AWAITING_PAYMENT
-        else:
-            d.status = S.RECEPTION
-            _start_clock(d, now)
-        d.save()
-        event = _event(d, actor=actor, verb="submit", before=before, at=now)
-        _notify(d, event)
+        _submit(d, actor=actor)
     return d
+
+
+def _submit(d: Dossier, *, actor) -> None:
+    # Every refusal is raised before anything is written (dossier_update_draft relies on it).
+    _require_applicant(actor, d)
+    _expect(d, S.DRAFT, verb=_("nộp hồ sơ"))
+    cleaned = validate_for_submission(d)
+    before = _snapshot(d)
+    now = timezone.now()
+    d.data = cleaned
+    d.fee_amount = compute_fee(d.procedure, cleaned)
+    d.submitted_at = now
+    d.channel = Dossier.Channel.ONLINE
+    d.is_digitised = True
+    if d.fee_amount:
+        d.status = S.AWAITING_PAYMENT
+    else:
+        d.status = S.RECEPTION
+        _start_clock(d, now)
+    # Everything but the status and the code, which the last statement writes together.
+    d.save(update_fields=[*SUBMIT_FIELDS, "updated_at"])
+    event = _event(d, actor=actor, verb="submit", before=before, at=now, audit=False, notify=True)
+    # Last: the code. Drawing it locks the agency's counter row until commit (see
+    # _file_with_code); only the audit row, which records the code, comes after it. The
+    # applicant's notification is recorded after commit (_notify_after_commit): nobody waits on it.
+    _file_with_code(d, timezone.localtime(now).date())
+    _audit_event(d, event, before=before, actor=actor)
 
 
 # --- payment -------------------------------------------------------------------------------------
@@ -434,7 +623,7 @@ def dossier_mark_paid(*, payment) -> Dossier | None:
     """core.payments' on_paid handler (runs inside the payment's transaction, once per payment).
     A dossier already out of `awaiting_payment` is left as it is: a second payment changes nothing."""
     d = (
-        Dossier.objects.select_for_update()
+        Dossier.objects.select_for_update(of=("self",))  # the dossier row only, see _lock
         .select_related("procedure", "agency")
         .filter(pk=int(payment.object_id))
         .first()
@@ -453,8 +642,7 @@ def dossier_mark_paid(*, payment) -> Dossier | None:
     d.status = S.RECEPTION
     _start_clock(d, now)
     d.save()
-    event = _event(d, actor=None, verb="paid", before=before, at=now, note=payment.reference)
-    _notify(d, event)
+    _event(d, actor=None, verb="paid", before=before, at=now, note=payment.reference, notify=True)
     return d
 
 
@@ -500,8 +688,7 @@ def dossier_forward(*, dossier: Dossier, actor, note: str = "") -> Dossier:
         d.status = S.PROCESSING if d.status == S.RECEPTION else S.APPROVAL
         d.assignee = None
         d.save(update_fields=["status", "assignee", "updated_at"])
-        event = _event(d, actor=actor, verb="forward", before=before, note=note)
-        _notify(d, event)
+        _event(d, actor=actor, verb="forward", before=before, note=note, notify=True)
     return d
 
 
@@ -525,8 +712,7 @@ def dossier_request_supplement(*, dossier: Dossier, actor, reason: str) -> Suppl
         d.supplement_count += 1
         d.assignee = actor
         d.save(update_fields=["status", "paused_since", "supplement_count", "assignee", "updated_at"])
-        event = _event(d, actor=actor, verb="request_supplement", before=before, note=reason, at=now)
-        _notify(d, event, extra=_("Nội dung cần bổ sung: %(reason)s") % {"reason": reason})
+        _event(d, actor=actor, verb="request_supplement", before=before, note=reason, at=now, notify=True)
     return request
 
 
@@ -555,8 +741,7 @@ def dossier_supplement(*, dossier: Dossier, actor, note: str = "") -> Dossier:
         d.paused_since = None
         d.status = request.resume_status
         d.save()
-        event = _event(d, actor=actor, verb="supplement", before=before, note=note.strip(), at=now)
-        _notify(d, event)
+        _event(d, actor=actor, verb="supplement", before=before, note=note.strip(), at=now, notify=True)
     return d
 
 
@@ -579,8 +764,7 @@ def dossier_reject(*, dossier: Dossier, actor, reason: str) -> Dossier:
         d.finished_at = timezone.now()
         d.assignee = None
         d.save()
-        event = _event(d, actor=actor, verb="reject", before=before, note=reason, at=d.finished_at)
-        _notify(d, event, extra=_("Lý do: %(reason)s") % {"reason": reason})
+        _event(d, actor=actor, verb="reject", before=before, note=reason, at=d.finished_at, notify=True)
     return d
 
 
@@ -593,8 +777,7 @@ def dossier_approve(*, dossier: Dossier, actor, note: str = "") -> Dossier:
         d.status = S.APPROVED
         d.assignee = None
         d.save(update_fields=["status", "assignee", "updated_at"])
-        event = _event(d, actor=actor, verb="approve", before=before, note=note)
-        _notify(d, event)
+        _event(d, actor=actor, verb="approve", before=before, note=note, notify=True)
     return d
 
 
@@ -626,8 +809,7 @@ def dossier_issue_result(*, dossier: Dossier, actor) -> Dossier:
         d.finished_at = now
         d.assignee = None
         d.save()
-        event = _event(d, actor=actor, verb="issue_result", before=before, at=now)
-        _notify(d, event, extra=_("Kiểm tra chữ ký số: %(url)s") % {"url": _absolute(signed.get_verification_url())})
+        _event(d, actor=actor, verb="issue_result", before=before, at=now, notify=True)
     return d
 
 
@@ -683,8 +865,7 @@ def dossier_apologise(*, dossier: Dossier, actor, reason: str, new_due_date: dt.
         )
         d.rescheduled_due_date = new_due_date
         d.save(update_fields=["rescheduled_due_date", "updated_at"])
-        event = _event(d, actor=actor, verb="apologise", before=before, note=reason)
-        _notify(d, event, extra=_("Ngày hẹn trả kết quả mới: %(date)s") % {"date": new_due_date.strftime("%d/%m/%Y")})
+        _event(d, actor=actor, verb="apologise", before=before, note=reason, notify=True)
     return slip
 
 

@@ -36,3 +36,25 @@ def remind_overdue_dossiers() -> int:
         )
         count += 1
     return count
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def notify_dossier_event(event_id: int) -> int:
+    """Record the applicant's notification of one step of their dossier, after that step committed
+    (enqueued by the step's service with transaction.on_commit). Idempotent: an event already
+    notified records nothing. Returns how many notifications (channels) were recorded."""
+    from government.services import dossier_event_notify
+
+    return len(dossier_event_notify(event_id=event_id))
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def requeue_dossier_notifications() -> int:
+    """Beat job: re-enqueue the notifications the database says are still owed (a message lost
+    between the commit and the worker: broker down, worker killed). Returns how many."""
+    from government.selectors import dossier_events_awaiting_notification
+
+    ids = dossier_events_awaiting_notification()
+    for pk in ids:
+        notify_dossier_event.delay(pk)
+    return len(ids)

@@ -3,7 +3,6 @@ detected by `filetype` from the magic bytes, and a parse of the whole file so a 
 forged PDF/image/DOCX is refused with a message instead of reaching an official."""
 
 import hashlib
-import io
 import zipfile
 from dataclasses import dataclass
 
@@ -24,35 +23,45 @@ class CheckedFile:
     sha256: str
 
 
-def _read_all(uploaded) -> bytes:
-    uploaded.seek(0)
-    data = uploaded.read()
-    uploaded.seek(0)
-    return data
+def _stream(uploaded):
+    """The upload's own file object, rewound: parsers read it in place (a 2 MB upload is neither
+    copied into a bytes object nor read more often than the parser needs)."""
+    stream = getattr(uploaded, "file", uploaded)
+    stream.seek(0)
+    return stream
 
 
-def _parse_pdf(data: bytes) -> None:
+def _parse_pdf(stream) -> None:
     from pyhanko.pdf_utils.reader import PdfFileReader
 
-    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    # A bounded read: the header, the trailer, the cross-reference table(s) and the catalogue's
+    # page tree; page contents and images (most of a scan's bytes) are not decoded.
+    reader = PdfFileReader(stream, strict=False)
     pages = reader.root["/Pages"]["/Count"]
     if int(pages) < 1:
         raise ValueError("no pages")
 
 
-def _parse_image(data: bytes) -> None:
+def _parse_image(stream) -> None:
     from PIL import Image
 
-    with Image.open(io.BytesIO(data)) as image:
+    with Image.open(stream) as image:
         image.verify()
-    with Image.open(io.BytesIO(data)) as image:
+    stream.seek(0)
+    with Image.open(stream) as image:
         image.load()  # verify() does not decode the pixels; a truncated image fails here
 
 
-def _parse_docx(data: bytes) -> None:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+def _parse_docx(stream) -> None:
+    with zipfile.ZipFile(stream) as archive:
         if "word/document.xml" not in archive.namelist() or archive.testzip() is not None:
             raise ValueError("not a Word document")
+
+
+def _sha256(stream) -> str:
+    stream.seek(0)
+    # file_digest hashes an in-memory upload's buffer without a copy, a temporary file in blocks.
+    return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 PARSERS = {"pdf": _parse_pdf, "jpg": _parse_image, "png": _parse_image, "docx": _parse_docx}
@@ -70,8 +79,9 @@ def check_upload(uploaded, *, accepted_types: list[str], max_size_bytes: int) ->
             % {"size": f"{size / 1048576:.1f}".replace(".", ","), "max": max_size_bytes // 1048576},
             code="too_large",
         )
-    data = _read_all(uploaded)
-    guess = filetype.guess(data[:8192])
+    stream = _stream(uploaded)
+    head = stream.read(8192)  # magic bytes: `filetype` looks at the first 8 KB at most
+    guess = filetype.guess(head)
     kind = None
     if guess is not None:
         kind = next((t for t in accepted_types if guess.extension in TYPE_EXTENSIONS.get(t, {t})), None)
@@ -83,11 +93,13 @@ def check_upload(uploaded, *, accepted_types: list[str], max_size_bytes: int) ->
             code="wrong_type",
         )
     try:
-        PARSERS[kind](data)
+        PARSERS[kind](_stream(uploaded))
     except Exception as exc:
         raise ValidationError(
             _("Tệp %(kind)s bị hỏng hoặc không đọc được, vui lòng kiểm tra và tải lên lại.")
             % {"kind": TYPE_LABELS.get(kind, kind)},
             code="malformed",
         ) from exc
-    return CheckedFile(kind=kind, mime=guess.mime, size=size, sha256=hashlib.sha256(data).hexdigest())
+    sha256 = _sha256(stream)
+    stream.seek(0)  # left rewound for the storage write
+    return CheckedFile(kind=kind, mime=guess.mime, size=size, sha256=sha256)

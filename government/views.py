@@ -125,7 +125,7 @@ def _documents_with_files(dossier):
 
 @role_required(*APPLICANT_ROLES)
 def dossier_edit(request, uid):
-    dossier = _own_dossier(request, uid)
+    dossier = selectors.own_dossier_get(request.user, uid)
     if dossier.status != S.DRAFT:
         return redirect("government:dossier-detail", uid=dossier.uid)
     form_class = procedure_form_class(dossier.procedure)
@@ -134,42 +134,37 @@ def dossier_edit(request, uid):
     if request.method == "POST":
         names = {f["name"] for f in dossier.procedure.form_fields}
         typed = {name: request.POST.get(name, "") for name in names}
-        # What the user typed is saved first, so a refused file or a missing field loses nothing.
+        uploads = [
+            (doc, request.FILES[f"doc_{doc.code}"])
+            for doc in dossier.procedure.documents.all()
+            if f"doc_{doc.code}" in request.FILES
+        ]
+        action = request.POST.get("action", "save")
+        # One service, one transaction: what the user typed and the accepted files are kept even
+        # when a file is refused or the submission is incomplete, so nothing typed is lost.
         try:
-            dossier = services.dossier_save_draft(dossier=dossier, actor=request.user, data=typed)
+            outcome = services.dossier_update_draft(
+                dossier=dossier, actor=request.user, data=typed, uploads=uploads, submit=action == "submit"
+            )
         except services.DossierError as exc:
             messages.error(request, exc.message)
             return redirect("government:dossier-detail", uid=dossier.uid)
-        for doc in dossier.procedure.documents.all():
-            uploaded = request.FILES.get(f"doc_{doc.code}")
-            if uploaded is None:
-                continue
-            try:
-                services.dossier_add_file(dossier=dossier, actor=request.user, document=doc, uploaded=uploaded)
-            except ValidationError as exc:
-                doc_errors.setdefault(doc.code, []).extend(exc.messages)
-            except services.DossierError as exc:
-                doc_errors.setdefault(doc.code, []).append(exc.message)
-        action = request.POST.get("action", "save")
+        dossier = outcome.dossier
+        doc_errors = outcome.file_errors
         if doc_errors:
             messages.error(request, _("Một số tệp không được chấp nhận; nội dung đã nhập vẫn được lưu."))
             form = form_class(initial=dossier.data)
-        elif action == "submit":
-            try:
-                dossier = services.dossier_submit(dossier=dossier, actor=request.user)
-            except services.InvalidTransition as exc:
-                messages.info(request, exc.message)
-                return redirect("government:dossier-detail", uid=dossier.uid)
-            except services.DossierError as exc:
-                messages.error(request, exc.message)
-                form = form_class(data=dossier.data)
-                form.is_valid()
-                for key, errors in exc.errors.items():
-                    if key.startswith("doc_"):
-                        doc_errors.setdefault(key[4:], []).extend(errors)
-            else:
-                messages.success(request, _("Đã nộp hồ sơ. Mã hồ sơ: %(code)s") % {"code": dossier.code})
-                return redirect("government:dossier-detail", uid=dossier.uid)
+        elif outcome.submit_error is not None:
+            exc = outcome.submit_error
+            messages.error(request, exc.message)
+            form = form_class(data=dossier.data)
+            form.is_valid()
+            for key, errors in exc.errors.items():
+                if key.startswith("doc_"):
+                    doc_errors.setdefault(key[4:], []).extend(errors)
+        elif outcome.submitted:
+            messages.success(request, _("Đã nộp hồ sơ. Mã hồ sơ: %(code)s") % {"code": dossier.code})
+            return redirect("government:dossier-detail", uid=dossier.uid)
         else:
             messages.success(request, _("Đã lưu bản nháp."))
             return redirect("government:dossier-edit", uid=dossier.uid)

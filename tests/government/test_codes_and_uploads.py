@@ -135,3 +135,40 @@ def test_files_cannot_be_added_after_submission_except_for_a_supplement(citizen,
     )
     assert record.supplement is not None
     assert DossierFile.objects.filter(dossier=dossier).count() == 2
+
+
+@pytest.mark.django_db
+def test_code_numbers_past_9999_keep_every_digit(citizen):
+    from django.utils import timezone
+
+    from government.models import DossierCounter
+
+    first = draft(citizen, BIRTH, BIRTH_DATA)
+    DossierCounter.objects.create(agency=first.agency, day=timezone.localdate(), last=9998)
+    assert services.dossier_submit(dossier=first, actor=citizen).code.endswith("-9999")
+    second = services.dossier_submit(dossier=draft(citizen, BIRTH, BIRTH_DATA), actor=citizen)
+    assert second.code.endswith(f"-{timezone.localdate():%y%m%d}-10000")
+
+
+@pytest.mark.django_db
+def test_working_on_a_dossier_locks_that_dossier_only(citizen):
+    """A dossier's transaction must not lock its agency's or procedure's row: that would queue
+    every submission and every official's step of the whole agency (or, for the procedure, the
+    whole province) behind each other for their full length, file writes included."""
+    import psycopg
+
+    from core.agencies.models import Agency
+    from government.models import Procedure
+
+    dossier = services.dossier_submit(dossier=draft(citizen, BIRTH, BIRTH_DATA), actor=citizen)
+    with transaction.atomic():
+        services._lock(dossier)  # what every step of the state machine starts with
+        # Another session (its own connection) may still lock the agency and the procedure.
+        with psycopg.connect(**connection.get_connection_params()) as other:
+            other.execute("SET lock_timeout = '500ms'")
+            for table, pk in (
+                (Agency._meta.db_table, dossier.agency_id),
+                (Procedure._meta.db_table, dossier.procedure_id),
+            ):
+                other.execute(f"SELECT id FROM {table} WHERE id = %s FOR UPDATE NOWAIT", [pk])
+            other.rollback()

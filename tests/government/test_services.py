@@ -13,6 +13,7 @@ from tests.government.conftest import (
     BIRTH,
     BIRTH_DATA,
     BUSINESS_DATA,
+    CONSTRUCTION,
     COPY_EXTRACT,
     HOUSEHOLD_BUSINESS,
     LAND_EXCHANGE,
@@ -97,6 +98,85 @@ def test_double_submit_changes_nothing(citizen):
         services.dossier_submit(dossier=dossier, actor=citizen)
     assert Dossier.objects.get(pk=dossier.pk).code == dossier.code
     assert DossierEvent.objects.filter(dossier=dossier, verb="submit").count() == 1
+
+
+def _doc(code=BIRTH, doc="giay-chung-sinh"):
+    return procedure(code).documents.get(code=doc)
+
+
+@at(2026, 11, 27, 9, 30)
+def test_the_draft_page_action_saves_attaches_and_submits_at_once(citizen):
+    dossier = draft(citizen, BIRTH, {}, files=False)
+    outcome = services.dossier_update_draft(
+        dossier=dossier, actor=citizen, data=BIRTH_DATA, uploads=[(_doc(), upload())], submit=True
+    )
+    assert outcome.submitted and outcome.file_errors == {} and outcome.submit_error is None
+    dossier.refresh_from_db()
+    assert dossier.status == S.RECEPTION and dossier.code == "05977.H37-261127-0001" == outcome.dossier.code
+    assert dossier.data["ho_ten_tre"] == BIRTH_DATA["ho_ten_tre"] and dossier.files.count() == 1
+    actions = set(AuditLog.objects.filter(object_id=str(dossier.pk)).values_list("action", flat=True))
+    assert {"government.dossier.add_file", "government.dossier.submit"} <= actions
+    with pytest.raises(services.InvalidTransition):  # the double click: nothing changes
+        services.dossier_update_draft(
+            dossier=dossier, actor=citizen, data={}, uploads=[(_doc(), upload())], submit=True
+        )
+    assert dossier.files.count() == 1 and Dossier.objects.get(pk=dossier.pk).data == dossier.data
+
+
+def test_the_draft_page_action_keeps_the_draft_when_a_file_is_refused(citizen):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    dossier = draft(citizen, CONSTRUCTION, {}, files=False)
+    drawings, land = _doc(CONSTRUCTION, "ban-ve"), _doc(CONSTRUCTION, "giay-to-dat")
+    outcome = services.dossier_update_draft(
+        dossier=dossier,
+        actor=citizen,
+        data={"dia_diem": "Số 1 Lê Lợi"},
+        uploads=[(drawings, SimpleUploadedFile("a.png", b"not a drawing")), (land, upload("so-do.pdf"))],
+        submit=True,
+    )
+    assert not outcome.submitted and outcome.submit_error is None
+    assert list(outcome.file_errors) == ["ban-ve"]
+    dossier.refresh_from_db()
+    assert dossier.status == S.DRAFT and dossier.code is None
+    assert dossier.data == {"dia_diem": "Số 1 Lê Lợi"}
+    assert list(dossier.files.values_list("original_name", flat=True)) == ["so-do.pdf"]  # the good one is kept
+
+
+def test_the_draft_page_action_keeps_the_draft_when_the_submission_is_incomplete(citizen):
+    dossier = draft(citizen, BIRTH, {}, files=False)
+    outcome = services.dossier_update_draft(
+        dossier=dossier, actor=citizen, data={"ho_ten_tre": "An"}, uploads=[(_doc(), upload())], submit=True
+    )
+    assert not outcome.submitted and "noi_sinh" in outcome.submit_error.errors
+    dossier.refresh_from_db()
+    assert dossier.status == S.DRAFT and dossier.data["ho_ten_tre"] == "An" and dossier.files.count() == 1
+    assert not DossierEvent.objects.filter(dossier=dossier).exists()
+
+
+def test_the_draft_page_action_leaves_no_stored_file_when_rolled_back(citizen, monkeypatch):
+    from django.core.files.storage import default_storage
+
+    dossier = draft(citizen, BIRTH, {}, files=False)
+    stored = []
+    real_add = services._add_file
+
+    def add_and_remember(*args, **kwargs):
+        record = real_add(*args, **kwargs)
+        stored.append(record.file.name)
+        return record
+
+    def die(*args, **kwargs):
+        raise RuntimeError("the database went away during the submission")
+
+    monkeypatch.setattr(services, "_add_file", add_and_remember)
+    monkeypatch.setattr(services, "_submit", die)
+    with pytest.raises(RuntimeError):
+        services.dossier_update_draft(
+            dossier=dossier, actor=citizen, data=BIRTH_DATA, uploads=[(_doc(), upload())], submit=True
+        )
+    assert len(stored) == 1 and not default_storage.exists(stored[0])
+    assert not dossier.files.exists() and Dossier.objects.get(pk=dossier.pk).data == {}
 
 
 def test_someone_else_cannot_submit_or_edit_my_draft(citizen, citizen2):
@@ -365,13 +445,15 @@ def test_rating_once_after_the_result(citizen, commune_official):
 # --- notifications ------------------------------------------------------------------------------------------
 
 
-def test_every_change_notifies_the_applicant(citizen, commune_official):
+def test_every_change_notifies_the_applicant(citizen, commune_official, django_capture_on_commit_callbacks):
     from core.notifications.models import Notification
 
-    dossier = submitted(citizen, HOUSEHOLD_BUSINESS, data=BUSINESS_DATA)
-    pay(dossier)
-    services.dossier_forward(dossier=dossier, actor=commune_official)
-    services.dossier_request_supplement(dossier=dossier, actor=commune_official, reason="Bổ sung bản vẽ")
+    # Notifications are recorded after each step commits (a task enqueued on commit).
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = submitted(citizen, HOUSEHOLD_BUSINESS, data=BUSINESS_DATA)
+        pay(dossier)
+        services.dossier_forward(dossier=dossier, actor=commune_official)
+        services.dossier_request_supplement(dossier=dossier, actor=commune_official, reason="Bổ sung bản vẽ")
     events = list(Notification.objects.filter(recipient=citizen).values_list("event", "channel"))
     for verb in ("submit", "paid", "forward", "request_supplement"):
         assert (f"government.dossier.{verb}", "email") in events
@@ -381,3 +463,12 @@ def test_every_change_notifies_the_applicant(citizen, commune_official):
         "Bổ sung bản vẽ" in body
         and dossier.code in Notification.objects.filter(event="government.dossier.submit").first().subject
     )
+
+
+def test_a_file_without_document_does_not_stand_in_for_a_required_one(citizen):
+    # A file attached to no document (NULL document) must not hide the missing required one.
+    dossier = draft(citizen, BIRTH, BIRTH_DATA, files=False)
+    services.dossier_add_file(dossier=dossier, actor=citizen, document=None, uploaded=upload("khac.pdf"))
+    with pytest.raises(services.DossierError) as info:
+        services.dossier_submit(dossier=dossier, actor=citizen)
+    assert list(info.value.errors) == ["doc_giay-chung-sinh"]
