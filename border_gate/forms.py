@@ -208,6 +208,9 @@ class StaffForm(forms.Form):
 class DecisionForm(forms.Form):
     DECISIONS = [("pass", _("Cho qua")), ("hold", _("Tạm dừng")), ("reject", _("Từ chối"))]
     entry_step = forms.IntegerField(widget=forms.HiddenInput)
+    # Set when the officer decides without having taken the step first: the service takes it in
+    # the decision's transaction (services.step_pass(take=True)).
+    take = forms.BooleanField(required=False, widget=forms.HiddenInput)
     decision = forms.ChoiceField(label=_("Quyết định"), choices=DECISIONS, widget=forms.RadioSelect, initial="pass")
     reason = forms.CharField(label=_("Lý do (bắt buộc khi tạm dừng hoặc từ chối)"), max_length=300, required=False)
     yard = forms.ModelChoiceField(label=_("Bãi"), queryset=Yard.objects.none(), required=False)
@@ -218,7 +221,7 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, entry: Entry, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["yard"].queryset = Yard.objects.filter(crossing=entry.crossing, is_active=True)
+        self.fields["yard"].queryset = Yard.objects.filter(crossing_id=entry.crossing_id, is_active=True)
 
     def clean(self):
         d = super().clean()

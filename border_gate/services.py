@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -538,7 +538,7 @@ def entry_correct(*, actor, entry: Entry, field_name: str, value: str, reason: s
         goods = list(entry.goods.all())
         _apply_goods_flags(entry, goods)
         # Conditional steps follow the corrected goods; a step already decided stays as decided.
-        for es in entry.steps.select_for_update().select_related("step"):
+        for es in entry.steps.select_for_update(of=("self",)).select_related("step"):
             if es.status in (EntryStep.Status.PASSED, EntryStep.Status.REJECTED):
                 continue
             applies = _step_applies(es.step, entry)
@@ -619,16 +619,23 @@ def entry_expire(*, entry_id: int, now: datetime.datetime | None = None) -> bool
     return True
 
 
-def _close(entry: Entry, status: str, now: datetime.datetime | None = None) -> None:
+def _close(
+    entry: Entry, status: str, now: datetime.datetime | None = None, *, clear_current: bool = True, save: bool = True
+) -> None:
+    """Close the entry (final status). `clear_current=False` when the caller has already cleared
+    the step it decided (the decisions do, to save a statement); `save=False` when the caller
+    saves the entry itself."""
     now = now or timezone.now()
     entry.status = status
     entry.closed_at = now
-    EntryStep.objects.filter(entry=entry, is_current=True).update(is_current=False)
+    if clear_current:
+        EntryStep.objects.filter(entry=entry, is_current=True).update(is_current=False)
     entry.current_step = None
     if entry.current_yard_id:
         YardEvent.objects.create(yard_id=entry.current_yard_id, entry=entry, kind="out", at=now, source="system")
         entry.current_yard = None
-    entry.save()
+    if save:
+        entry.save()
 
 
 def _actor_label(actor, label: str = "") -> str:
@@ -665,17 +672,37 @@ class OfficerScope:
 
 
 def officer_scope(user) -> OfficerScope | None:
+    """The officer's crossing and force, or None. Memoised on the user object (one request's user,
+    or a test's), keyed by what it depends on: one request used to look the crossing up three
+    times (view scope, `_require_scope` in the service, the decision), now once."""
     if user is None or not user.is_authenticated or not user.is_active:
         return None
     if user.is_superuser:
         return OfficerScope(None, None)
-    agency = user.agency
-    if not user.has_role(roles.BORDER_OFFICER) or agency is None or agency.kind != "border_force":
+    key = (user.pk, user.agency_id, frozenset(user.role_names))
+    memo = getattr(user, "_border_gate_scope", None)
+    if memo is not None and memo[0] == key:
+        return memo[1]
+    scope = _officer_scope(user)
+    user._border_gate_scope = (key, scope)
+    return scope
+
+
+def _officer_scope(user) -> OfficerScope | None:
+    """A border-force agency's crossing and force, in one query (agency and crossing used to be two)."""
+    from core.agencies.models import Agency
+
+    if not user.has_role(roles.BORDER_OFFICER) or user.agency_id is None:
         return None
-    crossing = Crossing.objects.filter(code=agency.crossing_code).first()
+    agency = Agency.objects.filter(pk=user.agency_id, kind="border_force")
+    crossing = (
+        Crossing.objects.filter(code=Subquery(agency.values("crossing_code")[:1]))
+        .annotate(officer_force=Subquery(agency.values("force")[:1]))
+        .first()
+    )
     if crossing is None:
         return None
-    return OfficerScope(crossing, agency.force)
+    return OfficerScope(crossing, crossing.officer_force)
 
 
 def _require_scope(officer, step: StepDefinition) -> OfficerScope:
@@ -768,7 +795,7 @@ def _mark_taken(es: EntryStep, officer) -> None:
 def step_release(*, officer, entry_step: EntryStep, timeout: bool = False) -> EntryStep:
     """Give a taken step back to the queue (or to the hold it came from)."""
     with transaction.atomic():
-        es = EntryStep.objects.select_for_update().select_related("step").get(pk=entry_step.pk)
+        es = EntryStep.objects.select_for_update(of=("self",)).select_related("step").get(pk=entry_step.pk)
         if es.status != "taken" or (officer is not None and es.taken_by_id != officer.pk):
             return es
         es.status = EntryStep.Status.HELD if es.reason else EntryStep.Status.PENDING
@@ -795,10 +822,38 @@ def release_stale_takes(*, now: datetime.datetime | None = None) -> int:
     return count
 
 
-def _lock_for_decision(entry_step: EntryStep) -> tuple[Entry, EntryStep]:
-    entry = Entry.objects.select_for_update().get(pk=entry_step.entry_id)
-    es = EntryStep.objects.select_for_update().select_related("step").get(pk=entry_step.pk)
-    return entry, es
+# Statuses of a step nobody has decided yet: the current step is the first of them.
+_UNDECIDED = (EntryStep.Status.PENDING, "taken", EntryStep.Status.HELD)
+# The entry fields `step_pass` may change (`_step_data`: yard, fee receipt; `_close`: the end).
+_DECISION_ENTRY_FIELDS = [
+    "status",
+    "arrived_at",
+    "current_step",
+    "current_yard",
+    "fee_receipt_number",
+    "fee_paid_at",
+    "closed_at",
+    "updated_at",
+]
+
+
+def _lock_for_decision(entry_step: EntryStep) -> tuple[Entry, EntryStep, list[EntryStep]]:
+    """Lock the entry, then all its steps in position order (the one lock order), with their
+    definitions. Moving the current step needs the whole pipeline anyway; reading it once under
+    the lock replaces lock-the-step, re-read-all-steps and read-the-next-definition.
+    `of=("self",)`: only the entry's rows are locked — locking the joined StepDefinition (as a
+    plain FOR UPDATE does) made every decision at one step wait for every other one."""
+    entry = Entry.objects.select_for_update(of=("self",)).get(pk=entry_step.entry_id)
+    steps = list(
+        EntryStep.objects.select_for_update(of=("self",))
+        .select_related("step")
+        .filter(entry_id=entry.pk)
+        .order_by("position")
+    )
+    es = next((s for s in steps if s.pk == entry_step.pk), None)
+    if es is None:
+        raise TransitionError(_("Bước này không thuộc lượt xe."))
+    return entry, es, steps
 
 
 def _check_decidable(entry: Entry, es: EntryStep, actor, *, system: bool) -> None:
@@ -807,11 +862,31 @@ def _check_decidable(entry: Entry, es: EntryStep, actor, *, system: bool) -> Non
     if not es.is_current:
         raise TransitionError(_("Chưa đến bước này hoặc bước này đã xong: không được bỏ qua hay làm lại bước."))
     if system:
-        if es.status not in (EntryStep.Status.PENDING, "taken", EntryStep.Status.HELD):
+        if es.status not in _UNDECIDED:
             raise TransitionError(_("Bước này không còn chờ xử lý."))
         return
     if es.status != "taken" or es.taken_by_id != getattr(actor, "pk", None):
         raise TransitionError(_("Nhận lượt xe này trước khi ghi quyết định."))
+
+
+def _take_for_decision(entry: Entry, es: EntryStep, officer) -> bool:
+    """`take=True`: the officer decides straight from the entry page, taking the step in the same
+    transaction, under the entry and step row locks, with the checks of `step_take`. A step another
+    officer holds is refused as before, and two officers deciding at once are serialised by the
+    entry lock: the second finds the step decided. Returns True when the step was taken here (the
+    take is then part of the decision's audit row, as nobody could see it in between)."""
+    if es.status == "taken":
+        if es.taken_by_id != officer.pk:
+            raise TransitionError(_("Một cán bộ khác đang xử lý lượt xe này."))
+        return False
+    if not es.is_current or es.status not in (EntryStep.Status.PENDING, EntryStep.Status.HELD) or not entry.is_open:
+        return False  # refused by _check_decidable with its own message
+    if es.step.requires_call and entry.called_at is None:
+        raise TransitionError(_("Xe chưa được gọi ra khỏi bãi."))
+    es.status = "taken"
+    es.taken_by = officer
+    es.taken_at = timezone.now()
+    return True
 
 
 def _already(es: EntryStep, status: str, actor, label: str) -> bool:
@@ -822,53 +897,69 @@ def _already(es: EntryStep, status: str, actor, label: str) -> bool:
     )
 
 
-def step_pass(*, actor, entry_step: EntryStep, data: dict | None = None, actor_label: str = "") -> EntryStep:
+def step_pass(
+    *, actor, entry_step: EntryStep, data: dict | None = None, actor_label: str = "", take: bool = False
+) -> EntryStep:
     """Record "pass" at the entry's current step, with the step's data (yard, certificate number,
     lane result, receipt). Moves the entry to its next applicable step, or to `crossed` after the
-    last one. Officers must have taken the step; API systems (`actor=None`, `actor_label`) may pass
-    a pending step directly. Raises TransitionError / ValidationError."""
+    last one. Officers must have taken the step, or pass `take=True` to take it in the same
+    transaction; API systems (`actor=None`, `actor_label`) may pass a pending step directly.
+    Side effects: a yard event at the yard step; a (coalesced) board refresh after the yard step or
+    the crossing. Raises TransitionError / ValidationError."""
     data = dict(data or {})
     system = actor is None
     label = _actor_label(actor, actor_label)
     if not system:
         _require_scope(actor, entry_step.step)
     with transaction.atomic():
-        entry, es = _lock_for_decision(entry_step)
+        entry, es, steps = _lock_for_decision(entry_step)
         if _already(es, EntryStep.Status.PASSED, actor, label):
             return es
+        implicit_take = take and not system and _take_for_decision(entry, es, actor)
         _check_decidable(entry, es, actor, system=system)
         now = timezone.now()
         recorded = _step_data(entry, es, data, now=now, label=label)
         es.status = EntryStep.Status.PASSED
+        es.is_current = False
         es.decided_by = actor if not system else None
         es.decided_by_label = label
         es.decided_at = now
         es.data = recorded
-        es.save()
+        fields = ["status", "is_current", "decided_by", "decided_by_label", "decided_at", "data"]
+        es.save(update_fields=[*fields, "taken_by", "taken_at"] if implicit_take else fields)
         before_status = entry.status
         if entry.status in (Entry.Status.DECLARED, Entry.Status.HELD):
             entry.status = Entry.Status.IN_PROGRESS
         if entry.arrived_at is None:
             entry.arrived_at = now  # the first step is the arrival at the crossing
-        nxt = _set_current(entry)
+        # The next current step: the first undecided one (the rule of `_set_current`, applied to the
+        # rows locked above; `es` was cleared first, so the one-current-step index never sees two).
+        nxt = next((s for s in steps if s.status in _UNDECIDED), None)
+        if nxt is not None:
+            EntryStep.objects.filter(pk=nxt.pk).update(is_current=True)
+            nxt.is_current = True
+        entry.current_step = nxt
         verb = "pass"
         if nxt is None:
-            _close(entry, Entry.Status.CROSSED, now=now)
+            _close(entry, Entry.Status.CROSSED, now=now, clear_current=False, save=False)
             verb = "cross"
-        else:
-            entry.save()
+        # Only what a decision can change (the full-row UPDATE of ~50 columns cost more to build).
+        entry.save(update_fields=_DECISION_ENTRY_FIELDS)
+        after = {
+            "status": entry.status,
+            "step": es.step.code,
+            "decision": "pass",
+            "data": recorded,
+            "next_step": nxt.step.code if nxt else None,
+        }
+        if implicit_take:
+            after["taken"] = True
         audit_record(
             actor=actor,
             action=f"border_gate.entry.{verb}",
             obj=entry,
             before={"status": before_status, "step": es.step.code},
-            after={
-                "status": entry.status,
-                "step": es.step.code,
-                "decision": "pass",
-                "data": recorded,
-                "next_step": nxt.step.code if nxt else None,
-            },
+            after=after,
             actor_label=label,
         )
         if nxt is not None and nxt.step.data_kind == StepDefinition.DataKind.RECEIPT and entry.fee_paid_at:
@@ -882,9 +973,10 @@ def _step_data(entry: Entry, es: EntryStep, data: dict, *, now, label: str) -> d
     kind = es.step.data_kind
     out = {k: val for k, val in data.items() if k == "note" and val}
     if kind == StepDefinition.DataKind.YARD:
+        # The yard row lock serialises entries into one yard, so its capacity holds.
         yard = (
             Yard.objects.select_for_update()
-            .filter(pk=data.get("yard"), crossing=entry.crossing, is_active=True)
+            .filter(pk=data.get("yard"), crossing_id=entry.crossing_id, is_active=True)
             .first()
         )
         if yard is None:
@@ -930,9 +1022,10 @@ def _step_data(entry: Entry, es: EntryStep, data: dict, *, now, label: str) -> d
     return out
 
 
-def step_hold(*, actor, entry_step: EntryStep, reason: str, actor_label: str = "") -> EntryStep:
+def step_hold(*, actor, entry_step: EntryStep, reason: str, actor_label: str = "", take: bool = False) -> EntryStep:
     """Hold the entry at this step with a reason (documents missing, sample taken …). The step
-    stays current; an officer of the same force takes it again to pass or reject it later."""
+    stays current; an officer of the same force takes it again to pass or reject it later.
+    `take=True`: take and hold in one transaction (see `step_pass`)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Nêu lý do tạm dừng.")})
@@ -941,9 +1034,10 @@ def step_hold(*, actor, entry_step: EntryStep, reason: str, actor_label: str = "
     if not system:
         _require_scope(actor, entry_step.step)
     with transaction.atomic():
-        entry, es = _lock_for_decision(entry_step)
+        entry, es, _steps = _lock_for_decision(entry_step)
         if _already(es, EntryStep.Status.HELD, actor, label) and es.reason == reason[:300]:
             return es
+        implicit_take = take and not system and _take_for_decision(entry, es, actor)
         _check_decidable(entry, es, actor, system=system)
         es.status = EntryStep.Status.HELD
         es.reason = reason[:300]
@@ -955,19 +1049,23 @@ def step_hold(*, actor, entry_step: EntryStep, reason: str, actor_label: str = "
         before = entry.status
         entry.status = Entry.Status.HELD
         entry.save()
+        after = {"status": "held", "step": es.step.code, "decision": "hold", "reason": es.reason}
+        if implicit_take:
+            after["taken"] = True
         audit_record(
             actor=actor,
             action="border_gate.entry.hold",
             obj=entry,
             before={"status": before, "step": es.step.code},
-            after={"status": "held", "step": es.step.code, "decision": "hold", "reason": es.reason},
+            after=after,
             actor_label=label,
         )
     return es
 
 
-def step_reject(*, actor, entry_step: EntryStep, reason: str, actor_label: str = "") -> EntryStep:
-    """Refuse the truck at this step (it turns around): the entry is closed as rejected."""
+def step_reject(*, actor, entry_step: EntryStep, reason: str, actor_label: str = "", take: bool = False) -> EntryStep:
+    """Refuse the truck at this step (it turns around): the entry is closed as rejected.
+    `take=True`: take and reject in one transaction (see `step_pass`)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Nêu lý do từ chối.")})
@@ -976,24 +1074,29 @@ def step_reject(*, actor, entry_step: EntryStep, reason: str, actor_label: str =
     if not system:
         _require_scope(actor, entry_step.step)
     with transaction.atomic():
-        entry, es = _lock_for_decision(entry_step)
+        entry, es, _steps = _lock_for_decision(entry_step)
         if _already(es, EntryStep.Status.REJECTED, actor, label):
             return es
+        implicit_take = take and not system and _take_for_decision(entry, es, actor)
         _check_decidable(entry, es, actor, system=system)
         es.status = EntryStep.Status.REJECTED
+        es.is_current = False
         es.reason = reason[:300]
         es.decided_by = actor if not system else None
         es.decided_by_label = label
         es.decided_at = timezone.now()
         es.save()
         before = entry.status
-        _close(entry, Entry.Status.REJECTED, now=es.decided_at)
+        _close(entry, Entry.Status.REJECTED, now=es.decided_at, clear_current=False)
+        after = {"status": "rejected", "step": es.step.code, "decision": "reject", "reason": es.reason}
+        if implicit_take:
+            after["taken"] = True
         audit_record(
             actor=actor,
             action="border_gate.entry.reject",
             obj=entry,
             before={"status": before, "step": es.step.code},
-            after={"status": "rejected", "step": es.step.code, "decision": "reject", "reason": es.reason},
+            after=after,
             actor_label=label,
         )
     _enqueue_queue_recompute(entry.crossing_id)
@@ -1010,7 +1113,9 @@ def customs_assign_lane(
         raise ValidationError({"lane": _("Luồng phải là xanh, vàng hoặc đỏ.")})
     label = _actor_label(actor, actor_label)
     with transaction.atomic():
-        entry = Entry.objects.select_for_update().select_related("crossing").get(pk=entry.pk)
+        # of=("self",): the joined crossing row is read, not locked (a plain FOR UPDATE would make
+        # every lane assignment at the crossing wait for the others).
+        entry = Entry.objects.select_for_update(of=("self",)).select_related("crossing").get(pk=entry.pk)
         if not entry.is_open:
             raise TransitionError(_("Lượt xe đã kết thúc."))
         customs = entry.steps.select_related("step").filter(step__data_kind="lane").first()
@@ -1134,7 +1239,7 @@ def queue_call_next(*, actor, crossing: Crossing, direction: str, count: int = 1
             from border_gate import tasks
 
             transaction.on_commit(lambda: [tasks.notify_called.delay(pk) for pk in ids])
-            transaction.on_commit(lambda: tasks.recompute_queue.delay(crossing.pk))
+            _enqueue_queue_recompute(crossing.pk)
     return entries
 
 
@@ -1157,22 +1262,39 @@ def notify_called(*, entry_id: int) -> bool:
     return True
 
 
-def _enqueue_queue_recompute(crossing_id: int) -> None:
-    from border_gate import tasks
+# Board refreshes are coalesced: at most one message per crossing per this many seconds.
+QUEUE_RECOMPUTE_WINDOW = 2
 
-    transaction.on_commit(lambda: tasks.recompute_queue.delay(crossing_id))
+
+def _enqueue_queue_recompute(crossing_id: int) -> None:
+    """After the commit, schedule one board refresh for the crossing, however many steps commit
+    in the window (20 steps/s used to mean up to 20 broker messages/s and as many recomputes).
+    The first commit of a window sets a flag (one Redis SET NX) and sends a message delayed by the
+    window, so the task sees every change of the window; the flag expires when the task is due, so
+    a change committed after that schedules the next run. `robust`: the decision is committed —
+    a cache or broker hiccup must not turn it into an error page (the beat job refreshes boards
+    every minute anyway)."""
+    from django.core.cache import cache
+
+    from border_gate import selectors, tasks
+
+    def enqueue():
+        if cache.add(selectors.cache_key("recompute", crossing_id), 1, timeout=QUEUE_RECOMPUTE_WINDOW):
+            tasks.recompute_queue.apply_async((crossing_id,), countdown=QUEUE_RECOMPUTE_WINDOW)
+
+    transaction.on_commit(enqueue, robust=True)
 
 
 def queue_recompute(*, crossing_id: int) -> dict:
     """Cache the crossing's board figures (read by the live boards, the driver pages and the
     operations centre) so polling clients never rescan the queue. Idempotent."""
-    from django.core.cache import cache
-
     from border_gate import selectors
 
     crossing = Crossing.objects.get(pk=crossing_id)
     board = selectors.board_compute(crossing)
-    cache.set(selectors.board_cache_key(crossing.pk), board, timeout=120)
+    selectors.cache_store(selectors.board_cache_key(crossing.pk), board)
+    # The public board (all crossings' counts) changes with any crossing's queue.
+    selectors.cache_store(selectors.public_board_cache_key(), selectors.public_board_compute())
     return board
 
 
@@ -1349,7 +1471,7 @@ def fee_on_paid(payment) -> None:
 def _auto_pass_fee(entry: Entry, es: EntryStep) -> None:
     """The fee step passes by itself when the fee is already paid online (within the caller's
     transaction and its locks)."""
-    es = EntryStep.objects.select_for_update().select_related("step").get(pk=es.pk)
+    es = EntryStep.objects.select_for_update(of=("self",)).select_related("step").get(pk=es.pk)
     now = timezone.now()
     es.status = EntryStep.Status.PASSED
     es.decided_by = None

@@ -10,10 +10,11 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_POST
 
@@ -98,10 +99,25 @@ def live_json(request):
     )
 
 
+def _board_fragment(crossing, board: dict, *, public: bool) -> HttpResponse:
+    """The polled board fragment (HX-Request), rendered once per stored board copy, language and
+    audience, then served from the cache: polling tablets cost a cache read, not a template."""
+    key = selectors.cache_key(
+        "fragment", crossing.pk, "public" if public else "officer", get_language(), board["computed_at"]
+    )
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("border_gate/_board.html", {"board": board, "public": public})
+        cache.set(key, html, timeout=60)
+    return HttpResponse(html)
+
+
 def crossing_board(request, code):
     crossing = get_object_or_404(Crossing, code=code, is_active=True)
-    template = "border_gate/_board.html" if request.htmx else "border_gate/crossing_board.html"
-    return render(request, template, {"crossing": crossing, "board": selectors.board(crossing), "public": True})
+    board = selectors.board(crossing)
+    if request.htmx:
+        return _board_fragment(crossing, board, public=True)
+    return render(request, "border_gate/crossing_board.html", {"crossing": crossing, "board": board, "public": True})
 
 
 def fee_calculator(request):
@@ -361,19 +377,29 @@ def officer_take_next(request, step_id):
     return redirect("border_gate:officer_entry", code=es.entry.code)
 
 
-def _officer_entry(request, code):
-    entry = selectors.entries_for_officer(request.user).filter(code=code).first()
+def _officer_entry(request, code, *, for_decision: bool = False):
+    if for_decision:
+        entry = selectors.entry_for_decision(request.user, code)
+    else:
+        entry = selectors.entries_for_officer(request.user).filter(code=code).first()
     if entry is None:
         raise Http404
     return entry
 
 
-@role_required(roles.BORDER_OFFICER)
-def officer_entry(request, code):
-    entry = _officer_entry(request, code)
+def _officer_entry_page(request, entry, *, form=None, status=200):
     scope = _scope(request)
     current = entry.current_step
-    mine = current is not None and scope.allows(current.step)
+    # A refused decision is shown in its form, with the reason, whoever posted it.
+    mine = current is not None and (scope.allows(current.step) or form is not None)
+    taken_by_me = mine and current.status == "taken" and current.taken_by_id == request.user.pk
+    if form is None:
+        # Not taken yet: the decision form takes the step in the same request (`take`), so an
+        # officer who decides at once needs one request instead of two; "Nhận xử lý" stays for
+        # reserving the truck while inspecting it.
+        form = DecisionForm(
+            entry=entry, initial={"entry_step": getattr(current, "pk", None), "take": mine and not taken_by_me}
+        )
     versions = selectors.entry_versions(entry)
     return render(
         request,
@@ -382,15 +408,21 @@ def officer_entry(request, code):
             "entry": entry,
             "current": current,
             "mine": mine,
-            "taken_by_me": mine and current.status == "taken" and current.taken_by_id == request.user.pk,
-            "form": DecisionForm(entry=entry, initial={"entry_step": getattr(current, "pk", None)}),
+            "taken_by_me": taken_by_me,
+            "form": form,
             "lane_form": LaneForm(initial={"lane": entry.lane or None}),
             "versions": versions,
             "corrections": [ver for ver in versions if ver.number > 1],
             "steps": selectors.entry_steps(entry),
             "history": selectors.entry_history(entry),
         },
+        status=status,
     )
+
+
+@role_required(roles.BORDER_OFFICER)
+def officer_entry(request, code):
+    return _officer_entry_page(request, _officer_entry(request, code))
 
 
 @role_required(roles.BORDER_OFFICER)
@@ -436,22 +468,27 @@ def officer_lane(request, code):
 @role_required(roles.BORDER_OFFICER)
 @require_POST
 def officer_decide(request, code):
-    entry = _officer_entry(request, code)
+    entry = _officer_entry(request, code, for_decision=True)
     form = DecisionForm(request.POST, entry=entry)
     if form.is_valid():
         d = form.cleaned_data
-        es = EntryStep.objects.filter(pk=d["entry_step"], entry=entry).select_related("step").first()
+        # Usually the form's step is the current one, already loaded with the entry.
+        if entry.current_step_id == d["entry_step"]:
+            es = entry.current_step
+        else:
+            es = EntryStep.objects.filter(pk=d["entry_step"], entry=entry).select_related("step").first()
         if es is None:
             raise Http404
+        take = d["take"]
         try:
             if d["decision"] == "pass":
                 data = {k: d[k] for k in ("certificate_number", "inspection_result", "receipt_number", "note")}
                 data["yard"] = d["yard"].pk if d["yard"] else None
-                services.step_pass(actor=request.user, entry_step=es, data=data)
+                services.step_pass(actor=request.user, entry_step=es, data=data, take=take)
             elif d["decision"] == "hold":
-                services.step_hold(actor=request.user, entry_step=es, reason=d["reason"])
+                services.step_hold(actor=request.user, entry_step=es, reason=d["reason"], take=take)
             else:
-                services.step_reject(actor=request.user, entry_step=es, reason=d["reason"])
+                services.step_reject(actor=request.user, entry_step=es, reason=d["reason"], take=take)
         except ValidationError as e:
             apply_service_errors(e, form)
         except services.BorderGateError as e:
@@ -459,26 +496,8 @@ def officer_decide(request, code):
         else:
             messages.success(request, _("Đã ghi quyết định cho %(code)s.") % {"code": entry.code})
             return redirect("border_gate:officer_step", step_id=es.step_id)
-    # Re-render with the officer's input and field errors.
-    current = entry.current_step
-    versions = selectors.entry_versions(entry)
-    return render(
-        request,
-        "border_gate/officer/entry.html",
-        {
-            "entry": entry,
-            "current": current,
-            "mine": True,
-            "taken_by_me": current is not None and current.taken_by_id == request.user.pk,
-            "form": form,
-            "lane_form": LaneForm(initial={"lane": entry.lane or None}),
-            "versions": versions,
-            "corrections": [ver for ver in versions if ver.number > 1],
-            "steps": selectors.entry_steps(entry),
-            "history": selectors.entry_history(entry),
-        },
-        status=400,
-    )
+    # Re-render with the officer's input and field errors (nothing was recorded: one transaction).
+    return _officer_entry_page(request, entry, form=form, status=400)
 
 
 @role_required(roles.BORDER_OFFICER)
@@ -487,16 +506,18 @@ def officer_board(request):
     crossings = [scope.crossing] if scope.crossing else list(Crossing.objects.filter(is_active=True))
     code = request.GET.get("crossing")
     crossing = next((c for c in crossings if c.code == code), crossings[0])
+    board = selectors.board(crossing)
+    if request.htmx:
+        return _board_fragment(crossing, board, public=False)
     context = {
         "crossing": crossing,
         "crossings": crossings,
-        "board": selectors.board(crossing),
+        "board": board,
         "public": False,
         "call_form": CallNextForm(initial={"call_key": uuid.uuid4().hex, "count": 5}),
         "can_call": scope.force in (None, "gate_board", "border_guard"),
     }
-    template = "border_gate/_board.html" if request.htmx else "border_gate/officer/board.html"
-    return render(request, template, context)
+    return render(request, "border_gate/officer/board.html", context)
 
 
 @role_required(roles.BORDER_OFFICER)

@@ -3,19 +3,24 @@ the live boards are polled, then the same transitions replayed in raw SQL in the
 
 Phases (one run, one database, one gunicorn):
   setup    a bench crossing "bench-gate" with the 8-step export pipeline (fruit: plant quarantine
-           applies), its ten forces as agencies, one officer per force (TOTP enrolled), N + M trucks
+           applies), its forces as agencies, one officer per force (TOTP enrolled), N + M trucks
            declared through the services (not timed);
   paced    BENCH_RATE steps/s (default 20) for BENCH_PACED_SECONDS (default 120) with board pollers:
            latency of each step submission (the decision POST) → p50/p95/p99;
-  flat-out the remaining trucks with BENCH_WORKERS concurrent officers → HTTP steps/s;
-  raw SQL  M trucks replayed with the same row locks and writes (lock entry, lock step, pass it,
-           move the current step, update the entry, append an audit row) and the same concurrency
-           → raw steps/s; target: HTTP ≥ 0.25 × raw;
-  verify   every step of every truck passed exactly once (steps and audit rows), every truck crossed.
+  flat-out the remaining trucks with BENCH_OFFICERS concurrent officers → HTTP steps/s;
+  raw SQL  M other trucks, the same transitions with psycopg and the same concurrency: the same
+           row locks, the same rows written (step record, next step, entry state, yard event, lane,
+           audit rows with their JSON) → raw steps/s; target: HTTP ≥ 0.25 × raw;
+  verify   for the HTTP trucks and the raw trucks alike: every step passed exactly once, exactly
+           one pass/cross audit row per step, one lane audit row per truck, every truck crossed.
+
+What one step is over HTTP (what an officer's tablet sends): one POST of the decision form of the
+entry page, which takes the step in the same transaction (`take`); at the customs step a lane POST
+first. Officers who want to reserve a truck first still can ("Nhận xử lý"), not replayed here.
 
 Usage (the lead): source scripts/env.sh run && bash bench/border_gate/run.sh
 Environment: BENCH_URL, BENCH_TRUCKS (5000), BENCH_RATE (20), BENCH_PACED_SECONDS (120),
-BENCH_WORKERS (8), BENCH_RAW_TRUCKS (1000), BENCH_POLLERS (4).
+BENCH_OFFICERS (8), BENCH_RAW_TRUCKS (1000), BENCH_POLLERS (4).
 """
 
 import datetime
@@ -27,8 +32,10 @@ import statistics
 import sys
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lang_son_portal.settings")
@@ -43,7 +50,8 @@ URL = os.environ.get("BENCH_URL", "http://127.0.0.1:8799")
 TRUCKS = int(os.environ.get("BENCH_TRUCKS", "5000"))
 RATE = float(os.environ.get("BENCH_RATE", "20"))
 PACED_SECONDS = float(os.environ.get("BENCH_PACED_SECONDS", "120"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", "8"))
+# Not BENCH_WORKERS: bench/lib/server.sh reads that one for the number of gunicorn workers.
+OFFICERS = int(os.environ.get("BENCH_OFFICERS", "8"))
 RAW_TRUCKS = int(os.environ.get("BENCH_RAW_TRUCKS", "1000"))
 POLLERS = int(os.environ.get("BENCH_POLLERS", "4"))
 CROSSING = "bench-gate"
@@ -57,7 +65,7 @@ def setup():
     from django.contrib.auth.models import Group
 
     from border_gate import services
-    from border_gate.models import Crossing, StepDefinition, Yard
+    from border_gate.models import Crossing, EntryStep, StepDefinition, Yard
     from core.agencies.models import Agency
     from core.users.models import User
 
@@ -129,7 +137,15 @@ def setup():
     steps = list(StepDefinition.objects.filter(crossing=crossing, direction="export").order_by("position"))
     applicable = [s for s in steps if s.condition in ("always", "plant")]
     yard = Yard.objects.get(code="bench-yard").pk
-    return crossing, officers, codes[:TRUCKS], codes[TRUCKS:], applicable, yard
+    # The entry page the officer opened carries the step id in its form; the bench reads them all
+    # here, once, so the client does no database work while it is being timed.
+    step_ids = {
+        (code, step_id): pk
+        for code, step_id, pk in EntryStep.objects.filter(entry__crossing=crossing).values_list(
+            "entry__code", "step_id", "pk"
+        )
+    }
+    return crossing, officers, codes[:TRUCKS], codes[TRUCKS:], applicable, yard, step_ids
 
 
 def session_cookie(user) -> str:
@@ -163,6 +179,7 @@ class Client:
             return r.status, r.read().decode()
 
     def post(self, path, data):
+        """Returns (status, Location header, seconds)."""
         body = urllib.parse.urlencode({"csrfmiddlewaretoken": self.csrf, **data}).encode()
         req = urllib.request.Request(
             URL + path, data=body, headers={"Cookie": self._cookies(), "Referer": URL + path,
@@ -171,10 +188,11 @@ class Client:
         t = time.perf_counter()
         try:
             with self.opener.open(req, timeout=30) as r:
-                status = r.status
+                status, location = r.status, r.headers.get("Location", "")
+                r.read()
         except urllib.error.HTTPError as e:
-            status = e.code
-        return status, time.perf_counter() - t
+            status, location = e.code, ""
+        return status, location, time.perf_counter() - t
 
     def _cookies(self):
         extra = "; ".join(f"{c.name}={c.value}" for c in self.jar)
@@ -189,32 +207,31 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return fp
 
 
-def truck_steps(client_for, code, steps, yard, lat, errors, pace=None):
-    """The 8 steps of one truck through HTTP: take, (lane), decide. Returns the number of steps."""
-    from border_gate.models import EntryStep
-
+def truck_steps(client_for, code, steps, yard, step_ids, lat, lane_lat, errors, pace=None):
+    """The 8 steps of one truck through HTTP: (lane,) decide-with-take. Returns the number of steps."""
     done = 0
     for step in steps:
         c = client_for[step.force]
         if pace:
             pace()
-        status, _t = c.post(f"/border-gate/officer/entries/{code}/take/", {})
-        es = EntryStep.objects.filter(entry__code=code, step=step).values_list("pk", flat=True).first()
-        data = {"entry_step": es, "decision": "pass"}
+        data = {"entry_step": step_ids[(code, step.pk)], "decision": "pass", "take": "True"}
         if step.data_kind == "yard":
             data["yard"] = yard
         elif step.data_kind == "certificate":
             data["certificate_number"] = f"KD-{code}"
         elif step.data_kind == "lane":
-            c.post(f"/border-gate/officer/entries/{code}/lane/", {"lane": "green"})
+            status, _loc, t = c.post(f"/border-gate/officer/entries/{code}/lane/", {"lane": "green"})
+            lane_lat.append(t)
+            if status != 302:
+                errors.append((code, "lane", status))
         elif step.data_kind == "receipt":
             data["receipt_number"] = f"BL-{code}"
-        status, t = c.post(f"/border-gate/officer/entries/{code}/decide/", data)
-        if status != 302:
+        status, location, t = c.post(f"/border-gate/officer/entries/{code}/decide/", data)
+        # Success redirects to the officer's step queue; a refused decision re-renders the form (400).
+        if status != 302 or "/officer/steps/" not in location:
             errors.append((code, step.code, status))
         lat.append(t)
         done += 1
-    connections.close_all()
     return done
 
 
@@ -232,16 +249,128 @@ def poll_boards(stop, counter):
         time.sleep(1)
 
 
-def raw_replay(codes, steps, workers):
-    """The same transitions, raw SQL, same concurrency: per step, lock the entry and its step, mark it
-    passed, move `is_current`/`current_step`, update the entry, append an audit row."""
+def raw_replay(codes, officers, steps, yard_id, workers):
+    """The same transitions in raw SQL (psycopg, autocommit off, same concurrency), one transaction
+    per step as over HTTP, writing the same rows:
+      customs lane  lock the entry, read its customs step, set lane/inspection, lane audit row;
+      decision      lock the entry, lock its steps in position order (and read their codes), at the
+                    yard step lock the yard, count it and add the yard event; the step record
+                    (passed, taker, decider, data), the next current step, the entry (status,
+                    arrival, current step, yard, fee receipt, crossed), the pass/cross audit row
+                    with the same before/after JSON.
+    Not replayed: what the web stack adds (session, user, roles, TOTP, scope and entry look-ups,
+    form validation) — the ratio measures exactly that."""
     import psycopg
 
     s = connection.settings_dict
     dsn = f"host={s['HOST']} port={s['PORT']} dbname={s['NAME']} user={s['USER']} password={s['PASSWORD']}"
+    actors = {force: (u.pk, u.email) for force, u in officers.items()}
+    force_of = {s.code: s.force for s in steps}
+    kinds = [s.data_kind for s in steps]
     queue = list(codes)
     lock = threading.Lock()
     count = [0]
+    audit_sql = (
+        "INSERT INTO audit_auditlog (at, actor_id, actor_label, action, object_type, object_id, object_repr,"
+        " before, after, ip, request_id) VALUES (now(), %s, %s, %s, 'border_gate.entry', %s, %s, %s, %s,"
+        " '127.0.0.1', %s)"
+    )
+
+    def lane(cur, code):
+        actor_id, label = actors["customs"]
+        cur.execute("SELECT id, lane, inspection_required FROM border_gate_entry WHERE code = %s FOR UPDATE", [code])
+        entry_id, old_lane, old_insp = cur.fetchone()
+        cur.execute(
+            "SELECT es.status FROM border_gate_entrystep es JOIN border_gate_stepdefinition sd ON sd.id = es.step_id"
+            " WHERE es.entry_id = %s AND sd.data_kind = 'lane' LIMIT 1",
+            [entry_id],
+        )
+        cur.fetchone()
+        cur.execute(
+            "UPDATE border_gate_entry SET lane = 'green', inspection_required = false, inspection_random = false,"
+            " updated_at = now() WHERE id = %s",
+            [entry_id],
+        )
+        cur.execute(
+            audit_sql,
+            [actor_id, label, "border_gate.entry.lane", str(entry_id), code,
+             json.dumps({"lane": old_lane, "inspection_required": old_insp}),
+             json.dumps({"lane": "green", "inspection_required": False, "random": False}), uuid.uuid4().hex],
+        )  # fmt: skip
+
+    def decide(cur, code):
+        cur.execute(
+            "SELECT id, status, current_yard_id, fee_amount FROM border_gate_entry WHERE code = %s FOR UPDATE",
+            [code],
+        )
+        entry_id, status, current_yard, fee_amount = cur.fetchone()
+        cur.execute(
+            "SELECT es.id, es.status, es.is_current, sd.code, sd.data_kind FROM border_gate_entrystep es"
+            " JOIN border_gate_stepdefinition sd ON sd.id = es.step_id WHERE es.entry_id = %s"
+            " ORDER BY es.position FOR UPDATE OF es",
+            [entry_id],
+        )
+        rows = cur.fetchall()
+        i = next(i for i, r in enumerate(rows) if r[2])
+        es_id, _st, _cur, step_code, kind = rows[i]
+        actor_id, label = actors[force_of[step_code]]
+        data = {}
+        receipt = None
+        if kind == "yard":
+            cur.execute(
+                "SELECT id, capacity, code FROM border_gate_yard WHERE id = %s AND is_active FOR UPDATE", [yard_id]
+            )
+            _y, capacity, yard_code = cur.fetchone()
+            if current_yard != yard_id:
+                cur.execute("SELECT count(*) FROM border_gate_entry WHERE current_yard_id = %s", [yard_id])
+                assert cur.fetchone()[0] < capacity
+                cur.execute(
+                    "INSERT INTO border_gate_yardevent (yard_id, entry_id, kind, at, source, external_id, created_at)"
+                    " VALUES (%s, %s, 'in', now(), %s, '', now())",
+                    [yard_id, entry_id, label],
+                )
+                current_yard = yard_id
+            data["yard"] = yard_code
+        elif kind == "certificate":
+            data["certificate_number"] = f"KD-{code}"
+        elif kind == "lane":
+            data["lane"] = "green"
+        elif kind == "receipt":
+            receipt = f"BL-{code}"
+            data.update(receipt_number=receipt, amount=fee_amount)
+        cur.execute(
+            "UPDATE border_gate_entrystep SET status = 'passed', is_current = false, taken_by_id = %s,"
+            " taken_at = now(), decided_by_id = %s, decided_by_label = %s, decided_at = now(), data = %s"
+            " WHERE id = %s",
+            [actor_id, actor_id, label, json.dumps(data), es_id],
+        )
+        nxt = next((r for r in rows[i + 1 :] if r[1] in ("pending", "taken", "held")), None)
+        if nxt:
+            cur.execute("UPDATE border_gate_entrystep SET is_current = true WHERE id = %s", [nxt[0]])
+        new_status = "crossed" if nxt is None else "in_progress"
+        cur.execute(
+            "UPDATE border_gate_entry SET status = %s, arrived_at = coalesce(arrived_at, now()),"
+            " current_step_id = %s, current_yard_id = %s,"
+            " fee_receipt_number = coalesce(%s, fee_receipt_number), fee_paid_at = coalesce(fee_paid_at, %s),"
+            " closed_at = CASE WHEN %s THEN now() END, updated_at = now() WHERE id = %s",
+            [new_status, nxt[0] if nxt else None, None if nxt is None else current_yard, receipt,
+             timezone.now() if receipt else None, nxt is None, entry_id],
+        )  # fmt: skip
+        if nxt is None and current_yard:
+            cur.execute(
+                "INSERT INTO border_gate_yardevent (yard_id, entry_id, kind, at, source, external_id, created_at)"
+                " VALUES (%s, %s, 'out', now(), 'system', '', now())",
+                [current_yard, entry_id],
+            )
+        cur.execute(
+            audit_sql,
+            [actor_id, label, "border_gate.entry." + ("cross" if nxt is None else "pass"), str(entry_id), code,
+             json.dumps({"status": status, "step": step_code}),
+             json.dumps({"status": new_status, "step": step_code, "decision": "pass", "data": data,
+                         "next_step": nxt[3] if nxt else None, "taken": True}),
+             uuid.uuid4().hex],
+        )  # fmt: skip
+        return kind
 
     def work():
         with psycopg.connect(dsn, autocommit=False) as conn:
@@ -250,45 +379,12 @@ def raw_replay(codes, steps, workers):
                     if not queue:
                         return
                     code = queue.pop()
-                for _step in steps:
+                for kind in kinds:  # the client knows the pipeline, as the HTTP client does
+                    if kind == "lane":  # the customs officer's lane POST, its own transaction
+                        with conn.transaction(), conn.cursor() as cur:
+                            lane(cur, code)
                     with conn.transaction(), conn.cursor() as cur:
-                        cur.execute("SELECT id FROM border_gate_entry WHERE code = %s FOR UPDATE", [code])
-                        (entry_id,) = cur.fetchone()
-                        cur.execute(
-                            "SELECT id FROM border_gate_entrystep WHERE entry_id = %s AND is_current FOR UPDATE",
-                            [entry_id],
-                        )
-                        (es_id,) = cur.fetchone()
-                        cur.execute(
-                            "UPDATE border_gate_entrystep SET status = 'passed', is_current = false,"
-                            " decided_at = now(), data = '{}' WHERE id = %s",
-                            [es_id],
-                        )
-                        cur.execute(
-                            "SELECT id FROM border_gate_entrystep WHERE entry_id = %s AND status = 'pending'"
-                            " ORDER BY position LIMIT 1 FOR UPDATE",
-                            [entry_id],
-                        )
-                        nxt = cur.fetchone()
-                        if nxt:
-                            cur.execute("UPDATE border_gate_entrystep SET is_current = true WHERE id = %s", [nxt[0]])
-                            cur.execute(
-                                "UPDATE border_gate_entry SET status = 'in_progress', current_step_id = %s,"
-                                " updated_at = now(), arrived_at = coalesce(arrived_at, now()) WHERE id = %s",
-                                [nxt[0], entry_id],
-                            )
-                        else:
-                            cur.execute(
-                                "UPDATE border_gate_entry SET status = 'crossed', current_step_id = NULL,"
-                                " closed_at = now(), updated_at = now() WHERE id = %s",
-                                [entry_id],
-                            )
-                        cur.execute(
-                            "INSERT INTO audit_auditlog (at, actor_label, action, object_type, object_id, object_repr,"
-                            " request_id) VALUES (now(), 'bench-raw', 'border_gate.entry.pass', 'border_gate.entry',"
-                            " %s, %s, '')",
-                            [str(entry_id), code],
-                        )
+                        decide(cur, code)
                     with lock:
                         count[0] += 1
 
@@ -301,6 +397,62 @@ def raw_replay(codes, steps, workers):
     return count[0], time.perf_counter() - t0
 
 
+def verify(codes, steps_per_truck):
+    """Each (truck, step) passed exactly once, one pass/cross audit row per step and one lane row per
+    truck (none lost, none duplicated), every truck crossed."""
+    with connection.cursor() as c:
+        c.execute(
+            """SELECT count(*) FILTER (WHERE es.status = 'passed'), count(*) FILTER (WHERE es.status <> 'passed'
+                      AND es.status <> 'skipped'), count(DISTINCT e.id) FILTER (WHERE e.status = 'crossed'),
+                      count(*) FILTER (WHERE es.is_current)
+               FROM border_gate_entry e JOIN border_gate_entrystep es ON es.entry_id = e.id
+               WHERE e.code = ANY(%s)""",
+            [codes],
+        )
+        passed, not_passed, crossed, still_current = c.fetchone()
+        c.execute(
+            """SELECT count(*) FILTER (WHERE action IN ('border_gate.entry.pass', 'border_gate.entry.cross')),
+                      count(*) FILTER (WHERE action = 'border_gate.entry.lane'),
+                      count(*) FILTER (WHERE action = 'border_gate.entry.cross')
+               FROM audit_auditlog WHERE object_type = 'border_gate.entry'
+                 AND object_id IN (SELECT id::text FROM border_gate_entry WHERE code = ANY(%s))""",
+            [codes],
+        )
+        audit_steps, audit_lanes, audit_crossed = c.fetchone()
+        c.execute(
+            """SELECT count(*) FROM (SELECT object_id, after->>'step' AS step, count(*) n FROM audit_auditlog
+               WHERE action IN ('border_gate.entry.pass', 'border_gate.entry.cross')
+                 AND object_type = 'border_gate.entry'
+                 AND object_id IN (SELECT id::text FROM border_gate_entry WHERE code = ANY(%s))
+               GROUP BY 1, 2 HAVING count(*) > 1) d""",
+            [codes],
+        )
+        (duplicated,) = c.fetchone()
+    expected = len(codes) * steps_per_truck
+    out = {
+        "expected_steps": expected,
+        "passed": passed,
+        "not_passed": not_passed,
+        "still_current": still_current,
+        "crossed": crossed,
+        "audit_step_rows": audit_steps,
+        "audit_lane_rows": audit_lanes,
+        "audit_cross_rows": audit_crossed,
+        "duplicated_audit": duplicated,
+    }
+    out["ok"] = (
+        passed == expected
+        and not_passed == 0
+        and still_current == 0
+        and crossed == len(codes)
+        and audit_steps == expected
+        and audit_lanes == len(codes)
+        and audit_crossed == len(codes)
+        and duplicated == 0
+    )
+    return out
+
+
 def pct(values, p):
     if not values:
         return None
@@ -308,15 +460,20 @@ def pct(values, p):
     return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
+def ms(v):
+    return round(1000 * (v or 0), 1)
+
+
 def main():
     global BOARD_SESSION
     t_setup = time.perf_counter()
-    _crossing, officers, http_codes, raw_codes, steps, yard = setup()
+    _crossing, officers, http_codes, raw_codes, steps, yard, step_ids = setup()
     print(f"setup: {len(http_codes)} + {len(raw_codes)} trucks, {len(steps)} steps each, "
           f"{time.perf_counter() - t_setup:.0f}s", flush=True)  # fmt: skip
     sessions = {f: session_cookie(u) for f, u in officers.items()}
     BOARD_SESSION = sessions["gate_board"]
     connections.close_all()
+    load_before = os.getloadavg()
 
     stop = threading.Event()
     polls: list[int] = []
@@ -324,8 +481,9 @@ def main():
     for p in pollers:
         p.start()
 
-    # paced phase: RATE steps/s shared by the workers (a token bucket)
+    # paced phase: RATE steps/s shared by the officers (a token bucket)
     paced_lat: list[float] = []
+    paced_lane: list[float] = []
     errors: list = []
     interval = 1 / RATE
     next_slot = [time.perf_counter()]
@@ -350,18 +508,21 @@ def main():
                 if not remaining:
                     return
                 code = remaining.pop()
-            truck_steps(clients, code, steps, yard, paced_lat, errors, pace=pace)
+            truck_steps(clients, code, steps, yard, step_ids, paced_lat, paced_lane, errors, pace=pace)
 
-    threads = [threading.Thread(target=paced_worker) for _ in range(WORKERS)]
+    threads = [threading.Thread(target=paced_worker) for _ in range(OFFICERS)]
+    next_slot[0] = time.perf_counter()
     t0 = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     paced_elapsed = time.perf_counter() - t0
+    paced_polls = sum(polls)
 
     # flat-out phase: the rest of the peak day as fast as the server goes
     flat_lat: list[float] = []
+    flat_lane: list[float] = []
 
     def flat_worker():
         clients = {f: Client(sessions[f]) for f in FORCES}
@@ -370,9 +531,9 @@ def main():
                 if not remaining:
                     return
                 code = remaining.pop()
-            truck_steps(clients, code, steps, yard, flat_lat, errors)
+            truck_steps(clients, code, steps, yard, step_ids, flat_lat, flat_lane, errors)
 
-    threads = [threading.Thread(target=flat_worker) for _ in range(WORKERS)]
+    threads = [threading.Thread(target=flat_worker) for _ in range(OFFICERS)]
     t1 = time.perf_counter()
     for t in threads:
         t.start()
@@ -380,72 +541,63 @@ def main():
         t.join()
     flat_elapsed = time.perf_counter() - t1
     stop.set()
+    flat_polls = sum(polls) - paced_polls
+    load_http = os.getloadavg()
 
-    raw_count, raw_elapsed = raw_replay(raw_codes, steps, WORKERS)
+    raw_count, raw_elapsed = raw_replay(raw_codes, officers, steps, yard, OFFICERS)
+    load_raw = os.getloadavg()
 
-    # verification: each (truck, step) passed exactly once; audit rows too; every truck crossed
-    with connection.cursor() as c:
-        c.execute(
-            """SELECT count(*) FILTER (WHERE es.status = 'passed'), count(*) FILTER (WHERE es.status <> 'passed'
-                      AND es.status <> 'skipped'), count(DISTINCT e.id) FILTER (WHERE e.status = 'crossed')
-               FROM border_gate_entry e JOIN border_gate_entrystep es ON es.entry_id = e.id
-               WHERE e.code = ANY(%s)""",
-            [http_codes],
-        )
-        passed, not_passed, crossed = c.fetchone()
-        c.execute(
-            """SELECT count(*) FROM (SELECT object_id, after->>'step' AS step, count(*) n FROM audit_auditlog
-               WHERE action IN ('border_gate.entry.pass', 'border_gate.entry.cross')
-                 AND object_type = 'border_gate.entry'
-                 AND object_id IN (SELECT id::text FROM border_gate_entry WHERE code = ANY(%s))
-               GROUP BY 1, 2 HAVING count(*) > 1) d""",
-            [http_codes],
-        )
-        (duplicated,) = c.fetchone()
-    expected = len(http_codes) * len(steps)
+    http_verify = verify(http_codes, len(steps))
+    raw_verify = verify(raw_codes, len(steps))
     http_steps = len(paced_lat) + len(flat_lat)
     result = {
+        "date": timezone.now().isoformat(timespec="seconds"),
         "trucks": len(http_codes),
+        "raw_trucks": len(raw_codes),
         "steps_per_truck": len(steps),
+        "officers": OFFICERS,
+        "pollers": POLLERS,
+        "loadavg_1m": {
+            "before": round(load_before[0], 2),
+            "after_http": round(load_http[0], 2),
+            "after_raw": round(load_raw[0], 2),
+        },
         "paced": {
             "rate_target": RATE,
             "steps": len(paced_lat),
             "seconds": round(paced_elapsed, 1),
             "achieved_rate": round(len(paced_lat) / paced_elapsed, 1) if paced_elapsed else None,
-            "p50_ms": round(1000 * (statistics.median(paced_lat) if paced_lat else 0), 1),
-            "p95_ms": round(1000 * (pct(paced_lat, 95) or 0), 1),
-            "p99_ms": round(1000 * (pct(paced_lat, 99) or 0), 1),
+            "p50_ms": ms(statistics.median(paced_lat) if paced_lat else 0),
+            "p95_ms": ms(pct(paced_lat, 95)),
+            "p99_ms": ms(pct(paced_lat, 99)),
+            "lane_p95_ms": ms(pct(paced_lane, 95)),
+            "board_requests_per_s": round(paced_polls / paced_elapsed, 1) if paced_elapsed else None,
         },
         "flat_out": {
             "steps": len(flat_lat),
             "seconds": round(flat_elapsed, 1),
             "steps_per_s": round(len(flat_lat) / flat_elapsed, 1) if flat_elapsed else None,
-            "p95_ms": round(1000 * (pct(flat_lat, 95) or 0), 1),
+            "http_requests_per_s": round((len(flat_lat) + len(flat_lane)) / flat_elapsed, 1) if flat_elapsed else None,
+            "p50_ms": ms(statistics.median(flat_lat) if flat_lat else 0),
+            "p95_ms": ms(pct(flat_lat, 95)),
+            "board_requests_per_s": round(flat_polls / flat_elapsed, 1) if flat_elapsed else None,
         },
         "raw_sql": {
             "steps": raw_count,
-            "seconds": round(raw_elapsed, 1),
+            "seconds": round(raw_elapsed, 2),
             "steps_per_s": round(raw_count / raw_elapsed, 1),
         },
-        "board_polls": sum(polls),
-        "verify": {
-            "expected_steps": expected,
-            "http_steps": http_steps,
-            "passed": passed,
-            "not_passed": not_passed,
-            "crossed": crossed,
-            "duplicated_audit": duplicated,
-            "errors": len(errors),
-        },
+        "verify": {"http": http_verify, "raw": raw_verify, "http_steps": http_steps, "errors": len(errors)},
     }
     if flat_lat and raw_count:
         result["ratio_http_to_raw"] = round((len(flat_lat) / flat_elapsed) / (raw_count / raw_elapsed), 3)
     result["targets"] = {
         "p95_le_250ms_at_20_per_s": result["paced"]["p95_ms"] <= 250 and result["paced"]["achieved_rate"] >= 0.9 * RATE,
         "ratio_ge_0_25": result.get("ratio_http_to_raw", 0) >= 0.25,
-        "no_lost_or_duplicated": (
-            passed == expected and not_passed == 0 and duplicated == 0 and crossed == len(http_codes)
-        ),
+        "no_lost_or_duplicated": http_verify["ok"]
+        and raw_verify["ok"]
+        and http_steps == http_verify["expected_steps"]
+        and not errors,
     }
     print(json.dumps(result, ensure_ascii=False, indent=2))
     if errors[:5]:

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Border-gate peak-day replay (issue 4). See bench/border_gate/README.md.
 # Usage: source scripts/env.sh run && bash bench/border_gate/run.sh
+# BENCH_PORT (default 8799) picks the gunicorn port; BENCH_WORKERS is gunicorn's worker count
+# (bench/lib/server.sh, default 2); the replay's concurrency is BENCH_OFFICERS (default 8).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source bench/lib/server.sh

@@ -12,6 +12,16 @@ def _agency(code):
     return Agency.objects.get(code=code)
 
 
+@pytest.fixture(autouse=True)
+def _boards_always_fresh(monkeypatch):
+    """Board copies live in Redis, which outlives each test's rolled-back transaction: a copy
+    stored by one test must not be served to the next. Tests of the caching itself set
+    BOARD_MAX_AGE back."""
+    from border_gate import selectors
+
+    monkeypatch.setattr(selectors, "BOARD_MAX_AGE", 0)
+
+
 @pytest.fixture
 def huu_nghi(db):
     from border_gate.models import Crossing
