@@ -68,15 +68,25 @@ def panels_for(user) -> list[Panel]:
     return [p for p in registered_panels() if p.allowed_for(user)]
 
 
-def render_panels(request) -> list[dict]:
-    """Render every panel the request's user may see, in order: [{"name", "html"}].
+def panel_contexts(request) -> list[dict]:
+    """Every panel the request's user may see, in order: [{"name", "template", "context"}].
 
-    Each panel's `context(request)` runs its own selector; the panel's template is rendered with
-    that context plus `request` and `user`."""
-    rendered = []
+    Each panel's `context(request)` runs its own selector. The home page renders the panels with
+    {% render_panel %} (core/templatetags/portal_home.py) inside its own request context, so a
+    panel's template sees its context plus everything a page has (`request`, `user`, `csrf_token`,
+    the menu), and the context processors run once per page rather than once per panel."""
+    out = []
     for panel in panels_for(request.user):
         context = dict(panel.context(request) if panel.context else {})
         context.setdefault("panel_name", panel.name)
-        html = render_to_string(panel.template, context, request=request)
-        rendered.append({"name": panel.name, "html": html})
-    return rendered
+        out.append({"name": panel.name, "template": panel.template, "context": context})
+    return out
+
+
+def render_panels(request) -> list[dict]:
+    """Render every panel the request's user may see on its own, in order: [{"name", "html"}] (for
+    callers outside a page; the home page uses `panel_contexts`)."""
+    return [
+        {"name": p["name"], "html": render_to_string(p["template"], p["context"], request=request)}
+        for p in panel_contexts(request)
+    ]

@@ -5,7 +5,7 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 
 from core import health
-from core.home import render_panels
+from core.home import panel_contexts
 from core.request_context import current_request_meta
 
 
@@ -15,7 +15,7 @@ def home(request):
     offers and how to sign in or register."""
     user = request.user
     context = {
-        "panels": render_panels(request) if user.is_authenticated else [],
+        "panels": panel_contexts(request) if user.is_authenticated else [],
         "is_official": user.is_authenticated and user.is_official,
     }
     return render(request, "core/home.html", context)

@@ -10,7 +10,6 @@ import json
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +23,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from core.geo.models import AdministrativeUnit as Unit
-from core.indicators import registry, selectors, services
+from core.indicators import caching, registry, selectors, services
 from core.indicators.models import DtiFramework, DtiNode, SnapshotRun
 from core.permissions import role_required, user_has_role
 from core.users import roles
@@ -81,17 +80,9 @@ def _border_live_url() -> str:
         return ""
 
 
-def _dashboard_body(request, scope, period, indicator, candidates, query: str) -> str:
-    """The data part of the dashboard, rendered once per snapshot generation, scope, period, indicator
-    and language, then served from Redis: between snapshot runs a page view costs the session, the
-    role check and one cache read (bench/operations_centre)."""
-    key = services.cache_key(
-        f"dashboard:{services.generation()}:{scope.key}:{period.key}:{period.end:%Y%m%d%H}:"
-        f"{indicator.code if indicator else '-'}:{get_language()}"
-    )
-    body = cache.get(key)
-    if body is not None:
-        return body
+def _dashboard_data(scope, period, indicator) -> dict:
+    """The figures of the dashboard: tiles with sparklines, the map indicator's ranking and series,
+    the border panel (read from snapshots only)."""
     blocks = selectors.dashboard_tiles(scope=scope, period=period)
     for block in blocks:
         for tile in block.tiles:
@@ -103,40 +94,61 @@ def _dashboard_body(request, scope, period, indicator, candidates, query: str) -
         series = selectors.series([indicator.code], commune_code=scope.commune_code, period=period, max_points=120)[
             indicator.code
         ]
-    context = {
-        "scope": scope,
+    return {
         "blocks": blocks,
-        "indicator": indicator,
         "ranking": ranking,
         "series_json": [[end.isoformat(), value] for end, value in series],
         "ranking_json": [[r["name"], r["value"], r["code"]] for r in ranking],
         "border": selectors.border_panel() if scope.is_province else [],
-        "query": query,
-        "can_refresh": True,
     }
-    body = render_to_string("government/ioc/_dashboard_body.html", context, request=None)
-    cache.set(key, body, selectors.CACHE_SECONDS)
-    return body
+
+
+def _dashboard_page(scope, period, indicator, candidates) -> dict[str, str]:
+    """Everything of the dashboard page that is the same for every official who sees this scope:
+    the head (styles), the content (filters, actions, tiles, map, ranking, border panel, the
+    script's configuration) and the scripts, rendered once per snapshot generation, scope (and
+    whether it is locked to the official's commune), period, map indicator and language.
+
+    Served from this process's memory, else Redis (core.indicators.caching), so between snapshot
+    runs a page view costs the session, the user and role rows and the site header, the only
+    per-user part (name, menu by role, CSRF token), which the page template adds around these parts
+    (bench/operations_centre). Nothing rendered here may depend on the user or the request."""
+    key = services.cache_key(
+        f"dashboard-page:{services.generation()}:{scope.key}:{'locked' if scope.locked else 'open'}:"
+        f"{period.key}:{period.end:%Y%m%d%H}:{indicator.code if indicator else '-'}:{get_language()}"
+    )
+
+    def render_parts() -> dict[str, str]:
+        query = urlencode({"period": period.key, **({"indicator": indicator.code} if indicator else {})})
+        context = {
+            "scope": scope,
+            "period": period,
+            "periods": selectors.period_choices(),
+            "indicator": indicator,
+            "map_indicators": candidates,
+            "border_live_url": _border_live_url(),
+            "query": query,
+            "export_base": reverse("government:ioc-commune", args=[scope.commune_code])
+            if not scope.is_province and not scope.locked
+            else reverse("government:ioc-dashboard"),
+            "can_refresh": True,
+            **_dashboard_data(scope, period, indicator),
+        }
+        return {
+            part: str(render_to_string(f"government/ioc/_dashboard_{part}.html", context, request=None))
+            for part in ("head", "content", "scripts")
+        }
+
+    return caching.get_or_compute(key, selectors.CACHE_SECONDS, render_parts)
 
 
 @role_required(*IOC_ROLES)
 def dashboard(request, code: int | None = None):
     scope, period, indicator, candidates = _view_state(request, code)
-    query = urlencode({"period": period.key, **({"indicator": indicator.code} if indicator else {})})
-    context = {
-        "scope": scope,
-        "period": period,
-        "periods": selectors.period_choices(),
-        "indicator": indicator,
-        "map_indicators": candidates,
-        "body": mark_safe(_dashboard_body(request, scope, period, indicator, candidates, query)),
-        "border_live_url": _border_live_url(),
-        "query": query,
-        "export_base": reverse("government:ioc-commune", args=[scope.commune_code])
-        if not scope.is_province and not scope.locked
-        else reverse("government:ioc-dashboard"),
-    }
-    return render(request, "government/ioc/dashboard.html", context)
+    page = _dashboard_page(scope, period, indicator, candidates)
+    # The parts were rendered by our own templates (autoescaped) and only cached as strings.
+    parts = {part: mark_safe(html) for part, html in page.items()}
+    return render(request, "government/ioc/dashboard.html", {"scope": scope, "page": parts})
 
 
 @role_required(*IOC_ROLES)
