@@ -36,9 +36,7 @@ def main() -> None:
         p95 = statistics.median(r["p95_ms"] for r in rs)
         errors = sum(r["errors"] + r["non2xx"] for r in rs)
         per_round = [r["rps"] / b["rps"] for r, b in zip(rs, base, strict=False) if b["rps"]]
-        spread = (
-            f"{statistics.median(per_round):.2f} ({min(per_round):.2f}-{max(per_round):.2f})" if per_round else "-"
-        )
+        spread = f"{statistics.median(per_round):.2f} ({min(per_round):.2f}-{max(per_round):.2f})" if per_round else "-"
         print(f"{label:<12}{len(rs):>7}{rps:>12.1f}{p95:>15.2f}{rps / base_rps:>8.2f}{spread:>24}{errors:>8}")
 
 
