@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.indicators.selectors import IOC_ROLES
 from core.users import roles
 
 
@@ -16,6 +17,16 @@ class NavItem:
     roles: frozenset[str] | None  # None: everyone, including anonymous visitors
     description: object = ""
 
+
+# The operations centre comes first for the officials who may open it: it is their main page, and
+# the menu scrolls sideways at 360 px, so the first items are the ones visible without scrolling.
+# Its roles are the dashboard's own (core.indicators.selectors.IOC_ROLES), so menu and view agree.
+OPERATIONS_CENTRE = NavItem(
+    _("Trung tâm điều hành"),
+    "government:ioc-dashboard",
+    frozenset(IOC_ROLES),
+    _("Chỉ tiêu chuyển đổi số của mọi trụ cột, bản đồ xã, phường và mục tiêu Nghị quyết 49-NQ/TU."),
+)
 
 PILLAR_NAV = [
     NavItem(
@@ -50,25 +61,33 @@ PILLAR_NAV = [
     ),
 ]
 
+# The public statistics and open-data page (no login, no personal data), last: it is for everyone.
+PUBLIC_STATISTICS = NavItem(
+    _("Số liệu thống kê"),
+    "government:ioc-public",
+    None,
+    _("Các chỉ tiêu chuyển đổi số chính của tỉnh và dữ liệu mở (CSV, JSON)."),
+)
+
+SITE_NAV = [OPERATIONS_CENTRE, *PILLAR_NAV, PUBLIC_STATISTICS]
+
 
 def navigation_for(user, path: str = "") -> list[dict]:
-    """The pillar menu for `user`: [{"label", "url", "current"}]; `current` marks the pillar whose
-    pages contain `path` (for aria-current)."""
+    """The menu for `user`: [{"label", "url", "description", "current"}]. `current` marks the one
+    entry whose URL is the longest prefix of `path` (for aria-current): the operations centre lives
+    under /government/ioc/, so on its pages it is current, not "Chính quyền số" (/government/).
+    The home page lists the same entries as cards with their descriptions."""
     user_roles = user.role_names if user is not None and user.is_authenticated else set()
     items = []
-    for item in PILLAR_NAV:
+    for item in SITE_NAV:
         if item.roles is not None and not (user_roles & item.roles) and not getattr(user, "is_superuser", False):
             continue
         try:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append(
-            {
-                "label": item.label,
-                "url": url,
-                "description": item.description,
-                "current": bool(path) and path.startswith(url),
-            }
-        )
+        items.append({"label": item.label, "url": url, "description": item.description, "current": False})
+    matches = [i for i in items if path and path.startswith(i["url"])]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["current"] = True
     return items
