@@ -4,12 +4,65 @@ Read-only, for signed-in users (the project's default DRF permission), paginated
 Documented in the OpenAPI schema served at /api/schema/ (drf-spectacular)."""
 
 import django_filters
+from django.db.models import Count, QuerySet, Window
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
+from rest_framework.pagination import LimitOffsetPagination
 
 from core import selectors
 from core.agencies.models import Agency, BorderForce
 from core.geo.models import AdministrativeUnit
+
+
+class CountWithPagePagination(LimitOffsetPagination):
+    """DRF's limit/offset pagination (same parameters, same response) that reads the total with the
+    page in one query (`COUNT(*) OVER ()`) instead of a separate `SELECT COUNT(*)`: one round trip to
+    PostgreSQL less per list request, the largest single cost of a small list on a busy server
+    (docs/benchmarks.md, "Foundation"). The window is computed before LIMIT/OFFSET, over exactly the
+    rows the filtered queryset selects. Only a page past the end (no row to carry the total) asks
+    for the count separately."""
+
+    _total = "pagination_total_count"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        query = getattr(queryset, "query", None)
+        if (
+            not isinstance(queryset, QuerySet)
+            or query.is_sliced
+            or query.distinct
+            or query.combinator
+            or query.group_by is not None
+            or queryset._fields is not None  # values()/values_list(): rows are not model instances
+        ):
+            return super().paginate_queryset(queryset, request, view)
+        self.request = request
+        self.limit = self.get_limit(request)
+        if self.limit is None:
+            return None
+        self.offset = self.get_offset(request)
+        rows = list(queryset.annotate(**{self._total: Window(Count("*"))})[self.offset : self.offset + self.limit])
+        if rows:
+            self.count = getattr(rows[0], self._total)
+        else:
+            self.count = self.get_count(queryset) if self.offset else 0
+        if self.count > self.limit and self.template is not None:
+            self.display_page_controls = True
+        return rows
+
+
+class FilterWhenAskedBackend(DjangoFilterBackend):
+    """django-filter's backend, skipped when the query string holds nothing but pagination or format
+    parameters: an unbound filter set filters nothing, but building and validating its form costs
+    about as much as serialising a short page. With any other parameter it runs as usual, so an
+    invalid filter value is still a 400."""
+
+    passive_params = frozenset({"limit", "offset", "format"})
+
+    def filter_queryset(self, request, queryset, view):
+        if self.passive_params.issuperset(request.query_params.keys()):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
 
 
 class UnitRefSerializer(serializers.Serializer):
@@ -78,6 +131,8 @@ class AdministrativeUnitViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = AdministrativeUnitSerializer
     filterset_class = AdministrativeUnitFilter
+    filter_backends = [FilterWhenAskedBackend]
+    pagination_class = CountWithPagePagination
     queryset = AdministrativeUnit.objects.none()  # for the schema; requests use the selector
 
     def get_queryset(self):
@@ -94,6 +149,8 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = AgencySerializer
     filterset_class = AgencyFilter
+    filter_backends = [FilterWhenAskedBackend]
+    pagination_class = CountWithPagePagination
     queryset = Agency.objects.none()
 
     def get_queryset(self):
