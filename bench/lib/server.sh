@@ -3,10 +3,16 @@
 # more workers than cores did not help).
 BENCH_PORT="${BENCH_PORT:-8799}"
 BENCH_URL="http://127.0.0.1:$BENCH_PORT"
+# Worker model: BENCH_WORKER_CLASS (sync | gthread) and BENCH_THREADS (threads per gthread worker).
+BENCH_WORKER_CLASS="${BENCH_WORKER_CLASS:-sync}"
+BENCH_THREADS="${BENCH_THREADS:-4}"
 bench_server_start() {
+  local model=(-w "${BENCH_WORKERS:-2}" --worker-class "$BENCH_WORKER_CLASS")
+  [ "$BENCH_WORKER_CLASS" = gthread ] && model+=(--threads "$BENCH_THREADS")
+  BENCH_SERVER_DESC="gunicorn ${model[*]}"
   DJANGO_DEBUG=0 .venv/bin/python manage.py collectstatic --noinput -v 0
   DJANGO_DEBUG=0 PORTAL_LOG_LEVEL=WARNING .venv/bin/gunicorn lang_son_portal.wsgi -b "127.0.0.1:$BENCH_PORT" \
-    -w "${BENCH_WORKERS:-2}" --log-level warning >"${BENCH_LOG:-/tmp/bench-gunicorn.log}" 2>&1 &
+    "${model[@]}" --log-level warning >"${BENCH_LOG:-/tmp/bench-gunicorn.log}" 2>&1 &
   BENCH_SERVER_PID=$!
   for _ in $(seq 1 100); do curl -fs -o /dev/null "$BENCH_URL/bench/bare/" && return 0; sleep 0.2; done
   echo "gunicorn did not start; see ${BENCH_LOG:-/tmp/bench-gunicorn.log}" >&2; return 1
