@@ -317,13 +317,15 @@ def dossier_save_draft(*, dossier: Dossier, actor, data: dict) -> Dossier:
     return d
 
 
-def _save_draft(d: Dossier, *, actor, data: dict) -> None:
-    # `d` is locked by the caller's transaction (as in every `_<verb>` helper below).
+def _save_draft(d: Dossier, *, actor, data: dict, write: bool = True) -> None:
+    # `d` is locked by the caller's transaction (as in every `_<verb>` helper below). With
+    # write=False the caller writes `data` itself later in the same transaction.
     _require_applicant(actor, d)
     _expect(d, S.DRAFT, verb=_("sửa bản nháp"))
     names = {f["name"] for f in d.procedure.form_fields}
     d.data = {k: ("" if v is None else v) for k, v in data.items() if k in names}
-    d.save(update_fields=["data", "updated_at"])
+    if write:
+        d.save(update_fields=["data", "updated_at"])
 
 
 def dossier_delete_draft(*, dossier: Dossier, actor) -> None:
@@ -414,7 +416,9 @@ def dossier_update_draft(
     try:
         with transaction.atomic():
             d = _lock(dossier)
-            _save_draft(d, actor=actor, data=data)
+            # The typed data is written once, at the end: by the submission itself (cleaned) or,
+            # if there is none, as typed.
+            _save_draft(d, actor=actor, data=data, write=False)
             for document, uploaded in uploads:
                 # Each refusal is raised before anything is written: no savepoint needed.
                 try:
@@ -431,6 +435,8 @@ def dossier_update_draft(
                     raise
                 except DossierError as exc:
                     outcome.submit_error = exc
+            if not outcome.submitted:
+                d.save(update_fields=["data", "updated_at"])
             outcome.dossier = d
     except BaseException:
         for record in stored:  # rolled back: the files stored in it must go too
