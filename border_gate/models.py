@@ -349,6 +349,11 @@ class Entry(models.Model):
             models.Index(fields=["crossing", "direction", "status"]),
             models.Index(fields=["status", "expected_arrival"]),
             models.Index(fields=["crossing", "closed_at"]),
+            # Board and driver pages: calls of the last hours per crossing and direction (waiting
+            # time, call rate), and trucks cleared today over all crossings — without scanning the
+            # year of closed history.
+            models.Index(fields=["crossing", "direction", "called_at"], name="bg_entry_called"),
+            models.Index(fields=["closed_at"], name="bg_entry_crossed_at", condition=Q(status="crossed")),
             # The yard queue: open, arrived, not yet called, perishables first then by arrival.
             models.Index(
                 fields=["crossing", "direction", "-perishable", "arrived_at"],
@@ -458,7 +463,9 @@ class EntryStep(models.Model):
         ]
         indexes = [
             models.Index(fields=["step", "status"]),
-            models.Index(fields=["step"], name="bg_entrystep_takeable", condition=Q(is_current=True, status="pending")),
+            # The officers' queues: the current steps at one step definition by status — take next
+            # (pending, SKIP LOCKED), the queue page (pending/held/taken) and its counts.
+            models.Index(fields=["step", "status"], name="bg_entrystep_current", condition=Q(is_current=True)),
         ]
 
     def __str__(self):

@@ -372,29 +372,45 @@ def raw_replay(codes, officers, steps, yard_id, workers):
         )  # fmt: skip
         return kind
 
+    finished = threading.Barrier(workers + 1)
+    release = threading.Event()
+
     def work():
         with psycopg.connect(dsn, autocommit=False) as conn:
-            while True:
-                with lock:
-                    if not queue:
-                        return
-                    code = queue.pop()
-                for kind in kinds:  # the client knows the pipeline, as the HTTP client does
-                    if kind == "lane":  # the customs officer's lane POST, its own transaction
-                        with conn.transaction(), conn.cursor() as cur:
-                            lane(cur, code)
+            try:
+                replay_trucks(conn)
+            finally:
+                # Keep the connection (its backend process) until the CPU snapshot is taken.
+                finished.wait()
+                release.wait()
+
+    def replay_trucks(conn):
+        while True:
+            with lock:
+                if not queue:
+                    return
+                code = queue.pop()
+            for kind in kinds:  # the client knows the pipeline, as the HTTP client does
+                if kind == "lane":  # the customs officer's lane POST, its own transaction
                     with conn.transaction(), conn.cursor() as cur:
-                        decide(cur, code)
-                    with lock:
-                        count[0] += 1
+                        lane(cur, code)
+                with conn.transaction(), conn.cursor() as cur:
+                    decide(cur, code)
+                with lock:
+                    count[0] += 1
 
     threads = [threading.Thread(target=work) for _ in range(workers)]
+    cpu0 = cpu_snapshot()
     t0 = time.perf_counter()
     for t in threads:
         t.start()
+    finished.wait()
+    elapsed = time.perf_counter() - t0
+    cpu1 = cpu_snapshot()
+    release.set()
     for t in threads:
         t.join()
-    return count[0], time.perf_counter() - t0
+    return count[0], elapsed, cpu_per_step(cpu0, cpu1, count[0])
 
 
 def verify(codes, steps_per_truck):
@@ -451,6 +467,56 @@ def verify(codes, steps_per_truck):
         and duplicated == 0
     )
     return out
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_cpu(pid: str) -> float:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICK  # utime + stime
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def _procs():
+    """(pid, ppid, cmdline) of every process (Linux /proc)."""
+    out = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
+            with open(f"/proc/{pid}/stat") as f:
+                ppid = f.read().rsplit(")", 1)[1].split()[1]
+        except OSError:
+            continue
+        out.append((pid, ppid, cmd))
+    return out
+
+
+def cpu_snapshot() -> dict:
+    """CPU seconds used so far by the bench client (this process), the bench's gunicorn (master +
+    workers, found by its URL's port) and the PostgreSQL cluster serving the database (backends of
+    the postmaster whose data directory is the profile's). Where the time of a step goes."""
+    port = urllib.parse.urlparse(URL).port
+    procs = _procs()
+    web = {pid for pid, _pp, cmd in procs if "gunicorn" in cmd and f":{port}" in cmd}
+    web |= {pid for pid, pp, _c in procs if pp in web}
+    data_dir = os.environ.get("PORTAL_DATA_DIR", "")
+    masters = {pid for pid, _pp, cmd in procs if "bin/postgres" in cmd and data_dir and data_dir in cmd}
+    db = masters | {pid for pid, pp, _c in procs if pp in masters}
+    me = os.times()
+    return {
+        "client": me.user + me.system,
+        "web": sum(_proc_cpu(p) for p in web),
+        "db": sum(_proc_cpu(p) for p in db),
+    }
+
+
+def cpu_per_step(before: dict, after: dict, steps: int) -> dict:
+    return {k: round(1000 * (after[k] - before[k]) / steps, 2) for k in before} if steps else {}
 
 
 def pct(values, p):
@@ -534,17 +600,21 @@ def main():
             truck_steps(clients, code, steps, yard, step_ids, flat_lat, flat_lane, errors)
 
     threads = [threading.Thread(target=flat_worker) for _ in range(OFFICERS)]
+    cpu_flat0 = cpu_snapshot()
     t1 = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     flat_elapsed = time.perf_counter() - t1
+    cpu_flat1 = cpu_snapshot()
     stop.set()
     flat_polls = sum(polls) - paced_polls
     load_http = os.getloadavg()
 
-    raw_count, raw_elapsed = raw_replay(raw_codes, officers, steps, yard, OFFICERS)
+    for p in pollers:
+        p.join()
+    raw_count, raw_elapsed, raw_cpu = raw_replay(raw_codes, officers, steps, yard, OFFICERS)
     load_raw = os.getloadavg()
 
     http_verify = verify(http_codes, len(steps))
@@ -581,11 +651,14 @@ def main():
             "p50_ms": ms(statistics.median(flat_lat) if flat_lat else 0),
             "p95_ms": ms(pct(flat_lat, 95)),
             "board_requests_per_s": round(flat_polls / flat_elapsed, 1) if flat_elapsed else None,
+            # CPU milliseconds per step (board polls included in web/db), by process group.
+            "cpu_ms_per_step": cpu_per_step(cpu_flat0, cpu_flat1, len(flat_lat)),
         },
         "raw_sql": {
             "steps": raw_count,
             "seconds": round(raw_elapsed, 2),
             "steps_per_s": round(raw_count / raw_elapsed, 1),
+            "cpu_ms_per_step": raw_cpu,
         },
         "verify": {"http": http_verify, "raw": raw_verify, "http_steps": http_steps, "errors": len(errors)},
     }

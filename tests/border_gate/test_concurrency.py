@@ -90,3 +90,64 @@ def test_forty_officers_take_work_at_once():
     assert set(takes.values()) == {1} and len(takes) == N_ENTRIES
     assert not EntryStep.objects.filter(step__code="health", status__in=["pending", "taken"]).exists()
     assert Entry.objects.filter(current_step__step__code="yard_entry").count() == N_ENTRIES
+
+
+@pytest.mark.django_db(transaction=True)
+def test_officers_deciding_the_same_truck_at_once_decide_it_once():
+    """Six officers of one force post "pass" for the same truck at the same moment, straight from
+    the entry page (implicit take): exactly one decision is recorded, the others are refused."""
+    from border_gate import services
+    from border_gate.models import Crossing, EntryStep
+    from core.agencies.models import Agency
+    from core.audit.models import AuditLog
+
+    call_command("load_reference_data", verbosity=0)
+    crossing = Crossing.objects.get(code="huu-nghi")
+    declarant = make_user("decl2@example.vn", roles=["enterprise_representative"])
+    agency = Agency.objects.get(code="huu-nghi-gate_board")
+    officers = [make_user(f"gate{i}@langson.gov.vn", roles=["border_officer"], agency=agency) for i in range(6)]
+    entry = services.entry_declare(
+        actor=declarant,
+        data=services.DeclarationData(
+            crossing=crossing,
+            direction="export",
+            regime="export",
+            vehicle_plate="29C-999.99",
+            driver_name="Lái Xe",
+            driver_id_kind="cccd",
+            driver_id_number="020090999999",
+            driver_phone="0912000111",
+            expected_arrival=timezone.now() + datetime.timedelta(hours=1),
+            goods=[services.GoodsData("84248200", "Máy", "general", 5000, 1_000_000, False)],
+        ),
+    )
+    step = entry.current_step
+    barrier = threading.Barrier(len(officers))
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def work(officer):
+        try:
+            barrier.wait()
+            services.step_pass(actor=officer, entry_step=step, take=True)
+            result = f"passed:{officer.pk}"
+        except services.TransitionError:
+            result = "refused"
+        except BaseException as e:  # noqa: BLE001 - reported by the main thread
+            result = f"error:{e!r}"
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=work, args=(o,)) for o in officers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not [o for o in outcomes if o.startswith("error")], outcomes
+    winners = [o for o in outcomes if o.startswith("passed")]
+    assert len(winners) == 1 and outcomes.count("refused") == len(officers) - 1
+    es = EntryStep.objects.get(pk=step.pk)
+    assert es.status == "passed" and f"passed:{es.decided_by_id}" == winners[0] and es.taken_by_id == es.decided_by_id
+    assert AuditLog.objects.filter(action="border_gate.entry.pass", object_id=str(entry.pk)).count() == 1

@@ -437,3 +437,95 @@ def test_daily_report(declare, run_pipeline):
     assert crossed.status == "crossed"
     again = services.daily_report_generate(date=timezone.localdate())
     assert again.pk == report.pk
+
+
+# -- deciding straight from the entry page (take and decide in one transaction) -------------------
+
+
+def test_decide_with_implicit_take_is_one_transition(declare, officer_factory):
+    entry = declare()
+    gate = officer_factory("gate_board")
+    es = services.step_pass(actor=gate, entry_step=entry.current_step, take=True)
+    es.refresh_from_db()
+    assert es.status == "passed" and es.taken_by == gate and es.decided_by == gate and not es.is_current
+    assert current(entry).step.code == "health"
+    log = AuditLog.objects.get(action="border_gate.entry.pass", object_id=str(entry.pk))
+    assert log.after["taken"] is True and log.after["next_step"] == "health"
+    # Nobody ever saw the step "taken": no separate take row.
+    assert not AuditLog.objects.filter(action="border_gate.entry.take", object_id=str(entry.pk)).exists()
+    # The same decision posted twice (double click) records nothing more.
+    services.step_pass(actor=gate, entry_step=es, take=True)
+    assert AuditLog.objects.filter(action="border_gate.entry.pass", object_id=str(entry.pk)).count() == 1
+
+
+def test_implicit_take_never_takes_from_another_officer(declare, officer_factory):
+    entry = declare()
+    first = officer_factory("gate_board")
+    second = officer_factory("gate_board", n=1)
+    services.step_take(officer=first, entry_step=entry.current_step)
+    with pytest.raises(services.TransitionError, match="cán bộ khác"):
+        services.step_pass(actor=second, entry_step=entry.current_step, take=True)
+    es = EntryStep.objects.get(pk=entry.current_step_id)
+    assert es.status == "taken" and es.taken_by == first
+    # The holder decides as usual.
+    services.step_pass(actor=first, entry_step=es)
+    # A step already decided cannot be decided again, taken implicitly or not.
+    with pytest.raises(services.TransitionError):
+        services.step_pass(actor=second, entry_step=es, take=True)
+
+
+def test_implicit_take_keeps_scope_order_and_call_rules(declare, officer_factory, run_pipeline, customs_officer):
+    entry = declare()
+    with pytest.raises(services.TransitionError):  # not the customs officer's step
+        services.step_pass(actor=customs_officer, entry_step=entry.current_step, take=True)
+    health = entry.steps.get(step__code="health")
+    with pytest.raises(services.TransitionError):  # not the current step: no skipping ahead
+        services.step_pass(actor=officer_factory("health_quarantine"), entry_step=health, take=True)
+    entry = run_pipeline(entry, until="exit_control")
+    with pytest.raises(services.TransitionError, match="chưa được gọi"):
+        services.step_pass(actor=officer_factory("border_guard"), entry_step=entry.current_step, take=True)
+    assert EntryStep.objects.get(pk=entry.current_step_id).status == "pending"
+    # Nothing recorded by the refusals.
+    assert not AuditLog.objects.filter(action="border_gate.entry.cross", object_id=str(entry.pk)).exists()
+
+
+def test_implicit_take_with_hold_and_reject(declare, officer_factory, run_pipeline):
+    entry = run_pipeline(declare(), until="health")
+    officer = officer_factory("health_quarantine")
+    services.step_hold(actor=officer, entry_step=entry.current_step, reason="Chờ xét nghiệm", take=True)
+    es = EntryStep.objects.get(pk=entry.current_step_id)
+    assert es.status == "held" and es.taken_by is None and Entry.objects.get(pk=entry.pk).status == "held"
+    # A colleague rejects the held truck straight away.
+    colleague = officer_factory("health_quarantine", n=1)
+    services.step_reject(actor=colleague, entry_step=es, reason="Dương tính", take=True)
+    entry.refresh_from_db()
+    assert entry.status == "rejected" and entry.current_step is None
+    assert not EntryStep.objects.filter(entry=entry, is_current=True).exists()
+    log = AuditLog.objects.get(action="border_gate.entry.reject", object_id=str(entry.pk))
+    assert log.after["taken"] is True and log.actor == colleague
+
+
+def test_a_failed_decision_leaves_the_step_untaken(declare, officer_factory, run_pipeline):
+    entry = run_pipeline(declare(), until="plant_quarantine")
+    officer = officer_factory("plant_quarantine")
+    with pytest.raises(ValidationError):  # no certificate number
+        services.step_pass(actor=officer, entry_step=entry.current_step, data={}, take=True)
+    es = EntryStep.objects.get(pk=entry.current_step_id)
+    assert es.status == "pending" and es.taken_by is None  # one transaction: the take rolled back too
+
+
+def test_the_pipeline_moves_on_with_the_locked_rows(declare, officer_factory, run_pipeline):
+    """Passing moves `is_current` to the next undecided step (conditional steps skipped), keeps one
+    current step per entry, and crosses after the last."""
+    machines = declare(goods=[MACHINES], vehicle_plate="29C-555.66")  # no quarantine steps
+    entry = run_pipeline(machines, until="customs")
+    assert EntryStep.objects.filter(entry=entry, is_current=True).count() == 1
+    assert [s.step.code for s in entry.steps.filter(status="passed").order_by("position")] == [
+        "checkin",
+        "health",
+        "yard_entry",
+    ]
+    entry = run_pipeline(entry)
+    assert entry.status == "crossed" and entry.current_yard is None and entry.current_step is None
+    assert not EntryStep.objects.filter(entry=entry, is_current=True).exists()
+    assert YardEvent.objects.filter(entry=entry, kind="out").count() == 1

@@ -285,3 +285,108 @@ def test_paid_before_the_fee_step_passes_it_on_arrival(declare, run_pipeline, en
     entry = run_pipeline(entry, until="immigration")
     fee = entry.steps.get(step__code="fee")
     assert fee.status == "passed" and fee.decided_by_label == "payments"
+
+
+def test_officer_decides_straight_from_the_entry_page(client, login, declare, officer_factory):
+    entry = declare()
+    gate = officer_factory("gate_board")
+    login(gate)
+    page = client.get(reverse("border_gate:officer_entry", args=[entry.code])).content.decode()
+    # Both ways are offered: reserve the truck first, or decide at once.
+    assert "Nhận xử lý" in page and "Ghi quyết định" in page and 'name="take" value="True"' in page
+    response = client.post(
+        reverse("border_gate:officer_decide", args=[entry.code]),
+        {"entry_step": entry.current_step_id, "decision": "pass", "take": "True"},
+    )
+    assert response.status_code == 302
+    es = EntryStep.objects.get(pk=entry.current_step_id)
+    assert es.status == "passed" and es.taken_by == gate and es.decided_by == gate
+    # Without `take` the rule stays: take first.
+    entry.refresh_from_db()
+    login(officer_factory("health_quarantine"))
+    refused = client.post(
+        reverse("border_gate:officer_decide", args=[entry.code]),
+        {"entry_step": entry.current_step_id, "decision": "pass"},
+    )
+    assert refused.status_code == 400 and "Nhận lượt xe này trước" in refused.content.decode()
+    assert EntryStep.objects.get(pk=entry.current_step_id).status == "pending"
+
+
+def test_direct_decision_refused_while_a_colleague_holds_the_truck(client, login, declare, officer_factory):
+    entry = declare()
+    services.step_take(officer=officer_factory("gate_board"), entry_step=entry.current_step)
+    login(officer_factory("gate_board", n=1))
+    page = client.get(reverse("border_gate:officer_entry", args=[entry.code])).content.decode()
+    assert "Đang được xử lý bởi" in page and "Ghi quyết định" not in page
+    response = client.post(
+        reverse("border_gate:officer_decide", args=[entry.code]),
+        {"entry_step": entry.current_step_id, "decision": "pass", "take": "True"},
+    )
+    assert response.status_code == 400 and "Một cán bộ khác đang xử lý" in response.content.decode()
+    assert not AuditLog.objects.filter(action="border_gate.entry.pass", object_id=str(entry.pk)).exists()
+
+
+def test_a_decision_costs_a_bounded_number_of_queries(client, login, declare, officer_factory, run_pipeline):
+    """The step submission of the peak-day benchmark: the border gate's own queries per decision
+    (the session, user, roles and TOTP look-ups of the middleware are not counted here)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    entry = run_pipeline(declare(), until="health")
+    login(officer_factory("health_quarantine"))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            reverse("border_gate:officer_decide", args=[entry.code]),
+            {"entry_step": entry.current_step_id, "decision": "pass", "take": "True"},
+        )
+    assert response.status_code == 302
+    ours = [q["sql"] for q in queries if "border_gate_" in q["sql"] or "audit_auditlog" in q["sql"]]
+    # scope, entry, lock entry, lock its steps, step, next step, entry, audit row
+    assert len(ours) <= 8, "\n".join(ours)
+    # The decision locks only the entry's own rows, never a step definition or the crossing.
+    locks = [sql for sql in ours if "FOR UPDATE" in sql]
+    assert locks and all("FOR UPDATE OF" in sql or "JOIN" not in sql for sql in locks)
+
+
+def test_boards_are_served_from_the_stored_copy(client, login, declare, run_pipeline, officer_factory, monkeypatch):
+    from border_gate import selectors
+
+    monkeypatch.setattr(selectors, "BOARD_MAX_AGE", 300)
+    crossing = services.Crossing.objects.get(code="huu-nghi")
+    for key in (selectors.board_cache_key(crossing.pk), selectors.public_board_cache_key()):
+        selectors.cache.delete(key)
+    assert client.get(reverse("border_gate:live_json")).json()["waiting_total"] == 0
+    run_pipeline(declare(), until="customs")
+    # Within BOARD_MAX_AGE polls read the stored copy (a queue refresh updates it) ...
+    assert client.get(reverse("border_gate:live_json")).json()["waiting_total"] == 0
+    services.queue_recompute(crossing_id=crossing.pk)
+    assert client.get(reverse("border_gate:live_json")).json()["waiting_total"] == 1
+    # ... and the polled fragment is rendered once per stored copy, then read from the cache.
+    login(officer_factory("gate_board"))
+    first = client.get(reverse("border_gate:officer_board"), HTTP_HX_REQUEST="true").content.decode()
+    assert "12C-123.45" in first and "<html" not in first
+    monkeypatch.setattr("border_gate.views.render_to_string", lambda *a, **k: "not rendered again")
+    assert client.get(reverse("border_gate:officer_board"), HTTP_HX_REQUEST="true").content.decode() == first
+    # A stale copy is recomputed by the request that finds it.
+    monkeypatch.setattr(selectors, "BOARD_MAX_AGE", 0)
+    run_pipeline(declare(vehicle_plate="29C-111.22"), until="customs")
+    assert client.get(reverse("border_gate:live_json")).json()["waiting_total"] == 2
+
+
+def test_board_refreshes_are_coalesced(declare, run_pipeline, officer_factory, django_capture_on_commit_callbacks):
+    """Steps that change the board schedule one delayed refresh per crossing and window, not one
+    message per step."""
+    from unittest import mock
+
+    from border_gate import selectors, tasks
+
+    crossing = services.Crossing.objects.get(code="huu-nghi")
+    selectors.cache.delete(selectors.cache_key("recompute", crossing.pk))
+    with mock.patch.object(tasks.recompute_queue, "apply_async") as send:
+        with django_capture_on_commit_callbacks(execute=True):
+            run_pipeline(declare(vehicle_plate="29C-111.11"), until="plant_quarantine")
+            run_pipeline(declare(vehicle_plate="29C-222.22"), until="plant_quarantine")
+    assert send.call_count == 1
+    assert send.call_args.args == ((crossing.pk,),)
+    assert send.call_args.kwargs == {"countdown": services.QUEUE_RECOMPUTE_WINDOW}
+    selectors.cache.delete(selectors.cache_key("recompute", crossing.pk))

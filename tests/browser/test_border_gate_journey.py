@@ -75,6 +75,7 @@ def test_export_truck_from_declaration_to_crossed(live_server, browser, browser_
         p.click("form[role=search] button[type=submit]")
         p.click(f"a:text('{entry.code}')")
         p.click("text=Nhận xử lý")
+        p.wait_for_selector("text=Trả lại hàng chờ")  # the page of a truck the officer holds
         for selector, value in (fill or {}).items():
             if selector.startswith("select"):
                 p.select_option(selector.split(" ", 1)[1], label=value)
@@ -95,12 +96,18 @@ def test_export_truck_from_declaration_to_crossed(live_server, browser, browser_
     customs = officer("customs")
     customs.goto(f"{live_server.url}/border-gate/officer/entries/{entry.code}/")
     customs.click("text=Nhận xử lý")
+    customs.wait_for_selector("text=Trả lại hàng chờ")
     customs.check("input[name=lane][value=green]")
     customs.click("text=Ghi phân luồng")
     customs.click("text=Ghi quyết định")
     customs.wait_for_selector("text=Đã ghi quyết định")
     take_and_decide(gate, {"#id_receipt_number": "BL-000123"})
-    take_and_decide(officer("immigration"))
+    # Immigration decides straight from the entry page: the truck is taken with the decision.
+    immigration = officer("immigration")
+    immigration.goto(f"{live_server.url}/border-gate/officer/entries/{entry.code}/")
+    assert immigration.locator("text=Nhận xử lý").count() == 1
+    immigration.click("text=Ghi quyết định")
+    immigration.wait_for_selector("text=Đã ghi quyết định")
 
     # The driver's page (no login, from the QR code): in the queue, with a position.
     driver = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN").new_page()
@@ -115,6 +122,8 @@ def test_export_truck_from_declaration_to_crossed(live_server, browser, browser_
     take_and_decide(officer("border_guard"))
     entry.refresh_from_db()
     assert entry.status == "crossed" and entry.version == 2
+    immigration_step = entry.steps.get(step__code="immigration")
+    assert immigration_step.taken_by == officers["immigration"] == immigration_step.decided_by
     driver.reload()
     assert "Đã qua cửa khẩu" in driver.content()
     # At 360 px the driver's page does not scroll sideways.
