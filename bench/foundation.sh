@@ -17,7 +17,10 @@ out="bench/results/foundation-$(date -u +%Y%m%dT%H%M%SZ).jsonl"
 bench_server_start
 trap bench_server_stop EXIT
 cookie=$(.venv/bin/python bench/session.py "$EMAIL")
-echo "load before: $(uptime)"
+# A signed-in browser sends back the CSRF cookie it was given with its session cookie (without it,
+# every page that shows a form would mint a new CSRF secret and cookie for wrk, which never keeps any).
+cookie="$cookie; csrftoken=$(.venv/bin/python -c 'from django.utils.crypto import get_random_string; print(get_random_string(32))')"
+echo "server: ${BENCH_SERVER_DESC:-gunicorn}; load before: $(uptime)"
 # warm-up (pool connections, template caches)
 for p in /bench/bare/ / "$API_PATH"; do BENCH_DURATION=3s wrk_json warmup "$p" "$cookie" >/dev/null; done
 for r in $(seq 1 "$ROUNDS"); do

@@ -5,6 +5,7 @@ Documented in the OpenAPI schema served at /api/schema/ (drf-spectacular)."""
 
 import django_filters
 from django.db.models import Count, QuerySet, Window
+from django.db.models.query import ValuesIterable
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
@@ -33,7 +34,7 @@ class CountWithPagePagination(LimitOffsetPagination):
             or query.distinct
             or query.combinator
             or query.group_by is not None
-            or queryset._fields is not None  # values()/values_list(): rows are not model instances
+            or (queryset._fields is not None and not issubclass(queryset._iterable_class, ValuesIterable))
         ):
             return super().paginate_queryset(queryset, request, view)
         self.request = request
@@ -42,7 +43,11 @@ class CountWithPagePagination(LimitOffsetPagination):
             return None
         self.offset = self.get_offset(request)
         rows = list(queryset.annotate(**{self._total: Window(Count("*"))})[self.offset : self.offset + self.limit])
-        if rows:
+        if rows and isinstance(rows[0], dict):  # values() rows: take the total out of every row
+            self.count = rows[0][self._total]
+            for row in rows:
+                del row[self._total]
+        elif rows:
             self.count = getattr(rows[0], self._total)
         else:
             self.count = self.get_count(queryset) if self.offset else 0
@@ -96,6 +101,14 @@ class AgencySerializer(serializers.Serializer):
     force = serializers.CharField(read_only=True, help_text="Border force (only for kind=border_force).")
     crossing_code = serializers.CharField(read_only=True)
     unit_identifier = serializers.CharField(read_only=True)
+
+    def to_representation(self, instance):
+        # The list reads plain rows (selectors.agency_rows): nest the unit the way the model gives it.
+        if isinstance(instance, dict) and "admin_unit__id" in instance:
+            instance = dict(instance)
+            unit = {key: instance.pop(f"admin_unit__{key}") for key in ("id", "code", "name")}
+            instance["admin_unit"] = unit if unit["id"] is not None else None
+        return super().to_representation(instance)
 
 
 class AdministrativeUnitFilter(django_filters.FilterSet):
@@ -154,4 +167,5 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Agency.objects.none()
 
     def get_queryset(self):
-        return selectors.agency_list()
+        # The list serialises plain rows (cheaper than model instances); one agency, the model.
+        return selectors.agency_rows() if self.action == "list" else selectors.agency_list()

@@ -41,3 +41,32 @@ def agency_list(*, kind: str | None = None, crossing: str | None = None, active_
     if crossing:
         qs = qs.filter(crossing_code=crossing)
     return qs
+
+
+_AGENCY_FIELDS = (
+    "id",
+    "code",
+    "name",
+    "name_en",
+    "short_name",
+    "kind",
+    "parent_id",
+    "force",
+    "crossing_code",
+    "unit_identifier",
+)
+
+
+def agency_rows(*, kind: str | None = None, crossing: str | None = None, active_only: bool = True) -> QuerySet:
+    """The same agencies as `agency_list`, in the same order, as plain rows (dicts) with the agency's
+    administrative unit as `admin_unit__id`, `admin_unit__code`, `admin_unit__name` (None without
+    one): the read API's list serialises rows, because building an Agency and an AdministrativeUnit
+    per row cost more than the query itself (docs/benchmarks.md, "Foundation")."""
+    qs = Agency.objects.order_by("kind", "code")
+    if active_only:
+        qs = qs.filter(is_active=True)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if crossing:
+        qs = qs.filter(crossing_code=crossing)
+    return qs.values(*_AGENCY_FIELDS, "admin_unit__id", "admin_unit__code", "admin_unit__name")

@@ -73,3 +73,23 @@ def test_an_invalid_filter_value_is_still_a_400(client, login, citizen):
     login(citizen)
     response = client.get(AGENCIES, {"kind": "galaxy", "limit": 5})
     assert response.status_code == 400 and "kind" in response.json()
+
+
+def test_the_list_serialises_rows_exactly_as_the_models_serialise(client, login, citizen):
+    """The list reads plain rows (selectors.agency_rows); every agency, inactive ones aside, comes out
+    exactly as the model-based serialisation of selectors.agency_list gives it, in the same order,
+    with and without an administrative unit."""
+    from core import selectors
+    from core.agencies.models import Agency
+    from core.apis import AgencySerializer
+
+    Agency.objects.filter(code="so-khcn").update(is_active=False)
+    Agency.objects.filter(pk=Agency.objects.filter(is_active=True).order_by("code").first().pk).update(admin_unit=None)
+    login(citizen)
+    listed = client.get(AGENCIES, {"limit": 1000}).json()["results"]
+    expected = AgencySerializer(selectors.agency_list(), many=True).data
+    assert listed == expected
+    assert any(a["admin_unit"] is None for a in listed) and any(a["admin_unit"] for a in listed)
+    assert "so-khcn" not in {a["code"] for a in listed}
+    detail = client.get(f"{AGENCIES}{listed[0]['id']}/").json()
+    assert detail == listed[0]
