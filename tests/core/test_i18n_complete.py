@@ -35,6 +35,17 @@ SKIP_DIRS = {".venv", ".data", "node_modules", "staticfiles", "static", "tests",
 MAKEMESSAGES_IGNORES = ["staticfiles", "static", "node_modules", "tests", "bench", "docs", "scripts", "media"]
 
 
+@pytest.fixture(autouse=True)
+def reference_data_present(db):
+    """A transactional test that ran earlier on the same xdist worker (tests/core/test_health.py) has
+    flushed the database and nothing reloads it outside tests/browser and tests/border_gate: load the
+    reference data (units, agencies, roles) the personas need when it is missing (idempotent)."""
+    from django.contrib.auth.models import Group
+
+    if not Group.objects.filter(name="citizen").exists():
+        call_command("load_reference_data", verbosity=0)
+
+
 # --- a small .po reader ------------------------------------------------------------------------------
 @dataclass
 class Entry:
