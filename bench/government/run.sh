@@ -24,14 +24,20 @@ cleanup() {
 trap cleanup EXIT
 bench_server_start
 if [ "${BENCH_GOV_CELERY:-1}" = 1 ]; then
-  DJANGO_DEBUG=0 PORTAL_LOG_LEVEL=WARNING .venv/bin/celery -A lang_son_portal worker -c 1 --loglevel warning \
-    >"${BENCH_CELERY_LOG:-/tmp/bench-gov-celery.log}" 2>&1 &
+  DJANGO_DEBUG=0 PORTAL_LOG_LEVEL=WARNING .venv/bin/celery -A lang_son_portal worker -c 1 -n "bench-gov-$$@%h" \
+    --loglevel warning >"${BENCH_CELERY_LOG:-/tmp/bench-gov-celery.log}" 2>&1 &
   worker_pid=$!
+  # Measured only once the worker is up (its start-up is not the submissions' cost): the prefork
+  # pool's child appears when the worker has loaded the project; its consumer starts right after.
+  for _ in $(seq 1 120); do pgrep -P "$worker_pid" >/dev/null && break; sleep 0.5; done
+  sleep 2
 fi
 echo "server: $BENCH_SERVER_DESC; celery worker: ${BENCH_GOV_CELERY:-1}; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 status=0
+pids=(--server-pid "$BENCH_SERVER_PID")
+[ -n "$worker_pid" ] && pids+=(--celery-pid "$worker_pid")
 .venv/bin/python bench/government/submit_load.py --url "$BENCH_URL" --rate "${BENCH_GOV_RATE:-20}" \
-  --duration "${BENCH_GOV_DURATION:-60}" | tee -a "$out" || status=$?
+  --duration "${BENCH_GOV_DURATION:-60}" "${pids[@]}" | tee -a "$out" || status=$?
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "results: $out"
 exit $status

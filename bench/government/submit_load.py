@@ -232,6 +232,50 @@ http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Sink).serve_for
 """
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def host_busy_seconds() -> float:
+    """CPU seconds the whole machine has spent busy (all cores, from /proc/stat)."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields[:8]) - idle) / TICK
+
+
+def tree_cpu_seconds(pids: list[int]) -> float:
+    """CPU seconds used so far by these processes and their children (gunicorn's workers, Celery's
+    pool): from /proc/<pid>/stat, utime + stime; children that exited are not counted."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(stat[1])
+        times[int(entry)] = (int(stat[11]) + int(stat[12])) / TICK
+    wanted = set(pids)
+    grew = True
+    while grew:
+        more = {pid for pid, parent in parents.items() if parent in wanted} - wanted
+        grew = bool(more)
+        wanted |= more
+    return sum(times.get(pid, 0.0) for pid in wanted)
+
+
+def database_backend_pids() -> list[int]:
+    """The PostgreSQL backends serving this database (the server's pool and ours)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        return [row[0] for row in cursor.fetchall()]
+
+
 def run_load(url: str, uids: list, body: bytes, ctype: str, cookie: str, csrf: str, rate: float) -> dict:
     total = len(uids)
     latencies: list[float] = [0.0] * total
@@ -307,6 +351,8 @@ def main():
     parser.add_argument("--target-p95-ms", type=float, default=300.0)
     parser.add_argument("--self-test", action="store_true", help="measure the client alone against a sink")
     parser.add_argument("--sink-port", type=int, default=8819)
+    parser.add_argument("--server-pid", type=int, action="append", default=[], help="gunicorn master (CPU report)")
+    parser.add_argument("--celery-pid", type=int, action="append", default=[], help="Celery worker (CPU report)")
     args = parser.parse_args()
     if args.self_test:
         sys.exit(self_test(args))
@@ -332,9 +378,16 @@ def main():
     )
     official_thread.start()
     load_before = os.getloadavg()[0]
+    watched = {"server": args.server_pid, "celery": args.celery_pid, "postgres": database_backend_pids()}
+    cpu_before = {name: tree_cpu_seconds(pids) for name, pids in watched.items()}
+    host_before, wall_before = host_busy_seconds(), time.perf_counter()
     result = run_load(args.url, uids, body, ctype, citizen_cookie, csrf, args.rate)
     stop.set()
     official_thread.join()
+    wall = time.perf_counter() - wall_before
+    used = {name: tree_cpu_seconds(pids) - cpu_before[name] for name, pids in watched.items()}
+    host_busy = host_busy_seconds() - host_before
+    ours = sum(used.values()) + result["client"]["client_cpu_s"]
 
     submit = summary("government-submit-2mb", result["latencies"], result["statuses"], result["elapsed"], ok={302})
     transitions = summary(
@@ -350,6 +403,16 @@ def main():
     submit["distinct_codes"] = len(set(codes))
     submit.update(result["client"])
     submit["loadavg_1m_before_after"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
+    # Where the machine's CPU went during the load (in cores, averaged over the run): the whole
+    # host, the bench's own parts, and everything else (other people's work on a shared box).
+    submit["cpu_cores"] = {
+        "host_busy": round(host_busy / wall, 2),
+        **{name: round(seconds / wall, 2) for name, seconds in used.items() if watched[name]},
+        "client": round(result["client"]["client_cpu_s"] / wall, 2),
+        "others": round(max(0.0, host_busy - ours) / wall, 2),
+    }
+    if args.server_pid:
+        submit["server_cpu_ms_per_request"] = round(used["server"] * 1000 / max(1, len(uids)), 1)
     submit["target_p95_ms"] = args.target_p95_ms
     submit["met"] = submit["p95_ms"] <= args.target_p95_ms and submit["errors"] == 0
     print(json.dumps(submit))
