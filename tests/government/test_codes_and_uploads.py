@@ -172,3 +172,24 @@ def test_working_on_a_dossier_locks_that_dossier_only(citizen):
             ):
                 other.execute(f"SELECT id FROM {table} WHERE id = %s FOR UPDATE NOWAIT", [pk])
             other.rollback()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["pdf", "png"])
+def test_an_upload_spooled_to_disk_is_checked_in_place_and_stored_whole(citizen, kind):
+    """Uploads over FILE_UPLOAD_MAX_MEMORY_SIZE arrive as temporary files: the checks read them in
+    place (no copy), leave them rewound, and the stored file is the whole upload."""
+    import hashlib
+
+    from django.core.files.uploadedfile import TemporaryUploadedFile
+
+    content = pdf_bytes(3) if kind == "pdf" else png_bytes()
+    spooled = TemporaryUploadedFile(f"scan.{kind}", f"application/{kind}", len(content), None)
+    spooled.write(content)
+    spooled.seek(0)
+    doc = procedure(CONSTRUCTION).documents.get(code="giay-to-dat")  # PDF, JPG or PNG
+    dossier = draft(citizen, CONSTRUCTION, {}, files=False)
+    record = services.dossier_add_file(dossier=dossier, actor=citizen, document=doc, uploaded=spooled)
+    assert record.sha256 == hashlib.sha256(content).hexdigest() and record.size == len(content)
+    with record.file.open("rb") as stored:
+        assert stored.read() == content
