@@ -165,6 +165,18 @@ def map_values(request):
     indicator, _candidates = _map_indicator(request.GET.get("indicator"))
     if indicator is None:
         return JsonResponse({"indicator": None, "values": {}})
+    # The same for every official of the scope until the next snapshot run: cached per generation
+    # like the dashboard's parts (the dashboard's script asks for it on every page view).
+    key = services.cache_key(
+        f"map-values:{services.generation()}:{scope.key}:{period.key}:{period.end:%Y%m%d%H}:{indicator.code}:"
+        f"{get_language()}"
+    )
+    return JsonResponse(
+        caching.get_or_compute(key, selectors.CACHE_SECONDS, lambda: _map_values_payload(scope, period, indicator))
+    )
+
+
+def _map_values_payload(scope, period, indicator) -> dict:
     data = selectors.commune_values(indicator.code, period=period)
     values = data["values"]
     if not scope.is_province:
@@ -175,18 +187,16 @@ def map_values(request):
         else []
     )
     series = selectors.series([indicator.code], commune_code=scope.commune_code, period=period, max_points=120)
-    return JsonResponse(
-        {
-            "indicator": indicator.code,
-            "name": str(indicator.name),
-            "unit": str(indicator.unit),
-            "higher_is_better": indicator.higher_is_better,
-            "as_of": data["as_of"].isoformat() if data["as_of"] else None,
-            "values": {str(c): v for c, v in values.items()},
-            "ranking": ranking,
-            "series": [[end.isoformat(), v] for end, v in series[indicator.code]],
-        }
-    )
+    return {
+        "indicator": indicator.code,
+        "name": str(indicator.name),
+        "unit": str(indicator.unit),
+        "higher_is_better": indicator.higher_is_better,
+        "as_of": data["as_of"].isoformat() if data["as_of"] else None,
+        "values": {str(c): v for c, v in values.items()},
+        "ranking": ranking,
+        "series": [[end.isoformat(), v] for end, v in series[indicator.code]],
+    }
 
 
 @role_required(*IOC_ROLES)
@@ -303,21 +313,27 @@ def _public_period(request):
 
 def public_statistics(request):
     period = _public_period(request)
-    blocks = selectors.dashboard_tiles(scope=selectors.Scope(), period=period, public_only=True)
-    for block in blocks:
-        for tile in block.tiles:
-            tile.points = spark_points(tile.spark)
-    return render(
-        request,
-        "government/ioc/public.html",
-        {
+    # Everything but the site header is the same for every visitor: rendered once per snapshot
+    # generation, period and language (see _dashboard_page).
+    key = services.cache_key(f"public-page:{services.generation()}:{period.key}:{period.end:%Y%m%d%H}:{get_language()}")
+
+    def render_content() -> str:
+        blocks = selectors.dashboard_tiles(scope=selectors.Scope(), period=period, public_only=True)
+        for block in blocks:
+            for tile in block.tiles:
+                tile.points = spark_points(tile.spark)
+        context = {
             "blocks": blocks,
             "period": period,
             "periods": selectors.period_choices(),
             "licence": OPEN_DATA_LICENCE,
             "licence_url": OPEN_DATA_LICENCE_URL,
-        },
-    )
+        }
+        return str(render_to_string("government/ioc/_public_content.html", context, request=None))
+
+    content = caching.get_or_compute(key, selectors.CACHE_SECONDS, render_content)
+    # Rendered by our own (autoescaping) template, cached as a string.
+    return render(request, "government/ioc/public.html", {"content": mark_safe(content)})
 
 
 def _public_rows(request):

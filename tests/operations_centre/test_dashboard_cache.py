@@ -87,6 +87,34 @@ def test_english_and_vietnamese_pages_are_cached_apart(client, login, province_l
     assert 'lang="en"' in en and "Toàn tỉnh" in vi and "Toàn tỉnh" not in en
 
 
+def test_map_values_are_cached_per_scope(client, login, province_leader, commune_official, figures):
+    url = reverse("government:ioc-map-values") + "?indicator=test.share"
+    other = Client()
+    login(province_leader)
+    login(commune_official, other)
+    province = client.get(url).json()
+    assert province["values"] == {str(COMMUNE_A): 45.0} and province["ranking"]
+    figures("test.share", timezone.now() - timezone.timedelta(hours=2), 99.0, commune=6184)
+    assert client.get(url).json() == province  # cached until the next snapshot run...
+    own = other.get(url).json()  # ...but never another scope's payload
+    assert set(own["values"]) <= {str(COMMUNE_A)} and "6184" not in own["values"] and own["ranking"] == []
+    bump_generation()
+    assert client.get(url).json()["values"] == {"6184": 99.0}  # the newest snapshot of the communes
+
+
+def test_the_public_page_is_cached_per_generation_and_language(client, figures):
+    url = reverse("government:ioc-public")
+    page = client.get(url).content.decode()
+    assert "Tỷ lệ thử" in page and "55,0" in page and "Số đếm thử" not in page  # public indicators only
+    figures("test.share", timezone.now() - timezone.timedelta(hours=1), 61.5)
+    assert "55,0" in client.get(url).content.decode()
+    bump_generation()
+    assert "61,5" in client.get(url).content.decode()
+    client.cookies["portal_language"] = "en"
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'lang="en"' in english and "Số liệu chuyển đổi số tỉnh Lạng Sơn" not in english
+
+
 # --- core.indicators.caching ---------------------------------------------------------------------------
 
 
