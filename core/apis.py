@@ -103,12 +103,64 @@ class AgencySerializer(serializers.Serializer):
     unit_identifier = serializers.CharField(read_only=True)
 
     def to_representation(self, instance):
-        # The list reads plain rows (selectors.agency_rows): nest the unit the way the model gives it.
         if isinstance(instance, dict) and "admin_unit__id" in instance:
-            instance = dict(instance)
-            unit = {key: instance.pop(f"admin_unit__{key}") for key in ("id", "code", "name")}
-            instance["admin_unit"] = unit if unit["id"] is not None else None
+            return _row_representation(self, instance)
         return super().to_representation(instance)
+
+
+# Read-only fields whose representation of a non-null value is a plain conversion (DRF's own
+# to_representation for these classes does exactly this).
+_PLAIN = {serializers.IntegerField: int, serializers.CharField: str}
+
+
+def _row_plan(serializer) -> list[tuple]:
+    """Per serializer class, from its declared fields: (name, row key, conversion or choices or nested
+    plan). Built once; DRF's per-field machinery (get_attribute, to_representation, the many layers in
+    between) cost more than the query for a page of rows (docs/benchmarks.md, "Foundation")."""
+    cls = type(serializer)
+    plan = _row_plans.get(cls)
+    if plan is None:
+        plan = []
+        for field in serializer._readable_fields:
+            key = "__".join(field.source_attrs)
+            if isinstance(field, serializers.Serializer):
+                nested = [(name, f"{key}__{sub}", how, kind) for name, sub, how, kind in _row_plan(field)]
+                plan.append((field.field_name, key, nested, "nested"))
+            elif type(field) is serializers.ChoiceField:
+                plan.append((field.field_name, key, field.choice_strings_to_values, "choice"))
+            elif type(field) in _PLAIN:
+                plan.append((field.field_name, key, _PLAIN[type(field)], "plain"))
+            else:
+                raise TypeError(f"{cls.__name__}.{field.field_name}: no row representation for {type(field).__name__}")
+        _row_plans[cls] = plan
+    return plan
+
+
+_row_plans: dict[type, list[tuple]] = {}
+
+
+def _represent(plan, row: dict) -> dict:
+    out = {}
+    for name, key, how, kind in plan:
+        if kind == "nested":
+            # A related object comes as its columns (admin_unit__id, ...), all null when there is none.
+            out[name] = _represent(how, row) if any(row[sub[1]] is not None for sub in how) else None
+            continue
+        value = row[key]
+        if value is None:
+            out[name] = None
+        elif kind == "plain":
+            out[name] = how(value)
+        else:  # ChoiceField: '' stays '', a known choice maps to its value, anything else as is
+            out[name] = value if value == "" else how.get(str(value), value)
+    return out
+
+
+def _row_representation(serializer, row: dict) -> dict:
+    """What DRF's Serializer.to_representation gives for the model instance behind `row` (a values()
+    row holding the serializer's fields, a nested serializer's fields as `<source>__<field>`), without
+    building the instance. tests/core/test_api_pagination.py compares both on every agency."""
+    return _represent(_row_plan(serializer), row)
 
 
 class AdministrativeUnitFilter(django_filters.FilterSet):
