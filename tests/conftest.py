@@ -19,6 +19,23 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_reference_data", verbosity=0)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test (transactional_db, live_server, django_db(transaction=True)) ends with a
+    flush of every table; reload the reference data the session loaded once, so the tests that run
+    next on the same worker still find it (unless the session is ending)."""
+    yield
+    marker = item.get_closest_marker("django_db")
+    uses_flush = bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))) or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+    if uses_flush and nextitem is not None:
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            call_command("load_reference_data", verbosity=0)
+
+
 def _unit(code: int):
     from core.geo.models import AdministrativeUnit
 

@@ -114,18 +114,3 @@ def run_pipeline(officer_factory):
             services.step_pass(actor=officer, entry_step=es, data=data)
 
     return _run
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """After the concurrency test (transactional: its tables are flushed), reload the reference data
-    the session loaded once, so the tests that run next on this worker still find it (the same hook
-    as tests/browser/conftest.py, for this directory)."""
-    yield
-    marker = item.get_closest_marker("django_db")
-    if marker and marker.kwargs.get("transaction") and nextitem is not None:
-        from django.core.management import call_command
-        from pytest_django.plugin import blocking_manager_key
-
-        with item.config.stash[blocking_manager_key].unblock():
-            call_command("load_reference_data", verbosity=0)

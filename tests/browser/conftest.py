@@ -12,7 +12,7 @@
 Tests using them are marked `@pytest.mark.browser` and use `live_server` with `transactional_db`
 (call `call_command("load_reference_data", verbosity=0)` first when reference data is needed, or use
 the `reference_data` fixture: the tables are flushed after each transactional test). After every
-such test the reference data is loaded again (hook below), so the tests that run next on the same
+such test the reference data is loaded again (hook in tests/conftest.py), so the tests that run next on the same
 xdist worker still find administrative units, agencies and roles.
 """
 
@@ -93,23 +93,6 @@ def reference_data(transactional_db):
     from django.core.management import call_command
 
     call_command("load_reference_data", verbosity=0)
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    yield
-    # The transactional test's flush has run by now; restore what the session loaded once at start
-    # (unless the session is ending and the test database is being destroyed).
-    marker = item.get_closest_marker("django_db")
-    uses_flush = bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))) or bool(
-        marker and marker.kwargs.get("transaction")
-    )
-    if uses_flush and nextitem is not None:
-        from django.core.management import call_command
-        from pytest_django.plugin import blocking_manager_key
-
-        with item.config.stash[blocking_manager_key].unblock():
-            call_command("load_reference_data", verbosity=0)
 
 
 @pytest.fixture(name="axe_check")
