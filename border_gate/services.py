@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from border_gate import validators as v
 from border_gate.models import (
@@ -403,24 +404,25 @@ def snapshot_diff(old: dict, new: dict) -> dict:
     return {k: [old.get(k), new.get(k)] for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)}
 
 
-# Fields a declarant may correct one at a time, with how to parse the new value.
+# Fields a declarant may correct one at a time, with how to parse the new value. Labels are lazy:
+# this dict is built at import time and must follow the language of each request.
 CORRECTABLE_FIELDS = {
-    "vehicle_plate": _("Biển số xe"),
-    "trailer_plate": _("Biển số rơ moóc"),
-    "containers": _("Container (số:cỡ, cách nhau dấu phẩy)"),
-    "driver_name": _("Họ tên lái xe"),
-    "driver_id_number": _("Số giấy tờ lái xe"),
-    "driver_phone": _("Điện thoại lái xe"),
-    "driver_licence": _("Giấy phép lái xe"),
-    "health_note": _("Thông tin sức khỏe"),
-    "expected_arrival": _("Dự kiến đến (YYYY-MM-DD HH:MM)"),
-    "customs_declaration_number": _("Số tờ khai hải quan"),
-    "goods.hs_code": _("Mã HS của dòng hàng"),
-    "goods.description": _("Mô tả của dòng hàng"),
-    "goods.weight_kg": _("Khối lượng (kg) của dòng hàng"),
-    "goods.value_vnd": _("Trị giá (VND) của dòng hàng"),
-    "goods.goods_type": _("Nhóm hàng của dòng hàng"),
-    "goods.perishable": _("Dễ hư hỏng (có/không) của dòng hàng"),
+    "vehicle_plate": gettext_lazy("Biển số xe"),
+    "trailer_plate": gettext_lazy("Biển số rơ moóc"),
+    "containers": gettext_lazy("Container (số:cỡ, cách nhau dấu phẩy)"),
+    "driver_name": gettext_lazy("Họ tên lái xe"),
+    "driver_id_number": gettext_lazy("Số giấy tờ lái xe"),
+    "driver_phone": gettext_lazy("Điện thoại lái xe"),
+    "driver_licence": gettext_lazy("Giấy phép lái xe"),
+    "health_note": gettext_lazy("Thông tin sức khỏe"),
+    "expected_arrival": gettext_lazy("Dự kiến đến (YYYY-MM-DD HH:MM)"),
+    "customs_declaration_number": gettext_lazy("Số tờ khai hải quan"),
+    "goods.hs_code": gettext_lazy("Mã HS của dòng hàng"),
+    "goods.description": gettext_lazy("Mô tả của dòng hàng"),
+    "goods.weight_kg": gettext_lazy("Khối lượng (kg) của dòng hàng"),
+    "goods.value_vnd": gettext_lazy("Trị giá (VND) của dòng hàng"),
+    "goods.goods_type": gettext_lazy("Nhóm hàng của dòng hàng"),
+    "goods.perishable": gettext_lazy("Dễ hư hỏng (có/không) của dòng hàng"),
 }
 
 
