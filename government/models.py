@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -79,6 +80,14 @@ class Procedure(models.Model):
 
     def __str__(self):
         return f"{self.code} — {self.name}"
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language: the official Vietnamese name, or its English rendering
+        for English pages when the reference data has one. PDFs keep the official name."""
+        if self.name_en and get_language() == "en":
+            return self.name_en
+        return self.name
 
     @property
     def is_free(self) -> bool:
