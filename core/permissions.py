@@ -6,6 +6,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 
+from core.users import roles
+
 
 def user_has_role(user, *role_names: str) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
@@ -51,3 +53,22 @@ def HasRole(*role_names: str):  # noqa: N802 - reads like a class in permission_
 
     _HasRole.__name__ = f"HasRole({','.join(role_names)})"
     return _HasRole
+
+
+def commune_scope(user, *, province_wide_roles):
+    """The commune-or-province scope shared by the pillars' official lists: None when the user sees
+    the whole province (one of `province_wide_roles`), else the one commune (AdministrativeUnit) a
+    commune official may see. Raises PermissionDenied for everyone else."""
+    if user_has_role(user, *province_wide_roles):
+        return None
+    if user_has_role(user, roles.COMMUNE_OFFICIAL) and user.admin_unit_id:
+        return user.admin_unit
+    raise PermissionDenied
+
+
+def can_edit_commune(user, commune, *, edit_roles, province_wide_roles) -> bool:
+    """Whether `user` may record data for `commune`: an editing role, and the commune within scope."""
+    if not user_has_role(user, *edit_roles):
+        return False
+    scope = commune_scope(user, province_wide_roles=province_wide_roles)
+    return scope is None or scope.pk == commune.pk

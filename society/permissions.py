@@ -1,8 +1,6 @@
 """Who may see and do what in the digital society pillar."""
 
-from django.core.exceptions import PermissionDenied
-
-from core.permissions import user_has_role
+from core import permissions as core_permissions
 from core.users import roles
 
 # Officials who see the pillar's lists: a commune official sees their commune, the others the province.
@@ -13,17 +11,9 @@ PROVINCE_WIDE = (roles.DEPARTMENT_OFFICIAL, roles.PROVINCE_LEADER, roles.SYSTEM_
 
 
 def commune_scope(user):
-    """None when the user sees the whole province, else the one commune (AdministrativeUnit) they may
-    see. Raises PermissionDenied for users without a viewing role."""
-    if user_has_role(user, *PROVINCE_WIDE):
-        return None
-    if user_has_role(user, roles.COMMUNE_OFFICIAL) and user.admin_unit_id:
-        return user.admin_unit
-    raise PermissionDenied
+    """None when the user sees the whole province, else their one commune (see core.permissions)."""
+    return core_permissions.commune_scope(user, province_wide_roles=PROVINCE_WIDE)
 
 
 def can_edit_commune(user, commune) -> bool:
-    if not user_has_role(user, *EDIT_ROLES):
-        return False
-    scope = commune_scope(user)
-    return scope is None or scope.pk == commune.pk
+    return core_permissions.can_edit_commune(user, commune, edit_roles=EDIT_ROLES, province_wide_roles=PROVINCE_WIDE)
