@@ -5,9 +5,9 @@ from core.users import roles
 
 
 def _my_dossiers(request):
-    from government.selectors import my_dossiers
+    from government.selectors import my_dossiers_summary
 
-    return {"dossiers": list(my_dossiers(request.user)[:5])}
+    return {"dossiers": my_dossiers_summary(request.user)}
 
 
 def _work_queue(request):

@@ -97,6 +97,17 @@ def my_dossiers(user) -> QuerySet[Dossier]:
     return Dossier.objects.filter(applicant=user).select_related("procedure", "agency").order_by("-created_at")
 
 
+def my_dossiers_summary(user, *, limit: int = 5) -> list[Dossier]:
+    """The citizen's latest dossiers for the home panel: only the columns the panel shows, because
+    every signed-in citizen's home page pays for this query (bench/foundation.sh)."""
+    return list(
+        Dossier.objects.filter(applicant=user)
+        .select_related("procedure")
+        .only("uid", "code", "status", "created_at", "procedure__name", "procedure__name_en")
+        .order_by("-created_at")[:limit]
+    )
+
+
 def official_queue(
     user,
     *,
