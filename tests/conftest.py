@@ -212,3 +212,16 @@ def login(client):
         return c
 
     return _login
+
+
+@pytest.fixture
+def celery_eager():
+    """Run Celery tasks in-process for this test. Set on the Celery app itself: overriding the Django
+    setting is not enough once the app has read its configuration (which depends on test order)."""
+    from lang_son_portal.celery import app
+
+    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous

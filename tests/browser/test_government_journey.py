@@ -13,10 +13,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def people(transactional_db, settings, tmp_path):
+def people(transactional_db, settings, tmp_path, celery_eager):
     call_command("load_reference_data", verbosity=0)
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     from django.contrib.auth.models import Permission
 
     from core.agencies.models import Agency

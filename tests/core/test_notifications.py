@@ -28,16 +28,10 @@ class RefusingSMS:
 
 
 @pytest.fixture(autouse=True)
-def eager(settings, tmp_path):
+def eager(settings, tmp_path, celery_eager):
     """Tasks run in-process (the real worker is exercised in test_health.py); SMS to a temp outbox."""
-    from lang_son_portal.celery import app
-
     settings.PORTAL_SMS_FILE_PATH = tmp_path / "sms"
     settings.PORTAL_SMS_BACKEND = "core.notifications.backends.FileSMSBackend"
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
 
 
 @pytest.fixture

@@ -8,11 +8,10 @@ from tests.conftest import COMMUNE_A, _agency, _unit, make_user
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
+def _media(settings, tmp_path, celery_eager):
     from django.utils import translation
 
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     # A request in another language leaves it active in the thread: start every test in Vietnamese.
     translation.activate("vi")
 
