@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,12 @@ class BorderGateConfig(AppConfig):
     name = "border_gate"
     verbose_name = _("Cửa khẩu số")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from border_gate import services
+        from border_gate.models import Crossing
+
+        # The officers' scope cache (services.SCOPE_CACHE_SECONDS) follows agency and crossing edits.
+        for model in ("agencies.Agency", Crossing):
+            post_save.connect(services.clear_scope_cache, sender=model, dispatch_uid=f"bg-scope-save-{model}")
+            post_delete.connect(services.clear_scope_cache, sender=model, dispatch_uid=f"bg-scope-delete-{model}")

@@ -219,9 +219,15 @@ class DecisionForm(forms.Form):
     receipt_number = forms.CharField(label=_("Số biên lai thu phí"), max_length=64, required=False)
     note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
 
-    def __init__(self, *args, entry: Entry, **kwargs):
+    def __init__(self, *args, crossing_id: int | None, **kwargs):
+        """`crossing_id`: the yards offered are that crossing's (None: every crossing's, for system
+        administrators; the service refuses a yard of another crossing than the entry's)."""
         super().__init__(*args, **kwargs)
-        self.fields["yard"].queryset = Yard.objects.filter(crossing_id=entry.crossing_id, is_active=True)
+        self.set_crossing(crossing_id)
+
+    def set_crossing(self, crossing_id: int | None) -> None:
+        yards = Yard.objects.filter(is_active=True)
+        self.fields["yard"].queryset = yards if crossing_id is None else yards.filter(crossing_id=crossing_id)
 
     def clean(self):
         d = super().clean()

@@ -79,13 +79,6 @@ def entries_for_officer(user) -> QuerySet[Entry]:
     return qs if scope.crossing is None else qs.filter(crossing=scope.crossing)
 
 
-def entry_for_decision(user, code: str) -> Entry | None:
-    """The entry a decision is posted for, with its current step and definition only: the
-    decision needs no display relations (vehicle, trailer, enterprise; joining them cost more to
-    plan than to run)."""
-    return entries_for_officer(user).select_related(None).select_related("current_step__step").filter(code=code).first()
-
-
 def officer_steps(user) -> list[StepDefinition]:
     scope = officer_scope(user)
     return list(scope.steps().order_by("crossing__position", "direction", "position")) if scope else []

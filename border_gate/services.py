@@ -11,6 +11,7 @@ import datetime
 import hashlib
 import random
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -690,13 +691,37 @@ def officer_scope(user) -> OfficerScope | None:
     return scope
 
 
-def _officer_scope(user) -> OfficerScope | None:
-    """A border-force agency's crossing and force, in one query (agency and crossing used to be two)."""
-    from core.agencies.models import Agency
+# Agency → (crossing, force), per process. Every officer request needs it and it changes only
+# with reference data (agencies and crossings are loaded from versioned files): a query per request
+# for it was ~8 % of a decision's CPU. Saving an Agency or a Crossing clears this process's copy
+# (signals, apps.py); other processes see a change within SCOPE_CACHE_SECONDS. The user's own
+# agency and roles are still read on every request, so moving an officer to another agency or
+# removing their role takes effect at once.
+SCOPE_CACHE_SECONDS = 60.0
+_scope_cache: dict[int, tuple[float, OfficerScope | None]] = {}
 
+
+def clear_scope_cache(**_kwargs) -> None:
+    _scope_cache.clear()
+
+
+def _officer_scope(user) -> OfficerScope | None:
+    """A border-force agency's crossing and force (one query, then cached per agency)."""
     if not user.has_role(roles.BORDER_OFFICER) or user.agency_id is None:
         return None
-    agency = Agency.objects.filter(pk=user.agency_id, kind="border_force")
+    now = time.monotonic()
+    hit = _scope_cache.get(user.agency_id)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    scope = _agency_scope(user.agency_id)
+    _scope_cache[user.agency_id] = (now + SCOPE_CACHE_SECONDS, scope)
+    return scope
+
+
+def _agency_scope(agency_id: int) -> OfficerScope | None:
+    from core.agencies.models import Agency
+
+    agency = Agency.objects.filter(pk=agency_id, kind="border_force")
     crossing = (
         Crossing.objects.filter(code=Subquery(agency.values("crossing_code")[:1]))
         .annotate(officer_force=Subquery(agency.values("force")[:1]))
@@ -839,23 +864,110 @@ _DECISION_ENTRY_FIELDS = [
 ]
 
 
-def _lock_for_decision(entry_step: EntryStep) -> tuple[Entry, EntryStep, list[EntryStep]]:
-    """Lock the entry, then all its steps in position order (the one lock order), with their
-    definitions. Moving the current step needs the whole pipeline anyway; reading it once under
-    the lock replaces lock-the-step, re-read-all-steps and read-the-next-definition.
-    `of=("self",)`: only the entry's rows are locked — locking the joined StepDefinition (as a
-    plain FOR UPDATE does) made every decision at one step wait for every other one."""
-    entry = Entry.objects.select_for_update(of=("self",)).get(pk=entry_step.entry_id)
+# The entry columns a decision or a lane assignment reads or writes (of 43): loading and building
+# the whole row was a third of a decision's CPU (docs/benchmarks.md, border gate).
+_DECISION_ENTRY_COLUMNS = (
+    "id",
+    "code",
+    "crossing",
+    "status",
+    "current_step",
+    "current_yard",
+    "lane",
+    "inspection_required",
+    "inspection_random",
+    "fee_amount",
+    "fee_receipt_number",
+    "fee_paid_at",
+    "arrived_at",
+    "called_at",
+    "closed_at",
+    "updated_at",
+)
+
+
+def _locked_entry(*, with_crossing: bool = False, **lookup) -> Entry | None:
+    """The entry row, locked (`FOR UPDATE OF` the entry only: the joined crossing is read, not
+    locked), with the decision columns; `with_crossing`: and its crossing's inspection share."""
+    qs = Entry.objects.select_for_update(of=("self",)).filter(**lookup).order_by()
+    if with_crossing:
+        qs = qs.select_related("crossing").only(*_DECISION_ENTRY_COLUMNS, "crossing__random_inspection_share")
+    else:
+        qs = qs.only(*_DECISION_ENTRY_COLUMNS)
+    return next(iter(qs[:1]), None)
+
+
+def _locked_steps(entry: Entry, entry_step_id: int) -> tuple[EntryStep, list[EntryStep]]:
+    """All the entry's steps in position order, locked (the one lock order: entry, then its steps),
+    with their definitions; and the one the decision is for. Moving the current step needs the
+    whole pipeline anyway; reading it once under the lock replaces lock-the-step,
+    re-read-all-steps and read-the-next-definition. `of=("self",)`: locking the joined
+    StepDefinition (as a plain FOR UPDATE does) made every decision at one step wait for every
+    other one."""
     steps = list(
         EntryStep.objects.select_for_update(of=("self",))
         .select_related("step")
         .filter(entry_id=entry.pk)
         .order_by("position")
     )
-    es = next((s for s in steps if s.pk == entry_step.pk), None)
+    es = next((s for s in steps if s.pk == entry_step_id), None)
     if es is None:
-        raise TransitionError(_("Bước này không thuộc lượt xe."))
+        raise EntryStep.DoesNotExist(_("Bước này không thuộc lượt xe."))
+    return es, steps
+
+
+def _lock_for_decision(entry_step: EntryStep) -> tuple[Entry, EntryStep, list[EntryStep]]:
+    """Lock the entry of `entry_step`, then all its steps (see `_locked_steps`)."""
+    entry = _locked_entry(pk=entry_step.entry_id)
+    try:
+        es, steps = _locked_steps(entry, entry_step.pk)
+    except EntryStep.DoesNotExist as e:
+        raise TransitionError(_("Bước này không thuộc lượt xe.")) from e
     return entry, es, steps
+
+
+def _officer_lookup(officer, code: str) -> dict:
+    """The look-up of an entry by its code within the officer's crossing (all crossings for system
+    administrators). Raises TransitionError for a user who is not a border officer."""
+    scope = officer_scope(officer)
+    if scope is None:
+        raise TransitionError(_("Bạn không thuộc lực lượng nào tại cửa khẩu."))
+    return {"code": code} if scope.crossing is None else {"code": code, "crossing_id": scope.crossing.pk}
+
+
+def step_decide(
+    *,
+    actor,
+    code: str,
+    entry_step_id: int,
+    decision: str,
+    data: dict | None = None,
+    reason: str = "",
+    take: bool = False,
+) -> EntryStep:
+    """An officer's decision (pass / hold / reject) posted from the entry page: the entry is found
+    by its code within the officer's crossing and locked by the same statement, so a decision is
+    one look-up, not a read followed by a locking re-read. Same rules, rows and audit as
+    `step_pass` / `step_hold` / `step_reject`. Raises Entry.DoesNotExist / EntryStep.DoesNotExist
+    (not the officer's entry, or not its step), TransitionError, ValidationError."""
+    if decision not in ("pass", "hold", "reject"):
+        raise ValidationError({"decision": _("Chọn quyết định.")})
+    reason = (reason or "").strip()
+    if decision != "pass" and not reason:
+        raise ValidationError({"reason": _("Nêu lý do tạm dừng hoặc từ chối.")})
+    lookup = _officer_lookup(actor, code)
+    label = _actor_label(actor)
+    with transaction.atomic():
+        entry = _locked_entry(**lookup)
+        if entry is None:
+            raise Entry.DoesNotExist(code)
+        es, steps = _locked_steps(entry, entry_step_id)
+        _require_scope(actor, es.step)
+        if decision == "pass":
+            return _pass(entry, es, steps, actor=actor, label=label, data=dict(data or {}), take=take)
+        if decision == "hold":
+            return _hold(entry, es, actor=actor, label=label, reason=reason, take=take)
+        return _reject(entry, es, actor=actor, label=label, reason=reason, take=take)
 
 
 def _check_decidable(entry: Entry, es: EntryStep, actor, *, system: bool) -> None:
@@ -908,64 +1020,71 @@ def step_pass(
     transaction; API systems (`actor=None`, `actor_label`) may pass a pending step directly.
     Side effects: a yard event at the yard step; a (coalesced) board refresh after the yard step or
     the crossing. Raises TransitionError / ValidationError."""
-    data = dict(data or {})
-    system = actor is None
-    label = _actor_label(actor, actor_label)
-    if not system:
+    if actor is not None:
         _require_scope(actor, entry_step.step)
     with transaction.atomic():
         entry, es, steps = _lock_for_decision(entry_step)
-        if _already(es, EntryStep.Status.PASSED, actor, label):
-            return es
-        implicit_take = take and not system and _take_for_decision(entry, es, actor)
-        _check_decidable(entry, es, actor, system=system)
-        now = timezone.now()
-        recorded = _step_data(entry, es, data, now=now, label=label)
-        es.status = EntryStep.Status.PASSED
-        es.is_current = False
-        es.decided_by = actor if not system else None
-        es.decided_by_label = label
-        es.decided_at = now
-        es.data = recorded
-        fields = ["status", "is_current", "decided_by", "decided_by_label", "decided_at", "data"]
-        es.save(update_fields=[*fields, "taken_by", "taken_at"] if implicit_take else fields)
-        before_status = entry.status
-        if entry.status in (Entry.Status.DECLARED, Entry.Status.HELD):
-            entry.status = Entry.Status.IN_PROGRESS
-        if entry.arrived_at is None:
-            entry.arrived_at = now  # the first step is the arrival at the crossing
-        # The next current step: the first undecided one (the rule of `_set_current`, applied to the
-        # rows locked above; `es` was cleared first, so the one-current-step index never sees two).
-        nxt = next((s for s in steps if s.status in _UNDECIDED), None)
-        if nxt is not None:
-            EntryStep.objects.filter(pk=nxt.pk).update(is_current=True)
-            nxt.is_current = True
-        entry.current_step = nxt
-        verb = "pass"
-        if nxt is None:
-            _close(entry, Entry.Status.CROSSED, now=now, clear_current=False, save=False)
-            verb = "cross"
-        # Only what a decision can change (the full-row UPDATE of ~50 columns cost more to build).
-        entry.save(update_fields=_DECISION_ENTRY_FIELDS)
-        after = {
-            "status": entry.status,
-            "step": es.step.code,
-            "decision": "pass",
-            "data": recorded,
-            "next_step": nxt.step.code if nxt else None,
-        }
-        if implicit_take:
-            after["taken"] = True
-        audit_record(
-            actor=actor,
-            action=f"border_gate.entry.{verb}",
-            obj=entry,
-            before={"status": before_status, "step": es.step.code},
-            after=after,
-            actor_label=label,
+        return _pass(
+            entry, es, steps, actor=actor, label=_actor_label(actor, actor_label), data=dict(data or {}), take=take
         )
-        if nxt is not None and nxt.step.data_kind == StepDefinition.DataKind.RECEIPT and entry.fee_paid_at:
-            _auto_pass_fee(entry, nxt)
+
+
+def _pass(
+    entry: Entry, es: EntryStep, steps: list[EntryStep], *, actor, label: str, data: dict, take: bool
+) -> EntryStep:
+    """`step_pass` on the rows locked by the caller (inside its transaction)."""
+    system = actor is None
+    if _already(es, EntryStep.Status.PASSED, actor, label):
+        return es
+    implicit_take = take and not system and _take_for_decision(entry, es, actor)
+    _check_decidable(entry, es, actor, system=system)
+    now = timezone.now()
+    recorded = _step_data(entry, es, data, now=now, label=label)
+    es.status = EntryStep.Status.PASSED
+    es.is_current = False
+    es.decided_by = actor if not system else None
+    es.decided_by_label = label
+    es.decided_at = now
+    es.data = recorded
+    fields = ["status", "is_current", "decided_by", "decided_by_label", "decided_at", "data"]
+    es.save(update_fields=[*fields, "taken_by", "taken_at"] if implicit_take else fields)
+    before_status = entry.status
+    if entry.status in (Entry.Status.DECLARED, Entry.Status.HELD):
+        entry.status = Entry.Status.IN_PROGRESS
+    if entry.arrived_at is None:
+        entry.arrived_at = now  # the first step is the arrival at the crossing
+    # The next current step: the first undecided one (the rule of `_set_current`, applied to the
+    # rows locked above; `es` was cleared first, so the one-current-step index never sees two).
+    nxt = next((s for s in steps if s.status in _UNDECIDED), None)
+    if nxt is not None:
+        EntryStep.objects.filter(pk=nxt.pk).update(is_current=True)
+        nxt.is_current = True
+    entry.current_step = nxt
+    verb = "pass"
+    if nxt is None:
+        _close(entry, Entry.Status.CROSSED, now=now, clear_current=False, save=False)
+        verb = "cross"
+    # Only what a decision can change (the full-row UPDATE of ~50 columns cost more to build).
+    entry.save(update_fields=_DECISION_ENTRY_FIELDS)
+    after = {
+        "status": entry.status,
+        "step": es.step.code,
+        "decision": "pass",
+        "data": recorded,
+        "next_step": nxt.step.code if nxt else None,
+    }
+    if implicit_take:
+        after["taken"] = True
+    audit_record(
+        actor=actor,
+        action=f"border_gate.entry.{verb}",
+        obj=entry,
+        before={"status": before_status, "step": es.step.code},
+        after=after,
+        actor_label=label,
+    )
+    if nxt is not None and nxt.step.data_kind == StepDefinition.DataKind.RECEIPT and entry.fee_paid_at:
+        _auto_pass_fee(entry, nxt)
     if entry.status == Entry.Status.CROSSED or es.step.data_kind == "yard":
         _enqueue_queue_recompute(entry.crossing_id)
     return es
@@ -1031,37 +1150,41 @@ def step_hold(*, actor, entry_step: EntryStep, reason: str, actor_label: str = "
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Nêu lý do tạm dừng.")})
-    system = actor is None
-    label = _actor_label(actor, actor_label)
-    if not system:
+    if actor is not None:
         _require_scope(actor, entry_step.step)
     with transaction.atomic():
         entry, es, _steps = _lock_for_decision(entry_step)
-        if _already(es, EntryStep.Status.HELD, actor, label) and es.reason == reason[:300]:
-            return es
-        implicit_take = take and not system and _take_for_decision(entry, es, actor)
-        _check_decidable(entry, es, actor, system=system)
-        es.status = EntryStep.Status.HELD
-        es.reason = reason[:300]
-        es.decided_by = actor if not system else None
-        es.decided_by_label = label
-        es.decided_at = timezone.now()
-        es.taken_by = None
-        es.save()
-        before = entry.status
-        entry.status = Entry.Status.HELD
-        entry.save()
-        after = {"status": "held", "step": es.step.code, "decision": "hold", "reason": es.reason}
-        if implicit_take:
-            after["taken"] = True
-        audit_record(
-            actor=actor,
-            action="border_gate.entry.hold",
-            obj=entry,
-            before={"status": before, "step": es.step.code},
-            after=after,
-            actor_label=label,
-        )
+        return _hold(entry, es, actor=actor, label=_actor_label(actor, actor_label), reason=reason, take=take)
+
+
+def _hold(entry: Entry, es: EntryStep, *, actor, label: str, reason: str, take: bool) -> EntryStep:
+    """`step_hold` on the rows locked by the caller (inside its transaction)."""
+    system = actor is None
+    if _already(es, EntryStep.Status.HELD, actor, label) and es.reason == reason[:300]:
+        return es
+    implicit_take = take and not system and _take_for_decision(entry, es, actor)
+    _check_decidable(entry, es, actor, system=system)
+    es.status = EntryStep.Status.HELD
+    es.reason = reason[:300]
+    es.decided_by = actor if not system else None
+    es.decided_by_label = label
+    es.decided_at = timezone.now()
+    es.taken_by = None
+    es.save()
+    before = entry.status
+    entry.status = Entry.Status.HELD
+    entry.save()
+    after = {"status": "held", "step": es.step.code, "decision": "hold", "reason": es.reason}
+    if implicit_take:
+        after["taken"] = True
+    audit_record(
+        actor=actor,
+        action="border_gate.entry.hold",
+        obj=entry,
+        before={"status": before, "step": es.step.code},
+        after=after,
+        actor_label=label,
+    )
     return es
 
 
@@ -1071,53 +1194,66 @@ def step_reject(*, actor, entry_step: EntryStep, reason: str, actor_label: str =
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Nêu lý do từ chối.")})
-    system = actor is None
-    label = _actor_label(actor, actor_label)
-    if not system:
+    if actor is not None:
         _require_scope(actor, entry_step.step)
     with transaction.atomic():
         entry, es, _steps = _lock_for_decision(entry_step)
-        if _already(es, EntryStep.Status.REJECTED, actor, label):
-            return es
-        implicit_take = take and not system and _take_for_decision(entry, es, actor)
-        _check_decidable(entry, es, actor, system=system)
-        es.status = EntryStep.Status.REJECTED
-        es.is_current = False
-        es.reason = reason[:300]
-        es.decided_by = actor if not system else None
-        es.decided_by_label = label
-        es.decided_at = timezone.now()
-        es.save()
-        before = entry.status
-        _close(entry, Entry.Status.REJECTED, now=es.decided_at, clear_current=False)
-        after = {"status": "rejected", "step": es.step.code, "decision": "reject", "reason": es.reason}
-        if implicit_take:
-            after["taken"] = True
-        audit_record(
-            actor=actor,
-            action="border_gate.entry.reject",
-            obj=entry,
-            before={"status": before, "step": es.step.code},
-            after=after,
-            actor_label=label,
-        )
+        return _reject(entry, es, actor=actor, label=_actor_label(actor, actor_label), reason=reason, take=take)
+
+
+def _reject(entry: Entry, es: EntryStep, *, actor, label: str, reason: str, take: bool) -> EntryStep:
+    """`step_reject` on the rows locked by the caller (inside its transaction)."""
+    system = actor is None
+    if _already(es, EntryStep.Status.REJECTED, actor, label):
+        return es
+    implicit_take = take and not system and _take_for_decision(entry, es, actor)
+    _check_decidable(entry, es, actor, system=system)
+    es.status = EntryStep.Status.REJECTED
+    es.is_current = False
+    es.reason = reason[:300]
+    es.decided_by = actor if not system else None
+    es.decided_by_label = label
+    es.decided_at = timezone.now()
+    es.save()
+    before = entry.status
+    _close(entry, Entry.Status.REJECTED, now=es.decided_at, clear_current=False)
+    after = {"status": "rejected", "step": es.step.code, "decision": "reject", "reason": es.reason}
+    if implicit_take:
+        after["taken"] = True
+    audit_record(
+        actor=actor,
+        action="border_gate.entry.reject",
+        obj=entry,
+        before={"status": before, "step": es.step.code},
+        after=after,
+        actor_label=label,
+    )
     _enqueue_queue_recompute(entry.crossing_id)
     return es
 
 
 def customs_assign_lane(
-    *, actor, entry: Entry, lane: str, actor_label: str = "", rand: Callable[[], float] = random.random
+    *,
+    actor,
+    lane: str,
+    entry: Entry | None = None,
+    code: str = "",
+    actor_label: str = "",
+    rand: Callable[[], float] = random.random,
 ) -> Entry:
     """Record the customs risk lane (officer or customs system). Red means physical inspection;
     green/yellow entries are drawn at random (the crossing's share) for inspection, once.
-    Refused after the customs step is decided."""
+    Refused after the customs step is decided. The entry is given, or its `code` within the
+    officer's crossing (the officer's form: found and locked by one statement; Entry.DoesNotExist
+    when it is not there)."""
     if lane not in Entry.Lane.values:
         raise ValidationError({"lane": _("Luồng phải là xanh, vàng hoặc đỏ.")})
     label = _actor_label(actor, actor_label)
+    lookup = {"pk": entry.pk} if entry is not None else _officer_lookup(actor, code)
     with transaction.atomic():
-        # of=("self",): the joined crossing row is read, not locked (a plain FOR UPDATE would make
-        # every lane assignment at the crossing wait for the others).
-        entry = Entry.objects.select_for_update(of=("self",)).select_related("crossing").get(pk=entry.pk)
+        entry = _locked_entry(with_crossing=True, **lookup)
+        if entry is None:
+            raise Entry.DoesNotExist(code)
         if not entry.is_open:
             raise TransitionError(_("Lượt xe đã kết thúc."))
         customs = entry.steps.select_related("step").filter(step__data_kind="lane").first()

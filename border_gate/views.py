@@ -32,7 +32,7 @@ from border_gate.forms import (
     apply_service_errors,
     declaration_data,
 )
-from border_gate.models import Crossing, DailyReport, EntryStep, StepDefinition
+from border_gate.models import Crossing, DailyReport, Entry, EntryStep, StepDefinition
 from core.permissions import role_required
 from core.users import roles
 
@@ -377,11 +377,8 @@ def officer_take_next(request, step_id):
     return redirect("border_gate:officer_entry", code=es.entry.code)
 
 
-def _officer_entry(request, code, *, for_decision: bool = False):
-    if for_decision:
-        entry = selectors.entry_for_decision(request.user, code)
-    else:
-        entry = selectors.entries_for_officer(request.user).filter(code=code).first()
+def _officer_entry(request, code):
+    entry = selectors.entries_for_officer(request.user).filter(code=code).first()
     if entry is None:
         raise Http404
     return entry
@@ -398,8 +395,11 @@ def _officer_entry_page(request, entry, *, form=None, status=200):
         # officer who decides at once needs one request instead of two; "Nhận xử lý" stays for
         # reserving the truck while inspecting it.
         form = DecisionForm(
-            entry=entry, initial={"entry_step": getattr(current, "pk", None), "take": mine and not taken_by_me}
+            crossing_id=entry.crossing_id,
+            initial={"entry_step": getattr(current, "pk", None), "take": mine and not taken_by_me},
         )
+    else:
+        form.set_crossing(entry.crossing_id)
     versions = selectors.entry_versions(entry)
     return render(
         request,
@@ -451,53 +451,55 @@ def officer_release(request, code):
 @role_required(roles.BORDER_OFFICER)
 @require_POST
 def officer_lane(request, code):
-    entry = _officer_entry(request, code)
+    _scope(request)
     form = LaneForm(request.POST)
     if form.is_valid():
         try:
-            entry = services.customs_assign_lane(actor=request.user, entry=entry, lane=form.cleaned_data["lane"])
+            entry = services.customs_assign_lane(actor=request.user, code=code, lane=form.cleaned_data["lane"])
             if entry.inspection_required:
                 messages.warning(request, _("Xe phải kiểm tra thực tế trước khi cho qua."))
+        except Entry.DoesNotExist:
+            raise Http404 from None
         except (services.BorderGateError, ValidationError) as e:
             messages.error(request, " ".join(getattr(e, "messages", [str(e)])))
     else:
+        _officer_entry(request, code)  # 404 for an entry the officer may not see
         messages.error(request, _("Chọn luồng."))
-    return redirect("border_gate:officer_entry", code=entry.code)
+    return redirect("border_gate:officer_entry", code=code)
 
 
 @role_required(roles.BORDER_OFFICER)
 @require_POST
 def officer_decide(request, code):
-    entry = _officer_entry(request, code, for_decision=True)
-    form = DecisionForm(request.POST, entry=entry)
+    """One POST per step: the service finds the entry by its code within the officer's crossing
+    and locks it in one statement (the full entry is loaded only to re-render a refused form)."""
+    scope = _scope(request)
+    form = DecisionForm(request.POST, crossing_id=scope.crossing.pk if scope.crossing else None)
     if form.is_valid():
         d = form.cleaned_data
-        # Usually the form's step is the current one, already loaded with the entry.
-        if entry.current_step_id == d["entry_step"]:
-            es = entry.current_step
-        else:
-            es = EntryStep.objects.filter(pk=d["entry_step"], entry=entry).select_related("step").first()
-        if es is None:
-            raise Http404
-        take = d["take"]
+        data = {k: d[k] for k in ("certificate_number", "inspection_result", "receipt_number", "note")}
+        data["yard"] = d["yard"].pk if d["yard"] else None
         try:
-            if d["decision"] == "pass":
-                data = {k: d[k] for k in ("certificate_number", "inspection_result", "receipt_number", "note")}
-                data["yard"] = d["yard"].pk if d["yard"] else None
-                services.step_pass(actor=request.user, entry_step=es, data=data, take=take)
-            elif d["decision"] == "hold":
-                services.step_hold(actor=request.user, entry_step=es, reason=d["reason"], take=take)
-            else:
-                services.step_reject(actor=request.user, entry_step=es, reason=d["reason"], take=take)
+            es = services.step_decide(
+                actor=request.user,
+                code=code,
+                entry_step_id=d["entry_step"],
+                decision=d["decision"],
+                data=data,
+                reason=d["reason"],
+                take=d["take"],
+            )
+        except (Entry.DoesNotExist, EntryStep.DoesNotExist):
+            raise Http404 from None
         except ValidationError as e:
             apply_service_errors(e, form)
         except services.BorderGateError as e:
             form.add_error(None, str(e))
         else:
-            messages.success(request, _("Đã ghi quyết định cho %(code)s.") % {"code": entry.code})
+            messages.success(request, _("Đã ghi quyết định cho %(code)s.") % {"code": code})
             return redirect("border_gate:officer_step", step_id=es.step_id)
     # Re-render with the officer's input and field errors (nothing was recorded: one transaction).
-    return _officer_entry_page(request, entry, form=form, status=400)
+    return _officer_entry_page(request, _officer_entry(request, code), form=form, status=400)
 
 
 @role_required(roles.BORDER_OFFICER)

@@ -118,11 +118,17 @@ DATABASES = {
         "NAME": os.environ.get("PORTAL_DB_NAME", "lang_son_portal"),
         "USER": os.environ.get("PORTAL_DB_USER", "postgres"),
         "PASSWORD": os.environ.get("PORTAL_DB_PASSWORD", ""),
-        "OPTIONS": (
-            {"pool": {"min_size": 1, "max_size": int(os.environ.get("PORTAL_DB_POOL_MAX", "8")), "timeout": 10}}
-            if DB_POOL
-            else {}
-        ),
+        "OPTIONS": {
+            **(
+                {"pool": {"min_size": 1, "max_size": int(os.environ.get("PORTAL_DB_POOL_MAX", "8")), "timeout": 10}}
+                if DB_POOL
+                else {}
+            ),
+            # Parameters sent apart from the SQL text, so psycopg prepares the statements a pooled
+            # connection runs again and again (the ORM's are the same text each time) and
+            # PostgreSQL plans them once (ADR 0402).
+            "server_side_binding": env_bool("PORTAL_DB_SERVER_SIDE_BINDING", True),
+        },
         # Several developers/helpers may run the suite on one cluster: the test database name is
         # configurable so their runs do not collide.
         "TEST": {"NAME": os.environ.get("PORTAL_TEST_DB_NAME", "test_lang_son_portal")},

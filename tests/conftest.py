@@ -19,6 +19,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_reference_data", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_officer_scopes():
+    """The border officers' scope cache is per process (border_gate.services.SCOPE_CACHE_SECONDS)
+    and outlives each test's rolled-back transaction and the flushes of transactional tests."""
+    from border_gate import services
+
+    services.clear_scope_cache()
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """A transactional test (transactional_db, live_server, django_db(transaction=True)) ends with a
