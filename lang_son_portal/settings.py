@@ -125,9 +125,14 @@ DATABASES = {
                 else {}
             ),
             # Parameters sent apart from the SQL text, so psycopg prepares the statements a pooled
-            # connection runs again and again (the ORM's are the same text each time) and
-            # PostgreSQL plans them once (ADR 0402).
-            "server_side_binding": env_bool("PORTAL_DB_SERVER_SIDE_BINDING", True),
+            # connection runs again and again (the ORM's are the same text each time: prepared
+            # after 5 runs) and PostgreSQL plans them once (ADR 0402). Django's own pool, not
+            # pgbouncer in transaction mode, is what makes per-connection prepared statements safe.
+            **(
+                {"server_side_binding": True, "prepare_threshold": 5}
+                if env_bool("PORTAL_DB_SERVER_SIDE_BINDING", True)
+                else {}
+            ),
         },
         # Several developers/helpers may run the suite on one cluster: the test database name is
         # configurable so their runs do not collide.
