@@ -10,9 +10,10 @@ class BorderGateConfig(AppConfig):
 
     def ready(self):
         from border_gate import services
-        from border_gate.models import Crossing
+        from border_gate.models import Crossing, StepDefinition
 
-        # The officers' scope cache (services.SCOPE_CACHE_SECONDS) follows agency and crossing edits.
-        for model in ("agencies.Agency", Crossing):
+        # The per-process copies of officers' scopes (services.SCOPE_CACHE_SECONDS) and of step
+        # definitions (locking.CACHE_SECONDS) follow edits of agencies, crossings and steps.
+        for model in ("agencies.Agency", Crossing, StepDefinition):
             post_save.connect(services.clear_scope_cache, sender=model, dispatch_uid=f"bg-scope-save-{model}")
             post_delete.connect(services.clear_scope_cache, sender=model, dispatch_uid=f"bg-scope-delete-{model}")

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from border_gate import locking
 from border_gate import validators as v
 from border_gate.models import (
     FARM_GOODS,
@@ -702,7 +703,9 @@ _scope_cache: dict[int, tuple[float, OfficerScope | None]] = {}
 
 
 def clear_scope_cache(**_kwargs) -> None:
+    """Forget the per-process copies of reference data: officers' scopes and step definitions."""
     _scope_cache.clear()
+    locking.clear_definitions()
 
 
 def _officer_scope(user) -> OfficerScope | None:
@@ -864,36 +867,19 @@ _DECISION_ENTRY_FIELDS = [
 ]
 
 
-# The entry columns a decision or a lane assignment reads or writes (of 43): loading and building
-# the whole row was a third of a decision's CPU (docs/benchmarks.md, border gate).
-_DECISION_ENTRY_COLUMNS = (
-    "id",
-    "code",
-    "crossing",
-    "status",
-    "current_step",
-    "current_yard",
-    "lane",
-    "inspection_required",
-    "inspection_random",
-    "fee_amount",
-    "fee_receipt_number",
-    "fee_paid_at",
-    "arrived_at",
-    "called_at",
-    "closed_at",
-    "updated_at",
-)
-
-
 def _locked_entry(*, with_crossing: bool = False, **lookup) -> Entry | None:
-    """The entry row, locked (`FOR UPDATE OF` the entry only: the joined crossing is read, not
-    locked), with the decision columns; `with_crossing`: and its crossing's inspection share."""
-    qs = Entry.objects.select_for_update(of=("self",)).filter(**lookup).order_by()
-    if with_crossing:
-        qs = qs.select_related("crossing").only(*_DECISION_ENTRY_COLUMNS, "crossing__random_inspection_share")
-    else:
-        qs = qs.only(*_DECISION_ENTRY_COLUMNS)
+    """The entry row, locked (`FOR UPDATE OF` the entry only: a joined crossing is read, not
+    locked), with the decision columns (locking.ENTRY_COLUMNS); `with_crossing`: and its
+    crossing's inspection share (the lane assignment, once per truck: through the ORM)."""
+    if not with_crossing:
+        return locking.lock_entry(**lookup)
+    qs = (
+        Entry.objects.select_for_update(of=("self",))
+        .filter(**lookup)
+        .order_by()
+        .select_related("crossing")
+        .only(*locking.ENTRY_COLUMNS, "crossing__random_inspection_share")
+    )
     return next(iter(qs[:1]), None)
 
 
@@ -901,15 +887,9 @@ def _locked_steps(entry: Entry, entry_step_id: int) -> tuple[EntryStep, list[Ent
     """All the entry's steps in position order, locked (the one lock order: entry, then its steps),
     with their definitions; and the one the decision is for. Moving the current step needs the
     whole pipeline anyway; reading it once under the lock replaces lock-the-step,
-    re-read-all-steps and read-the-next-definition. `of=("self",)`: locking the joined
-    StepDefinition (as a plain FOR UPDATE does) made every decision at one step wait for every
-    other one."""
-    steps = list(
-        EntryStep.objects.select_for_update(of=("self",))
-        .select_related("step")
-        .filter(entry_id=entry.pk)
-        .order_by("position")
-    )
+    re-read-all-steps and read-the-next-definition. Only the entry's step rows are locked: locking
+    the step definitions too made every decision at one step wait for every other one."""
+    steps = locking.lock_steps(entry.pk)
     es = next((s for s in steps if s.pk == entry_step_id), None)
     if es is None:
         raise EntryStep.DoesNotExist(_("Bước này không thuộc lượt xe."))
@@ -1047,7 +1027,7 @@ def _pass(
     es.decided_at = now
     es.data = recorded
     fields = ["status", "is_current", "decided_by", "decided_by_label", "decided_at", "data"]
-    es.save(update_fields=[*fields, "taken_by", "taken_at"] if implicit_take else fields)
+    locking.save_fields(es, [*fields, "taken_by", "taken_at"] if implicit_take else fields)
     before_status = entry.status
     if entry.status in (Entry.Status.DECLARED, Entry.Status.HELD):
         entry.status = Entry.Status.IN_PROGRESS
@@ -1057,15 +1037,15 @@ def _pass(
     # rows locked above; `es` was cleared first, so the one-current-step index never sees two).
     nxt = next((s for s in steps if s.status in _UNDECIDED), None)
     if nxt is not None:
-        EntryStep.objects.filter(pk=nxt.pk).update(is_current=True)
         nxt.is_current = True
+        locking.save_fields(nxt, ["is_current"])
     entry.current_step = nxt
     verb = "pass"
     if nxt is None:
         _close(entry, Entry.Status.CROSSED, now=now, clear_current=False, save=False)
         verb = "cross"
-    # Only what a decision can change (the full-row UPDATE of ~50 columns cost more to build).
-    entry.save(update_fields=_DECISION_ENTRY_FIELDS)
+    # Only what a decision can change (the full-row UPDATE of 43 columns cost more to build).
+    locking.save_fields(entry, _DECISION_ENTRY_FIELDS)
     after = {
         "status": entry.status,
         "step": es.step.code,

@@ -1,0 +1,123 @@
+"""The decision path's row locks and narrow writes, in SQL built once from the models' metadata.
+
+Why not the ORM here: an officer's decision is the border gate's hottest write (the peak-day
+replay is 40,000 of them) and, measured, the ORM spent more CPU building its queries and model
+instances than PostgreSQL spent running them (docs/benchmarks.md, border gate). The statements
+are the ones the ORM sent: same columns, same locks (`FOR UPDATE` of the entry, then of its
+steps — the lock order of services.py), same values through the fields' own `pre_save` and
+`get_db_prep_save`. Rows come back through `Model.objects.raw()`, so they are ordinary model
+instances (deferred fields load on access, converters apply). The step definitions, which are
+configuration, come from a per-process copy (`step_definition`).
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+
+from django.db import connection
+from django.db.models import Model
+
+from border_gate.models import Entry, EntryStep, StepDefinition
+
+# The entry columns a decision or a lane assignment reads or writes (of 43): loading and building
+# the whole row was a third of a decision's CPU.
+ENTRY_COLUMNS = (
+    "id",
+    "code",
+    "crossing",
+    "status",
+    "current_step",
+    "current_yard",
+    "lane",
+    "inspection_required",
+    "inspection_random",
+    "fee_amount",
+    "fee_receipt_number",
+    "fee_paid_at",
+    "arrived_at",
+    "called_at",
+    "closed_at",
+    "updated_at",
+)
+
+
+def _qn(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _columns(model: type[Model], names) -> str:
+    return ", ".join(_qn(model._meta.get_field(n).column) for n in names)
+
+
+@functools.cache
+def _entry_sql(keys: tuple[str, ...]) -> str:
+    where = " AND ".join(f"{_qn(Entry._meta.get_field(k).column)} = %s" for k in keys)
+    return f"SELECT {_columns(Entry, ENTRY_COLUMNS)} FROM {_qn(Entry._meta.db_table)} WHERE {where} FOR UPDATE"  # noqa: S608 - names from the model, values are parameters
+
+
+def lock_entry(**lookup) -> Entry | None:
+    """The entry matching `lookup` (any of pk / code / crossing_id, by equality), locked, with
+    ENTRY_COLUMNS loaded; None when there is none."""
+    if "pk" in lookup:
+        lookup[Entry._meta.pk.name] = lookup.pop("pk")
+    keys = tuple(sorted(lookup))
+    return next(iter(Entry.objects.raw(_entry_sql(keys), [lookup[k] for k in keys])), None)
+
+
+@functools.cache
+def _steps_sql() -> str:
+    names = [f.name for f in EntryStep._meta.concrete_fields]
+    return (
+        f"SELECT {_columns(EntryStep, names)} FROM {_qn(EntryStep._meta.db_table)}"  # noqa: S608 - names from the model
+        f" WHERE {_qn('entry_id')} = %s ORDER BY {_qn('position')} FOR UPDATE"
+    )
+
+
+def lock_steps(entry_id: int) -> list[EntryStep]:
+    """The entry's steps in position order, locked, each with its definition attached."""
+    steps = list(EntryStep.objects.raw(_steps_sql(), [entry_id]))
+    for es in steps:
+        es.step = step_definition(es.step_id)
+    return steps
+
+
+@functools.cache
+def _update_sql(model: type[Model], names: tuple[str, ...]):
+    fields = [model._meta.get_field(n) for n in names]
+    sets = ", ".join(f"{_qn(f.column)} = %s" for f in fields)
+    pk = _qn(model._meta.pk.column)
+    return f"UPDATE {_qn(model._meta.db_table)} SET {sets} WHERE {pk} = %s", fields  # noqa: S608 - names from the model
+
+
+def save_fields(obj: Model, names) -> None:
+    """`obj.save(update_fields=names)` as one prepared UPDATE (no signals: the border gate's models
+    have no receivers). `pre_save` applies `auto_now` like the ORM does."""
+    sql, fields = _update_sql(type(obj), tuple(names))
+    params = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, obj.pk])
+
+
+# -- step definitions, per process ---------------------------------------------------------------
+# Configuration edited by administrators, read by every decision. Saving or deleting one clears
+# this process's copy (signals, apps.py); other processes see the change within CACHE_SECONDS.
+CACHE_SECONDS = 60.0
+_definitions: dict[int, StepDefinition] = {}
+_definitions_until = 0.0
+
+
+def step_definition(step_id: int) -> StepDefinition:
+    global _definitions_until
+    now = time.monotonic()
+    if now >= _definitions_until or step_id not in _definitions:
+        _definitions.clear()
+        _definitions.update((d.pk, d) for d in StepDefinition.objects.all())
+        _definitions_until = now + CACHE_SECONDS
+    return _definitions[step_id]
+
+
+def clear_definitions(**_kwargs) -> None:
+    global _definitions_until
+    _definitions.clear()
+    _definitions_until = 0.0
