@@ -213,6 +213,11 @@ class DecisionForm(forms.Form):
     take = forms.BooleanField(required=False, widget=forms.HiddenInput)
     decision = forms.ChoiceField(label=_("Quyết định"), choices=DECISIONS, widget=forms.RadioSelect, initial="pass")
     reason = forms.CharField(label=_("Lý do (bắt buộc khi tạm dừng hoặc từ chối)"), max_length=300, required=False)
+    # At the customs step, the lane may be recorded with the decision (one submission for a green
+    # lane): the view commits it first, on its own (see views.officer_decide).
+    lane = forms.ChoiceField(
+        label=_("Phân luồng"), choices=[("", "—"), *Entry.Lane.choices], required=False, widget=forms.RadioSelect
+    )
     yard = forms.ModelChoiceField(label=_("Bãi"), queryset=Yard.objects.none(), required=False)
     certificate_number = forms.CharField(label=_("Số giấy chứng nhận"), max_length=64, required=False)
     inspection_result = forms.CharField(label=_("Kết quả kiểm tra thực tế"), max_length=300, required=False)
@@ -226,8 +231,11 @@ class DecisionForm(forms.Form):
         self.set_crossing(crossing_id)
 
     def set_crossing(self, crossing_id: int | None) -> None:
-        yards = Yard.objects.filter(is_active=True)
-        self.fields["yard"].queryset = yards if crossing_id is None else yards.filter(crossing_id=crossing_id)
+        self.fields["yard"].queryset = (
+            Yard.objects.filter(is_active=True)
+            if crossing_id is None
+            else Yard.objects.filter(is_active=True, crossing_id=crossing_id)
+        )
 
     def clean(self):
         d = super().clean()

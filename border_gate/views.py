@@ -480,6 +480,11 @@ def officer_decide(request, code):
         data = {k: d[k] for k in ("certificate_number", "inspection_result", "receipt_number", "note")}
         data["yard"] = d["yard"].pk if d["yard"] else None
         try:
+            if d["lane"]:
+                # Committed first, in its own transaction: a pass refused below (the lane or the
+                # random draw requires an inspection) must not roll the lane back, or submitting
+                # again would draw the random inspection again.
+                services.customs_assign_lane(actor=request.user, code=code, lane=d["lane"])
             es = services.step_decide(
                 actor=request.user,
                 code=code,

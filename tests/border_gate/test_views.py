@@ -242,6 +242,60 @@ def test_lane_and_yard_forms(client, login, declare, run_pipeline, customs_offic
     assert entry.lane == "red" and entry.inspection_required
 
 
+def test_lane_and_pass_in_one_submission(client, login, declare, run_pipeline, customs_officer):
+    """Green lane: recorded and passed by one POST. Red lane without an inspection result: the pass
+    is refused with the field's message, the lane stays recorded (it was committed on its own),
+    and the officer's second submission with the result passes."""
+    green = run_pipeline(declare(), until="customs")
+    green.crossing.random_inspection_share = 0  # no random draw in this test
+    green.crossing.save(update_fields=["random_inspection_share"])
+    login(customs_officer)
+    url = reverse("border_gate:officer_decide", args=[green.code])
+    page = client.get(reverse("border_gate:officer_entry", args=[green.code])).content.decode()
+    assert 'name="lane"' in page
+    r = client.post(url, {"entry_step": green.current_step_id, "decision": "pass", "take": "True", "lane": "green"})
+    assert r.status_code == 302
+    green.refresh_from_db()
+    assert green.lane == "green" and green.current_step.step.code != "customs"
+    assert AuditLog.objects.filter(object_id=str(green.pk), action="border_gate.entry.lane").count() == 1
+
+    red = run_pipeline(declare(), until="customs")
+    url = reverse("border_gate:officer_decide", args=[red.code])
+    step_id = red.current_step_id
+    r = client.post(url, {"entry_step": step_id, "decision": "pass", "take": "True", "lane": "red"})
+    assert r.status_code == 400
+    assert "Xe phải kiểm tra thực tế: ghi kết quả kiểm tra." in r.content.decode()
+    red.refresh_from_db()
+    assert red.lane == "red" and red.inspection_required and red.current_step_id == step_id
+    r = client.post(
+        url, {"entry_step": step_id, "decision": "pass", "take": "True", "inspection_result": "Đúng khai báo"}
+    )
+    assert r.status_code == 302
+    red.refresh_from_db()
+    assert red.current_step_id != step_id
+    assert EntryStep.objects.get(pk=step_id).data["inspection_result"] == "Đúng khai báo"
+
+
+def test_random_inspection_is_drawn_once_when_the_pass_is_refused(
+    client, login, declare, run_pipeline, customs_officer
+):
+    """The crossing draws every yellow lane for inspection: the refused pass keeps the draw, and
+    posting the lane again does not draw again."""
+    entry = run_pipeline(declare(), until="customs")
+    entry.crossing.random_inspection_share = 1
+    entry.crossing.save(update_fields=["random_inspection_share"])
+    login(customs_officer)
+    url = reverse("border_gate:officer_decide", args=[entry.code])
+    data = {"entry_step": entry.current_step_id, "decision": "pass", "take": "True", "lane": "yellow"}
+    assert client.post(url, data).status_code == 400
+    entry.crossing.random_inspection_share = 0
+    entry.crossing.save(update_fields=["random_inspection_share"])
+    assert client.post(url, data).status_code == 400
+    entry.refresh_from_db()
+    assert entry.inspection_random and entry.inspection_required
+    assert AuditLog.objects.filter(object_id=str(entry.pk), action="border_gate.entry.lane").count() == 1
+
+
 def test_reports_xlsx(client, login, declare, run_pipeline, province_leader):
     run_pipeline(declare())
     report = services.daily_report_generate(date=timezone.localdate())
