@@ -19,7 +19,7 @@ from django.contrib.sessions.backends.cached_db import SessionStore  # noqa: E40
 user = get_user_model().objects.get(email=sys.argv[1])
 session = SessionStore()
 session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[BACKEND_SESSION_KEY] = "core.users.backends.ModelBackend"
 session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 session.create()
 print(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")

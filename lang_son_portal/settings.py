@@ -153,10 +153,12 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- users, authentication, MFA, lockout ---------------------------------------------------------
 AUTH_USER_MODEL = "users.User"
+# axes' lockout check, Django's model backend (admin, email + password) and allauth's, each
+# reading the session's user with one prepared statement (core/users/backends.py).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "core.users.backends.ModelBackend",
+    "core.users.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.test import RequestFactory
+from django.utils import translation
 
 from core import views
 
@@ -39,7 +40,9 @@ def test_400_page():
     from django.contrib.auth.models import AnonymousUser
 
     request.user = AnonymousUser()
-    response = views.error_400(request)
+    # Outside a request cycle the thread keeps whatever language an earlier test activated.
+    with translation.override("vi"):
+        response = views.error_400(request)
     assert response.status_code == 400
     assert "Yêu cầu không hợp lệ" in response.content.decode()
 

@@ -1,0 +1,41 @@
+"""The model and allauth authentication backends of settings.AUTHENTICATION_BACKENDS, each reading
+the signed-in user of a request with one prepared statement instead of the ORM's `get(pk=…)`
+(axes' backend only checks lockouts and never loads users).
+
+Why: every authenticated request loads its user (django.contrib.auth.get_user → the backend that
+logged them in → `get_user(id)`); building that ORM query cost more CPU than PostgreSQL spent
+running it (docs/benchmarks.md, border gate). The row comes back through `User.objects.raw()`:
+an ordinary User instance, with the same checks (`user_can_authenticate`: inactive users get
+no session user) and nothing cached between requests (a deactivation takes effect at once)."""
+
+import functools
+
+from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
+from django.contrib.auth import backends, get_user_model
+from django.db import connection
+
+
+@functools.cache
+def _user_sql() -> str:
+    model = get_user_model()
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(f.column) for f in model._meta.concrete_fields)
+    return f"SELECT {columns} FROM {qn(model._meta.db_table)} WHERE {qn(model._meta.pk.column)} = %s"  # noqa: S608 - names from the model
+
+
+class _ReadsUserOnce:
+    def get_user(self, user_id):
+        try:
+            user_id = int(user_id)
+        except (TypeError, ValueError):
+            return None
+        user = next(iter(get_user_model().objects.raw(_user_sql(), [user_id])), None)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+class ModelBackend(_ReadsUserOnce, backends.ModelBackend):
+    pass
+
+
+class AuthenticationBackend(_ReadsUserOnce, AllauthBackend):
+    pass
