@@ -228,7 +228,9 @@ class DecisionForm(forms.Form):
         """`crossing_id`: the yards offered are that crossing's (None: every crossing's, for system
         administrators; the service refuses a yard of another crossing than the entry's)."""
         super().__init__(*args, **kwargs)
-        self.set_crossing(crossing_id)
+        # A submission without a yard (7 steps out of 8) needs no yard queryset to validate.
+        if not self.is_bound or self.data.get("yard"):
+            self.set_crossing(crossing_id)
 
     def set_crossing(self, crossing_id: int | None) -> None:
         self.fields["yard"].queryset = (

@@ -867,20 +867,9 @@ _DECISION_ENTRY_FIELDS = [
 ]
 
 
-def _locked_entry(*, with_crossing: bool = False, **lookup) -> Entry | None:
-    """The entry row, locked (`FOR UPDATE OF` the entry only: a joined crossing is read, not
-    locked), with the decision columns (locking.ENTRY_COLUMNS); `with_crossing`: and its
-    crossing's inspection share (the lane assignment, once per truck: through the ORM)."""
-    if not with_crossing:
-        return locking.lock_entry(**lookup)
-    qs = (
-        Entry.objects.select_for_update(of=("self",))
-        .filter(**lookup)
-        .order_by()
-        .select_related("crossing")
-        .only(*locking.ENTRY_COLUMNS, "crossing__random_inspection_share")
-    )
-    return next(iter(qs[:1]), None)
+def _locked_entry(**lookup) -> Entry | None:
+    """The entry row, locked, with the decision columns (locking.ENTRY_COLUMNS)."""
+    return locking.lock_entry(**lookup)
 
 
 def _locked_steps(entry: Entry, entry_step_id: int) -> tuple[EntryStep, list[EntryStep]]:
@@ -1231,12 +1220,13 @@ def customs_assign_lane(
     label = _actor_label(actor, actor_label)
     lookup = {"pk": entry.pk} if entry is not None else _officer_lookup(actor, code)
     with transaction.atomic():
-        entry = _locked_entry(with_crossing=True, **lookup)
+        entry = _locked_entry(**lookup)
         if entry is None:
             raise Entry.DoesNotExist(code)
         if not entry.is_open:
             raise TransitionError(_("Lượt xe đã kết thúc."))
-        customs = entry.steps.select_related("step").filter(step__data_kind="lane").first()
+        # All the entry's steps are locked (the lock order of decisions), the customs one is read.
+        customs = next((s for s in locking.lock_steps(entry.pk) if s.step.data_kind == "lane"), None)
         if customs is None:
             raise TransitionError(_("Quy trình của lượt xe không có bước hải quan."))
         if customs.status in (EntryStep.Status.PASSED, EntryStep.Status.REJECTED):
@@ -1247,10 +1237,11 @@ def customs_assign_lane(
         if entry.lane == lane:
             return entry  # the same lane posted twice changes nothing
         if not entry.lane and lane != Entry.Lane.RED:
-            entry.inspection_random = rand() < entry.crossing.random_inspection_share
+            share = Crossing.objects.filter(pk=entry.crossing_id).values_list("random_inspection_share", flat=True)
+            entry.inspection_random = rand() < share[0]
         entry.lane = lane
         entry.inspection_required = lane == Entry.Lane.RED or entry.inspection_random
-        entry.save(update_fields=["lane", "inspection_required", "inspection_random", "updated_at"])
+        locking.save_fields(entry, ["lane", "inspection_required", "inspection_random", "updated_at"])
         audit_record(
             actor=actor,
             action="border_gate.entry.lane",
