@@ -5,9 +5,9 @@ replay is 40,000 of them) and, measured, the ORM spent more CPU building its que
 instances than PostgreSQL spent running them (docs/benchmarks.md, border gate). The statements
 are the ones the ORM sent: same columns, same locks (`FOR UPDATE` of the entry, then of its
 steps — the lock order of services.py), same values through the fields' own `pre_save` and
-`get_db_prep_save`. Rows come back through `Model.objects.raw()`, so they are ordinary model
-instances (deferred fields load on access, converters apply). The step definitions, which are
-configuration, come from a per-process copy (`step_definition`).
+`get_db_prep_save`. The step definitions, which are configuration, come from a per-process copy
+(`step_definition`). Rows come back as ordinary model
+instances (core.sql: `Model.from_db`, the ORM's converters, deferred fields load on access).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from django.db import connection
 from django.db.models import Model
 
 from border_gate.models import Entry, EntryStep, StepDefinition
+from core import sql
 
 # The entry columns a decision or a lane assignment reads or writes (of 43): loading and building
 # the whole row was a third of a decision's CPU.
@@ -51,32 +52,28 @@ def _columns(model: type[Model], names) -> str:
 
 
 @functools.cache
-def _entry_sql(keys: tuple[str, ...]) -> str:
+def _entry_select(keys: tuple[str, ...]) -> sql.Select:
     where = " AND ".join(f"{_qn(Entry._meta.get_field(k).column)} = %s" for k in keys)
-    return f"SELECT {_columns(Entry, ENTRY_COLUMNS)} FROM {_qn(Entry._meta.db_table)} WHERE {where} FOR UPDATE"  # noqa: S608 - names from the model, values are parameters
+    return sql.model_select(Entry, ENTRY_COLUMNS, where, "FOR UPDATE")
 
 
 def lock_entry(**lookup) -> Entry | None:
     """The entry matching `lookup` (any of pk / code / crossing_id, by equality), locked, with
-    ENTRY_COLUMNS loaded; None when there is none."""
+    ENTRY_COLUMNS loaded (the others load on access); None when there is none."""
     if "pk" in lookup:
         lookup[Entry._meta.pk.name] = lookup.pop("pk")
     keys = tuple(sorted(lookup))
-    return next(iter(Entry.objects.raw(_entry_sql(keys), [lookup[k] for k in keys])), None)
+    return next(iter(sql.fetch(_entry_select(keys), [lookup[k] for k in keys])), None)
 
 
 @functools.cache
-def _steps_sql() -> str:
-    names = [f.name for f in EntryStep._meta.concrete_fields]
-    return (
-        f"SELECT {_columns(EntryStep, names)} FROM {_qn(EntryStep._meta.db_table)}"  # noqa: S608 - names from the model
-        f" WHERE {_qn('entry_id')} = %s ORDER BY {_qn('position')} FOR UPDATE"
-    )
+def _steps_select() -> sql.Select:
+    return sql.model_select(EntryStep, None, f"{_qn('entry_id')} = %s", f"ORDER BY {_qn('position')} FOR UPDATE")
 
 
 def lock_steps(entry_id: int) -> list[EntryStep]:
     """The entry's steps in position order, locked, each with its definition attached."""
-    steps = list(EntryStep.objects.raw(_steps_sql(), [entry_id]))
+    steps = sql.fetch(_steps_select(), [entry_id])
     for es in steps:
         es.step = step_definition(es.step_id)
     return steps

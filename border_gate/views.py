@@ -410,7 +410,7 @@ def _officer_entry_page(request, entry, *, form=None, status=200):
             "mine": mine,
             "taken_by_me": taken_by_me,
             "form": form,
-            "lane_form": LaneForm(initial={"lane": entry.lane or None}),
+            "lane_form": LaneForm(initial={"lane": entry.lane or None}, auto_id="id_laneform_%s"),
             "versions": versions,
             "corrections": [ver for ver in versions if ver.number > 1],
             "steps": selectors.entry_steps(entry),

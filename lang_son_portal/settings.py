@@ -146,7 +146,14 @@ CACHES = {
     "default": {
         "BACKEND": "core.cache.PortalRedisCache",
         "LOCATION": REDIS_URL,
-        "KEY_PREFIX": os.environ.get("PORTAL_CACHE_PREFIX", ENV),
+        # Tests: one key space per test database (xdist worker), as their user ids overlap — a
+        # TOTP code or a double-submit key of one worker's user 7 is not another worker's.
+        "KEY_PREFIX": os.environ.get("PORTAL_CACHE_PREFIX", ENV)
+        + (
+            f":{os.environ.get('PORTAL_TEST_DB_NAME', 'test')}:{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+            if TESTING
+            else ""
+        ),
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

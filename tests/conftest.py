@@ -17,6 +17,19 @@ TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # fixed so tests can compute c
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_reference_data", verbosity=0)
+    _forget_cached_keys()
+
+
+def _forget_cached_keys():
+    """Redis outlives the test databases, whose user ids start again at 1 in every run: a used
+    TOTP code, a double-submit key or a board copy left by the previous run must not meet this
+    run's user or crossing of the same id. Only this worker's key space is cleared."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(write=True)
+    for key in client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*", count=1000):
+        client.delete(key)
 
 
 @pytest.fixture(autouse=True)

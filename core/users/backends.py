@@ -4,8 +4,8 @@ the signed-in user of a request with one prepared statement instead of the ORM's
 
 Why: every authenticated request loads its user (django.contrib.auth.get_user → the backend that
 logged them in → `get_user(id)`); building that ORM query cost more CPU than PostgreSQL spent
-running it (docs/benchmarks.md, border gate). The row comes back through `User.objects.raw()`:
-an ordinary User instance, with the same checks (`user_can_authenticate`: inactive users get
+running it (docs/benchmarks.md, border gate). The row comes back as an ordinary User instance
+(core.sql), with the same checks (`user_can_authenticate`: inactive users get
 no session user) and nothing cached between requests (a deactivation takes effect at once)."""
 
 import functools
@@ -14,13 +14,13 @@ from allauth.account.auth_backends import AuthenticationBackend as AllauthBacken
 from django.contrib.auth import backends, get_user_model
 from django.db import connection
 
+from core import sql
+
 
 @functools.cache
-def _user_sql() -> str:
+def _user_select() -> sql.Select:
     model = get_user_model()
-    qn = connection.ops.quote_name
-    columns = ", ".join(qn(f.column) for f in model._meta.concrete_fields)
-    return f"SELECT {columns} FROM {qn(model._meta.db_table)} WHERE {qn(model._meta.pk.column)} = %s"  # noqa: S608 - names from the model
+    return sql.model_select(model, None, f"{connection.ops.quote_name(model._meta.pk.column)} = %s")
 
 
 class _ReadsUserOnce:
@@ -29,7 +29,7 @@ class _ReadsUserOnce:
             user_id = int(user_id)
         except (TypeError, ValueError):
             return None
-        user = next(iter(get_user_model().objects.raw(_user_sql(), [user_id])), None)
+        user = next(iter(sql.fetch(_user_select(), [user_id])), None)
         return user if user is not None and self.user_can_authenticate(user) else None
 
 
