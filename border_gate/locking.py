@@ -18,7 +18,7 @@ import time
 from django.db import connection
 from django.db.models import Model
 
-from border_gate.models import Entry, EntryStep, StepDefinition
+from border_gate.models import Entry, EntryStep, StepDefinition, Yard
 from core import sql
 
 # The entry columns a decision or a lane assignment reads or writes (of 43): loading and building
@@ -77,6 +77,30 @@ def lock_steps(entry_id: int) -> list[EntryStep]:
     for es in steps:
         es.step = step_definition(es.step_id)
     return steps
+
+
+@functools.cache
+def _yard_select() -> sql.Select:
+    where = f"{_qn('id')} = %s AND {_qn('crossing_id')} = %s AND {_qn('is_active')}"
+    return sql.model_select(Yard, None, where, "FOR UPDATE")
+
+
+def lock_yard(yard_id, crossing_id: int) -> Yard | None:
+    """The active yard of this crossing, locked: the lock serialises entries into one yard, so its
+    capacity holds. None for a yard of another crossing, an inactive one or a wrong id."""
+    try:
+        yard_id = int(yard_id)
+    except (TypeError, ValueError):
+        return None
+    return next(iter(sql.fetch(_yard_select(), [yard_id, crossing_id])), None)
+
+
+def yard_occupancy(yard_id: int) -> int:
+    """Entries inside the yard now (read under the yard's lock)."""
+    query = f"SELECT count(*) FROM {_qn(Entry._meta.db_table)} WHERE {_qn('current_yard_id')} = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(query, [yard_id])
+        return cursor.fetchone()[0]
 
 
 @functools.cache

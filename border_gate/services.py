@@ -52,6 +52,7 @@ from border_gate.models import (
     Yard,
     YardEvent,
 )
+from core import sql
 from core.audit.services import audit_record
 from core.users import roles
 
@@ -636,7 +637,7 @@ def _close(
         EntryStep.objects.filter(entry=entry, is_current=True).update(is_current=False)
     entry.current_step = None
     if entry.current_yard_id:
-        YardEvent.objects.create(yard_id=entry.current_yard_id, entry=entry, kind="out", at=now, source="system")
+        sql.insert(YardEvent(yard_id=entry.current_yard_id, entry=entry, kind="out", at=now, source="system"))
         entry.current_yard = None
     if save:
         entry.save()
@@ -1064,15 +1065,11 @@ def _step_data(entry: Entry, es: EntryStep, data: dict, *, now, label: str) -> d
     out = {k: val for k, val in data.items() if k == "note" and val}
     if kind == StepDefinition.DataKind.YARD:
         # The yard row lock serialises entries into one yard, so its capacity holds.
-        yard = (
-            Yard.objects.select_for_update()
-            .filter(pk=data.get("yard"), crossing_id=entry.crossing_id, is_active=True)
-            .first()
-        )
+        yard = locking.lock_yard(data.get("yard"), entry.crossing_id)
         if yard is None:
             raise ValidationError({"yard": _("Chọn bãi của cửa khẩu này.")})
         if entry.current_yard_id != yard.pk:
-            inside = Entry.objects.filter(current_yard=yard).count()
+            inside = locking.yard_occupancy(yard.pk)
             if inside >= yard.capacity:
                 raise ValidationError(
                     {
@@ -1080,7 +1077,7 @@ def _step_data(entry: Entry, es: EntryStep, data: dict, *, now, label: str) -> d
                         % {"yard": yard.name, "n": inside, "cap": yard.capacity}
                     }
                 )
-            YardEvent.objects.create(yard=yard, entry=entry, kind="in", at=now, source=label)
+            sql.insert(YardEvent(yard=yard, entry=entry, kind="in", at=now, source=label))
             entry.current_yard = yard
         out["yard"] = yard.code
     elif kind == StepDefinition.DataKind.CERTIFICATE:

@@ -1,13 +1,13 @@
 """The one way to write the audit log. Every state-changing service in every app calls
 `audit_record` inside its transaction, so the audit row commits or rolls back with the change."""
 
-import functools
 import json
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models
+from django.db import models
 
+from core import sql
 from core.audit.models import AuditLog
 from core.request_context import current_request_meta
 
@@ -68,29 +68,6 @@ def audit_record(
         ip=meta.get("ip"),
         request_id=meta.get("request_id", ""),
     )
-    _insert(row)
-    return row
-
-
-@functools.cache
-def _insert_sql() -> tuple[str, list]:
-    fields = [f for f in AuditLog._meta.concrete_fields if not f.primary_key]
-    qn = connection.ops.quote_name
-    columns = ", ".join(qn(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    table, pk = qn(AuditLog._meta.db_table), qn(AuditLog._meta.pk.column)
-    return f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) RETURNING {pk}", fields  # noqa: S608 - names from the model
-
-
-def _insert(row: AuditLog) -> None:
-    """`row.save()` as one prepared INSERT built once from the model: every state change writes a
-    row, and building the ORM's INSERT cost more CPU than PostgreSQL spent on it (measured on
-    the border gate's decisions, docs/benchmarks.md). Values go through the fields' own
-    `pre_save` / `get_db_prep_save`, as with the ORM; the model has no signal receivers."""
-    sql, fields = _insert_sql()
-    params = [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row.pk = cursor.fetchone()[0]
-    row._state.adding = False
-    row._state.db = connection.alias
+    # One INSERT built once (core.sql): every state change writes a row, and building the ORM's
+    # INSERT cost more CPU than PostgreSQL spent on it (docs/benchmarks.md, border gate).
+    return sql.insert(row)
