@@ -529,3 +529,24 @@ def test_the_pipeline_moves_on_with_the_locked_rows(declare, officer_factory, ru
     assert entry.status == "crossed" and entry.current_yard is None and entry.current_step is None
     assert not EntryStep.objects.filter(entry=entry, is_current=True).exists()
     assert YardEvent.objects.filter(entry=entry, kind="out").count() == 1
+
+
+def test_scope_and_step_definition_copies_follow_edits(huu_nghi, officer_factory):
+    """The per-process copies of reference data (officers' scope, step definitions) are cleared
+    when an agency, crossing or step definition is saved."""
+    from border_gate import locking
+    from border_gate.models import StepDefinition
+
+    officer = officer_factory("customs")
+    assert services.officer_scope(officer).crossing == huu_nghi
+    agency = officer.agency
+    agency.crossing_code = "tan-thanh"
+    agency.save()
+    officer = type(officer).objects.get(pk=officer.pk)  # a new request's user
+    assert services.officer_scope(officer).crossing.code == "tan-thanh"
+
+    step = StepDefinition.objects.filter(crossing=huu_nghi).first()
+    assert locking.step_definition(step.pk).name == step.name
+    step.name = "Tên mới"
+    step.save()
+    assert locking.step_definition(step.pk).name == "Tên mới"
