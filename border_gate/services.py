@@ -1043,15 +1043,8 @@ def _pass(
         "data": recorded,
         "next_step": nxt.step.code if nxt else None,
     }
-    if implicit_take:
-        after["taken"] = True
-    audit_record(
-        actor=actor,
-        action=f"border_gate.entry.{verb}",
-        obj=entry,
-        before={"status": before_status, "step": es.step.code},
-        after=after,
-        actor_label=label,
+    _audit_decision(
+        entry, es, verb, actor=actor, label=label, before_status=before_status, after=after, took=implicit_take
     )
     if nxt is not None and nxt.step.data_kind == StepDefinition.DataKind.RECEIPT and entry.fee_paid_at:
         _auto_pass_fee(entry, nxt)
@@ -1109,6 +1102,22 @@ def _step_data(entry: Entry, es: EntryStep, data: dict, *, now, label: str) -> d
     return out
 
 
+def _audit_decision(
+    entry: Entry, es: EntryStep, verb: str, *, actor, label: str, before_status: str, after: dict, took: bool
+) -> None:
+    """The decision's audit row; `took`: the step was taken by the same transaction."""
+    if took:
+        after["taken"] = True
+    audit_record(
+        actor=actor,
+        action=f"border_gate.entry.{verb}",
+        obj=entry,
+        before={"status": before_status, "step": es.step.code},
+        after=after,
+        actor_label=label,
+    )
+
+
 def step_hold(*, actor, entry_step: EntryStep, reason: str, actor_label: str = "", take: bool = False) -> EntryStep:
     """Hold the entry at this step with a reason (documents missing, sample taken …). The step
     stays current; an officer of the same force takes it again to pass or reject it later.
@@ -1141,16 +1150,7 @@ def _hold(entry: Entry, es: EntryStep, *, actor, label: str, reason: str, take: 
     entry.status = Entry.Status.HELD
     entry.save()
     after = {"status": "held", "step": es.step.code, "decision": "hold", "reason": es.reason}
-    if implicit_take:
-        after["taken"] = True
-    audit_record(
-        actor=actor,
-        action="border_gate.entry.hold",
-        obj=entry,
-        before={"status": before, "step": es.step.code},
-        after=after,
-        actor_label=label,
-    )
+    _audit_decision(entry, es, "hold", actor=actor, label=label, before_status=before, after=after, took=implicit_take)
     return es
 
 
@@ -1184,15 +1184,8 @@ def _reject(entry: Entry, es: EntryStep, *, actor, label: str, reason: str, take
     before = entry.status
     _close(entry, Entry.Status.REJECTED, now=es.decided_at, clear_current=False)
     after = {"status": "rejected", "step": es.step.code, "decision": "reject", "reason": es.reason}
-    if implicit_take:
-        after["taken"] = True
-    audit_record(
-        actor=actor,
-        action="border_gate.entry.reject",
-        obj=entry,
-        before={"status": before, "step": es.step.code},
-        after=after,
-        actor_label=label,
+    _audit_decision(
+        entry, es, "reject", actor=actor, label=label, before_status=before, after=after, took=implicit_take
     )
     _enqueue_queue_recompute(entry.crossing_id)
     return es
