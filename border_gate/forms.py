@@ -216,7 +216,7 @@ class DecisionForm(forms.Form):
     # At the customs step, the lane may be recorded with the decision (one submission for a green
     # lane): the view commits it first, on its own (see views.officer_decide).
     lane = forms.ChoiceField(
-        label=_("Phân luồng"), choices=[("", "—"), *Entry.Lane.choices], required=False, widget=forms.RadioSelect
+        label=_("Phân luồng"), choices=Entry.Lane.choices, required=False, widget=forms.RadioSelect
     )
     yard = forms.ModelChoiceField(label=_("Bãi"), queryset=Yard.objects.none(), required=False)
     certificate_number = forms.CharField(label=_("Số giấy chứng nhận"), max_length=64, required=False)
