@@ -187,6 +187,46 @@ def test_officer_scoping(client, login, declare, customs_officer, officer_factor
     assert client.get(reverse("border_gate:officer_entry", args=[entry.code])).status_code == 404
 
 
+def test_decision_posts_outside_the_officers_scope_change_nothing(
+    client, login, declare, run_pipeline, officer_factory, sysadmin
+):
+    """The decision form finds the entry within the officer's crossing and checks the step's force:
+    another crossing's officer gets a 404, another force a refusal in the form, a step id of
+    another entry a 404, malformed input a field error — and nothing is written by any of them."""
+    entry = declare()
+    other_entry = declare()
+    url = reverse("border_gate:officer_decide", args=[entry.code])
+    step_id = entry.current_step_id
+    data = {"entry_step": step_id, "decision": "pass", "take": "True"}
+    audit_rows = AuditLog.objects.count()
+
+    login(officer_factory("gate_board", crossing="chi-ma"))
+    assert client.post(url, data).status_code == 404
+    customs = officer_factory("customs")
+    login(customs)
+    r = client.post(url, data)
+    assert r.status_code == 400 and "Bước này không thuộc lực lượng hoặc cửa khẩu của bạn." in r.content.decode()
+    r = client.post(url, {**data, "lane": "green"})  # customs may record a lane, not pass check-in
+    assert r.status_code == 400
+    entry.refresh_from_db()
+    assert entry.lane == "green"  # the lane is customs' own action, committed on its own
+    entry.lane = ""
+    entry.save(update_fields=["lane"])
+    gate = officer_factory("gate_board")
+    login(gate)
+    assert client.post(url, {**data, "entry_step": other_entry.current_step_id}).status_code == 404
+    r = client.post(url, {**data, "entry_step": "not-a-number", "decision": "maybe"})
+    assert r.status_code == 400 and 'name="decision"' in r.content.decode()
+    assert client.post(reverse("border_gate:officer_decide", args=["BG-NOSUCH"]), data).status_code == 404
+    assert EntryStep.objects.get(pk=step_id).status == "pending"
+    assert AuditLog.objects.count() == audit_rows + 1  # only the lane row
+
+    # A system administrator acts at every crossing and step.
+    login(sysadmin)
+    assert client.post(url, data).status_code == 302
+    assert EntryStep.objects.get(pk=step_id).status == "passed"
+
+
 def test_officer_search_by_plate_or_code(client, login, declare, border_guard):
     entry = declare()
     login(border_guard)
