@@ -193,6 +193,10 @@ ACCOUNT_FORMS = {"signup": "core.users.forms.SignupForm"}
 ACCOUNT_RATE_LIMITS = False if TESTING else {}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Cổng CĐS Lạng Sơn"
+# Accept the code of the previous or next 30-second step as well (RFC 6238 §5.2: network delay and
+# phone clock drift); a code typed at the end of its step used to fail when the request landed in
+# the next one. A used code stays refused for the whole tolerance window.
+MFA_TOTP_TOLERANCE = 1
 
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
