@@ -15,5 +15,5 @@ class BorderGateConfig(AppConfig):
         # The per-process copies of officers' scopes (services.SCOPE_CACHE_SECONDS) and of step
         # definitions (locking.CACHE_SECONDS) follow edits of agencies, crossings and steps.
         for model in ("agencies.Agency", Crossing, StepDefinition):
-            post_save.connect(services.clear_scope_cache, sender=model, dispatch_uid=f"bg-scope-save-{model}")
-            post_delete.connect(services.clear_scope_cache, sender=model, dispatch_uid=f"bg-scope-delete-{model}")
+            post_save.connect(services.clear_reference_copies, sender=model, dispatch_uid=f"bg-scope-save-{model}")
+            post_delete.connect(services.clear_reference_copies, sender=model, dispatch_uid=f"bg-scope-delete-{model}")

@@ -1,13 +1,13 @@
-"""The decision path's row locks and narrow writes, in SQL built once from the models' metadata.
+"""The decision path's row locks (entry, its steps, the yard) and the yard's occupancy, in SQL built
+once from the models' metadata (core.sql); its writes use core.sql's `update` and `insert`.
 
 Why not the ORM here: an officer's decision is the border gate's hottest write (the peak-day
 replay is 40,000 of them) and, measured, the ORM spent more CPU building its queries and model
 instances than PostgreSQL spent running them (docs/benchmarks.md, border gate). The statements
 are the ones the ORM sent: same columns, same locks (`FOR UPDATE` of the entry, then of its
-steps — the lock order of services.py), same values through the fields' own `pre_save` and
-`get_db_prep_save`. The step definitions, which are configuration, come from a per-process copy
-(`step_definition`). Rows come back as ordinary model
-instances (core.sql: `Model.from_db`, the ORM's converters, deferred fields load on access).
+steps — the lock order of services.py). Rows come back as ordinary model instances (`Model.from_db`,
+the ORM's converters, deferred fields load on access). The step definitions, which are
+configuration, come from a per-process copy (`step_definition`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import functools
 import time
 
 from django.db import connection
-from django.db.models import Model
 
 from border_gate.models import Entry, EntryStep, StepDefinition, Yard
 from core import sql
@@ -45,10 +44,6 @@ ENTRY_COLUMNS = (
 
 def _qn(name: str) -> str:
     return connection.ops.quote_name(name)
-
-
-def _columns(model: type[Model], names) -> str:
-    return ", ".join(_qn(model._meta.get_field(n).column) for n in names)
 
 
 @functools.cache
@@ -101,23 +96,6 @@ def yard_occupancy(yard_id: int) -> int:
     with connection.cursor() as cursor:
         cursor.execute(query, [yard_id])
         return cursor.fetchone()[0]
-
-
-@functools.cache
-def _update_sql(model: type[Model], names: tuple[str, ...]):
-    fields = [model._meta.get_field(n) for n in names]
-    sets = ", ".join(f"{_qn(f.column)} = %s" for f in fields)
-    pk = _qn(model._meta.pk.column)
-    return f"UPDATE {_qn(model._meta.db_table)} SET {sets} WHERE {pk} = %s", fields  # noqa: S608 - names from the model
-
-
-def save_fields(obj: Model, names) -> None:
-    """`obj.save(update_fields=names)` as one prepared UPDATE (no signals: the border gate's models
-    have no receivers). `pre_save` applies `auto_now` like the ORM does."""
-    sql, fields = _update_sql(type(obj), tuple(names))
-    params = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, obj.pk])
 
 
 # -- step definitions, per process ---------------------------------------------------------------

@@ -703,7 +703,7 @@ SCOPE_CACHE_SECONDS = 60.0
 _scope_cache: dict[int, tuple[float, OfficerScope | None]] = {}
 
 
-def clear_scope_cache(**_kwargs) -> None:
+def clear_reference_copies(**_kwargs) -> None:
     """Forget the per-process copies of reference data: officers' scopes and step definitions."""
     _scope_cache.clear()
     locking.clear_definitions()
@@ -868,11 +868,6 @@ _DECISION_ENTRY_FIELDS = [
 ]
 
 
-def _locked_entry(**lookup) -> Entry | None:
-    """The entry row, locked, with the decision columns (locking.ENTRY_COLUMNS)."""
-    return locking.lock_entry(**lookup)
-
-
 def _locked_steps(entry: Entry, entry_step_id: int) -> tuple[EntryStep, list[EntryStep]]:
     """All the entry's steps in position order, locked (the one lock order: entry, then its steps),
     with their definitions; and the one the decision is for. Moving the current step needs the
@@ -888,7 +883,7 @@ def _locked_steps(entry: Entry, entry_step_id: int) -> tuple[EntryStep, list[Ent
 
 def _lock_for_decision(entry_step: EntryStep) -> tuple[Entry, EntryStep, list[EntryStep]]:
     """Lock the entry of `entry_step`, then all its steps (see `_locked_steps`)."""
-    entry = _locked_entry(pk=entry_step.entry_id)
+    entry = locking.lock_entry(pk=entry_step.entry_id)
     try:
         es, steps = _locked_steps(entry, entry_step.pk)
     except EntryStep.DoesNotExist as e:
@@ -928,7 +923,7 @@ def step_decide(
     lookup = _officer_lookup(actor, code)
     label = _actor_label(actor)
     with transaction.atomic():
-        entry = _locked_entry(**lookup)
+        entry = locking.lock_entry(**lookup)
         if entry is None:
             raise Entry.DoesNotExist(code)
         es, steps = _locked_steps(entry, entry_step_id)
@@ -1017,7 +1012,7 @@ def _pass(
     es.decided_at = now
     es.data = recorded
     fields = ["status", "is_current", "decided_by", "decided_by_label", "decided_at", "data"]
-    locking.save_fields(es, [*fields, "taken_by", "taken_at"] if implicit_take else fields)
+    sql.update(es, [*fields, "taken_by", "taken_at"] if implicit_take else fields)
     before_status = entry.status
     if entry.status in (Entry.Status.DECLARED, Entry.Status.HELD):
         entry.status = Entry.Status.IN_PROGRESS
@@ -1028,14 +1023,14 @@ def _pass(
     nxt = next((s for s in steps if s.status in _UNDECIDED), None)
     if nxt is not None:
         nxt.is_current = True
-        locking.save_fields(nxt, ["is_current"])
+        sql.update(nxt, ["is_current"])
     entry.current_step = nxt
     verb = "pass"
     if nxt is None:
         _close(entry, Entry.Status.CROSSED, now=now, clear_current=False, save=False)
         verb = "cross"
     # Only what a decision can change (the full-row UPDATE of 43 columns cost more to build).
-    locking.save_fields(entry, _DECISION_ENTRY_FIELDS)
+    sql.update(entry, _DECISION_ENTRY_FIELDS)
     after = {
         "status": entry.status,
         "step": es.step.code,
@@ -1210,7 +1205,7 @@ def customs_assign_lane(
     label = _actor_label(actor, actor_label)
     lookup = {"pk": entry.pk} if entry is not None else _officer_lookup(actor, code)
     with transaction.atomic():
-        entry = _locked_entry(**lookup)
+        entry = locking.lock_entry(**lookup)
         if entry is None:
             raise Entry.DoesNotExist(code)
         if not entry.is_open:
@@ -1231,7 +1226,7 @@ def customs_assign_lane(
             entry.inspection_random = rand() < share[0]
         entry.lane = lane
         entry.inspection_required = lane == Entry.Lane.RED or entry.inspection_random
-        locking.save_fields(entry, ["lane", "inspection_required", "inspection_random", "updated_at"])
+        sql.update(entry, ["lane", "inspection_required", "inspection_random", "updated_at"])
         audit_record(
             actor=actor,
             action="border_gate.entry.lane",

@@ -81,3 +81,21 @@ def insert(row: Model) -> Model:
     row._state.adding = False
     row._state.db = connection.alias
     return row
+
+
+@functools.cache
+def _update_sql(model: type[Model], names: tuple[str, ...]) -> tuple[str, list]:
+    fields = [model._meta.get_field(n) for n in names]
+    qn = connection.ops.quote_name
+    sets = ", ".join(f"{qn(f.column)} = %s" for f in fields)
+    table, pk = qn(model._meta.db_table), qn(model._meta.pk.column)
+    return f"UPDATE {table} SET {sets} WHERE {pk} = %s", fields  # noqa: S608 - names from the model
+
+
+def update(obj: Model, names) -> None:
+    """`obj.save(update_fields=names)` as one UPDATE built once per model and field list. `pre_save`
+    applies `auto_now` as the ORM does. No signals: only for models without receivers."""
+    sql, fields = _update_sql(type(obj), tuple(names))
+    params = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, obj.pk])

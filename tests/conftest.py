@@ -38,7 +38,7 @@ def _fresh_officer_scopes():
     and outlives each test's rolled-back transaction and the flushes of transactional tests."""
     from border_gate import services
 
-    services.clear_scope_cache()
+    services.clear_reference_copies()
 
 
 @pytest.hookimpl(hookwrapper=True)
