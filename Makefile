@@ -35,6 +35,8 @@ test: provision-test
 	@$(TEST_ENV) && $(MAKE) --no-print-directory messages && $(MANAGE) makemigrations --check --dry-run -v 1 \
 	  && .venv/bin/ruff check . && .venv/bin/ruff format --check . \
 	  && DJANGO_ENV=production DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) DJANGO_ALLOWED_HOSTS=portal.langson.gov.vn \
+	     PORTAL_PAYMENT_CALLBACK_SECRET=$$(head -c 48 /dev/urandom | base64) \
+	     PORTAL_SIGNING_KEY_PASSPHRASE=$$(head -c 48 /dev/urandom | base64) \
 	     $(MANAGE) check --deploy --fail-level WARNING \
 	  && $(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 

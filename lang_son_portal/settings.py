@@ -24,7 +24,13 @@ def env_list(name: str, default: str) -> list[str]:
     return [v.strip() for v in os.environ.get(name, default).split(",") if v.strip()]
 
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789")
+# The development values of the secrets: fine on a laptop, refused in production (check_secrets below).
+DEV_SECRETS = {
+    "DJANGO_SECRET_KEY": "dev-only-insecure-key-change-me-in-production-0123456789",
+    "PORTAL_PAYMENT_CALLBACK_SECRET": "sandbox-callback-secret",
+    "PORTAL_SIGNING_KEY_PASSPHRASE": "dev-signing-passphrase",
+}
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", DEV_SECRETS["DJANGO_SECRET_KEY"])
 DEBUG = env_bool("DJANGO_DEBUG", ENV == "development")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
@@ -345,14 +351,48 @@ DEFAULT_FROM_EMAIL = os.environ.get("PORTAL_FROM_EMAIL", "Cổng CĐS Lạng Sơ
 PORTAL_SMS_BACKEND = os.environ.get("PORTAL_SMS_BACKEND", "core.notifications.backends.FileSMSBackend")
 PORTAL_SMS_FILE_PATH = MEDIA_ROOT.parent / "outbox" / "sms"
 PORTAL_PAYMENT_PROVIDER = os.environ.get("PORTAL_PAYMENT_PROVIDER", "sandbox")
-PORTAL_PAYMENT_CALLBACK_SECRET = os.environ.get("PORTAL_PAYMENT_CALLBACK_SECRET", "sandbox-callback-secret")
-PORTAL_SIGNING_KEY_PASSPHRASE = os.environ.get("PORTAL_SIGNING_KEY_PASSPHRASE", "dev-signing-passphrase")
+PORTAL_PAYMENT_CALLBACK_SECRET = os.environ.get(
+    "PORTAL_PAYMENT_CALLBACK_SECRET", DEV_SECRETS["PORTAL_PAYMENT_CALLBACK_SECRET"]
+)
+PORTAL_SIGNING_KEY_PASSPHRASE = os.environ.get(
+    "PORTAL_SIGNING_KEY_PASSPHRASE", DEV_SECRETS["PORTAL_SIGNING_KEY_PASSPHRASE"]
+)
 PORTAL_NOTIFICATION_REQUEUE_AFTER_MINUTES = int(os.environ.get("PORTAL_NOTIFICATION_REQUEUE_AFTER_MINUTES", "10"))
 PORTAL_PAYMENT_TTL_HOURS = int(os.environ.get("PORTAL_PAYMENT_TTL_HOURS", "24"))
 # The sandbox bank (VietQR test account and the "pay" button) is off in production unless asked for.
 PORTAL_PAYMENT_SANDBOX_ENABLED = env_bool("PORTAL_PAYMENT_SANDBOX_ENABLED", not PRODUCTION)
 PORTAL_PAYMENT_SANDBOX_BANK_BIN = os.environ.get("PORTAL_PAYMENT_SANDBOX_BANK_BIN", "970436")
 PORTAL_PAYMENT_SANDBOX_ACCOUNT = os.environ.get("PORTAL_PAYMENT_SANDBOX_ACCOUNT", "0011001234567")
+# Placeholders people paste into .env files; refused like the development values.
+PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret", "password", "build-only", "test", "dev"}
+MIN_SECRET_LENGTH = {"DJANGO_SECRET_KEY": 50, "PORTAL_PAYMENT_CALLBACK_SECRET": 32, "PORTAL_SIGNING_KEY_PASSPHRASE": 32}
+
+
+def check_secrets(environ=os.environ) -> list[str]:
+    """What is wrong with the production secrets, one message per variable (empty: all set).
+    A missing secret or its development value in production would let anyone who has read this
+    repository forge sessions, payment confirmations or decrypt the signing keys."""
+    problems = []
+    for name, minimum in MIN_SECRET_LENGTH.items():
+        value = environ.get(name)
+        if value is None or not value.strip():
+            problems.append(f"{name} is not set")
+        elif value == DEV_SECRETS[name] or value.strip().lower() in PLACEHOLDER_SECRETS:
+            problems.append(f"{name} still has its development or placeholder value")
+        elif len(value) < minimum:
+            problems.append(f"{name} is shorter than {minimum} characters")
+    return problems
+
+
+if PRODUCTION and (_secret_problems := check_secrets()):
+    # Raised while settings load: gunicorn, Celery and every manage.py command refuse to start.
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "Refusing to start with DJANGO_ENV=production: "
+        + "; ".join(_secret_problems)
+        + ". Set each one in the environment to a long random value (e.g. `openssl rand -base64 48`)."
+    )
 
 # --- security ------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

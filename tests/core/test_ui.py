@@ -69,6 +69,8 @@ def test_check_deploy_with_production_settings_has_no_warnings():
     env.update(
         DJANGO_ENV="production",
         DJANGO_SECRET_KEY=base64.b64encode(os.urandom(48)).decode(),
+        PORTAL_PAYMENT_CALLBACK_SECRET=base64.b64encode(os.urandom(48)).decode(),
+        PORTAL_SIGNING_KEY_PASSPHRASE=base64.b64encode(os.urandom(48)).decode(),
         DJANGO_ALLOWED_HOSTS="portal.langson.gov.vn",
     )
     result = subprocess.run(
