@@ -9,11 +9,11 @@ class BorderGateConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from border_gate import services
         from border_gate.models import Crossing, StepDefinition
+        from border_gate.scope import clear_reference_copies
 
-        # The per-process copies of officers' scopes (services.SCOPE_CACHE_SECONDS) and of step
+        # The per-process copies of officers' scopes (scope.SCOPE_CACHE_SECONDS) and of step
         # definitions (locking.CACHE_SECONDS) follow edits of agencies, crossings and steps.
         for model in ("agencies.Agency", Crossing, StepDefinition):
-            post_save.connect(services.clear_reference_copies, sender=model, dispatch_uid=f"bg-scope-save-{model}")
-            post_delete.connect(services.clear_reference_copies, sender=model, dispatch_uid=f"bg-scope-delete-{model}")
+            post_save.connect(clear_reference_copies, sender=model, dispatch_uid=f"bg-scope-save-{model}")
+            post_delete.connect(clear_reference_copies, sender=model, dispatch_uid=f"bg-scope-delete-{model}")

@@ -253,9 +253,9 @@ def _history(log, days: int = 365):
 
 
 def services_prefix(crossing) -> str:
-    from border_gate.services import _crossing_prefix
+    from border_gate.services.declarations import crossing_prefix
 
-    return _crossing_prefix(crossing)
+    return crossing_prefix(crossing)
 
 
 @register("border_gate", order=70)

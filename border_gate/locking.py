@@ -5,8 +5,8 @@ Why not the ORM here: an officer's decision is the border gate's hottest write (
 replay is 40,000 of them) and, measured, the ORM spent more CPU building its queries and model
 instances than PostgreSQL spent running them (docs/benchmarks.md, border gate). The statements
 are the ones the ORM sent: same columns, same locks (`FOR UPDATE` of the entry, then of its
-steps — the lock order of services.py). Rows come back as ordinary model instances (`Model.from_db`,
-the ORM's converters, deferred fields load on access). The step definitions, which are
+steps — the lock order of `border_gate/services/transitions.py`). Rows come back as ordinary model
+instances (`Model.from_db`, the ORM's converters, deferred fields load on access). The step definitions, which are
 configuration, come from a per-process copy (`step_definition`).
 """
 

@@ -2,7 +2,7 @@
 declaration (an Entry) and its pipeline of steps owned by the ten forces, fees, API keys and the
 daily report.
 
-State changes happen only in `border_gate/services.py` (named transitions, audited); these models
+State changes happen only in `border_gate/services/` (named transitions, audited); these models
 hold data and database constraints, never behaviour with side effects.
 """
 
@@ -251,7 +251,7 @@ class StepDefinition(models.Model):
 
 class Entry(models.Model):
     """A truck's declaration and its journey through the crossing. `status` and `current_step`
-    change only through the transitions in services.py."""
+    change only through `border_gate/services/transitions.py`."""
 
     class Status(models.TextChoices):
         DECLARED = "declared", _("Đã khai báo, chưa đến")

@@ -21,7 +21,7 @@ from border_gate.models import (
     StepDefinition,
     Yard,
 )
-from border_gate.services import OfficerScope, officer_scope
+from border_gate.scope import OfficerScope, officer_scope
 from border_gate.validators import normalise_plate_query
 
 BAND_LABELS = {"green": "Xanh", "yellow": "Vàng", "orange": "Cam", "red": "Đỏ"}
@@ -150,7 +150,7 @@ def entry_steps(entry: Entry) -> list[EntryStep]:
 
 # The boards are polled (officers' tablets, the public page, the operations centre every few
 # seconds): they read a copy the queue task stores after the yard/crossed steps (coalesced, see
-# services._enqueue_queue_recompute) and the beat job every minute. A copy older than
+# services.common.enqueue_queue_recompute) and the beat job every minute. A copy older than
 # BOARD_MAX_AGE (no worker running, a lost message) is recomputed by one request while the others
 # keep serving it; BOARD_KEEP bounds how long a copy may live at all.
 BOARD_MAX_AGE = 5.0

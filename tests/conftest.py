@@ -34,7 +34,7 @@ def _forget_cached_keys():
 
 @pytest.fixture(autouse=True)
 def _fresh_officer_scopes():
-    """The border officers' scope cache is per process (border_gate.services.SCOPE_CACHE_SECONDS)
+    """The border officers' scope cache is per process (border_gate.scope.SCOPE_CACHE_SECONDS)
     and outlives each test's rolled-back transaction and the flushes of transactional tests."""
     from border_gate import services
 

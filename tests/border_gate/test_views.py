@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from border_gate import services
-from border_gate.models import Entry, EntryStep, Yard
+from border_gate.models import Crossing, Enterprise, Entry, EntryStep, Yard
 from core.audit.models import AuditLog
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def declaration_post(**over):
     data = {
         "submission_key": "form-1",
         "enterprise": "",
-        "crossing": str(services.Crossing.objects.get(code="huu-nghi").pk),
+        "crossing": str(Crossing.objects.get(code="huu-nghi").pk),
         "direction": "export",
         "regime": "export",
         "journey": "normal",
@@ -114,7 +114,7 @@ def test_enterprise_registration_validates_tax_code_and_adds_staff(client, login
     bad = client.post(reverse("border_gate:enterprises"), {"tax_code": "0100109107", "name": "X"})
     assert bad.status_code == 400 and "Mã số thuế không hợp lệ" in bad.content.decode()
     client.post(reverse("border_gate:enterprises"), {"tax_code": "0100109106", "name": "Cty Xuất Khẩu"})
-    enterprise = services.Enterprise.objects.get()
+    enterprise = Enterprise.objects.get()
     client.post(reverse("border_gate:enterprise_add_staff", args=[enterprise.pk]), {"email": citizen.email})
     assert citizen.has_role("enterprise_representative") or citizen.groups.filter(name="enterprise_representative")
     assert enterprise.members.filter(pk=citizen.pk).exists()
@@ -450,7 +450,7 @@ def test_boards_are_served_from_the_stored_copy(client, login, declare, run_pipe
     from border_gate import selectors
 
     monkeypatch.setattr(selectors, "BOARD_MAX_AGE", 300)
-    crossing = services.Crossing.objects.get(code="huu-nghi")
+    crossing = Crossing.objects.get(code="huu-nghi")
     for key in (selectors.board_cache_key(crossing.pk), selectors.public_board_cache_key()):
         selectors.cache.delete(key)
     assert client.get(reverse("border_gate:live_json")).json()["waiting_total"] == 0
@@ -478,7 +478,7 @@ def test_board_refreshes_are_coalesced(declare, run_pipeline, officer_factory, d
 
     from border_gate import selectors, tasks
 
-    crossing = services.Crossing.objects.get(code="huu-nghi")
+    crossing = Crossing.objects.get(code="huu-nghi")
     selectors.cache.delete(selectors.cache_key("recompute", crossing.pk))
     with mock.patch.object(tasks.recompute_queue, "apply_async") as send:
         with django_capture_on_commit_callbacks(execute=True):
