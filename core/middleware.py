@@ -1,22 +1,23 @@
 import logging
 import time
-import uuid
 
+from core import http
 from core.request_context import reset_request_meta, set_request_meta
 
 logger = logging.getLogger("portal.request")
 
 
 class RequestLogMiddleware:
-    """Assigns a request id (kept from X-Request-ID when a proxy set one), exposes it to audit rows,
-    and writes one structured log line per request."""
+    """Assigns a request id (kept from X-Request-ID when it is short and well formed, core.http),
+    exposes it and the client's address behind the trusted proxies to audit rows, and writes one
+    structured log line per request."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
-        ip = request.META.get("REMOTE_ADDR")
+        request_id = http.request_id(request)
+        ip = http.client_ip(request)
         token = set_request_meta({"request_id": request_id, "ip": ip})
         started = time.perf_counter()
         try:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from core import http
 from core.permissions import role_required
 from core.users import roles
 from government import selectors, services
@@ -371,7 +372,7 @@ LOOKUP_LIMIT = 30  # per client address and 10 minutes: the last four digits are
 
 def lookup_allowed(request) -> bool:
     """Counts a lookup of the client's address; False once over the limit (pages and API share it)."""
-    key = f"gov-lookup:{request.META.get('REMOTE_ADDR', '')}"
+    key = f"gov-lookup:{http.client_ip(request) or ''}"
     cache.add(key, 0, timeout=600)
     return cache.incr(key) <= LOOKUP_LIMIT
 

@@ -204,6 +204,13 @@ MFA_TOTP_ISSUER = "Cổng CĐS Lạng Sơn"
 # the next one. A used code stays refused for the whole tolerance window.
 MFA_TOTP_TOLERANCE = 1
 
+# How many reverse proxies (load balancer, nginx) stand in front of gunicorn and append to
+# X-Forwarded-For. The client address (core.http.client_ip) is read that many entries from the right:
+# lockout, rate limits and the audit log count people, not the load balancer. 0: no proxy, the header
+# is ignored (a client could forge it).
+PORTAL_TRUSTED_PROXY_COUNT = int(os.environ.get("PORTAL_TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
+
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -259,10 +266,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 
 # --- REST API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
-    ],
+    # The session (which for an official has passed TOTP: allauth asks for the code before it logs
+    # them in) or, on the machine endpoints that declare it, an API key. Never a password alone:
+    # HTTP Basic would let an official's password open the API without the second factor.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",

@@ -4,10 +4,16 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.utils import translation
 
+from core import http
 from core.users import services
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request):
+        # allauth's rate limits count per client address: the portal's one reading of it, behind
+        # PORTAL_TRUSTED_PROXY_COUNT proxies (core.http), not allauth's own setting.
+        return http.client_ip(request) or super().get_client_ip(request)
+
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
         if commit:
