@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from economy.models import CommuneHouseholds, DigitalShop, EpaymentAccount, SoftAtmAgent
+from economy.models import (
+    CommuneHouseholds,
+    DigitalShop,
+    EpaymentAccount,
+    LedgerAccount,
+    LedgerEntry,
+    LedgerTransaction,
+    SoftAtmAgent,
+)
 
 
 @admin.register(CommuneHouseholds)
@@ -33,3 +41,45 @@ class SoftAtmAgentAdmin(admin.ModelAdmin):
     list_filter = ["bank", "status"]
     search_fields = ["name", "address"]
     readonly_fields = ["status", "closed_on"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The ledger is append-only (enforced by PostgreSQL): the admin only reads it."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LedgerAccount)
+class LedgerAccountAdmin(ReadOnlyAdmin):
+    list_display = ["code", "kind", "name", "balance", "allow_negative"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name"]
+
+
+class LedgerEntryInline(admin.TabularInline):
+    model = LedgerEntry
+    fields = ["account", "amount"]
+    readonly_fields = fields
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LedgerTransaction)
+class LedgerTransactionAdmin(ReadOnlyAdmin):
+    list_display = ["id", "kind", "amount", "agent", "created_at", "reversal_of"]
+    list_filter = ["kind"]
+    search_fields = ["idempotency_key"]
+    inlines = [LedgerEntryInline]
+    list_select_related = ["agent"]

@@ -108,3 +108,31 @@ def commune_summary(user, on: dt.date) -> list[dict]:
             }
         )
     return rows
+
+
+# --- the ledger ---------------------------------------------------------------------------------
+
+
+def ledger_drift() -> dict:
+    """The ledger's health, for tests, benchmarks and the supervisor: the sum of every balance
+    (0 when no money was created or lost), the accounts whose balance differs from the sum of their
+    entries, and the accounts below zero that may not be."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(sum(balance), 0) FROM economy_ledgeraccount")
+        (total,) = cursor.fetchone()
+        cursor.execute(
+            "SELECT a.id FROM economy_ledgeraccount a LEFT JOIN "
+            "(SELECT account_id, sum(amount) AS s FROM economy_ledgerentry GROUP BY account_id) e "
+            "ON e.account_id = a.id WHERE a.balance <> coalesce(e.s, 0)"
+        )
+        mismatched = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT id FROM economy_ledgeraccount WHERE balance < 0 AND NOT allow_negative")
+        negative = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            "SELECT transaction_id FROM economy_ledgerentry GROUP BY transaction_id "
+            "HAVING sum(amount) <> 0 OR count(*) < 2"
+        )
+        unbalanced = [row[0] for row in cursor.fetchall()]
+    return {"total": int(total), "mismatched": mismatched, "negative": negative, "unbalanced": unbalanced}

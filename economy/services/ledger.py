@@ -1,0 +1,231 @@
+"""The ledger: the one function that moves money (`ledger_post`) and the one that undoes it
+(`ledger_reverse`). Everything else in the pillar (cash-in, cash-out, transfers, fee payments,
+agent funding) is a choice of legs handed to `ledger_post` (ADR 1301).
+
+Guarantees, each also held by PostgreSQL (migration 0003) so a bug here cannot break them:
+- legs sum to zero (deferred constraint trigger at COMMIT);
+- entries are never edited: a reversal is a new compensating transaction;
+- no wallet, agent float or agent cash account goes negative, under any concurrency: the accounts
+  are locked in ascending id order (no deadlock between two transfers in opposite directions), the
+  balances are checked under the lock (a readable message), and the CHECK constraint backs it up;
+- exactly once: every operation carries an idempotency key. The same key with the same content
+  returns the first transaction (`replayed = True`); with other content it is refused
+  (ConflictError). A retry racing the first attempt waits on the same account locks, then finds it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from core.audit.services import audit_record
+from core.errors import ConflictError, InvalidTransitionError, ServiceError
+from economy.models import LedgerAccount, LedgerEntry, LedgerTransaction
+
+Kind = LedgerTransaction.Kind
+MAX_KEY_LENGTH = 120
+
+# The bank's own accounts (allowed to go negative): e-money issued against funding, cash that
+# left the bank's vault for agents, the state treasury's collection account, commissions paid.
+SYSTEM_ACCOUNTS = {
+    "SYS:ISSUANCE": "Phát hành tiền điện tử (vốn ngân hàng)",
+    "SYS:CASH": "Tiền mặt đã giao cho đại lý",
+    "SYS:TREASURY": "Kho bạc nhà nước (thu phí, lệ phí)",
+    "SYS:COMMISSION": "Chi hoa hồng đại lý",
+}
+_system_ids: dict[str, int] = {}
+
+
+class InsufficientFundsError(ServiceError):
+    """An account would go below zero. `account` says which one (the caller names the field)."""
+
+    code = "insufficient_funds"
+
+    def __init__(self, message="", *, account: LedgerAccount | None = None, errors=None):
+        super().__init__(message, errors=errors)
+        self.account = account
+
+
+def system_account(code: str) -> int:
+    """The id of one of the bank's own accounts, created on first use (race-safe: unique code)."""
+    if code in _system_ids:
+        return _system_ids[code]
+    if code not in SYSTEM_ACCOUNTS:
+        raise KeyError(code)
+    account, _created = LedgerAccount.objects.get_or_create(
+        code=code, defaults={"kind": LedgerAccount.Kind.SYSTEM, "name": SYSTEM_ACCOUNTS[code], "allow_negative": True}
+    )
+    _system_ids[code] = account.pk
+    return account.pk
+
+
+def clear_system_account_cache() -> None:
+    """Test databases are flushed between transactional tests; the ids cached here would dangle."""
+    _system_ids.clear()
+
+
+def account_open(*, code: str, kind: str, name: str) -> LedgerAccount:
+    """A new account at zero. Only the bank's `system` accounts may go negative."""
+    if kind == LedgerAccount.Kind.SYSTEM:
+        raise ValueError("system accounts are created by system_account()")
+    return LedgerAccount.objects.create(code=code, kind=kind, name=name[:200])
+
+
+def fingerprint(*, kind: str, legs: Sequence[tuple[int, int]], extra: dict | None = None) -> str:
+    """What makes two operations "the same" for an idempotency key: kind, legs and the caller's
+    content (wallet numbers, agent, payment reference). Not the actor: a retry may come from
+    another counter clerk of the same agent."""
+    merged: dict[int, int] = {}
+    for account_id, amount in legs:
+        merged[account_id] = merged.get(account_id, 0) + amount
+    body = {"kind": kind, "legs": sorted(merged.items()), "extra": extra or {}}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _key_error(message) -> ServiceError:
+    return ServiceError(message, errors={"idempotency_key": [message]})
+
+
+def _replay(key: str, fp: str) -> LedgerTransaction | None:
+    existing = LedgerTransaction.objects.filter(idempotency_key=key).first()
+    if existing is None:
+        return None
+    if existing.fingerprint != fp:
+        message = _(
+            "Mã giao dịch %(key)s đã được dùng cho một giao dịch khác (%(reference)s). "
+            "Nếu đây là giao dịch mới, hãy tạo mã mới; nếu là gửi lại, hãy gửi đúng nội dung cũ."
+        ) % {"key": key, "reference": existing.reference}
+        raise ConflictError(message, errors={"idempotency_key": [message]})
+    existing.replayed = True
+    return existing
+
+
+def ledger_post(
+    *,
+    kind: str,
+    idempotency_key: str,
+    legs: Sequence[tuple[int, int]],
+    amount: int,
+    description: str = "",
+    actor=None,
+    agent=None,
+    extra: dict | None = None,
+    reversal_of: LedgerTransaction | None = None,
+    guard: Callable[[dict[int, LedgerAccount]], None] | None = None,
+    audit: bool = True,
+) -> LedgerTransaction:
+    """Post one balanced transaction: `legs` are (account id, signed amount) and must sum to zero.
+
+    Under the account locks `guard(accounts_by_id)` runs first (limits, state checks of the caller:
+    it may raise ServiceError), then every account that may not go negative is checked
+    (InsufficientFundsError with `.account`). Returns the transaction, with `replayed` True when
+    the key had already been posted with the same content. Raises ConflictError for a key reused
+    with other content, ServiceError for malformed legs. Audited as `economy.ledger.<kind>`.
+    Side effects: one transaction row, one entry per leg, the accounts' balances (by trigger)."""
+    key = (idempotency_key or "").strip()
+    if not key:
+        raise _key_error(_("Thiếu mã giao dịch (khóa idempotency)."))
+    if len(key) > MAX_KEY_LENGTH:
+        raise _key_error(_("Mã giao dịch dài quá %(n)s ký tự.") % {"n": MAX_KEY_LENGTH})
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+        message = _("Số tiền phải là số nguyên dương (VND).")
+        raise ServiceError(message, errors={"amount": [message]})
+    if len(legs) < 2 or any(not isinstance(a, int) or isinstance(a, bool) or a == 0 for _id, a in legs):
+        raise ValueError("a transaction needs at least two non-zero integer legs")
+    if sum(a for _id, a in legs) != 0:
+        raise ValueError("legs must sum to zero")
+    fp = fingerprint(kind=kind, legs=legs, extra=extra)
+    replay = _replay(key, fp)
+    if replay is not None:
+        return replay
+    net: dict[int, int] = {}
+    for account_id, leg_amount in legs:
+        net[account_id] = net.get(account_id, 0) + leg_amount
+    try:
+        with transaction.atomic():
+            # Ascending id order: two operations on the same pair of accounts always lock them in the
+            # same order, so they queue instead of deadlocking.
+            accounts = {
+                a.pk: a
+                for a in LedgerAccount.objects.select_for_update()
+                .filter(pk__in=list(net))
+                .order_by("pk")
+                .only("id", "code", "kind", "balance", "allow_negative")
+            }
+            if len(accounts) != len(net):
+                raise ServiceError(_("Tài khoản không tồn tại."), errors={"account": [_("Tài khoản không tồn tại.")]})
+            # A retry that raced the first attempt waited on these locks: the first one has
+            # committed by now and this statement sees it (READ COMMITTED).
+            replay = _replay(key, fp)
+            if replay is not None:
+                return replay
+            if guard is not None:
+                guard(accounts)
+            for account_id, delta in net.items():
+                account = accounts[account_id]
+                if not account.allow_negative and account.balance + delta < 0:
+                    raise InsufficientFundsError(_("Số dư không đủ."), account=account)
+            txn = LedgerTransaction.objects.create(
+                kind=kind,
+                idempotency_key=key,
+                fingerprint=fp,
+                amount=amount,
+                description=description[:300],
+                reversal_of=reversal_of,
+                actor=actor if getattr(actor, "pk", None) else None,
+                agent=agent,
+            )
+            LedgerEntry.objects.bulk_create(
+                [LedgerEntry(transaction=txn, account_id=a, amount=d) for a, d in net.items() if d]
+            )
+            if audit:
+                audit_record(
+                    actor=actor,
+                    action=f"economy.ledger.{kind}",
+                    obj=txn,
+                    after={"amount": amount, "legs": {accounts[a].code: d for a, d in net.items()}, **(extra or {})},
+                )
+    except IntegrityError:
+        # The unique key lost a race that did not share our locks (other accounts): answer with it.
+        replay = _replay(key, fp)
+        if replay is None:
+            raise
+        return replay
+    txn.replayed = False
+    return txn
+
+
+def ledger_reverse(
+    *, original: LedgerTransaction, idempotency_key: str, actor=None, reason: str = ""
+) -> LedgerTransaction:
+    """Undo a transaction with a new one carrying the opposite entries (`reversal_of`). A
+    transaction is reversed at most once (InvalidTransitionError); a reversal is never reversed.
+    Raises InsufficientFundsError when the money has already been spent."""
+    if original.kind == Kind.REVERSAL:
+        raise InvalidTransitionError(_("Không thể đảo một bút toán đảo."))
+    legs = [(e.account_id, -e.amount) for e in original.entries.all()]
+
+    def not_yet_reversed(_accounts):
+        if LedgerTransaction.objects.filter(reversal_of=original).exists():
+            raise InvalidTransitionError(_("Giao dịch %(ref)s đã được đảo.") % {"ref": original.reference})
+
+    try:
+        return ledger_post(
+            kind=Kind.REVERSAL,
+            idempotency_key=idempotency_key,
+            legs=legs,
+            amount=original.amount,
+            description=(reason or _("Đảo giao dịch %(ref)s") % {"ref": original.reference})[:300],
+            actor=actor,
+            agent=original.agent,
+            extra={"reversal_of": original.pk},
+            reversal_of=original,
+            guard=not_yet_reversed,
+        )
+    except IntegrityError:
+        # reversal_of is unique: a concurrent reversal under another key won.
+        raise InvalidTransitionError(_("Giao dịch %(ref)s đã được đảo.") % {"ref": original.reference}) from None
