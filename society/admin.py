@@ -1,6 +1,18 @@
 from django.contrib import admin
 
-from society.models import School, TechTeam, TechTeamVisit, TranscriptTally
+from society.models import (
+    Gradebook,
+    MarkChange,
+    School,
+    SchoolClass,
+    SchoolStaff,
+    SchoolYear,
+    Student,
+    Subject,
+    TechTeam,
+    TechTeamVisit,
+    TranscriptTally,
+)
 
 
 @admin.register(School)
@@ -30,3 +42,58 @@ class TechTeamVisitAdmin(admin.ModelAdmin):
     list_display = ["team", "visited_on", "topic", "households_reached"]
     list_filter = ["topic"]
     readonly_fields = ["recorded_by", "created_at"]
+
+
+@admin.register(SchoolYear)
+class SchoolYearAdmin(admin.ModelAdmin):
+    list_display = ["start_year"]
+
+
+@admin.register(SchoolStaff)
+class SchoolStaffAdmin(admin.ModelAdmin):
+    list_display = ["user", "school", "role", "is_active"]
+    list_filter = ["role", "is_active"]
+    list_select_related = ["user", "school"]
+    raw_id_fields = ["user", "school"]
+
+
+@admin.register(Subject)
+class SubjectAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "assessment", "order"]
+
+
+@admin.register(SchoolClass)
+class SchoolClassAdmin(admin.ModelAdmin):
+    list_display = ["name", "school", "year", "grade", "homeroom_teacher"]
+    list_select_related = ["school", "year", "homeroom_teacher"]
+    raw_id_fields = ["school", "homeroom_teacher"]
+
+
+@admin.register(Student)
+class StudentAdmin(admin.ModelAdmin):
+    list_display = ["code", "full_name", "school", "date_of_birth"]
+    search_fields = ["code", "full_name"]
+    raw_id_fields = ["school", "user", "guardians"]
+
+
+@admin.register(Gradebook)
+class GradebookAdmin(admin.ModelAdmin):
+    # Marks are entered and locks changed only through the gradebook pages (audited services).
+    list_display = ["subject", "school_class", "term", "teacher", "status"]
+    list_filter = ["status", "term"]
+    readonly_fields = ["status", "locked_at"]
+    raw_id_fields = ["school_class", "teacher"]
+
+
+@admin.register(MarkChange)
+class MarkChangeAdmin(admin.ModelAdmin):
+    list_display = ["changed_at", "gradebook", "student", "component", "old_value", "new_value", "changed_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

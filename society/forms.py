@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from society.models import School, TechTeamVisit
+from society.models import Conduct, Mark, School, TechTeamVisit
 
 
 def _commune_choices(communes):
@@ -47,3 +47,65 @@ class VisitForm(forms.Form):
         if value > timezone.localdate():
             raise forms.ValidationError(_("Ngày hỗ trợ không được sau hôm nay."))
         return value
+
+
+# --- gradebooks ----------------------------------------------------------------------------------
+
+
+class GradebookForm(forms.Form):
+    """One field per cell (student × assessment), named by services.gradebook.mark_field. No JS: a
+    plain form a phone keypad fills ("7,5" or "7.5"); validation happens in the service so a bad
+    cell keeps what was typed and shows its message under it."""
+
+    def __init__(self, *args, sheet, components, by_comment: bool, **kwargs):
+        from society.services.gradebook import mark_field
+
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        comment_choices = [("", "—"), *Mark.Comment.choices]
+        for row in sheet:
+            cells = []
+            for component in components:
+                name = mark_field(row.enrollment.student_id, component)
+                mark = row.marks.get(component)
+                label = f"{row.enrollment.student.full_name} — {Mark.Component(component).label}"
+                if by_comment:
+                    field = forms.ChoiceField(label=label, required=False, choices=comment_choices)
+                    initial = mark.comment if mark else ""
+                else:
+                    field = forms.CharField(
+                        label=label,
+                        required=False,
+                        max_length=5,
+                        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 3, "autocomplete": "off"}),
+                    )
+                    initial = f"{mark.score:.1f}".replace(".", ",") if mark and mark.score is not None else ""
+                field.initial = initial
+                self.fields[name] = field
+                cells.append(name)
+            self.rows.append((row, cells))
+
+    def row_fields(self):
+        for row, names in self.rows:
+            yield row, [self[name] for name in names]
+
+
+class UnlockForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do mở khóa"), max_length=300, required=False)
+
+
+class ConductForm(forms.Form):
+    def __init__(self, *args, results, period: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "—"), *Conduct.Level.choices]
+        self.rows = []
+        for r in results:
+            name = f"c_{r.enrollment.pk}"
+            self.fields[name] = forms.ChoiceField(
+                label=r.enrollment.student.full_name, required=False, choices=choices, initial=r.conduct.get(period, "")
+            )
+            self.rows.append((r, name))
+
+    def row_fields(self):
+        for r, name in self.rows:
+            yield r, self[name]

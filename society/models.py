@@ -5,6 +5,7 @@ community technology teams (1,702 teams, 6,214 members) and their visits to vill
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 COMMUNES_2025 = {"structure": "2025", "level": "commune"}
@@ -117,3 +118,285 @@ class TechTeamVisit(models.Model):
 
     def __str__(self):
         return f"{self.team} {self.visited_on}"
+
+
+# --- Schools, classes, students and marks (học bạ số) ------------------------------------------------
+# Assessment follows Circular 22/2021/TT-BGDĐT (grades 6–12): scores 0–10 with one decimal, term and
+# year averages, learning and conduct results Tốt / Khá / Đạt / Chưa đạt (society/assessment.py).
+
+
+class SchoolYear(models.Model):
+    start_year = models.PositiveSmallIntegerField(_("năm bắt đầu"), unique=True)  # 2025 = 2025–2026
+
+    class Meta:
+        verbose_name = _("năm học")
+        verbose_name_plural = _("năm học")
+        ordering = ["-start_year"]
+
+    def __str__(self):
+        return f"{self.start_year}–{self.start_year + 1}"
+
+
+class SchoolStaff(models.Model):
+    """A person's role in one school: what they may see and do there comes from these rows, not from
+    the portal-wide roles (a teacher is an ordinary account with a school membership)."""
+
+    class Role(models.TextChoices):
+        TEACHER = "teacher", _("Giáo viên")
+        PRINCIPAL = "principal", _("Hiệu trưởng")
+        ADMIN = "admin", _("Quản trị nhà trường")
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="staff")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="school_roles")
+    role = models.CharField(_("vai trò trong trường"), max_length=10, choices=Role.choices)
+    is_active = models.BooleanField(_("đang làm việc"), default=True)
+
+    class Meta:
+        verbose_name = _("cán bộ, giáo viên")
+        verbose_name_plural = _("cán bộ, giáo viên")
+        constraints = [models.UniqueConstraint(fields=["school", "user", "role"], name="society_staff_unique_role")]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} ({self.school})"
+
+
+class Subject(models.Model):
+    class Assessment(models.TextChoices):
+        SCORE = "score", _("Đánh giá bằng điểm số")
+        COMMENT = "comment", _("Đánh giá bằng nhận xét")
+
+    code = models.SlugField(_("mã môn"), max_length=30, unique=True)
+    name = models.CharField(_("tên môn học"), max_length=120)
+    assessment = models.CharField(_("hình thức đánh giá"), max_length=10, choices=Assessment.choices)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("môn học")
+        verbose_name_plural = _("môn học")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SchoolClass(models.Model):
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="classes")
+    year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="classes", verbose_name=_("năm học"))
+    name = models.CharField(_("tên lớp"), max_length=20)
+    grade = models.PositiveSmallIntegerField(_("khối"))
+    homeroom_teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="homeroom_classes",
+        verbose_name=_("giáo viên chủ nhiệm"),
+    )
+
+    class Meta:
+        verbose_name = _("lớp học")
+        verbose_name_plural = _("lớp học")
+        ordering = ["year", "grade", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "year", "name"], name="society_class_unique_name"),
+            models.CheckConstraint(condition=Q(grade__gte=1, grade__lte=12), name="society_class_grade_1_12"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.year})"
+
+
+class Student(models.Model):
+    """A student and their identity data: visible only to their current school, themselves and
+    their parents or guardians (society.permissions.can_view_student)."""
+
+    class Gender(models.TextChoices):
+        MALE = "nam", _("Nam")
+        FEMALE = "nu", _("Nữ")
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="students", verbose_name=_("trường"))
+    code = models.CharField(_("mã học sinh"), max_length=20, unique=True)
+    full_name = models.CharField(_("họ và tên"), max_length=150)
+    date_of_birth = models.DateField(_("ngày sinh"))
+    gender = models.CharField(_("giới tính"), max_length=3, choices=Gender.choices)
+    ethnicity = models.CharField(_("dân tộc"), max_length=40, blank=True)
+    place_of_birth = models.CharField(_("nơi sinh"), max_length=200, blank=True)
+    personal_id = models.CharField(_("số định danh cá nhân"), max_length=12, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="student_record",
+        verbose_name=_("tài khoản học sinh"),
+    )
+    guardians = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="children_records", verbose_name=_("cha mẹ, người giám hộ")
+    )
+
+    class Meta:
+        verbose_name = _("học sinh")
+        verbose_name_plural = _("học sinh")
+        ordering = ["full_name"]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def audit_agency_id(self) -> None:
+        return None
+
+
+class Enrollment(models.Model):
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="enrollments")
+    school_class = models.ForeignKey(SchoolClass, on_delete=models.PROTECT, related_name="enrollments")
+    number = models.PositiveSmallIntegerField(_("số thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("học sinh trong lớp")
+        verbose_name_plural = _("học sinh trong lớp")
+        ordering = ["number", "student__full_name"]
+        constraints = [models.UniqueConstraint(fields=["student", "school_class"], name="society_enrollment_unique")]
+
+    def __str__(self):
+        return f"{self.student} — {self.school_class}"
+
+
+TERMS = ((1, _("Học kỳ I")), (2, _("Học kỳ II")))
+
+
+class Gradebook(models.Model):
+    """One subject's marks for one class and term (sổ điểm môn học), kept by its subject teacher.
+    Open → locked when the teacher finishes; only the school administrator reopens it, with a reason."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Đang nhập điểm")
+        LOCKED = "locked", _("Đã khóa")
+
+    school_class = models.ForeignKey(SchoolClass, on_delete=models.PROTECT, related_name="gradebooks")
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="+", verbose_name=_("môn học"))
+    term = models.PositiveSmallIntegerField(_("học kỳ"), choices=TERMS)
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="gradebooks", verbose_name=_("giáo viên")
+    )
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    locked_at = models.DateTimeField(_("khóa lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sổ điểm môn học")
+        verbose_name_plural = _("sổ điểm môn học")
+        ordering = ["school_class", "term", "subject__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["school_class", "subject", "term"], name="society_gradebook_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.subject} — {self.school_class} — HK{self.term}"
+
+
+class Mark(models.Model):
+    """One assessment of a student in a gradebook: a regular assessment (tx1–tx4), the mid-term (gk)
+    or the end-of-term one (ck); a score 0–10 with one decimal, or Đạt/Chưa đạt for subjects
+    assessed by comment. Every write after the first is kept in MarkChange."""
+
+    class Component(models.TextChoices):
+        TX1 = "tx1", _("ĐĐGtx 1")
+        TX2 = "tx2", _("ĐĐGtx 2")
+        TX3 = "tx3", _("ĐĐGtx 3")
+        TX4 = "tx4", _("ĐĐGtx 4")
+        GK = "gk", _("ĐĐGgk")
+        CK = "ck", _("ĐĐGck")
+
+    class Comment(models.TextChoices):
+        PASS = "D", _("Đạt")
+        FAIL = "CD", _("Chưa đạt")
+
+    gradebook = models.ForeignKey(Gradebook, on_delete=models.PROTECT, related_name="marks")
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="marks")
+    component = models.CharField(_("cột điểm"), max_length=3, choices=Component.choices)
+    score = models.DecimalField(_("điểm số"), max_digits=3, decimal_places=1, null=True, blank=True)
+    comment = models.CharField(_("nhận xét"), max_length=2, choices=Comment.choices, blank=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("điểm kiểm tra, đánh giá")
+        verbose_name_plural = _("điểm kiểm tra, đánh giá")
+        constraints = [
+            models.UniqueConstraint(fields=["gradebook", "student", "component"], name="society_mark_unique"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=10), name="society_mark_score_0_10"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.student} {self.component}: {self.score if self.score is not None else self.comment}"
+
+
+class MarkChange(models.Model):
+    """Append-only trail of every mark change after its first entry: who, when, old and new value.
+    Shown to the school (society:gradebook-history)."""
+
+    mark = models.ForeignKey(Mark, on_delete=models.PROTECT, related_name="changes")
+    gradebook = models.ForeignKey(Gradebook, on_delete=models.PROTECT, related_name="mark_changes")
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="+")
+    component = models.CharField(_("cột điểm"), max_length=3, choices=Mark.Component.choices)
+    old_value = models.CharField(_("giá trị cũ"), max_length=4, blank=True)
+    new_value = models.CharField(_("giá trị mới"), max_length=4, blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(_("lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("lịch sử sửa điểm")
+        verbose_name_plural = _("lịch sử sửa điểm")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.component}: {self.old_value} → {self.new_value}"
+
+
+class GradebookEvent(models.Model):
+    """Locks and reopenings of a gradebook, with the reason a reopening needs."""
+
+    class Action(models.TextChoices):
+        LOCK = "lock", _("Hoàn thành, khóa sổ")
+        UNLOCK = "unlock", _("Mở khóa")
+
+    gradebook = models.ForeignKey(Gradebook, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("thao tác"), max_length=10, choices=Action.choices)
+    reason = models.CharField(_("lý do"), max_length=300, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("lúc"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(action="unlock") | ~Q(reason=""), name="society_gradebook_unlock_has_reason"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.gradebook} {self.action}"
+
+
+class Conduct(models.Model):
+    """Conduct result (kết quả rèn luyện) of a student for a term (1, 2) or the year (0), set by the
+    homeroom teacher."""
+
+    class Level(models.TextChoices):
+        GOOD = "T", _("Tốt")
+        FAIR = "K", _("Khá")
+        PASS = "D", _("Đạt")
+        FAIL = "CD", _("Chưa đạt")
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.PROTECT, related_name="conduct")
+    period = models.PositiveSmallIntegerField(_("kỳ"), choices=((0, _("Cả năm")), *TERMS))
+    level = models.CharField(_("mức"), max_length=2, choices=Level.choices)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["enrollment", "period"], name="society_conduct_unique")]
+
+    def __str__(self):
+        return f"{self.enrollment} {self.period}: {self.level}"

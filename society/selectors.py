@@ -1,11 +1,28 @@
 """Reads of the digital society pillar, already scoped to what the user may see."""
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet, Sum
 
 from core.geo.models import AdministrativeUnit as Unit
-from society.models import School, TechTeam, TechTeamVisit, TranscriptTally
+from core.permissions import user_has_role
+from core.users import roles
+from society import assessment
+from society.models import (
+    Conduct,
+    Enrollment,
+    Gradebook,
+    Mark,
+    MarkChange,
+    School,
+    SchoolClass,
+    Student,
+    Subject,
+    TechTeam,
+    TechTeamVisit,
+    TranscriptTally,
+)
 from society.permissions import commune_scope
 
 
@@ -37,8 +54,8 @@ def schools_for(user, *, commune_code=None, level="", on_platform=None) -> Query
         schools = schools.filter(on_platform_since__isnull=True)
     year = school_year_of(dt.date.today())
     return schools.annotate(
-        students=Sum("transcript_tallies__students", filter=Q(transcript_tallies__school_year=year)),
-        signed=Sum("transcript_tallies__signed", filter=Q(transcript_tallies__school_year=year)),
+        n_students=Sum("transcript_tallies__students", filter=Q(transcript_tallies__school_year=year)),
+        n_signed=Sum("transcript_tallies__signed", filter=Q(transcript_tallies__school_year=year)),
     ).order_by("commune__name", "name")
 
 
@@ -102,3 +119,125 @@ def visits_by_commune(start: dt.date, end: dt.date) -> dict[int, int]:
         .values_list("team__commune__code", "n")
     )
     return dict(rows)
+
+
+# --- schools, classes, gradebooks (scoped by SchoolStaff rows, see society.permissions) -------------
+
+
+def staff_schools(user) -> QuerySet[School]:
+    """Schools where `user` works (any active role); every school for a system administrator."""
+    if user_has_role(user, roles.SYSTEM_ADMIN):
+        return School.objects.filter(staff__isnull=False).distinct().select_related("commune")
+    return School.objects.filter(staff__user=user, staff__is_active=True).distinct().select_related("commune")
+
+
+def classes_for(user) -> QuerySet[SchoolClass]:
+    return (
+        SchoolClass.objects.filter(school__in=staff_schools(user))
+        .select_related("school", "year", "homeroom_teacher")
+        .annotate(n_students=Count("enrollments", distinct=True))
+        .order_by("school__name", "-year__start_year", "grade", "name")
+    )
+
+
+def gradebooks_for(user) -> QuerySet[Gradebook]:
+    return Gradebook.objects.filter(school_class__school__in=staff_schools(user)).select_related(
+        "school_class", "school_class__school", "school_class__year", "subject", "teacher"
+    )
+
+
+def my_gradebooks(user) -> QuerySet[Gradebook]:
+    return gradebooks_for(user).filter(teacher=user).order_by("-school_class__year__start_year", "term")
+
+
+@dataclass
+class SheetRow:
+    enrollment: Enrollment
+    marks: dict[str, Mark] = field(default_factory=dict)
+    result: object = None  # term average (Decimal) or comment result ("D"/"CD") or None
+
+
+def gradebook_sheet(gradebook: Gradebook) -> list[SheetRow]:
+    """One row per student of the class with their marks and term result."""
+    by_comment = gradebook.subject.assessment == Subject.Assessment.COMMENT
+    rows = {
+        e.student_id: SheetRow(enrollment=e)
+        for e in Enrollment.objects.filter(school_class_id=gradebook.school_class_id).select_related("student")
+    }
+    for m in Mark.objects.filter(gradebook=gradebook):
+        if m.student_id in rows:
+            rows[m.student_id].marks[m.component] = m
+    for row in rows.values():
+        if by_comment:
+            row.result = assessment.comment_term_result({c: m.comment for c, m in row.marks.items()})
+        else:
+            row.result = assessment.term_average({c: m.score for c, m in row.marks.items()})
+    return list(rows.values())
+
+
+def mark_changes(gradebook: Gradebook) -> QuerySet[MarkChange]:
+    return MarkChange.objects.filter(gradebook=gradebook).select_related("student", "changed_by")
+
+
+@dataclass
+class SubjectResult:
+    subject: Subject
+    term1: object = None
+    term2: object = None
+    year: object = None
+
+
+@dataclass
+class StudentResult:
+    enrollment: Enrollment
+    subjects: list[SubjectResult] = field(default_factory=list)
+    learning: dict[int, str | None] = field(default_factory=dict)  # 1, 2, 0 (year)
+    conduct: dict[int, str] = field(default_factory=dict)
+
+
+def class_results(school_class: SchoolClass) -> list[StudentResult]:
+    """Every student's subject averages (or comment results) per term and year, learning results
+    (Circular 22) and conduct: the class page and the transcripts read this one computation."""
+    gradebooks = list(Gradebook.objects.filter(school_class=school_class).select_related("subject"))
+    subjects = sorted({g.subject for g in gradebooks}, key=lambda s: (s.order, s.name))
+    cells: dict[tuple[int, int, int], dict[str, Mark]] = {}
+    for m in Mark.objects.filter(gradebook__in=gradebooks).select_related("gradebook"):
+        cells.setdefault((m.student_id, m.gradebook.subject_id, m.gradebook.term), {})[m.component] = m
+    conduct: dict[int, dict[int, str]] = {}
+    for c in Conduct.objects.filter(enrollment__school_class=school_class):
+        conduct.setdefault(c.enrollment_id, {})[c.period] = c.level
+    results = []
+    for e in Enrollment.objects.filter(school_class=school_class).select_related("student"):
+        r = StudentResult(enrollment=e, conduct=conduct.get(e.pk, {}))
+        for s in subjects:
+            sr = SubjectResult(subject=s)
+            for term in (1, 2):
+                marks = cells.get((e.student_id, s.pk, term), {})
+                if s.assessment == Subject.Assessment.COMMENT:
+                    value = assessment.comment_term_result({c: m.comment for c, m in marks.items()})
+                else:
+                    value = assessment.term_average({c: m.score for c, m in marks.items()})
+                setattr(sr, f"term{term}", value)
+            if s.assessment == Subject.Assessment.COMMENT:
+                sr.year = sr.term2
+            else:
+                sr.year = assessment.year_average(sr.term1, sr.term2)
+            r.subjects.append(sr)
+        for period, attr in ((1, "term1"), (2, "term2"), (0, "year")):
+            scored = [getattr(x, attr) for x in r.subjects if x.subject.assessment == Subject.Assessment.SCORE]
+            commented = [getattr(x, attr) for x in r.subjects if x.subject.assessment == Subject.Assessment.COMMENT]
+            r.learning[period] = assessment.learning_result(scored, commented)
+        results.append(r)
+    return results
+
+
+def student_records_for(user) -> QuerySet[Student]:
+    """The student records a person holds as the student or as a parent/guardian."""
+    if not getattr(user, "is_authenticated", False):
+        return Student.objects.none()
+    return (
+        Student.objects.filter(Q(user=user) | Q(guardians=user))
+        .distinct()
+        .select_related("school")
+        .order_by("full_name")
+    )

@@ -1,4 +1,5 @@
-"""Writes of the digital society pillar: keyword-only functions, one transaction each, audited."""
+"""Community technology teams: the visit log (and the transcript tallies schools reported before the
+portal kept real transcripts)."""
 
 import datetime as dt
 
@@ -7,11 +8,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.audit.services import audit_record
+from core.errors import ServiceError
 from society.models import TechTeam, TechTeamVisit, TranscriptTally
 from society.permissions import can_edit_commune
 
 
-class SocietyError(Exception):
+class SocietyError(ServiceError):
     pass
 
 

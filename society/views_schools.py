@@ -1,0 +1,207 @@
+"""Pages of the schools: classes, gradebooks (marks entry on a phone or a desktop, no JS needed),
+the mark-edit trail, conduct and students. Who sees what comes from SchoolStaff rows
+(society.permissions); an object of another school is not found (404)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import ServiceError, apply_to_form
+from society import selectors, services
+from society.forms import ConductForm, GradebookForm, UnlockForm
+from society.models import Gradebook, Mark, SchoolClass, Student, Subject
+from society.permissions import can_view_school, can_view_student, is_school_staff
+
+COMPONENTS = [c.value for c in Mark.Component]
+
+
+@login_required
+def school_home(request):
+    """Học bạ số: a teacher's gradebooks and classes; a student's or parent's own records."""
+    user = request.user
+    context = {
+        "gradebooks": selectors.my_gradebooks(user),
+        "classes": selectors.classes_for(user),
+        "records": selectors.student_records_for(user),
+    }
+    return render(request, "society/school_home.html", context)
+
+
+def _class_or_404(user, pk: int) -> SchoolClass:
+    school_class = get_object_or_404(SchoolClass.objects.select_related("school", "year", "homeroom_teacher"), pk=pk)
+    if not can_view_school(user, school_class.school_id):
+        raise Http404
+    return school_class
+
+
+@login_required
+def class_detail(request, pk: int):
+    school_class = _class_or_404(request.user, pk)
+    context = {
+        "school_class": school_class,
+        "gradebooks": Gradebook.objects.filter(school_class=school_class).select_related("subject", "teacher"),
+        "results": selectors.class_results(school_class),
+        "is_homeroom": school_class.homeroom_teacher_id == request.user.pk,
+        **_transcript_context(request, school_class),
+    }
+    return render(request, "society/class_detail.html", context)
+
+
+def _transcript_context(request, school_class) -> dict:
+    # Filled in by the transcripts part (views_transcripts) when it is installed.
+    from society import views_transcripts
+
+    return views_transcripts.class_transcript_context(request.user, school_class)
+
+
+@login_required
+def class_conduct(request, pk: int):
+    school_class = _class_or_404(request.user, pk)
+    if school_class.homeroom_teacher_id != request.user.pk:
+        raise PermissionDenied
+    try:
+        period = int(request.GET.get("period", "1"))
+    except ValueError:
+        period = 1
+    period = period if period in (0, 1, 2) else 1
+    results = selectors.class_results(school_class)
+    form = ConductForm(request.POST or None, results=results, period=period)
+    if request.method == "POST" and form.is_valid():
+        levels = {int(name[2:]): value for name, value in form.cleaned_data.items()}
+        try:
+            changed = services.conduct_save(actor=request.user, school_class=school_class, period=period, levels=levels)
+        except ServiceError as exc:
+            apply_to_form(form, exc)
+        else:
+            messages.success(request, _("Đã lưu đánh giá rèn luyện (%(n)s thay đổi).") % {"n": changed})
+            return redirect("society:class-detail", pk=school_class.pk)
+    return render(request, "society/class_conduct.html", {"school_class": school_class, "form": form, "period": period})
+
+
+def _gradebook_or_404(user, pk: int) -> Gradebook:
+    gradebook = get_object_or_404(
+        Gradebook.objects.select_related(
+            "school_class", "school_class__school", "school_class__year", "subject", "teacher"
+        ),
+        pk=pk,
+    )
+    if not can_view_school(user, gradebook.school_class.school_id):
+        raise Http404
+    return gradebook
+
+
+@login_required
+def gradebook(request, pk: int):
+    """The marks of one subject, class and term. Its teacher edits while it is open (all columns,
+    or one column at a time on a phone: ?c=tx1); the rest of the school reads it."""
+    book = _gradebook_or_404(request.user, pk)
+    column = request.GET.get("c", "")
+    components = [column] if column in COMPONENTS else COMPONENTS
+    can_edit = (
+        book.teacher_id == request.user.pk
+        and book.status == Gradebook.Status.OPEN
+        and is_school_staff(request.user, book.school_class.school_id, "teacher")
+    )
+    by_comment = book.subject.assessment == Subject.Assessment.COMMENT
+    sheet = selectors.gradebook_sheet(book)
+    form = GradebookForm(
+        request.POST if request.method == "POST" else None, sheet=sheet, components=components, by_comment=by_comment
+    )
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            # Only the cells this form posted: a one-column form must not clear the other columns.
+            entries = {}
+            for name in form.fields:
+                if name in request.POST:
+                    _m, student_id, component = name.split("_", 2)
+                    entries[(int(student_id), component)] = form.cleaned_data[name]
+            try:
+                changed = services.gradebook_save_marks(actor=request.user, gradebook=book, entries=entries)
+            except ServiceError as exc:
+                apply_to_form(form, exc)
+            else:
+                messages.success(request, _("Đã lưu điểm (%(n)s ô thay đổi).") % {"n": changed})
+                return redirect(request.get_full_path())
+    is_admin = is_school_staff(request.user, book.school_class.school_id, "admin")
+    context = {
+        "book": book,
+        "form": form,
+        "components": [Mark.Component(c) for c in components],
+        "all_components": list(Mark.Component),
+        "column": column if column in COMPONENTS else "",
+        "can_edit": can_edit,
+        "can_finish": can_edit,
+        "can_unlock": is_admin and book.status == Gradebook.Status.LOCKED,
+        "unlock_form": UnlockForm(),
+        "by_comment": by_comment,
+        "missing": services.gradebook_missing(book) if can_edit else [],
+        "events": book.events.select_related("actor")[:10],
+    }
+    return render(request, "society/gradebook.html", context)
+
+
+@require_POST
+@login_required
+def gradebook_finish(request, pk: int):
+    book = _gradebook_or_404(request.user, pk)
+    try:
+        services.gradebook_finish(actor=request.user, gradebook=book)
+    except ServiceError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Đã hoàn thành và khóa sổ điểm."))
+    return redirect("society:gradebook", pk=book.pk)
+
+
+@require_POST
+@login_required
+def gradebook_unlock(request, pk: int):
+    book = _gradebook_or_404(request.user, pk)
+    form = UnlockForm(request.POST)
+    form.is_valid()
+    try:
+        services.gradebook_unlock(actor=request.user, gradebook=book, reason=form.cleaned_data.get("reason", ""))
+    except ServiceError as exc:
+        apply_to_form(form, exc)
+        messages.error(request, " ".join(str(e) for e in form.errors.get("reason", [])) or str(exc.message))
+    else:
+        messages.success(request, _("Đã mở khóa sổ điểm."))
+    return redirect("society:gradebook", pk=book.pk)
+
+
+@login_required
+def gradebook_history(request, pk: int):
+    """Every change of a mark after its first entry (who, when, old, new) and the locks/reopenings."""
+    book = _gradebook_or_404(request.user, pk)
+    page = Paginator(selectors.mark_changes(book), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "society/gradebook_history.html",
+        {"book": book, "page": page, "events": book.events.select_related("actor"), "query": ""},
+    )
+
+
+@login_required
+def student_detail(request, pk: int):
+    student = get_object_or_404(Student.objects.select_related("school"), pk=pk)
+    if not can_view_student(request.user, student):
+        raise Http404
+    context = {
+        "student": student,
+        "enrollments": student.enrollments.select_related("school_class", "school_class__year", "school_class__school"),
+        **_student_transcript_context(request, student),
+    }
+    return render(request, "society/student_detail.html", context)
+
+
+def _student_transcript_context(request, student) -> dict:
+    from society import views_transcripts
+
+    return views_transcripts.student_transcript_context(request.user, student)
