@@ -87,7 +87,11 @@ def officer_steps(user) -> list[StepDefinition]:
 def step_queue(step: StepDefinition, *, limit: int = 50) -> list[EntryStep]:
     """Entries waiting at this step, in the order `step_take_next` hands them out."""
     qs = (
-        EntryStep.objects.filter(step=step, is_current=True, status__in=["pending", "held", "taken"])
+        EntryStep.objects.filter(
+            step=step,
+            is_current=True,
+            status__in=[EntryStep.Status.PENDING, EntryStep.Status.HELD, EntryStep.Status.TAKEN],
+        )
         .filter(entry__status__in=Entry.OPEN_STATUSES)
         .select_related("entry", "entry__vehicle", "taken_by")
         .order_by("-entry__perishable", "entry__arrived_at", "entry__expected_arrival", "pk")
@@ -99,7 +103,9 @@ def step_queue(step: StepDefinition, *, limit: int = 50) -> list[EntryStep]:
 
 def queue_counts(steps: list[StepDefinition]) -> dict[int, int]:
     rows = (
-        EntryStep.objects.filter(step__in=steps, is_current=True, status__in=["pending", "held"])
+        EntryStep.objects.filter(
+            step__in=steps, is_current=True, status__in=[EntryStep.Status.PENDING, EntryStep.Status.HELD]
+        )
         .values("step_id")
         .annotate(n=Count("pk"))
     )
@@ -108,7 +114,9 @@ def queue_counts(steps: list[StepDefinition]) -> dict[int, int]:
 
 def taken_by(user) -> list[EntryStep]:
     return list(
-        EntryStep.objects.filter(status="taken", taken_by=user).select_related("entry", "step", "entry__vehicle")
+        EntryStep.objects.filter(status=EntryStep.Status.TAKEN, taken_by=user).select_related(
+            "entry", "step", "entry__vehicle"
+        )
     )
 
 

@@ -389,7 +389,7 @@ def _officer_entry_page(request, entry, *, form=None, status=200):
     current = entry.current_step
     # A refused decision is shown in its form, with the reason, whoever posted it.
     mine = current is not None and (scope.allows(current.step) or form is not None)
-    taken_by_me = mine and current.status == "taken" and current.taken_by_id == request.user.pk
+    taken_by_me = mine and current.status == EntryStep.Status.TAKEN and current.taken_by_id == request.user.pk
     if form is None:
         # Not taken yet: the decision form takes the step in the same request (`take`), so an
         # officer who decides at once needs one request instead of two; "Nhận xử lý" stays for

@@ -31,7 +31,7 @@ from border_gate.models import (
 )
 from border_gate.services.common import BorderGateError, TransitionError, label_of
 from border_gate.services.fees import refresh_fee
-from border_gate.services.transitions import close_entry, set_current_step, step_applies
+from border_gate.services.transitions import close_entry, save_entry, set_current_step, step_applies
 from core.audit.services import audit_record
 
 # A declaration whose truck has not checked in this long after its expected arrival expires.
@@ -314,11 +314,12 @@ def entry_cancel(*, actor, entry: Entry, reason: str) -> Entry:
         if entry.status != Entry.Status.DECLARED:
             raise TransitionError(_("Chỉ hủy được khai báo khi xe chưa đến cửa khẩu."))
         close_entry(entry, Entry.Status.CANCELLED)
+        save_entry(entry)
         audit_record(
             actor=actor,
             action="border_gate.entry.cancel",
             obj=entry,
-            before={"status": "declared"},
+            before={"status": Entry.Status.DECLARED},
             after={"status": entry.status, "reason": reason},
         )
     return entry
@@ -332,12 +333,13 @@ def entry_expire(*, entry_id: int, now: datetime.datetime | None = None) -> bool
         if entry is None or entry.status != Entry.Status.DECLARED or entry.expected_arrival + EXPIRY_GRACE > now:
             return False
         close_entry(entry, Entry.Status.EXPIRED, now=now)
+        save_entry(entry)
         audit_record(
             actor=None,
             action="border_gate.entry.expire",
             obj=entry,
-            before={"status": "declared"},
-            after={"status": "expired"},
+            before={"status": Entry.Status.DECLARED},
+            after={"status": entry.status},
             actor_label="celery:border_gate.expire",
         )
     return True

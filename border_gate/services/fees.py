@@ -12,9 +12,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from border_gate import locking
 from border_gate.models import (
     FARM_GOODS,
     Entry,
+    EntryStep,
     FeeMultiplier,
     FeeRate,
     FeeTariff,
@@ -22,6 +24,7 @@ from border_gate.models import (
     GoodsType,
     Journey,
     Regime,
+    StepDefinition,
 )
 from border_gate.services.common import BorderGateError, TransitionError
 from border_gate.services.transitions import auto_pass_fee
@@ -191,9 +194,14 @@ def fee_on_paid(payment) -> None:
         after={"payment": payment.reference, "amount": payment.amount, "receipt": entry.fee_receipt_number},
         actor_label="payments",
     )
-    current = entry.current_step
-    if current is not None and current.step.data_kind == "receipt" and current.status in ("pending", "taken"):
-        auto_pass_fee(entry, current)
+    steps = locking.lock_steps(entry.pk)
+    current = next((s for s in steps if s.is_current), None)
+    if (
+        current is not None
+        and current.step.data_kind == StepDefinition.DataKind.RECEIPT
+        and current.status in (EntryStep.Status.PENDING, EntryStep.Status.TAKEN)
+    ):
+        auto_pass_fee(entry, current, steps)
 
 
 def payment_return_url(payment) -> str:

@@ -51,7 +51,9 @@ def step_take_next(*, officer, step: StepDefinition | None = None) -> EntryStep 
         steps = steps.filter(pk=step.pk)
     step_ids = list(steps.values_list("pk", flat=True))
     with transaction.atomic():
-        mine = EntryStep.objects.filter(step_id__in=step_ids, status="taken", taken_by=officer).order_by("taken_at")
+        mine = EntryStep.objects.filter(step_id__in=step_ids, status=EntryStep.Status.TAKEN, taken_by=officer).order_by(
+            "taken_at"
+        )
         existing = mine.first()
         if existing is not None:
             return existing
@@ -80,9 +82,9 @@ def step_take(*, officer, entry_step: EntryStep) -> EntryStep:
         )
         if es is None:
             raise TransitionError(_("Một cán bộ khác đang xử lý lượt xe này."))
-        if es.status == "taken" and es.taken_by_id == officer.pk:
+        if es.status == EntryStep.Status.TAKEN and es.taken_by_id == officer.pk:
             return es  # taking twice (double click) changes nothing
-        if es.status == "taken":
+        if es.status == EntryStep.Status.TAKEN:
             raise TransitionError(_("Một cán bộ khác đang xử lý lượt xe này."))
         if not es.is_current or es.status not in (EntryStep.Status.PENDING, EntryStep.Status.HELD):
             raise TransitionError(_("Lượt xe chưa đến bước này hoặc đã qua bước này."))
@@ -96,7 +98,7 @@ def step_take(*, officer, entry_step: EntryStep) -> EntryStep:
 
 def _mark_taken(es: EntryStep, officer) -> None:
     before = es.status
-    es.status = "taken"
+    es.status = EntryStep.Status.TAKEN
     es.taken_by = officer
     es.taken_at = timezone.now()
     es.save(update_fields=["status", "taken_by", "taken_at"])
@@ -106,7 +108,7 @@ def _mark_taken(es: EntryStep, officer) -> None:
         object_type="border_gate.entry",
         object_id=es.entry_id,
         before={"step": es.step.code, "status": before},
-        after={"step": es.step.code, "status": "taken"},
+        after={"step": es.step.code, "status": es.status},
     )
 
 
@@ -114,7 +116,7 @@ def step_release(*, officer, entry_step: EntryStep, timeout: bool = False) -> En
     """Give a taken step back to the queue (or to the hold it came from)."""
     with transaction.atomic():
         es = EntryStep.objects.select_for_update(of=("self",)).select_related("step").get(pk=entry_step.pk)
-        if es.status != "taken" or (officer is not None and es.taken_by_id != officer.pk):
+        if es.status != EntryStep.Status.TAKEN or (officer is not None and es.taken_by_id != officer.pk):
             return es
         es.status = EntryStep.Status.HELD if es.reason else EntryStep.Status.PENDING
         es.taken_by = None
@@ -134,7 +136,7 @@ def step_release(*, officer, entry_step: EntryStep, timeout: bool = False) -> En
 def release_stale_takes(*, now: datetime.datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - TAKE_TIMEOUT
     count = 0
-    for es in EntryStep.objects.filter(status="taken", taken_at__lt=cutoff):
+    for es in EntryStep.objects.filter(status=EntryStep.Status.TAKEN, taken_at__lt=cutoff):
         step_release(officer=None, entry_step=es, timeout=True)
         count += 1
     return count
@@ -194,8 +196,8 @@ def step_decide(
         if decision == "pass":
             return pass_locked(entry, es, steps, actor=actor, label=label, data=dict(data or {}), take=take)
         if decision == "hold":
-            return hold_locked(entry, es, actor=actor, label=label, reason=reason, take=take)
-        return reject_locked(entry, es, actor=actor, label=label, reason=reason, take=take)
+            return hold_locked(entry, es, steps, actor=actor, label=label, reason=reason, take=take)
+        return reject_locked(entry, es, steps, actor=actor, label=label, reason=reason, take=take)
 
 
 def step_pass(
@@ -226,8 +228,8 @@ def step_hold(*, actor, entry_step: EntryStep, reason: str, actor_label: str = "
     if actor is not None:
         require_scope(actor, entry_step.step)
     with transaction.atomic():
-        entry, es, _steps = _lock_for_decision(entry_step)
-        return hold_locked(entry, es, actor=actor, label=label_of(actor, actor_label), reason=reason, take=take)
+        entry, es, steps = _lock_for_decision(entry_step)
+        return hold_locked(entry, es, steps, actor=actor, label=label_of(actor, actor_label), reason=reason, take=take)
 
 
 def step_reject(*, actor, entry_step: EntryStep, reason: str, actor_label: str = "", take: bool = False) -> EntryStep:
@@ -239,8 +241,10 @@ def step_reject(*, actor, entry_step: EntryStep, reason: str, actor_label: str =
     if actor is not None:
         require_scope(actor, entry_step.step)
     with transaction.atomic():
-        entry, es, _steps = _lock_for_decision(entry_step)
-        return reject_locked(entry, es, actor=actor, label=label_of(actor, actor_label), reason=reason, take=take)
+        entry, es, steps = _lock_for_decision(entry_step)
+        return reject_locked(
+            entry, es, steps, actor=actor, label=label_of(actor, actor_label), reason=reason, take=take
+        )
 
 
 def customs_assign_lane(
@@ -268,7 +272,9 @@ def customs_assign_lane(
         if not entry.is_open:
             raise TransitionError(_("Lượt xe đã kết thúc."))
         # All the entry's steps are locked (the lock order of decisions), the customs one is read.
-        customs = next((s for s in locking.lock_steps(entry.pk) if s.step.data_kind == "lane"), None)
+        customs = next(
+            (s for s in locking.lock_steps(entry.pk) if s.step.data_kind == StepDefinition.DataKind.LANE), None
+        )
         if customs is None:
             raise TransitionError(_("Quy trình của lượt xe không có bước hải quan."))
         if customs.status in (EntryStep.Status.PASSED, EntryStep.Status.REJECTED):

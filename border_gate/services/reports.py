@@ -10,6 +10,7 @@ from django.utils import timezone
 from border_gate.models import (
     Crossing,
     DailyReport,
+    Direction,
     Entry,
     GoodsLine,
     GoodsType,
@@ -42,12 +43,14 @@ def daily_report_generate(*, date: datetime.date, now: datetime.datetime | None 
     for c in crossings:
         qs = closed.filter(crossing=c)
         row = qs.aggregate(
-            cleared=Count("pk", filter=Q(status="crossed")),
-            export=Count("pk", filter=Q(status="crossed", direction="export")),
-            export_fruit=Count("pk", filter=Q(status="crossed", direction="export", is_fruit=True)),
-            import_=Count("pk", filter=Q(status="crossed", direction="import")),
-            import_new_vehicles=Count("pk", filter=Q(status="crossed", direction="import", pk__in=new_vehicle_entries)),
-            turned_around=Count("pk", filter=Q(status="rejected")),
+            cleared=Count("pk", filter=Q(status=Entry.Status.CROSSED)),
+            export=Count("pk", filter=Q(status=Entry.Status.CROSSED, direction=Direction.EXPORT)),
+            export_fruit=Count("pk", filter=Q(status=Entry.Status.CROSSED, direction=Direction.EXPORT, is_fruit=True)),
+            import_=Count("pk", filter=Q(status=Entry.Status.CROSSED, direction=Direction.IMPORT)),
+            import_new_vehicles=Count(
+                "pk", filter=Q(status=Entry.Status.CROSSED, direction=Direction.IMPORT, pk__in=new_vehicle_entries)
+            ),
+            turned_around=Count("pk", filter=Q(status=Entry.Status.REJECTED)),
         )
         row["import"] = row.pop("import_")
         row["export_other"] = row["export"] - row["export_fruit"]
@@ -55,8 +58,10 @@ def daily_report_generate(*, date: datetime.date, now: datetime.datetime | None 
         for k in totals:
             totals[k] += row[k]
         per_crossing.append({"crossing": c.code, "name": c.name, **row})
-    open_export = Entry.objects.filter(direction="export", status__in=[Entry.Status.IN_PROGRESS, Entry.Status.HELD])
-    outside = Entry.objects.filter(direction="export", status=Entry.Status.DECLARED, expected_arrival__lte=now)
+    open_export = Entry.objects.filter(
+        direction=Direction.EXPORT, status__in=[Entry.Status.IN_PROGRESS, Entry.Status.HELD]
+    )
+    outside = Entry.objects.filter(direction=Direction.EXPORT, status=Entry.Status.DECLARED, expected_arrival__lte=now)
     backlog = {
         "fruit": open_export.filter(is_fruit=True).count(),
         "other": open_export.filter(is_fruit=False).count(),

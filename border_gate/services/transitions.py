@@ -20,7 +20,6 @@ from border_gate.models import (
     YardEvent,
 )
 from border_gate.services.common import TransitionError, enqueue_queue_recompute
-from core import sql
 from core.audit.services import audit_record
 
 
@@ -32,54 +31,114 @@ def step_applies(step: StepDefinition, entry: Entry) -> bool:
     return True
 
 
-def set_current_step(entry: Entry) -> EntryStep | None:
-    """Point the entry at its first undecided step (the only one anybody may act on)."""
-    steps = list(entry.steps.select_for_update().order_by("position"))
-    current = next((s for s in steps if s.status in (EntryStep.Status.PENDING, "taken", "held")), None)
-    EntryStep.objects.filter(entry=entry, is_current=True).exclude(pk=getattr(current, "pk", None)).update(
-        is_current=False
-    )
+# Statuses of a step nobody has decided yet: the current step is the first of them.
+UNDECIDED = (EntryStep.Status.PENDING, EntryStep.Status.TAKEN, EntryStep.Status.HELD)
+# The columns a transition writes. One list per model, so every transition sends the same statement.
+STEP_FIELDS = ["status", "is_current", "taken_by", "taken_at", "decided_by", "decided_by_label", "decided_at"]
+STEP_FIELDS += ["reason", "data"]
+ENTRY_FIELDS = ["status", "arrived_at", "current_step", "current_yard", "fee_receipt_number", "fee_paid_at"]
+ENTRY_FIELDS += ["closed_at", "updated_at"]
+
+
+def save_entry(entry: Entry) -> None:
+    """Write what a transition may change on the entry (not the declaration's own fields)."""
+    entry.save(update_fields=ENTRY_FIELDS)
+
+
+def _point_at(entry: Entry, steps: list[EntryStep], current: EntryStep | None) -> EntryStep | None:
+    """Make `current` the entry's only current step. The old flag is cleared before the new one is
+    set, so the one-current-step constraint never sees two."""
+    for s in steps:
+        if s.is_current and s is not current:
+            s.is_current = False
+            s.save(update_fields=["is_current"])
     if current is not None and not current.is_current:
-        EntryStep.objects.filter(pk=current.pk).update(is_current=True)
         current.is_current = True
+        current.save(update_fields=["is_current"])
     entry.current_step = current
     return current
 
 
+def set_current_step(entry: Entry, steps: list[EntryStep] | None = None) -> EntryStep | None:
+    """Point the entry at its first undecided step (the only one anybody may act on). `steps`: the
+    entry's steps in position order, locked by the caller; read and locked here when not given."""
+    if steps is None:
+        steps = list(entry.steps.select_for_update().order_by("position"))
+    return _point_at(entry, steps, next((s for s in steps if s.status in UNDECIDED), None))
+
+
+def yard_event_write(
+    entry: Entry, *, yard_id: int, kind: str, at: datetime.datetime, source: str, external_id: str = ""
+) -> YardEvent:
+    """The one way a yard event row is written (decisions, closing, calling out, yard systems)."""
+    return YardEvent.objects.create(
+        yard_id=yard_id, entry=entry, kind=kind, at=at, source=source, external_id=external_id
+    )
+
+
 def close_entry(
-    entry: Entry, status: str, now: datetime.datetime | None = None, *, clear_current: bool = True, save: bool = True
+    entry: Entry, status: str, *, now: datetime.datetime | None = None, steps: list[EntryStep] | None = None
 ) -> None:
-    """Close the entry (final status). `clear_current=False` when the caller has already cleared
-    the step it decided (the decisions do, to save a statement); `save=False` when the caller
-    saves the entry itself."""
+    """Give the entry its final status: no current step, out of its yard. The caller saves the entry
+    (`save_entry`). `steps`: the entry's locked steps when the caller has them."""
     now = now or timezone.now()
     entry.status = status
     entry.closed_at = now
-    if clear_current:
+    if steps is None:
         EntryStep.objects.filter(entry=entry, is_current=True).update(is_current=False)
-    entry.current_step = None
+        entry.current_step = None
+    else:
+        _point_at(entry, steps, None)
     if entry.current_yard_id:
-        sql.insert(YardEvent(yard_id=entry.current_yard_id, entry=entry, kind="out", at=now, source="system"))
+        yard_event_write(entry, yard_id=entry.current_yard_id, kind=YardEvent.Kind.OUT, at=now, source="system")
         entry.current_yard = None
-    if save:
-        entry.save()
 
 
-# Statuses of a step nobody has decided yet: the current step is the first of them.
-_UNDECIDED = (EntryStep.Status.PENDING, "taken", EntryStep.Status.HELD)
-
-
-# The entry fields `step_pass` may change (`_step_data`: yard, fee receipt; `close_entry`: the end).
-_DECISION_ENTRY_FIELDS = [
-    "status",
-    "arrived_at",
-    "current_step",
-    "current_yard",
-    "fee_receipt_number",
-    "fee_paid_at",
-    "closed_at",
-    "updated_at",
-]
+def record_decision(
+    entry: Entry,
+    es: EntryStep,
+    steps: list[EntryStep],
+    *,
+    status: str,
+    actor,
+    label: str,
+    now: datetime.datetime,
+    data: dict | None = None,
+    reason: str = "",
+) -> EntryStep | None:
+    """The one path that moves a truck on: record `status` (passed, held, rejected) on its current
+    step `es` and write the entry's next state — held stays at the step, rejected closes the entry,
+    passed moves to the next undecided step or, after the last one, closes it as crossed. `steps`
+    are the entry's steps in position order, `es` among them, all locked by the caller with the
+    entry (lock order: entry, then its steps). Returns the entry's current step afterwards."""
+    es.status = status
+    es.decided_by = actor
+    es.decided_by_label = label
+    es.decided_at = now
+    es.is_current = status == EntryStep.Status.HELD
+    if status == EntryStep.Status.PASSED:
+        es.data = data or {}
+    else:
+        es.reason = reason[:300]
+    if status == EntryStep.Status.HELD:
+        es.taken_by = None  # back to the queue of the step's force, with its reason
+    es.save(update_fields=STEP_FIELDS)
+    current = None
+    if status == EntryStep.Status.HELD:
+        entry.status = Entry.Status.HELD
+        current = es
+    elif status == EntryStep.Status.REJECTED:
+        close_entry(entry, Entry.Status.REJECTED, now=now, steps=steps)
+    else:
+        if entry.status in (Entry.Status.DECLARED, Entry.Status.HELD):
+            entry.status = Entry.Status.IN_PROGRESS
+        if entry.arrived_at is None:
+            entry.arrived_at = now  # the first step is the arrival at the crossing
+        current = set_current_step(entry, steps)
+        if current is None:
+            close_entry(entry, Entry.Status.CROSSED, now=now, steps=steps)
+    save_entry(entry)
+    return current
 
 
 def _check_decidable(entry: Entry, es: EntryStep, actor, *, system: bool) -> None:
@@ -88,10 +147,10 @@ def _check_decidable(entry: Entry, es: EntryStep, actor, *, system: bool) -> Non
     if not es.is_current:
         raise TransitionError(_("Chưa đến bước này hoặc bước này đã xong: không được bỏ qua hay làm lại bước."))
     if system:
-        if es.status not in _UNDECIDED:
+        if es.status not in UNDECIDED:
             raise TransitionError(_("Bước này không còn chờ xử lý."))
         return
-    if es.status != "taken" or es.taken_by_id != getattr(actor, "pk", None):
+    if es.status != EntryStep.Status.TAKEN or es.taken_by_id != getattr(actor, "pk", None):
         raise TransitionError(_("Nhận lượt xe này trước khi ghi quyết định."))
 
 
@@ -101,7 +160,7 @@ def _take_for_decision(entry: Entry, es: EntryStep, officer) -> bool:
     officer holds is refused as before, and two officers deciding at once are serialised by the
     entry lock: the second finds the step decided. Returns True when the step was taken here (the
     take is then part of the decision's audit row, as nobody could see it in between)."""
-    if es.status == "taken":
+    if es.status == EntryStep.Status.TAKEN:
         if es.taken_by_id != officer.pk:
             raise TransitionError(_("Một cán bộ khác đang xử lý lượt xe này."))
         return False
@@ -109,7 +168,7 @@ def _take_for_decision(entry: Entry, es: EntryStep, officer) -> bool:
         return False  # refused by _check_decidable with its own message
     if es.step.requires_call and entry.called_at is None:
         raise TransitionError(_("Xe chưa được gọi ra khỏi bãi."))
-    es.status = "taken"
+    es.status = EntryStep.Status.TAKEN
     es.taken_by = officer
     es.taken_at = timezone.now()
     return True
@@ -124,42 +183,29 @@ def _already(es: EntryStep, status: str, actor, label: str) -> bool:
 
 
 def pass_locked(
-    entry: Entry, es: EntryStep, steps: list[EntryStep], *, actor, label: str, data: dict, take: bool
+    entry: Entry,
+    es: EntryStep,
+    steps: list[EntryStep],
+    *,
+    actor,
+    label: str,
+    data: dict,
+    take: bool,
+    external_id: str = "",
 ) -> EntryStep:
-    """`step_pass` on the rows locked by the caller (inside its transaction)."""
+    """`step_pass` on the rows locked by the caller (inside its transaction). `external_id`: the
+    yard system's id of the event that passes the yard step."""
     system = actor is None
     if _already(es, EntryStep.Status.PASSED, actor, label):
         return es
-    implicit_take = take and not system and _take_for_decision(entry, es, actor)
+    took = take and not system and _take_for_decision(entry, es, actor)
     _check_decidable(entry, es, actor, system=system)
     now = timezone.now()
-    recorded = _step_data(entry, es, data, now=now, label=label)
-    es.status = EntryStep.Status.PASSED
-    es.is_current = False
-    es.decided_by = actor if not system else None
-    es.decided_by_label = label
-    es.decided_at = now
-    es.data = recorded
-    fields = ["status", "is_current", "decided_by", "decided_by_label", "decided_at", "data"]
-    sql.update(es, [*fields, "taken_by", "taken_at"] if implicit_take else fields)
+    recorded = _step_data(entry, es, data, now=now, label=label, external_id=external_id)
     before_status = entry.status
-    if entry.status in (Entry.Status.DECLARED, Entry.Status.HELD):
-        entry.status = Entry.Status.IN_PROGRESS
-    if entry.arrived_at is None:
-        entry.arrived_at = now  # the first step is the arrival at the crossing
-    # The next current step: the first undecided one (the rule of `set_current_step`, applied to the
-    # rows locked above; `es` was cleared first, so the one-current-step index never sees two).
-    nxt = next((s for s in steps if s.status in _UNDECIDED), None)
-    if nxt is not None:
-        nxt.is_current = True
-        sql.update(nxt, ["is_current"])
-    entry.current_step = nxt
-    verb = "pass"
-    if nxt is None:
-        close_entry(entry, Entry.Status.CROSSED, now=now, clear_current=False, save=False)
-        verb = "cross"
-    # Only what a decision can change (the full-row UPDATE of 43 columns cost more to build).
-    sql.update(entry, _DECISION_ENTRY_FIELDS)
+    nxt = record_decision(
+        entry, es, steps, status=EntryStep.Status.PASSED, actor=actor, label=label, now=now, data=recorded
+    )
     after = {
         "status": entry.status,
         "step": es.step.code,
@@ -167,17 +213,16 @@ def pass_locked(
         "data": recorded,
         "next_step": nxt.step.code if nxt else None,
     }
-    _audit_decision(
-        entry, es, verb, actor=actor, label=label, before_status=before_status, after=after, took=implicit_take
-    )
+    verb = "cross" if nxt is None else "pass"
+    _audit_decision(entry, es, verb, actor=actor, label=label, before_status=before_status, after=after, took=took)
     if nxt is not None and nxt.step.data_kind == StepDefinition.DataKind.RECEIPT and entry.fee_paid_at:
-        auto_pass_fee(entry, nxt)
-    if entry.status == Entry.Status.CROSSED or es.step.data_kind == "yard":
+        auto_pass_fee(entry, nxt, steps)
+    if entry.status == Entry.Status.CROSSED or es.step.data_kind == StepDefinition.DataKind.YARD:
         enqueue_queue_recompute(entry.crossing_id)
     return es
 
 
-def _step_data(entry: Entry, es: EntryStep, data: dict, *, now, label: str) -> dict:
+def _step_data(entry: Entry, es: EntryStep, data: dict, *, now, label: str, external_id: str = "") -> dict:
     kind = es.step.data_kind
     out = {k: val for k, val in data.items() if k == "note" and val}
     if kind == StepDefinition.DataKind.YARD:
@@ -194,7 +239,9 @@ def _step_data(entry: Entry, es: EntryStep, data: dict, *, now, label: str) -> d
                         % {"yard": yard.name, "n": inside, "cap": yard.capacity}
                     }
                 )
-            sql.insert(YardEvent(yard=yard, entry=entry, kind="in", at=now, source=label))
+            yard_event_write(
+                entry, yard_id=yard.pk, kind=YardEvent.Kind.IN, at=now, source=label, external_id=external_id
+            )
             entry.current_yard = yard
         out["yard"] = yard.code
     elif kind == StepDefinition.DataKind.CERTIFICATE:
@@ -242,68 +289,50 @@ def _audit_decision(
     )
 
 
-def hold_locked(entry: Entry, es: EntryStep, *, actor, label: str, reason: str, take: bool) -> EntryStep:
+def hold_locked(
+    entry: Entry, es: EntryStep, steps: list[EntryStep], *, actor, label: str, reason: str, take: bool
+) -> EntryStep:
     """`step_hold` on the rows locked by the caller (inside its transaction)."""
     system = actor is None
     if _already(es, EntryStep.Status.HELD, actor, label) and es.reason == reason[:300]:
         return es
-    implicit_take = take and not system and _take_for_decision(entry, es, actor)
+    took = take and not system and _take_for_decision(entry, es, actor)
     _check_decidable(entry, es, actor, system=system)
-    es.status = EntryStep.Status.HELD
-    es.reason = reason[:300]
-    es.decided_by = actor if not system else None
-    es.decided_by_label = label
-    es.decided_at = timezone.now()
-    es.taken_by = None
-    es.save()
     before = entry.status
-    entry.status = Entry.Status.HELD
-    entry.save()
-    after = {"status": "held", "step": es.step.code, "decision": "hold", "reason": es.reason}
-    _audit_decision(entry, es, "hold", actor=actor, label=label, before_status=before, after=after, took=implicit_take)
+    record_decision(
+        entry, es, steps, status=EntryStep.Status.HELD, actor=actor, label=label, now=timezone.now(), reason=reason
+    )
+    after = {"status": entry.status, "step": es.step.code, "decision": "hold", "reason": es.reason}
+    _audit_decision(entry, es, "hold", actor=actor, label=label, before_status=before, after=after, took=took)
     return es
 
 
-def reject_locked(entry: Entry, es: EntryStep, *, actor, label: str, reason: str, take: bool) -> EntryStep:
+def reject_locked(
+    entry: Entry, es: EntryStep, steps: list[EntryStep], *, actor, label: str, reason: str, take: bool
+) -> EntryStep:
     """`step_reject` on the rows locked by the caller (inside its transaction)."""
     system = actor is None
     if _already(es, EntryStep.Status.REJECTED, actor, label):
         return es
-    implicit_take = take and not system and _take_for_decision(entry, es, actor)
+    took = take and not system and _take_for_decision(entry, es, actor)
     _check_decidable(entry, es, actor, system=system)
-    es.status = EntryStep.Status.REJECTED
-    es.is_current = False
-    es.reason = reason[:300]
-    es.decided_by = actor if not system else None
-    es.decided_by_label = label
-    es.decided_at = timezone.now()
-    es.save()
     before = entry.status
-    close_entry(entry, Entry.Status.REJECTED, now=es.decided_at, clear_current=False)
-    after = {"status": "rejected", "step": es.step.code, "decision": "reject", "reason": es.reason}
-    _audit_decision(
-        entry, es, "reject", actor=actor, label=label, before_status=before, after=after, took=implicit_take
+    record_decision(
+        entry, es, steps, status=EntryStep.Status.REJECTED, actor=actor, label=label, now=timezone.now(), reason=reason
     )
+    after = {"status": entry.status, "step": es.step.code, "decision": "reject", "reason": es.reason}
+    _audit_decision(entry, es, "reject", actor=actor, label=label, before_status=before, after=after, took=took)
     enqueue_queue_recompute(entry.crossing_id)
     return es
 
 
-def auto_pass_fee(entry: Entry, es: EntryStep) -> None:
-    """The fee step passes by itself when the fee is already paid online (within the caller's
-    transaction and its locks)."""
-    es = EntryStep.objects.select_for_update(of=("self",)).select_related("step").get(pk=es.pk)
-    now = timezone.now()
-    es.status = EntryStep.Status.PASSED
-    es.decided_by = None
-    es.decided_by_label = "payments"
-    es.decided_at = now
-    es.data = {"receipt_number": entry.fee_receipt_number, "amount": entry.fee_amount, "online": True}
-    es.save()
-    nxt = set_current_step(entry)
-    if nxt is None:
-        close_entry(entry, Entry.Status.CROSSED, now=now)
-    else:
-        entry.save()
+def auto_pass_fee(entry: Entry, es: EntryStep, steps: list[EntryStep]) -> None:
+    """The fee step passes by itself when the fee is already paid online (on the rows the caller
+    locked, in its transaction)."""
+    data = {"receipt_number": entry.fee_receipt_number, "amount": entry.fee_amount, "online": True}
+    nxt = record_decision(
+        entry, es, steps, status=EntryStep.Status.PASSED, actor=None, label="payments", now=timezone.now(), data=data
+    )
     audit_record(
         actor=None,
         action="border_gate.entry.pass",

@@ -10,15 +10,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from border_gate import locking
 from border_gate.models import (
     Crossing,
     Entry,
+    EntryStep,
+    StepDefinition,
     Yard,
     YardEvent,
 )
 from border_gate.scope import officer_scope
-from border_gate.services.common import TransitionError, enqueue_queue_recompute, label_of
-from border_gate.services.pipeline import step_pass
+from border_gate.services.common import TransitionError, enqueue_queue_recompute, label_of, require_scope
+from border_gate.services.transitions import pass_locked, yard_event_write
 from core.audit.services import audit_record
 
 
@@ -35,7 +38,7 @@ def yard_event_record(
     """A yard system reports a truck in or out. An "in" at the yard-entry step passes that step
     (the yard is authoritative); otherwise the location is recorded. Idempotent per external_id."""
     label = label_of(actor, actor_label)
-    if kind not in ("in", "out"):
+    if kind not in YardEvent.Kind.values:
         raise ValidationError({"kind": _("Sự kiện phải là “in” hoặc “out”.")})
     if yard.crossing_id != entry.crossing_id:
         raise ValidationError({"yard": _("Bãi không thuộc cửa khẩu của lượt xe.")})
@@ -45,35 +48,49 @@ def yard_event_record(
             return existing
     at = at or timezone.now()
     with transaction.atomic():
-        locked = Entry.objects.select_for_update().get(pk=entry.pk)
-        current = locked.current_step
-        if kind == "in" and current is not None and current.step.data_kind == "yard" and current.status != "held":
-            pass_now = True
-        else:
-            pass_now = False
-            if not locked.is_open and kind == "in":
-                raise TransitionError(_("Lượt xe đã kết thúc."))
-            if kind == "in":
-                locked.current_yard = yard
-            elif locked.current_yard_id == yard.pk:
-                locked.current_yard = None
-            locked.save(update_fields=["current_yard", "updated_at"])
-            event = YardEvent.objects.create(
-                yard=yard, entry=locked, kind=kind, at=at, source=label, external_id=external_id
-            )
-            audit_record(
+        locked = locking.lock_entry(pk=entry.pk)
+        steps = locking.lock_steps(locked.pk)
+        current = next((s for s in steps if s.is_current), None)
+        if (
+            kind == YardEvent.Kind.IN
+            and current is not None
+            and current.step.data_kind == StepDefinition.DataKind.YARD
+            and current.status != EntryStep.Status.HELD
+        ):
+            # The yard is authoritative: its "in" passes the yard-entry step, under the same locks and
+            # in the same transaction as the event the pass writes.
+            if actor is not None:
+                require_scope(actor, current.step)
+            pass_locked(
+                locked,
+                current,
+                steps,
                 actor=actor,
-                action=f"border_gate.entry.yard_{kind}",
-                obj=locked,
-                after={"yard": yard.code, "at": at},
-                actor_label=label,
+                label=label,
+                data={"yard": yard.pk},
+                take=False,
+                external_id=external_id,
             )
-    if pass_now:
-        step_pass(actor=actor, entry_step=current, data={"yard": yard.pk}, actor_label=label)
-        event = YardEvent.objects.filter(entry=entry, yard=yard, kind="in").order_by("-pk").first()
-        if external_id and not event.external_id:
-            event.external_id = external_id
-            event.save(update_fields=["external_id"])
+            event = YardEvent.objects.filter(entry=locked, yard=yard, kind=YardEvent.Kind.IN).order_by("-pk").first()
+            if external_id and not event.external_id:  # the truck was already recorded in this yard
+                event.external_id = external_id
+                event.save(update_fields=["external_id"])
+            return event
+        if not locked.is_open and kind == YardEvent.Kind.IN:
+            raise TransitionError(_("Lượt xe đã kết thúc."))
+        if kind == YardEvent.Kind.IN:
+            locked.current_yard = yard
+        elif locked.current_yard_id == yard.pk:
+            locked.current_yard = None
+        locked.save(update_fields=["current_yard", "updated_at"])
+        event = yard_event_write(locked, yard_id=yard.pk, kind=kind, at=at, source=label, external_id=external_id)
+        audit_record(
+            actor=actor,
+            action=f"border_gate.entry.yard_{kind}",
+            obj=locked,
+            after={"yard": yard.code, "at": at},
+            actor_label=label,
+        )
     return event
 
 
@@ -102,8 +119,8 @@ def queue_call_next(*, actor, crossing: Crossing, direction: str, count: int = 1
         for entry in entries:
             entry.called_at = now
             if entry.current_yard_id:
-                YardEvent.objects.create(
-                    yard_id=entry.current_yard_id, entry=entry, kind="out", at=now, source=label_of(actor)
+                yard_event_write(
+                    entry, yard_id=entry.current_yard_id, kind=YardEvent.Kind.OUT, at=now, source=label_of(actor)
                 )
                 entry.current_yard = None
             entry.save(update_fields=["called_at", "current_yard", "updated_at"])
