@@ -7,10 +7,9 @@ organisation, is scoped to one crossing and to named permissions, and every call
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.generics import ListAPIView, RetrieveAPIView
@@ -19,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from border_gate import selectors, services
-from border_gate.models import ApiKey, Entry, Yard
+from border_gate.models import ApiKey, Direction, Entry, Yard
 from core.audit.services import audit_record
 from core.permissions import HasRole
 from core.users import roles
@@ -201,14 +200,15 @@ def _entries_qs():
 # -- key-authenticated endpoints ---------------------------------------------------------------
 
 
-@extend_schema(
-    tags=["border-gate: yards & customs"],
-    parameters=[
-        OpenApiParameter("status", str, description="declared | in_progress | held | crossed | …"),
-        OpenApiParameter("direction", str, description="export | import"),
-        OpenApiParameter("updated_since", str, description="ISO 8601 date-time"),
-    ],
-)
+class EntryListParams(serializers.Serializer):
+    """The list's filters, validated: an unknown status or direction is a 400, not an empty page."""
+
+    status = serializers.ChoiceField(choices=Entry.Status.choices, required=False)
+    direction = serializers.ChoiceField(choices=Direction.choices, required=False)
+    updated_since = serializers.DateTimeField(required=False, help_text="ISO 8601 date-time")
+
+
+@extend_schema(tags=["border-gate: yards & customs"], parameters=[EntryListParams])
 class EntryListApi(KeyAPIView, ListAPIView):
     """Entries at the key's crossing (newest change first)."""
 
@@ -220,16 +220,15 @@ class EntryListApi(KeyAPIView, ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return Entry.objects.none()
         qs = _entries_qs().filter(crossing=self.request.auth.crossing).order_by("-updated_at", "-pk")
-        p = self.request.query_params
+        params = EntryListParams(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        p = params.validated_data
         if p.get("status"):
             qs = qs.filter(status=p["status"])
         if p.get("direction"):
             qs = qs.filter(direction=p["direction"])
         if p.get("updated_since"):
-            since = parse_datetime(p["updated_since"])
-            if since is None:
-                raise exceptions.ValidationError({"updated_since": [_("Thời điểm theo ISO 8601.")]})
-            qs = qs.filter(updated_at__gte=since)
+            qs = qs.filter(updated_at__gte=p["updated_since"])
         return qs
 
 

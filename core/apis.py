@@ -9,14 +9,14 @@ from django.db.models.query import ValuesIterable
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
-from rest_framework.pagination import LimitOffsetPagination
 
 from core import selectors
 from core.agencies.models import Agency, BorderForce
+from core.api import PortalPagination
 from core.geo.models import AdministrativeUnit
 
 
-class CountWithPagePagination(LimitOffsetPagination):
+class CountWithPagePagination(PortalPagination):
     """DRF's limit/offset pagination (same parameters, same response) that reads the total with the
     page in one query (`COUNT(*) OVER ()`) instead of a separate `SELECT COUNT(*)`: one round trip to
     PostgreSQL less per list request, the largest single cost of a small list on a busy server

@@ -8,11 +8,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, Throttled
 from rest_framework.generics import ListAPIView, RetrieveAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import PortalJSONParser
 from core.permissions import HasRole
 from core.users import roles
 from government import selectors, services
@@ -329,7 +330,7 @@ class DossierSubmitApi(APIView):
     """Submit the draft. A second submission answers 409 and changes nothing."""
 
     permission_classes = [APPLICANT]
-    parser_classes = [JSONParser]
+    parser_classes = [PortalJSONParser]
 
     def post(self, request, uid):
         dossier = _own(request, uid)

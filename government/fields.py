@@ -76,6 +76,41 @@ class ProcedureForm(forms.Form):
         return out
 
 
+# A draft keeps what was typed, valid or not; its length is bounded all the same, by the field's own
+# maximum where it has one (text 255, textarea 2,000, CCCD 12, phone 15) and otherwise by these.
+DRAFT_VALUE_LIMITS = {"email": 320}
+DRAFT_VALUE_DEFAULT_LIMIT = 255
+
+
+def draft_value_limit(spec: dict) -> int:
+    return (
+        getattr(build_field(spec), "max_length", None)
+        or DRAFT_VALUE_LIMITS.get(spec["type"])
+        or DRAFT_VALUE_DEFAULT_LIMIT
+    )
+
+
+def draft_data_errors(specs: list[dict], data: dict) -> dict[str, list[str]]:
+    """Field errors of a draft's `data` that no draft may keep: a value that is not text, a number or
+    a yes/no (a list or an object sent to the API), or longer than the field allows. The page's form
+    and the API share this check (government.services)."""
+    errors: dict[str, list[str]] = {}
+    for spec in specs:
+        name = spec["name"]
+        if name not in data:
+            continue
+        value = data[name]
+        if not isinstance(value, str | int | float | bool):
+            errors[name] = [str(_("Giá trị không hợp lệ."))]
+            continue
+        limit = draft_value_limit(spec)
+        if len(str(value)) > limit:
+            errors[name] = [
+                str(_("Tối đa %(limit)s ký tự (đã nhập %(length)s).") % {"limit": limit, "length": len(str(value))})
+            ]
+    return errors
+
+
 def procedure_form_class(procedure) -> type[ProcedureForm]:
     fields = {spec["name"]: build_field(spec) for spec in procedure.form_fields}
     return type("ProcedureForm", (ProcedureForm,), {**fields, "field_specs": procedure.form_fields})

@@ -21,6 +21,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
@@ -30,9 +31,10 @@ from django.utils.translation import gettext_noop
 
 from core.agencies.models import Agency
 from core.audit.services import audit_record
+from core.errors import InvalidTransitionError, NotAllowedError, ServiceError
 from core.users import roles
 from government import workdays
-from government.fields import procedure_form_class
+from government.fields import draft_data_errors, procedure_form_class
 from government.models import (
     ApologySlip,
     Dossier,
@@ -51,20 +53,16 @@ PAYMENT_PURPOSE = "government.dossier_fee"
 OFFICIAL_ROLES = (roles.COMMUNE_OFFICIAL, roles.DEPARTMENT_OFFICIAL)
 
 
-class DossierError(Exception):
-    """A refused action, with a message for the user (Vietnamese; translated)."""
-
-    def __init__(self, message: str, *, errors: dict | None = None):
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
+class DossierError(ServiceError):
+    """A refused action, with a message for the user (Vietnamese; translated) and field errors: the
+    portal's one service error (core.errors), named for this domain."""
 
 
-class InvalidTransition(DossierError):  # noqa: N818 - reads as the domain says it
+class InvalidTransition(DossierError, InvalidTransitionError):  # noqa: N818 - reads as the domain says it
     pass
 
 
-class NotAllowed(DossierError):  # noqa: N818
+class NotAllowed(DossierError, NotAllowedError):  # noqa: N818
     pass
 
 
@@ -288,8 +286,10 @@ def dossier_create(
         commune_code = applicant.admin_unit.code
     agency = agency_for(procedure=procedure, commune_code=commune_code)
     admin_unit = agency.admin_unit if procedure.scope == Procedure.Scope.COMMUNE else applicant.admin_unit
+    data = _draft_data(procedure, data or {})
     try:
         with transaction.atomic():
+            _check_open_drafts(applicant)
             dossier = Dossier.objects.create(
                 procedure=procedure,
                 agency=agency,
@@ -299,7 +299,7 @@ def dossier_create(
                 applicant_id_number=applicant.citizen_id,
                 applicant_phone=applicant.phone,
                 applicant_email=applicant.email,
-                data={k: v for k, v in (data or {}).items() if k in {f["name"] for f in procedure.form_fields}},
+                data=data,
                 client_token=client_token or None,
             )
             audit_record(actor=applicant, action="government.dossier.create", obj=dossier, after=_snapshot(dossier))
@@ -309,8 +309,33 @@ def dossier_create(
     return dossier
 
 
+def _check_open_drafts(applicant) -> None:
+    """At most PORTAL_MAX_OPEN_DRAFTS drafts per applicant (a script could otherwise fill the table).
+    The applicant's row is locked so two simultaneous creations count each other."""
+    get_user_model().objects.select_for_update().filter(pk=applicant.pk).values_list("pk", flat=True).first()
+    limit = settings.PORTAL_MAX_OPEN_DRAFTS
+    if Dossier.objects.filter(applicant=applicant, status=S.DRAFT).count() >= limit:
+        message = _("Bạn đã có %(n)s hồ sơ nháp chưa nộp: hãy nộp hoặc xóa bớt trước khi tạo hồ sơ mới.") % {"n": limit}
+        raise DossierError(message, errors={"procedure": [message]}, code="too_many_drafts")
+
+
+def _draft_data(procedure: Procedure, data: dict) -> dict:
+    """What a draft keeps of `data`: the procedure's fields only, each within its field's maximum
+    length (the same limit the page's form has), scalar values only. Raises DossierError with the
+    fields at fault; the rest of the validation happens at submission."""
+    if not isinstance(data, dict):
+        raise DossierError(_("Dữ liệu tờ khai không hợp lệ."), errors={"data": [_("Dữ liệu tờ khai không hợp lệ.")]})
+    names = {f["name"] for f in procedure.form_fields}
+    kept = {k: ("" if v is None else v) for k, v in data.items() if k in names}
+    errors = draft_data_errors(procedure.form_fields, kept)
+    if errors:
+        raise DossierError(_("Vui lòng kiểm tra các mục được đánh dấu."), errors=errors)
+    return kept
+
+
 def dossier_save_draft(*, dossier: Dossier, actor, data: dict) -> Dossier:
-    """Keep what the applicant typed, valid or not (validation happens at submission)."""
+    """Keep what the applicant typed, valid or not (validation happens at submission), within each
+    field's maximum length (DossierError with field errors otherwise, nothing written)."""
     with transaction.atomic():
         d = _lock(dossier)
         _save_draft(d, actor=actor, data=data)
@@ -322,8 +347,7 @@ def _save_draft(d: Dossier, *, actor, data: dict, write: bool = True) -> None:
     # write=False the caller writes `data` itself later in the same transaction.
     _require_applicant(actor, d)
     _expect(d, S.DRAFT, verb=_("sửa bản nháp"))
-    names = {f["name"] for f in d.procedure.form_fields}
-    d.data = {k: ("" if v is None else v) for k, v in data.items() if k in names}
+    d.data = _draft_data(d.procedure, data)
     if write:
         d.save(update_fields=["data", "updated_at"])
 
@@ -354,6 +378,9 @@ def _add_file(d: Dossier, *, actor, document: ProcedureDocument | None, uploaded
     _expect(d, S.DRAFT, S.SUPPLEMENT, verb=_("tải tệp lên"))
     if document is not None and document.procedure_id != d.procedure_id:
         raise DossierError(_("Giấy tờ không thuộc thủ tục của hồ sơ."))
+    if d.files.count() >= settings.PORTAL_MAX_FILES_PER_DOSSIER:
+        message = _("Hồ sơ đã có %(n)s tệp, không thể tải thêm.") % {"n": settings.PORTAL_MAX_FILES_PER_DOSSIER}
+        raise DossierError(message, errors={"file": [message]}, code="too_many_files")
     accepted = document.accepted_types if document else ["pdf", "jpg", "png"]
     max_bytes = document.max_size_bytes if document else 10 * 1024 * 1024
     checked = check_upload(uploaded, accepted_types=accepted, max_size_bytes=max_bytes)

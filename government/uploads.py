@@ -10,6 +10,8 @@ import filetype
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from core.parsing import FileTooComplex, check_image_header, check_zip_archive
+
 # Our name for a type → the extensions `filetype` reports for it.
 TYPE_EXTENSIONS = {"pdf": {"pdf"}, "jpg": {"jpg", "jpeg"}, "png": {"png"}, "docx": {"docx"}}
 TYPE_LABELS = {"pdf": "PDF", "jpg": "JPG", "png": "PNG", "docx": "DOCX"}
@@ -45,7 +47,12 @@ def _parse_pdf(stream) -> None:
 def _parse_image(stream) -> None:
     from PIL import Image
 
-    with Image.open(stream) as image:
+    try:
+        image = Image.open(stream)
+    except Image.DecompressionBombError as exc:  # Pillow's own ceiling, far above ours
+        raise FileTooComplex(str(exc)) from exc
+    with image:
+        check_image_header(image)  # the declared size, before anything is decoded
         image.verify()
     stream.seek(0)
     with Image.open(stream) as image:
@@ -54,6 +61,7 @@ def _parse_image(stream) -> None:
 
 def _parse_docx(stream) -> None:
     with zipfile.ZipFile(stream) as archive:
+        check_zip_archive(archive)  # members and unpacked size from the directory, before testzip() inflates
         if "word/document.xml" not in archive.namelist() or archive.testzip() is not None:
             raise ValueError("not a Word document")
 
@@ -94,6 +102,12 @@ def check_upload(uploaded, *, accepted_types: list[str], max_size_bytes: int) ->
         )
     try:
         PARSERS[kind](_stream(uploaded))
+    except FileTooComplex as exc:
+        raise ValidationError(
+            _("Tệp %(kind)s quá phức tạp để kiểm tra (kích thước ảnh hoặc dung lượng giải nén quá lớn).")
+            % {"kind": TYPE_LABELS.get(kind, kind)},
+            code="too_complex",
+        ) from exc
     except Exception as exc:
         raise ValidationError(
             _("Tệp %(kind)s bị hỏng hoặc không đọc được, vui lòng kiểm tra và tải lên lại.")

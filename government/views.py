@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from core import http
+from core.errors import apply_to_form
 from core.permissions import role_required
 from core.users import roles
 from government import selectors, services
@@ -147,28 +148,35 @@ def dossier_edit(request, uid):
             outcome = services.dossier_update_draft(
                 dossier=dossier, actor=request.user, data=typed, uploads=uploads, submit=action == "submit"
             )
+        except (services.InvalidTransition, services.NotAllowed) as exc:
+            messages.error(request, exc.message)
+            return redirect("government:dossier-detail", uid=dossier.uid)
         except services.DossierError as exc:
-            messages.error(request, exc.message)
-            return redirect("government:dossier-detail", uid=dossier.uid)
-        dossier = outcome.dossier
-        doc_errors = outcome.file_errors
-        if doc_errors:
-            messages.error(request, _("Một số tệp không được chấp nhận; nội dung đã nhập vẫn được lưu."))
-            form = form_class(initial=dossier.data)
-        elif outcome.submit_error is not None:
-            exc = outcome.submit_error
-            messages.error(request, exc.message)
-            form = form_class(data=dossier.data)
+            # What the draft cannot keep (a value over its field's length): shown on the form, with
+            # everything typed still in it; nothing was written.
+            form = form_class(data=request.POST)
             form.is_valid()
-            for key, errors in exc.errors.items():
-                if key.startswith("doc_"):
-                    doc_errors.setdefault(key[4:], []).extend(errors)
-        elif outcome.submitted:
-            messages.success(request, _("Đã nộp hồ sơ. Mã hồ sơ: %(code)s") % {"code": dossier.code})
-            return redirect("government:dossier-detail", uid=dossier.uid)
+            apply_to_form(form, exc)
         else:
-            messages.success(request, _("Đã lưu bản nháp."))
-            return redirect("government:dossier-edit", uid=dossier.uid)
+            dossier = outcome.dossier
+            doc_errors = outcome.file_errors
+            if doc_errors:
+                messages.error(request, _("Một số tệp không được chấp nhận; nội dung đã nhập vẫn được lưu."))
+                form = form_class(initial=dossier.data)
+            elif outcome.submit_error is not None:
+                exc = outcome.submit_error
+                messages.error(request, exc.message)
+                form = form_class(data=dossier.data)
+                form.is_valid()
+                for key, errors in exc.errors.items():
+                    if key.startswith("doc_"):
+                        doc_errors.setdefault(key[4:], []).extend(errors)
+            elif outcome.submitted:
+                messages.success(request, _("Đã nộp hồ sơ. Mã hồ sơ: %(code)s") % {"code": dossier.code})
+                return redirect("government:dossier-detail", uid=dossier.uid)
+            else:
+                messages.success(request, _("Đã lưu bản nháp."))
+                return redirect("government:dossier-edit", uid=dossier.uid)
     documents = _documents_with_files(dossier)
     for item in documents:
         item["errors"] = doc_errors.get(item["document"].code, [])

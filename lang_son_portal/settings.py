@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # NUL anywhere in the request and oversized bodies: one 400/413 before any view (core/input_guard.py)
+    "core.input_guard.InputGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -262,7 +264,26 @@ if os.environ.get("PORTAL_S3_BUCKET"):
         },
     }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+# Limits that match the data (issue 9). A form's fields without its files: the longest form (a
+# declaration of a dozen fields of at most 2,000 characters) is a few tens of KB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("PORTAL_MAX_FORM_BYTES", 512 * 1024))
+# A whole request, files included: the largest accepted file (20 MB, the signature-verification page)
+# plus its form. Refused from the Content-Length before anything is read (core.input_guard).
+PORTAL_MAX_REQUEST_BYTES = int(os.environ.get("PORTAL_MAX_REQUEST_BYTES", 25 * 1024 * 1024))
+# An API JSON body (a dossier draft is a few KB) and how deep it may nest (core.api.PortalJSONParser).
+PORTAL_API_MAX_JSON_BYTES = int(os.environ.get("PORTAL_API_MAX_JSON_BYTES", 256 * 1024))
+PORTAL_API_MAX_JSON_DEPTH = 32
+# Uploaded files are parsed within bounds (core.uploads): pixels of an image, read from its header
+# before any decoding, and the unpacked size and member count of a zip-based office file.
+PORTAL_UPLOAD_MAX_IMAGE_PIXELS = 50_000_000
+PORTAL_UPLOAD_MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+PORTAL_UPLOAD_MAX_ZIP_MEMBERS = 2000
+# The public signature-verification page: signatures validated per file, checks per address and hour.
+PORTAL_VERIFY_MAX_SIGNATURES = 10
+PORTAL_VERIFY_RATE_PER_HOUR = 60
+# A citizen's open drafts and the files of one dossier (government services refuse more).
+PORTAL_MAX_OPEN_DRAFTS = int(os.environ.get("PORTAL_MAX_OPEN_DRAFTS", "20"))
+PORTAL_MAX_FILES_PER_DOSSIER = int(os.environ.get("PORTAL_MAX_FILES_PER_DOSSIER", "30"))
 
 # --- REST API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -272,7 +293,12 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.PortalJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "core.api.PortalPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "core.api.exception_handler",
@@ -286,6 +312,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every error response in the schema, with its body (core.api.add_error_responses).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.add_error_responses",
+    ],
     # Several models have a `status` field with different choices: name each set explicitly.
     "ENUM_NAME_OVERRIDES": {
         "DossierStatusEnum": "government.models.Dossier.Status",

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from io import BytesIO
 
+from django.conf import settings
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -39,6 +40,9 @@ class VerificationResult:
     # The portal's record of this exact file (matched by hash), if it is one the portal signed.
     document: SignedDocument | None = None
     error: str = ""
+    # More signatures than PORTAL_VERIFY_MAX_SIGNATURES: none was validated (each costs a chain
+    # validation; a file with thousands would hold a worker for minutes).
+    too_many_signatures: int = 0
 
     @property
     def signed(self) -> bool:
@@ -46,7 +50,7 @@ class VerificationResult:
 
     @property
     def valid(self) -> bool:
-        return self.readable and self.signed and all(s.valid for s in self.signatures)
+        return self.readable and self.signed and not self.too_many_signatures and all(s.valid for s in self.signatures)
 
     @property
     def main(self) -> SignatureReport | None:
@@ -73,6 +77,9 @@ def verify_pdf(data: bytes) -> VerificationResult:
     except Exception as exc:  # noqa: BLE001 - any parse failure means "not a readable PDF"
         result.readable = False
         result.error = type(exc).__name__
+        return result
+    if len(embedded) > settings.PORTAL_VERIFY_MAX_SIGNATURES:
+        result.too_many_signatures = len(embedded)
         return result
     roots = _trust_roots()
     for sig in embedded:

@@ -1,8 +1,11 @@
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core import ratelimit
 from core.signing.forms import VerifyCodeForm, VerifyUploadForm
 from core.signing.selectors import signed_document_by_code
 from core.signing.services import signing_ca_get_or_create
@@ -16,6 +19,8 @@ def verify_document(request, code: str):
     document = signed_document_by_code(code)
     if document is None:
         raise Http404
+    if not _verification_allowed(request):
+        return render(request, "signing/upload.html", _limited_context(), status=429)
     with document.file.open("rb") as fh:
         data = fh.read()
     result = verify_pdf(data)
@@ -41,14 +46,34 @@ def verify_upload(request):
             document = signed_document_by_code(code_form.cleaned_data["code"])
             if document is not None:
                 return redirect(document.get_verification_url())
-            code_form.add_error("code", "Không tìm thấy văn bản với mã kiểm tra này.")
+            code_form.add_error("code", _("Không tìm thấy văn bản với mã kiểm tra này."))
     elif request.method == "POST":
         upload_form = VerifyUploadForm(request.POST, request.FILES)
         if upload_form.is_valid():
+            if not _verification_allowed(request):
+                upload_form.add_error(None, _limited_message())
+                return render(
+                    request, "signing/upload.html", {"upload_form": upload_form, "code_form": code_form}, status=429
+                )
             result = verify_pdf(upload_form.cleaned_data["file"].read())
     return render(
         request, "signing/upload.html", {"upload_form": upload_form, "code_form": code_form, "result": result}
     )
+
+
+def _verification_allowed(request) -> bool:
+    """Each verification validates every signature's certificate chain: counted per client address."""
+    return ratelimit.allow(request, "signing-verify", limit=settings.PORTAL_VERIFY_RATE_PER_HOUR, window_seconds=3600)
+
+
+def _limited_message() -> str:
+    return _("Bạn đã kiểm tra quá nhiều văn bản trong một giờ, vui lòng thử lại sau.")
+
+
+def _limited_context() -> dict:
+    form = VerifyUploadForm()
+    form.add_error(None, _limited_message())
+    return {"upload_form": form, "code_form": VerifyCodeForm(), "result": None}
 
 
 @require_GET
