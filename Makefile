@@ -5,6 +5,8 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 RUN_ENV := source scripts/env.sh run
+# make run: the web and worker processes connect as a role that owns nothing (scripts/env.sh)
+SERVE_ENV := export PORTAL_DB_SEPARATE_ROLES=1 && $(RUN_ENV)
 TEST_ENV := source scripts/env.sh test
 PYTEST_ARGS ?=
 SCALE ?= small
@@ -27,7 +29,7 @@ messages:
 	@if find . -name '*.po' -not -path './.venv/*' | grep -q .; then $(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0; fi
 
 run: provision
-	@$(RUN_ENV) && $(MAKE) --no-print-directory messages && $(MANAGE) migrate --noinput -v 0 \
+	@$(SERVE_ENV) && $(MAKE) --no-print-directory messages && $(MANAGE) migrate --noinput -v 0 \
 	  && $(MANAGE) load_reference_data && $(MANAGE) seed_demo --scale $(SCALE) \
 	  && exec bash scripts/serve.sh
 

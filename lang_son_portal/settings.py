@@ -120,7 +120,8 @@ TEMPLATES = [
 DB_POOL = env_bool("PORTAL_DB_POOL", True)
 DATABASES = {
     "default": {
-        "ENGINE": "django.contrib.gis.db.backends.postgis",
+        # Django's PostGIS backend; the test suite's flush may empty the append-only audit log.
+        "ENGINE": "core.db.backends.postgis",
         "HOST": os.environ.get("PORTAL_DB_HOST", "127.0.0.1"),
         "PORT": os.environ.get("PORTAL_DB_PORT", "55433"),
         "NAME": os.environ.get("PORTAL_DB_NAME", "lang_son_portal"),
@@ -148,6 +149,14 @@ DATABASES = {
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The web and worker processes connect as PORTAL_DB_USER, a role that owns nothing (core/db/roles.py);
+# `manage.py migrate` connects as the owner. Unset (the test suite): one role does both.
+PORTAL_DB_OWNER_USER = os.environ.get("PORTAL_DB_OWNER_USER", "")
+PORTAL_DB_OWNER_PASSWORD = os.environ.get("PORTAL_DB_OWNER_PASSWORD", "")
+# A superuser `migrate` may use to create both roles and hand the database to the owner (local
+# profiles, the compose `migrate` service). Never used by web or worker processes.
+PORTAL_DB_SUPERUSER = os.environ.get("PORTAL_DB_SUPERUSER", "")
+PORTAL_DB_SUPERUSER_PASSWORD = os.environ.get("PORTAL_DB_SUPERUSER_PASSWORD", "")
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:56380/0")
 CACHES = {

@@ -1,7 +1,5 @@
 """URL configuration: each app mounts its own `urls.py` (pages) and `api_urls.py` (REST API)."""
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
@@ -28,8 +26,8 @@ for pillar in PILLARS:
         path(f"api/v1/{slug}/", include(f"{pillar}.api_urls")),
     ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No URL serves MEDIA_ROOT, in development either: every stored file is private and served by a view
+# that checks who asks (core/files.py).
 
 handler400 = "core.views.error_400"
 handler403 = "core.views.error_403"

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.files import random_file_name
+
 
 class IndicatorTarget(models.Model):
     """A target for one indicator in one year (Resolution 49-NQ/TU to 2025, orientation to 2030).
@@ -273,7 +275,7 @@ class DtiAssessment(models.Model):
 
 
 def _evidence_path(instance, filename):
-    return f"dti/evidence/{instance.assessment.year}/{instance.node.code}/{filename}"
+    return f"dti/evidence/{instance.assessment.year}/{instance.node.code}/{random_file_name(filename)}"
 
 
 class DtiEntry(models.Model):

@@ -20,6 +20,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from core.audit.services import audit_record
+from core.files import random_file_name
 from core.payments.models import Payment
 from core.payments.providers import InvalidCallbackError, get_provider
 from core.payments.registry import get_purpose
@@ -278,7 +279,7 @@ def payment_receipt_pdf(*, payment: Payment) -> bytes:
             "payments/receipt_pdf.html",
             {"payment": locked, "purpose_label": purpose.label, "title": f"Biên lai {locked.receipt_number}"},
         )
-        locked.receipt_file.save(f"bien-lai-{locked.receipt_number}.pdf", ContentFile(pdf), save=False)
+        locked.receipt_file.save(random_file_name("receipt.pdf"), ContentFile(pdf), save=False)
         locked.save(update_fields=["receipt_file"])
     payment.receipt_file = locked.receipt_file
     return pdf

@@ -22,6 +22,7 @@ from pyhanko.stamp import QRStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from core.audit.services import audit_record
+from core.files import random_file_name
 from core.signing import crypto
 from core.signing.models import SignedDocument, SigningCertificate, new_verification_code
 
@@ -221,7 +222,7 @@ def sign_pdf(
         if obj is not None:
             document.object_type, document.object_id = obj._meta.label_lower, str(obj.pk)
         document.created_by = actor if getattr(actor, "is_authenticated", False) else None
-        document.file.save(f"{code}.pdf", ContentFile(signed), save=False)
+        document.file.save(random_file_name("signed.pdf"), ContentFile(signed), save=False)
         document.save()
         audit_record(
             actor=actor,
