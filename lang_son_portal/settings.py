@@ -215,6 +215,11 @@ MFA_TOTP_ISSUER = "Cổng CĐS Lạng Sơn"
 # the next one. A used code stays refused for the whole tolerance window.
 MFA_TOTP_TOLERANCE = 1
 
+# Officials' sessions (core.users.middleware): signed out after this long without a request, and after
+# this long in all (a working day), whatever they do. Citizens keep Django's session age.
+PORTAL_OFFICIAL_IDLE_MINUTES = int(os.environ.get("PORTAL_OFFICIAL_IDLE_MINUTES", "30"))
+PORTAL_OFFICIAL_SESSION_HOURS = float(os.environ.get("PORTAL_OFFICIAL_SESSION_HOURS", "10"))
+
 # How many reverse proxies (load balancer, nginx) stand in front of gunicorn and append to
 # X-Forwarded-For. The client address (core.http.client_ip) is read that many entries from the right:
 # lockout, rate limits and the audit log count people, not the load balancer. 0: no proxy, the header

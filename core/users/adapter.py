@@ -1,6 +1,11 @@
 """allauth account adapter: self-registration makes a citizen; the user's language is applied at login."""
 
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
+from allauth.core import context
 from django.conf import settings
 from django.utils import translation
 
@@ -13,6 +18,18 @@ class AccountAdapter(DefaultAccountAdapter):
         # allauth's rate limits count per client address: the portal's one reading of it, behind
         # PORTAL_TRUSTED_PROXY_COUNT proxies (core.http), not allauth's own setting.
         return http.client_ip(request) or super().get_client_ip(request)
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """allauth asks for the password again before a second factor is added or removed. Not for an
+        official's first TOTP enrolment right after they typed it to sign in (the portal sends them
+        there at once): same session, same minutes (ACCOUNT_REAUTHENTICATION_TIMEOUT), nothing to
+        protect yet that the password did not just open. Once a factor exists, changing it asks."""
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        if required and app == "allauth.mfa":
+            request = self.request or context.request
+            if request is not None and _first_enrolment_after_fresh_login(request):
+                return False
+        return required
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
@@ -55,3 +72,20 @@ def set_language_cookie(response, language: str) -> None:
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
+
+
+def _first_enrolment_after_fresh_login(request) -> bool:
+    """The session's password sign-in is recent, and the user had no second factor before it (the
+    TOTP device and recovery codes were all created since: enrolment, then its recovery codes)."""
+    import datetime
+
+    from allauth.mfa.models import Authenticator
+
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    records = [r for r in get_authentication_records(request, user) if r.get("method") == "password"]
+    if not records or time.time() - records[-1]["at"] >= account_settings.REAUTHENTICATION_TIMEOUT:
+        return False
+    signed_in_at = datetime.datetime.fromtimestamp(records[-1]["at"], tz=datetime.UTC)
+    return not Authenticator.objects.filter(user=user, created_at__lt=signed_in_at).exists()

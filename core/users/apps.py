@@ -7,3 +7,6 @@ class UsersConfig(AppConfig):
     label = "users"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("Người dùng")
+
+    def ready(self):
+        from core.users import receivers  # noqa: F401 - sign-in events to the audit log, session clocks
