@@ -415,6 +415,13 @@ PORTAL_PAYMENT_TTL_HOURS = int(os.environ.get("PORTAL_PAYMENT_TTL_HOURS", "24"))
 PORTAL_PAYMENT_SANDBOX_ENABLED = env_bool("PORTAL_PAYMENT_SANDBOX_ENABLED", not PRODUCTION)
 PORTAL_PAYMENT_SANDBOX_BANK_BIN = os.environ.get("PORTAL_PAYMENT_SANDBOX_BANK_BIN", "970436")
 PORTAL_PAYMENT_SANDBOX_ACCOUNT = os.environ.get("PORTAL_PAYMENT_SANDBOX_ACCOUNT", "0011001234567")
+# A callback's timestamp may differ from our clock by this much; older ones are refused as stale
+# (and their nonces are kept at least twice as long, so a replay inside the window is refused too).
+PORTAL_PAYMENT_CALLBACK_TOLERANCE_SECONDS = int(os.environ.get("PORTAL_PAYMENT_CALLBACK_TOLERANCE_SECONDS", "300"))
+# Providers whose callbacks are accepted (besides PORTAL_PAYMENT_PROVIDER, which always is): keep an
+# old provider here while its last payments may still be confirmed after switching to a new one.
+PORTAL_PAYMENT_PROVIDERS_ENABLED = env_list("PORTAL_PAYMENT_PROVIDERS_ENABLED", "")
+
 # Placeholders people paste into .env files; refused like the development values.
 PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret", "password", "build-only", "test", "dev"}
 MIN_SECRET_LENGTH = {"DJANGO_SECRET_KEY": 50, "PORTAL_PAYMENT_CALLBACK_SECRET": 32, "PORTAL_SIGNING_KEY_PASSPHRASE": 32}

@@ -32,6 +32,9 @@ def audit_entries_visible_to(user) -> QuerySet[AuditLog]:
     if not user_has_role(user, *roles.OFFICIAL_ROLES):
         return qs.none()
     scope = Q(actor=user)
+    if user_has_role(user, roles.FINANCE_OFFICER):
+        # The finance office follows the money: every payment and refund, whatever the agency.
+        scope |= Q(object_type__in=["payments.payment", "payments.refund"])
     if user.agency_id:
         scope |= Q(agency_id=user.agency_id) | Q(object_type="agencies.agency", object_id=str(user.agency_id))
     return qs.filter(scope)

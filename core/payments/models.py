@@ -21,8 +21,9 @@ def new_token() -> str:
 
 class Payment(models.Model):
     """A fee to pay for one object of a pillar (a dossier, a truck entry). Moves only through the
-    services in core.payments.services: pending → paid | failed | cancelled | expired (and a late
-    bank confirmation may still turn failed/expired into paid: the money did arrive)."""
+    services in core.payments.services: pending → paid | failed | cancelled | expired | superseded,
+    failed → paid | cancelled | expired | superseded. An object has at most one paid payment (a
+    database constraint); money confirmed for any other link is recorded as a Refund."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Chờ thanh toán")
@@ -30,6 +31,8 @@ class Payment(models.Model):
         FAILED = "failed", _("Thanh toán thất bại")
         CANCELLED = "cancelled", _("Đã hủy")
         EXPIRED = "expired", _("Hết hạn")
+        # The fee was re-priced or the object cancelled: this link no longer settles anything.
+        SUPERSEDED = "superseded", _("Đã được thay thế")
 
     reference = models.CharField(_("mã thanh toán"), max_length=20, unique=True, default=new_reference)
     # Unguessable: whoever holds the link may see and pay the payment (drivers have no account).
@@ -67,8 +70,12 @@ class Payment(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "paid", "failed", "cancelled", "expired"]),
+                condition=Q(status__in=["pending", "paid", "failed", "cancelled", "expired", "superseded"]),
                 name="payment_status_valid",
+            ),
+            # One successful payment per payable object, whatever the services get wrong.
+            models.UniqueConstraint(
+                fields=["object_type", "object_id"], condition=Q(status="paid"), name="payment_one_paid_per_object"
             ),
             # A paid payment always has its time and receipt number, and only a paid one has them.
             models.CheckConstraint(
@@ -119,3 +126,78 @@ class ReceiptCounter(models.Model):
 
     def __str__(self):
         return f"{self.year}: {self.last_number}"
+
+
+class CallbackNonce(models.Model):
+    """A nonce a provider's signed callback carried. The unique constraint refuses the same nonce
+    twice, across every web process (a replayed callback); rows older than the timestamp window
+    are pruned, since such callbacks are refused as stale anyway."""
+
+    provider = models.CharField(max_length=30)
+    nonce = models.CharField(max_length=100)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("nonce của lời gọi lại")
+        verbose_name_plural = _("nonce của lời gọi lại")
+        constraints = [models.UniqueConstraint(fields=["provider", "nonce"], name="payment_callback_nonce_unique")]
+
+    def __str__(self):
+        return f"{self.provider}:{self.nonce}"
+
+
+class Refund(models.Model):
+    """Money a provider confirmed for a link that may not settle anything (superseded, expired,
+    cancelled, or its object already paid or re-priced): never a second receipt, a refund the
+    finance office makes and records here."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Chờ hoàn tiền")
+        REFUNDED = "refunded", _("Đã hoàn tiền")
+
+    class Reason(models.TextChoices):
+        SUPERSEDED = "superseded", _("Liên kết thanh toán đã được thay thế")
+        EXPIRED = "expired", _("Liên kết thanh toán đã hết hạn")
+        CANCELLED = "cancelled", _("Khoản thanh toán đã bị hủy")
+        ALREADY_PAID = "already_paid", _("Đã được thanh toán bằng một khoản khác")
+        NOTHING_DUE = "nothing_due", _("Không còn khoản phí phải nộp")
+        AMOUNT_NOT_DUE = "amount_not_due", _("Số tiền khác khoản phí phải nộp hiện tại")
+
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("khoản thanh toán")
+    )
+    amount = models.BigIntegerField(_("số tiền (VND)"))
+    provider_transaction_id = models.CharField(_("mã giao dịch ngân hàng"), max_length=100, blank=True)
+    reason = models.CharField(_("lý do"), max_length=20, choices=Reason.choices)
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(_("ghi nhận lúc"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("hoàn tiền lúc"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người hoàn tiền"),
+    )
+    note = models.CharField(_("ghi chú (mã giao dịch hoàn)"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("khoản cần hoàn tiền")
+        verbose_name_plural = _("khoản cần hoàn tiền")
+        ordering = ["status", "-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_refund_amount_positive"),
+            models.CheckConstraint(condition=Q(status__in=["open", "refunded"]), name="payment_refund_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status="open", resolved_at__isnull=True) | Q(status="refunded", resolved_at__isnull=False),
+                name="payment_refund_resolved_has_time",
+            ),
+            # A bank that confirms the same transaction twice gets one refund, not two.
+            models.UniqueConstraint(
+                fields=["payment", "provider_transaction_id"], name="payment_refund_once_per_transaction"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.payment.reference}: {self.amount} VND ({self.status})"

@@ -5,14 +5,21 @@ redirect to the bank's page) and verifies the bank's callback. The portal ships:
 
 - SandboxProvider ("sandbox"): a VietQR code for a test account, and a sandbox bank
   (core.payments.sandbox) that sends the callback a real bank would send, signed with HMAC-SHA256
-  of the raw JSON body in the `X-Signature` header (settings.PORTAL_PAYMENT_CALLBACK_SECRET).
+  of the raw JSON body in the `X-Signature` header (settings.PORTAL_PAYMENT_CALLBACK_SECRET). The
+  body carries `timestamp` (Unix seconds) and `nonce` inside what is signed: the service refuses a
+  stale timestamp and a nonce already seen (core.payments.models.CallbackNonce).
+
+Only enabled providers are answered at all (`enabled_providers`): the configured one, those listed
+in PORTAL_PAYMENT_PROVIDERS_ENABLED, and the sandbox only while PORTAL_PAYMENT_SANDBOX_ENABLED.
 - VNPayProvider ("vnpay"): the skeleton of a real gateway of the VNPAY/NAPAS kind — the request
   and IPN shapes below — which refuses to start (ImproperlyConfigured) until its settings are set.
 """
 
+import datetime as dt
 import hashlib
 import hmac
 import json
+import re
 import urllib.parse
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
@@ -46,6 +53,11 @@ class CallbackData:
     status: str  # "paid" | "failed"
     transaction_id: str
     raw: dict
+    timestamp: int  # Unix seconds, as signed by the provider
+    nonce: str  # unique per callback the provider sends, as signed
+
+
+NONCE_RE = re.compile(r"[A-Za-z0-9_.:-]{16,100}")
 
 
 class PaymentProvider(ABC):
@@ -98,11 +110,25 @@ class SandboxProvider(PaymentProvider):
             amount = data["amount"]
             status = data["status"]
             transaction_id = str(data.get("transaction_id", ""))[:100]
+            timestamp = data["timestamp"]
+            nonce = data["nonce"]
         except (ValueError, KeyError, TypeError) as exc:
             raise InvalidCallbackError("malformed body") from exc
         if not isinstance(amount, int) or isinstance(amount, bool) or status not in {"paid", "failed"}:
             raise InvalidCallbackError("malformed body")
-        return CallbackData(reference=reference, amount=amount, status=status, transaction_id=transaction_id, raw=data)
+        if not isinstance(timestamp, int) or isinstance(timestamp, bool) or not (0 < timestamp < 2**40):
+            raise InvalidCallbackError("malformed timestamp")
+        if not isinstance(nonce, str) or not NONCE_RE.fullmatch(nonce):
+            raise InvalidCallbackError("malformed nonce")
+        return CallbackData(
+            reference=reference,
+            amount=amount,
+            status=status,
+            transaction_id=transaction_id,
+            raw=data,
+            timestamp=timestamp,
+            nonce=nonce,
+        )
 
 
 class VNPayProvider(PaymentProvider):
@@ -167,18 +193,39 @@ class VNPayProvider(PaymentProvider):
         try:
             amount = int(fields["vnp_Amount"]) // 100
             paid = fields.get("vnp_ResponseCode") == "00" and fields.get("vnp_TransactionStatus") == "00"
+            # vnp_PayDate (GMT+7) is inside the hash; the gateway's transaction number, with our
+            # reference, names one notification. A gateway retry of the same notification is then
+            # answered as a replay: its first delivery was applied (answer mapping: see above).
+            paid_at = dt.datetime.strptime(fields["vnp_PayDate"], "%Y%m%d%H%M%S").replace(
+                tzinfo=dt.timezone(dt.timedelta(hours=7))
+            )
             return CallbackData(
                 reference=fields["vnp_TxnRef"],
                 amount=amount,
                 status="paid" if paid else "failed",
                 transaction_id=fields.get("vnp_TransactionNo", ""),
                 raw=fields,
+                timestamp=int(paid_at.timestamp()),
+                nonce=f"{fields['vnp_TxnRef']}:{fields['vnp_TransactionNo']}:{fields.get('vnp_ResponseCode', '')}",
             )
         except (KeyError, ValueError) as exc:
             raise InvalidCallbackError("malformed parameters") from exc
 
 
 PROVIDERS: dict[str, type[PaymentProvider]] = {"sandbox": SandboxProvider, "vnpay": VNPayProvider}
+
+
+def sandbox_enabled() -> bool:
+    return bool(getattr(settings, "PORTAL_PAYMENT_SANDBOX_ENABLED", not settings.PRODUCTION))
+
+
+def enabled_providers() -> frozenset[str]:
+    """Providers whose callbacks are answered: the configured one and PORTAL_PAYMENT_PROVIDERS_ENABLED,
+    never the sandbox while it is off (its endpoint then does not exist)."""
+    names = {settings.PORTAL_PAYMENT_PROVIDER, *getattr(settings, "PORTAL_PAYMENT_PROVIDERS_ENABLED", [])}
+    if not sandbox_enabled():
+        names.discard("sandbox")
+    return frozenset(n for n in names if n in PROVIDERS)
 
 
 def get_provider(name: str | None = None) -> PaymentProvider:

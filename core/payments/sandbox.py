@@ -7,29 +7,40 @@ button and for tests:
 """
 
 import json
+import secrets
+import time
 
 from core.payments.models import Payment
 from core.payments.providers import SandboxProvider
 
 
-def callback_body(payment: Payment, *, status: str = "paid", amount: int | None = None) -> bytes:
+def callback_body(
+    payment: Payment,
+    *,
+    status: str = "paid",
+    amount: int | None = None,
+    timestamp: int | None = None,
+    nonce: str | None = None,
+) -> bytes:
     return json.dumps(
         {
             "reference": payment.reference,
             "amount": payment.amount if amount is None else amount,
             "status": status,
-            # Stable per payment and status, so a repeated callback is byte-identical, as a bank's
-            # retry would be.
+            # Stable per payment and status, as a bank's transaction number is.
             "transaction_id": f"SBX-{payment.reference}-{status}",
+            # Signed with the rest: a captured callback cannot be replayed (nonce) or kept for later.
+            "timestamp": int(time.time()) if timestamp is None else timestamp,
+            "nonce": secrets.token_urlsafe(18) if nonce is None else nonce,
         },
         separators=(",", ":"),
     ).encode()
 
 
-def signed_callback(payment: Payment, status: str = "paid", *, amount: int | None = None) -> tuple[bytes, dict]:
+def signed_callback(payment: Payment, status: str = "paid", **fields) -> tuple[bytes, dict]:
     """(body, headers) ready for the Django test client: `client.post(url, body,
-    content_type="application/json", **headers)`."""
-    body = callback_body(payment, status=status, amount=amount)
+    content_type="application/json", **headers)`. `fields`: amount, timestamp, nonce overrides."""
+    body = callback_body(payment, status=status, **fields)
     return body, {"HTTP_X_SIGNATURE": SandboxProvider.sign(body)}
 
 

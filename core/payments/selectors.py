@@ -1,6 +1,8 @@
 from django.db.models import Model, QuerySet
 
-from core.payments.models import Payment
+from core.payments.models import Payment, Refund
+from core.permissions import user_has_role
+from core.users import roles
 
 
 def payment_by_token(token: str) -> Payment | None:
@@ -18,3 +20,17 @@ def payments_of_user(user) -> QuerySet[Payment]:
     if not getattr(user, "is_authenticated", False):
         return Payment.objects.none()
     return Payment.objects.filter(payer=user)
+
+
+def refunds_for_finance(user, *, include_done: bool = False) -> QuerySet[Refund]:
+    """Refunds the finance office handles (open ones first); nothing for anyone else."""
+    if not user_has_role(user, roles.FINANCE_OFFICER):
+        return Refund.objects.none()
+    qs = Refund.objects.select_related("payment", "resolved_by")
+    if not include_done:
+        qs = qs.filter(status=Refund.Status.OPEN)
+    return qs.order_by("status", "-created_at", "-id")
+
+
+def refund_for_finance(user, pk: int) -> Refund | None:
+    return refunds_for_finance(user, include_done=True).filter(pk=pk).first()

@@ -1,11 +1,17 @@
-"""Payments: the one way to create, settle, cancel and expire a Payment.
+"""Payments: the one way to create, settle, supersede, cancel and expire a Payment.
 
 State machine (each transition a named service, under the Payment row lock, audited):
-    pending → paid | failed | cancelled | expired
-    failed  → paid | cancelled     (the payer tried again, or the office gave up)
-    expired → paid                 (a late bank confirmation: the money did arrive)
-A bank confirmation for a cancelled payment does not reopen it: it is acknowledged (so the bank
-stops retrying) and audited as `payments.payment.paid_after_cancel` for a manual refund.
+    pending → paid | failed | cancelled | expired | superseded
+    failed  → paid | cancelled | expired | superseded   (the payer tried again, or it was replaced)
+One object has at most one paid payment (also a database constraint): when one is paid, every other
+open link of the object expires. A bank confirmation that may not settle anything — for a link that
+is superseded, expired or cancelled, for an object already paid, or for an amount that is not the
+amount now due — is acknowledged (so the bank stops retrying) and recorded as a Refund for the
+finance office (audited `payments.refund.open`), never as a second receipt.
+
+Lock order, everywhere: the pillar's object row, then the object's advisory lock (_lock_payable),
+then Payment rows. A re-pricing pillar holds its row when it calls payments_supersede; a callback
+takes the row through the purpose's amount_due before anything else.
 """
 
 import logging
@@ -18,23 +24,31 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.audit.services import audit_record
+from core.errors import InvalidTransitionError as InvalidTransitionErrorService
+from core.errors import NotAllowedError, ServiceError
 from core.files import random_file_name
-from core.payments.models import Payment
-from core.payments.providers import InvalidCallbackError, get_provider
+from core.payments.models import CallbackNonce, Payment, Refund
+from core.payments.providers import InvalidCallbackError, enabled_providers, get_provider
 from core.payments.registry import get_purpose
 
 logger = logging.getLogger(__name__)
 
 S = Payment.Status
+OPEN = (S.PENDING, S.FAILED)
 TRANSITIONS: dict[str, set[str]] = {
-    S.PENDING: {S.PAID, S.FAILED, S.CANCELLED, S.EXPIRED},
-    S.FAILED: {S.PAID, S.CANCELLED},
-    S.EXPIRED: {S.PAID},
+    S.PENDING: {S.PAID, S.FAILED, S.CANCELLED, S.EXPIRED, S.SUPERSEDED},
+    S.FAILED: {S.PAID, S.CANCELLED, S.EXPIRED, S.SUPERSEDED},
+    S.EXPIRED: set(),
+    S.SUPERSEDED: set(),
     S.PAID: set(),
     S.CANCELLED: set(),
 }
+R = Refund.Reason
+# A confirmation for a link in this state is refunded for this reason.
+CLOSED_REASONS = {S.SUPERSEDED: R.SUPERSEDED, S.EXPIRED: R.EXPIRED, S.CANCELLED: R.CANCELLED}
 
 
 class PaymentError(Exception):
@@ -67,7 +81,7 @@ def _transition(payment: Payment, to: str, *, actor=None, actor_label: str = "",
         raise InvalidTransitionError(f"{payment.status} → {to} is not allowed")
     before = _snapshot(payment)
     payment.status = to
-    if to in {S.CANCELLED, S.EXPIRED, S.FAILED}:
+    if to in {S.CANCELLED, S.EXPIRED, S.FAILED, S.SUPERSEDED}:
         payment.closed_at = timezone.now()
     payment.save()
     audit_record(
@@ -172,63 +186,210 @@ def _mark_paid(payment: Payment, *, transaction_id: str, actor=None, actor_label
         purpose.on_paid(payment)
 
 
+def _lock_payable(object_type: str, object_id: str) -> None:
+    """Serialise everything that settles or supersedes one payable object (two links confirmed at
+    once, a confirmation racing a re-pricing) until the transaction ends."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"payments:{object_type}:{object_id}"])
+
+
+def payments_supersede(*, payable: Model, actor=None, actor_label: str = "", reason: str = "") -> list[Payment]:
+    """Close every open (pending or failed) payment link of `payable`: its fee was re-priced or the
+    object cancelled, so none of them may settle it any more. Call it inside the pillar's
+    transaction, holding the object's row lock. Money a bank confirms later for one of them is
+    recorded for refund. Audited `payments.payment.superseded` per link; returns the closed links."""
+    object_type, object_id = payable._meta.label_lower, str(payable.pk)
+    with transaction.atomic():
+        _lock_payable(object_type, object_id)
+        links = list(
+            Payment.objects.select_for_update()
+            .filter(object_type=object_type, object_id=object_id, status__in=OPEN)
+            .order_by("pk")
+        )
+        for link in links:
+            _transition(link, S.SUPERSEDED, actor=actor, actor_label=actor_label, extra={"reason": reason[:500]})
+    return links
+
+
+def _expire_other_links(paid: Payment, *, actor_label: str) -> None:
+    others = (
+        Payment.objects.select_for_update()
+        .filter(object_type=paid.object_type, object_id=paid.object_id, status__in=OPEN)
+        .exclude(pk=paid.pk)
+        .order_by("pk")
+    )
+    for other in others:
+        _transition(
+            other, S.EXPIRED, actor_label=actor_label, extra={"reason": "settled", "settled_by": paid.reference}
+        )
+
+
+def _record_refund(payment: Payment, data, *, reason: str, actor_label: str, due: int | None) -> Refund:
+    refund, created = Refund.objects.get_or_create(
+        payment=payment,
+        provider_transaction_id=data.transaction_id,
+        defaults={"amount": data.amount, "reason": reason},
+    )
+    if created:
+        audit_record(
+            actor=None,
+            actor_label=actor_label,
+            action="payments.refund.open",
+            obj=refund,
+            after={
+                "payment": payment.reference,
+                "payment_status": payment.status,
+                "amount": refund.amount,
+                "amount_due": due,
+                "reason": reason,
+                "transaction_id": data.transaction_id,
+            },
+        )
+    return refund
+
+
 @dataclass(frozen=True)
 class CallbackOutcome:
     http_status: int
-    result: str  # paid | failed | already_paid | ignored | paid_after_cancel | invalid | unknown | amount_mismatch
+    # paid | failed | already_paid | ignored | needs_refund | invalid | stale | replay | unknown
+    # | wrong_provider | amount_mismatch
+    result: str
     payment: Payment | None = None
 
 
 def payment_handle_callback(
     *, provider: str, body: bytes, headers: Mapping[str, str], params: Mapping[str, str] | None = None
 ) -> CallbackOutcome:
-    """Verify a provider's callback and apply it. Idempotent: a repeated callback changes nothing
-    and answers 200. Invalid signature → 403; unknown reference → 404; an amount that differs
-    from the payment's → 400 (audited, nothing changes). On `paid` the purpose's on_paid runs in
-    this transaction; if it raises, everything rolls back and the exception propagates (the
-    provider will retry)."""
+    """Verify a provider's callback and apply it, in one transaction. A provider that is not
+    enabled → 404; a bad signature → 403; a signed timestamp further than
+    PORTAL_PAYMENT_CALLBACK_TOLERANCE_SECONDS from now → 403 `stale`; a nonce already seen → 409
+    `replay` (changes nothing); an unknown reference → 404; a payment made with another provider →
+    403; an amount that differs from the link's → 400 (audited, nothing changes).
+
+    `paid` settles the link only if it is open, its object has no other paid payment and its amount
+    is the amount due now (the purpose's amount_due); then the purpose's on_paid runs in this
+    transaction and every other open link of the object expires. Otherwise the money is recorded as
+    a Refund (200 `needs_refund`, idempotent per bank transaction). If on_paid raises, everything —
+    the nonce included — rolls back and the exception propagates (the provider will retry)."""
+    if provider not in enabled_providers():
+        return CallbackOutcome(404, "unknown")
     try:
         data = get_provider(provider).verify_callback(body=body, headers=headers, params=params or {})
     except LookupError:
         return CallbackOutcome(404, "unknown")
     except InvalidCallbackError:
         return CallbackOutcome(403, "invalid")
+    now = timezone.now()
+    tolerance = getattr(settings, "PORTAL_PAYMENT_CALLBACK_TOLERANCE_SECONDS", 300)
+    if abs(now.timestamp() - data.timestamp) > tolerance:
+        logger.warning("stale payment callback for %s (timestamp %s)", data.reference, data.timestamp)
+        return CallbackOutcome(403, "stale")
     label = f"provider:{provider}"
     with transaction.atomic():
-        payment = Payment.objects.select_for_update().filter(reference=data.reference).first()
+        try:
+            with transaction.atomic():
+                CallbackNonce.objects.create(provider=provider, nonce=data.nonce, received_at=now)
+        except IntegrityError:
+            logger.warning("replayed payment callback for %s (nonce %s)", data.reference, data.nonce)
+            return CallbackOutcome(409, "replay")
+        # Unlocked read: only to learn the object and purpose (never change); locks come in order below.
+        payment = Payment.objects.filter(reference=data.reference).first()
         if payment is None:
             return CallbackOutcome(404, "unknown")
-        if data.amount != payment.amount:
+        rejection = ""
+        if payment.provider != provider:
+            rejection = "wrong_provider"
+        elif data.amount != payment.amount:
+            rejection = "amount_mismatch"
+        if rejection:
             audit_record(
                 actor=None,
                 actor_label=label,
                 action="payments.payment.callback_rejected",
                 obj=payment,
                 before=_snapshot(payment),
-                after={"reason": "amount_mismatch", "callback_amount": data.amount, "status": data.status},
+                after={"reason": rejection, "callback_amount": data.amount, "status": data.status},
             )
-            return CallbackOutcome(400, "amount_mismatch", payment)
+            return CallbackOutcome(403 if rejection == "wrong_provider" else 400, rejection, payment)
         if data.status == "paid":
-            if payment.status == S.PAID:
-                return CallbackOutcome(200, "already_paid", payment)
-            if payment.status == S.CANCELLED:
-                audit_record(
-                    actor=None,
-                    actor_label=label,
-                    action="payments.payment.paid_after_cancel",
-                    obj=payment,
-                    before=_snapshot(payment),
-                    after={"transaction_id": data.transaction_id, "amount": data.amount, "needs_refund": True},
-                )
-                return CallbackOutcome(200, "paid_after_cancel", payment)
-            _mark_paid(payment, transaction_id=data.transaction_id, actor_label=label)
-            return CallbackOutcome(200, "paid", payment)
+            return _apply_paid(payment, data, label=label)
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
         # status == "failed": only a pending payment fails; anything else keeps its state.
         if payment.status == S.PENDING:
             payment.provider_transaction_id = data.transaction_id
             _transition(payment, S.FAILED, actor_label=label)
             return CallbackOutcome(200, "failed", payment)
         return CallbackOutcome(200, "ignored", payment)
+
+
+def _apply_paid(payment: Payment, data, *, label: str) -> CallbackOutcome:
+    purpose = get_purpose(payment.purpose)
+    # First the pillar's row (amount_due locks it), then the object, then the payment rows.
+    due = purpose.amount_due(payment) if purpose.amount_due is not None else payment.amount
+    _lock_payable(payment.object_type, payment.object_id)
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.status == S.PAID:
+        return CallbackOutcome(200, "already_paid", payment)
+    other_paid = (
+        Payment.objects.filter(object_type=payment.object_type, object_id=payment.object_id, status=S.PAID)
+        .exclude(pk=payment.pk)
+        .exists()
+    )
+    if payment.status in CLOSED_REASONS:
+        reason = CLOSED_REASONS[payment.status]
+    elif other_paid:
+        reason = R.ALREADY_PAID
+    elif due is None:
+        reason = R.NOTHING_DUE
+    elif payment.amount != due:
+        reason = R.AMOUNT_NOT_DUE
+    else:
+        _mark_paid(payment, transaction_id=data.transaction_id, actor_label=label)
+        _expire_other_links(payment, actor_label=label)
+        return CallbackOutcome(200, "paid", payment)
+    _record_refund(payment, data, reason=reason, actor_label=label, due=due)
+    if payment.status in OPEN:
+        # It can never settle its object now: nobody should pay it again.
+        _transition(payment, S.SUPERSEDED, actor_label=label, extra={"reason": reason})
+    return CallbackOutcome(200, "needs_refund", payment)
+
+
+def refund_mark_refunded(*, refund: Refund, actor, note: str) -> Refund:
+    """The finance office records that it paid the money back (note: the bank's reference of the
+    refund transfer). Only a finance officer or a superuser; an already refunded one is refused.
+    Audited `payments.refund.refunded`."""
+    from core.users import roles
+
+    if not (getattr(actor, "is_superuser", False) or actor.has_role(roles.FINANCE_OFFICER)):
+        raise NotAllowedError(_("Chỉ cán bộ tài chính được ghi nhận hoàn tiền."))
+    note = (note or "").strip()
+    if not note:
+        raise ServiceError(errors={"note": [_("Nhập mã giao dịch hoàn tiền của ngân hàng.")]})
+    with transaction.atomic():
+        locked = Refund.objects.select_for_update().select_related("payment").get(pk=refund.pk)
+        if locked.status != Refund.Status.OPEN:
+            raise InvalidTransitionErrorService(_("Khoản này đã được hoàn tiền."))
+        locked.status = Refund.Status.REFUNDED
+        locked.resolved_at = timezone.now()
+        locked.resolved_by = actor
+        locked.note = note[:300]
+        locked.save()
+        audit_record(
+            actor=actor,
+            action="payments.refund.refunded",
+            obj=locked,
+            before={"status": Refund.Status.OPEN},
+            after={"status": locked.status, "note": locked.note, "amount": locked.amount},
+        )
+    return locked
+
+
+def callback_nonces_prune(*, now=None) -> int:
+    """Forget nonces older than twice the timestamp window: their callbacks are refused as stale."""
+    now = now or timezone.now()
+    tolerance = getattr(settings, "PORTAL_PAYMENT_CALLBACK_TOLERANCE_SECONDS", 300)
+    deleted, _unused = CallbackNonce.objects.filter(received_at__lt=now - timedelta(seconds=2 * tolerance)).delete()
+    return deleted
 
 
 def payment_cancel(*, payment: Payment, actor, reason: str = "") -> Payment:

@@ -1,6 +1,5 @@
 import logging
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
@@ -9,17 +8,21 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from core.payments.providers import get_provider
+from core.errors import ServiceError, apply_to_form
+from core.payments.forms import RefundDoneForm
+from core.payments.providers import enabled_providers, get_provider, sandbox_enabled
 from core.payments.registry import get_purpose, is_registered
 from core.payments.sandbox import sandbox_bank_send
-from core.payments.selectors import payment_by_token
-from core.payments.services import payment_handle_callback, payment_receipt_pdf
+from core.payments.selectors import payment_by_token, refund_for_finance, refunds_for_finance
+from core.payments.services import payment_handle_callback, payment_receipt_pdf, refund_mark_refunded
+from core.permissions import role_required
+from core.users import roles
 
 logger = logging.getLogger(__name__)
 
 
 def _sandbox_enabled() -> bool:
-    return getattr(settings, "PORTAL_PAYMENT_SANDBOX_ENABLED", not settings.PRODUCTION)
+    return sandbox_enabled()
 
 
 def _payment_or_404(token: str):
@@ -71,6 +74,10 @@ def sandbox_pay(request, token: str):
         return redirect(_return_url(payment) or payment.get_absolute_url())
     if outcome.result == "failed":
         messages.error(request, _("Ngân hàng từ chối giao dịch. Bạn có thể thử lại."))
+    elif outcome.result == "needs_refund":
+        messages.warning(
+            request, _("Liên kết thanh toán này không còn hiệu lực: số tiền đã chuyển sẽ được hoàn lại cho bạn.")
+        )
     return redirect(payment.get_absolute_url())
 
 
@@ -90,6 +97,9 @@ def receipt(request, token: str):
 def callback(request, provider: str):
     """Server-to-server callback of a payment provider (no session, no CSRF token: authenticated
     by the provider's signature). Idempotent; answers JSON."""
+    if provider not in enabled_providers():
+        # A provider that is off (the sandbox in production) has no endpoint at all.
+        raise Http404
     try:
         method = get_provider(provider).callback_method
     except LookupError:
@@ -107,3 +117,43 @@ def callback(request, provider: str):
         logger.exception("payment callback failed")
         return JsonResponse({"ok": False, "result": "error"}, status=500)
     return JsonResponse({"ok": outcome.http_status == 200, "result": outcome.result}, status=outcome.http_status)
+
+
+FINANCE_ROLES = (roles.FINANCE_OFFICER,)
+
+
+@never_cache
+@require_GET
+@role_required(*FINANCE_ROLES)
+def refund_list(request):
+    """Money confirmed for links that could not settle anything: the finance office pays it back."""
+    show_all = request.GET.get("all") == "1"
+    return render(
+        request,
+        "payments/refunds.html",
+        {"refunds": refunds_for_finance(request.user, include_done=show_all)[:500], "show_all": show_all},
+    )
+
+
+@require_POST
+@role_required(*FINANCE_ROLES)
+def refund_done(request, pk: int):
+    refund = refund_for_finance(request.user, pk)
+    if refund is None:
+        raise Http404
+    form = RefundDoneForm(request.POST)
+    if form.is_valid():
+        try:
+            refund_mark_refunded(refund=refund, actor=request.user, note=form.cleaned_data["note"])
+        except ServiceError as exc:
+            apply_to_form(form, exc)
+        else:
+            messages.success(request, _("Đã ghi nhận hoàn tiền cho khoản %(ref)s.") % {"ref": refund.payment.reference})
+            return redirect("payments:refunds")
+    refunds = refunds_for_finance(request.user, include_done=False)[:500]
+    return render(
+        request,
+        "payments/refunds.html",
+        {"refunds": refunds, "show_all": False, "error_refund": refund.pk, "error_form": form},
+        status=400,
+    )

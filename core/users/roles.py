@@ -10,6 +10,8 @@ PROVINCE_LEADER = "province_leader"
 BORDER_OFFICER = "border_officer"
 PARTY_OFFICIAL = "party_official"
 SYSTEM_ADMIN = "system_administrator"
+# The finance office: sees and settles money to refund (core.payments), nothing else of the pillars.
+FINANCE_OFFICER = "finance_officer"
 
 LABELS = {
     CITIZEN: _("Công dân"),
@@ -20,10 +22,19 @@ LABELS = {
     BORDER_OFFICER: _("Cán bộ lực lượng cửa khẩu"),
     PARTY_OFFICIAL: _("Cán bộ cơ quan Đảng"),
     SYSTEM_ADMIN: _("Quản trị hệ thống"),
+    FINANCE_OFFICER: _("Cán bộ tài chính, kế toán"),
 }
 ALL = tuple(LABELS)
 # Officials are created by administrators and must enrol TOTP before reaching any official page.
 OFFICIAL_ROLES = frozenset(
-    {COMMUNE_OFFICIAL, DEPARTMENT_OFFICIAL, PROVINCE_LEADER, BORDER_OFFICER, PARTY_OFFICIAL, SYSTEM_ADMIN}
+    {
+        COMMUNE_OFFICIAL,
+        DEPARTMENT_OFFICIAL,
+        PROVINCE_LEADER,
+        BORDER_OFFICER,
+        PARTY_OFFICIAL,
+        SYSTEM_ADMIN,
+        FINANCE_OFFICER,
+    }
 )
 PUBLIC_ROLES = frozenset({CITIZEN, ENTERPRISE})

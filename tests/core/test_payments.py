@@ -1,4 +1,5 @@
 import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -180,7 +181,14 @@ def test_callback_malformed_and_unknown(client, payment):
     body = b"{not json"
     r = client.post(CALLBACK, body, content_type="application/json", HTTP_X_SIGNATURE=SandboxProvider.sign(body))
     assert r.status_code == 403
-    body = json.dumps({"reference": "LSNOPE", "amount": 1, "status": "paid"}).encode()
+    # Signed but without the timestamp and nonce: refused like a forgery.
+    body = json.dumps({"reference": payment.reference, "amount": payment.amount, "status": "paid"}).encode()
+    r = client.post(CALLBACK, body, content_type="application/json", HTTP_X_SIGNATURE=SandboxProvider.sign(body))
+    assert r.status_code == 403
+    ts = int(time.time())
+    body = json.dumps(
+        {"reference": "LSNOPE", "amount": 1, "status": "paid", "timestamp": ts, "nonce": "n" * 20}
+    ).encode()
     r = client.post(CALLBACK, body, content_type="application/json", HTTP_X_SIGNATURE=SandboxProvider.sign(body))
     assert r.status_code == 404
     assert client.get(CALLBACK).status_code == 405
@@ -233,11 +241,13 @@ def test_on_paid_failure_rolls_back_everything(client, target):
 
 
 def test_receipt_numbers_are_consecutive_per_year(client, paid_calls, target):
+    from core.agencies.models import Agency
+
     payments = [
         payment_create(
-            purpose="tests.fee", amount=1000 + i, payer=None, description="x", obj=target, idempotency_key=f"k{i}"
+            purpose="tests.fee", amount=1000 + i, payer=None, description="x", obj=agency, idempotency_key=f"k{i}"
         )
-        for i in range(3)
+        for i, agency in enumerate(Agency.objects.order_by("pk")[:3])
     ]
     for p in reversed(payments):
         _callback(client, p)
@@ -252,12 +262,14 @@ def test_cancel_and_transitions(payment, citizen, client, paid_calls):
     assert payment.status == "cancelled"
     with pytest.raises(InvalidTransitionError):
         payment_cancel(payment=payment, actor=citizen)
-    # Money that arrives for a cancelled payment is acknowledged and flagged for refund.
+    # Money that arrives for a cancelled payment is acknowledged and recorded for refund.
     response = _callback(client, payment)
-    assert response.status_code == 200 and response.json()["result"] == "paid_after_cancel"
+    assert response.status_code == 200 and response.json()["result"] == "needs_refund"
     payment.refresh_from_db()
-    assert payment.status == "cancelled" and paid_calls == []
-    assert AuditLog.objects.filter(action="payments.payment.paid_after_cancel").count() == 1
+    assert payment.status == "cancelled" and paid_calls == [] and payment.receipt_number == ""
+    refund = payment.refunds.get()
+    assert refund.reason == "cancelled" and refund.amount == payment.amount
+    assert AuditLog.objects.filter(action="payments.refund.open", object_id=str(refund.pk)).count() == 1
 
 
 def test_expire_stale_then_late_payment(payment, client, paid_calls, target):
@@ -271,10 +283,10 @@ def test_expire_stale_then_late_payment(payment, client, paid_calls, target):
     fresh.refresh_from_db()
     assert payment.status == "expired" and fresh.status == "pending"
     assert AuditLog.objects.filter(action="payments.payment.expired", object_id=str(payment.pk)).count() == 1
-    # The bank confirms late: the money arrived, so the payment is paid after all.
-    assert _callback(client, payment).json()["result"] == "paid"
+    # The bank confirms late: the link no longer settles anything; the money is recorded for refund.
+    assert _callback(client, payment).json()["result"] == "needs_refund"
     payment.refresh_from_db()
-    assert payment.is_paid and len(paid_calls) == 1
+    assert payment.status == "expired" and paid_calls == [] and payment.refunds.get().reason == "expired"
 
 
 def test_expire_task_runs(payment):

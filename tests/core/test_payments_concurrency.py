@@ -52,15 +52,17 @@ def purpose():
     unregister_purpose("tests.concurrent")
 
 
-def _payment(i):
+def _payment(i, *, same_object=False):
     from core.agencies.models import Agency
 
+    # One payable object per payment (an object has one paid payment), unless asked otherwise.
+    agencies = Agency.objects.order_by("pk")
     return payment_create(
         purpose="tests.concurrent",
-        amount=1000 + i,
+        amount=1000,
         payer=None,
         description="x",
-        obj=Agency.objects.first(),
+        obj=agencies.first() if same_object else agencies[i],
         idempotency_key=f"c-{i}",
     )
 
@@ -95,3 +97,17 @@ def test_concurrent_first_use_creates_one_ca_and_one_agency_certificate():
     assert errors == []
     assert SigningCertificate.objects.filter(kind="ca").count() == 1
     assert SigningCertificate.objects.filter(kind="agency", agency=agency).count() == 1
+
+
+def test_two_links_of_one_object_confirmed_at_once_pay_once_and_refund_the_other(purpose):
+    from core.payments.models import Refund
+
+    first, second = _payment(0, same_object=True), _payment(1, same_object=True)
+    outcomes = []
+    errors = _run_in_threads([lambda p=p: outcomes.append(sandbox_bank_send(p).result) for p in (first, second)])
+    assert errors == []
+    assert sorted(outcomes) == ["needs_refund", "paid"]
+    assert Payment.objects.filter(status="paid").count() == 1 and len(purpose) == 1
+    refund = Refund.objects.get()
+    assert refund.amount == 1000 and refund.status == "open"
+    assert refund.payment.status == "expired"  # closed when the other one was paid

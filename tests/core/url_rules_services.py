@@ -50,6 +50,9 @@ RULES = [
     Rule("payments:receipt", PUBLIC, kwargs=lambda p: _payment(p, paid=True)),
     Rule("payments:sandbox-pay", SKIP("POST only; tested in tests/core/test_payments.py")),
     Rule("payments:callback", SKIP("server-to-server signed POST; tested in tests/core/test_payments.py")),
+    # Money to pay back: the finance office only (tests/core/test_payments_trust.py).
+    Rule("payments:refunds", roles("finance_officer")),
+    Rule("payments:refund-done", SKIP("POST only; tested in tests/core/test_payments_trust.py")),
     # Signature verification is public: the QR code on a paper copy leads here.
     Rule("signing:upload", PUBLIC),
     Rule("signing:ca-certificate", PUBLIC),
