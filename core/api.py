@@ -13,7 +13,6 @@ from rest_framework.exceptions import APIException, ParseError, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import ServiceError
 
@@ -25,6 +24,11 @@ def exception_handler(exc, context):
     (`{"field": ["message"]}`) with `non_field_errors` for the rest, translated to the user's
     language by the LocaleMiddleware. A service's refusal (`core.errors.ServiceError`) is mapped here,
     in one place, to its status code and the same field-level body."""
+    # Imported here, not at the top: rest_framework.views reads DEFAULT_PARSER_CLASSES when it is
+    # first imported, and that setting names a class of this module (a circular import otherwise,
+    # seen when `manage.py check` is the first thing to touch DRF).
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     if isinstance(exc, ServiceError):
         return Response(exc.as_dict(), status=exc.status_code)
     response = drf_exception_handler(exc, context)
