@@ -1,5 +1,6 @@
+from django.conf import settings
 from django.db import connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
@@ -23,13 +24,16 @@ def home(request):
 
 @never_cache
 def health_view(request):
-    report = health.check_all()
+    report = health.cached_report()
     return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
 
 
 def bare_query_view(request):
     """Benchmark baseline (bench/): one single-row query, no template, no middleware work beyond
-    the stack every page pays. Kept in the app so the baseline runs with the same configuration."""
+    the stack every page pays. Kept in the app so the baseline runs with the same configuration,
+    but never in production (core/urls.py routes it only outside production; this guards a reuse)."""
+    if settings.PRODUCTION:
+        raise Http404
     with connection.cursor() as cursor:
         cursor.execute("select count(*) from geo_administrativeunit where id = %s", [1])
         (count,) = cursor.fetchone()

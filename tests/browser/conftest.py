@@ -42,18 +42,38 @@ def browser():
 
 @pytest.fixture
 def browser_page(browser):
+    """A page that fails its test if the browser refused anything under the Content-Security-Policy
+    (an inline script, handler or style that slipped into a template)."""
     context = browser.new_context(viewport=DESKTOP, locale="vi-VN")
     context.set_default_timeout(15_000)
     page = context.new_page()
+    refused = csp_refusals(page)
     yield page
     context.close()
+    if refused:
+        pytest.fail("refused by the Content-Security-Policy:\n" + "\n".join(refused), pytrace=False)
+
+
+def csp_refusals(page) -> list[str]:
+    """Collects the console's CSP refusals of `page` (and of pages it opens) into the returned list."""
+    refused: list[str] = []
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            refused.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    return refused
 
 
 def axe_check(page, *, impacts=("serious", "critical"), context=None, disable_rules=()):
     """Run axe-core on the current page; fail listing every violation of the given impacts.
     Returns the full list of violations (of any impact) for tests that want to inspect more."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
+        # Served from the page's own origin through a route: the CSP refuses inline scripts.
+        origin = page.evaluate("() => location.origin")
+        page.route(f"{origin}/__axe__.js", lambda route: route.fulfill(path=AXE_JS, content_type="text/javascript"))
+        page.add_script_tag(url=f"{origin}/__axe__.js")
     options = {"resultTypes": ["violations"]}
     if disable_rules:
         options["rules"] = {rule: {"enabled": False} for rule in disable_rules}

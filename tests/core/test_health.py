@@ -1,4 +1,5 @@
 import json
+import threading
 import time
 from pathlib import Path
 
@@ -6,9 +7,49 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from core import health
 from tests.core.services_worker import EMPTY_DB, WORKER_DB, broker_url, celery_worker, use_broker
 
 pytestmark = [pytest.mark.xdist_group("services-celery")]
+
+
+@pytest.fixture(autouse=True)
+def fresh_report(monkeypatch):
+    """Each test starts without a cached report, and its first request waits for the checks it
+    sets up (they take up to a second: the Celery ping)."""
+    health.forget()
+    monkeypatch.setattr(health, "FIRST_WAIT", 30.0)
+    yield
+    health.forget()
+
+
+@pytest.mark.django_db
+def test_health_answers_from_the_cached_report_without_waiting_for_the_checks(client, monkeypatch):
+    """A check that hangs never holds the request: the first answer is "starting" (503) while the
+    check runs on its own thread, later ones the cached report, and a stale report is served as it
+    is while a single refresh runs behind it."""
+    release, calls = threading.Event(), []
+
+    def slow_checks():
+        calls.append(1)
+        release.wait(30)
+        return {"database": {"ok": True}, "status": "ok"}
+
+    monkeypatch.setattr(health, "check_all", slow_checks)
+    monkeypatch.setattr(health, "FIRST_WAIT", 0.0)
+    first = client.get(reverse("health"))
+    assert first.status_code == 503 and first.json()["status"] == "starting"
+    assert client.get(reverse("health")).json()["status"] == "starting"  # the same refresh, not a second one
+    release.set()
+    health._State.thread.join(5)
+    assert client.get(reverse("health")).json()["status"] == "ok"
+    release.clear()
+    monkeypatch.setattr(health, "REFRESH_AFTER", 0.0)  # now stale: served while one refresh runs
+    for _ in range(3):
+        response = client.get(reverse("health"))
+        assert response.status_code == 200 and response.json()["status"] == "ok"
+    release.set()
+    assert len(calls) == 2
 
 
 @pytest.mark.django_db

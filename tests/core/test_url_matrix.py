@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import COMMUNE_A, COMMUNE_B, make_user
+from tests.html_policy import csp_problems
 from tests.url_matrix import PERSONAS, Rule, expected
 
 TESTS_DIR = Path(__file__).resolve().parents[1]
@@ -169,4 +170,6 @@ def test_url_answers_each_persona_as_its_rule_says(rule, matrix, db):
         problem = _check(url, want, response)
         if problem:
             failures.append(f"{persona}: {problem}")
+        # Every page must work under the Content-Security-Policy: no inline script, handler or style.
+        failures.extend(f"{persona}: {p}" for p in csp_problems(response))
     assert not failures, f"{rule.name} ({url}):\n  " + "\n  ".join(failures)
