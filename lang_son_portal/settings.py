@@ -368,6 +368,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "indicators-snapshot-recover": {"task": "core.indicators.tasks.snapshot_recover", "schedule": 600.0},
     # core.notifications: re-send what the database says is still pending (lost broker messages).
     "notifications-requeue-stale": {"task": "core.notifications.tasks.requeue_stale", "schedule": 300.0},
+    # society: transcript signing jobs interrupted by a worker crash or a lost message resume.
+    "society-resume-signing-jobs": {"task": "society.tasks.resume_signing_jobs", "schedule": 60.0},
     # core.payments: pending payments past their expiry become expired.
     "payments-expire-stale": {"task": "core.payments.tasks.expire_stale_payments", "schedule": 900.0},
     # border_gate: boards/queue figures, abandoned officer takes, declarations never arrived, 20:00 report.

@@ -19,7 +19,8 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 # --- system packages -------------------------------------------------------------------------
 pkgs=(postgresql postgresql-15-postgis-3 redis-server gdal-bin libgdal32 gettext
       fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libmagic1 wrk curl)
-if [ "$profile" = test ]; then pkgs+=(chromium); fi
+# poppler-utils: pdfsig, the independent check of the double-signed transcripts (tests/society).
+if [ "$profile" = test ]; then pkgs+=(chromium poppler-utils); fi
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

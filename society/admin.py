@@ -3,15 +3,18 @@ from django.contrib import admin
 from society.models import (
     Gradebook,
     MarkChange,
+    RecordTransfer,
     School,
     SchoolClass,
     SchoolStaff,
     SchoolYear,
+    SigningJob,
     Student,
     Subject,
     TechTeam,
     TechTeamVisit,
-    TranscriptTally,
+    Transcript,
+    TranscriptCopy,
 )
 
 
@@ -21,13 +24,6 @@ class SchoolAdmin(admin.ModelAdmin):
     list_filter = ["level"]
     search_fields = ["code", "name"]
     list_select_related = ["commune"]
-
-
-@admin.register(TranscriptTally)
-class TranscriptTallyAdmin(admin.ModelAdmin):
-    list_display = ["school", "school_year", "students", "signed", "updated_on"]
-    list_filter = ["school_year"]
-    list_select_related = ["school"]
 
 
 @admin.register(TechTeam)
@@ -97,3 +93,40 @@ class MarkChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class _ReadOnly(admin.ModelAdmin):
+    # Changed only by the audited services (signing jobs, copies, transfers).
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Transcript)
+class TranscriptAdmin(_ReadOnly):
+    list_display = ["student", "school_class", "school", "status", "homeroom_signed_at", "principal_signed_at"]
+    list_filter = ["status"]
+    search_fields = ["student__code", "verification_code", "sha256"]
+
+
+@admin.register(TranscriptCopy)
+class TranscriptCopyAdmin(_ReadOnly):
+    list_display = ["issued_at", "transcript", "channel", "issued_to", "to_school"]
+    list_filter = ["channel"]
+
+
+@admin.register(SigningJob)
+class SigningJobAdmin(_ReadOnly):
+    list_display = ["created_at", "kind", "school", "school_class", "status", "total", "failed"]
+    list_filter = ["kind", "status"]
+
+
+@admin.register(RecordTransfer)
+class RecordTransferAdmin(_ReadOnly):
+    list_display = ["sent_at", "student", "from_school", "to_school", "status"]
+    list_filter = ["status"]

@@ -1,5 +1,5 @@
 """Demo data of the digital society pillar (core.demo), at the seed's province scale: 674 schools,
-20,000 teachers, 200,000 students with signed digital transcripts, 1,702 community technology teams
+20,000 teachers (transcripts are real, signed ones: see bench/society for the 200,000), 1,702 community technology teams
 with 6,214 members, and a year of their visits (~2 a month each). "small" shrinks it fifty times.
 Idempotent: schools by code, teams topped up per commune, visits only for teams that have none."""
 
@@ -47,7 +47,7 @@ def _copy(table: str, columns: list[str], rows) -> int:
 
 @register("society", order=50)
 def generate(*, scale: str, log) -> None:
-    from society.models import School, TechTeam, TranscriptTally
+    from society.models import School, TechTeam
 
     factor = 1 if scale == "province" else 1 / 50
     rng = random.Random(674)
@@ -76,23 +76,6 @@ def generate(*, scale: str, log) -> None:
     School.objects.bulk_create(schools, ignore_conflicts=True, batch_size=1000)
     by_code = dict(School.objects.values_list("code", "pk"))
     log(f"schools: {len(by_code):,}")
-
-    students = _split(round(STUDENTS * factor), [rng.uniform(0.3, 1.7) for _ in schools])
-    tallies = []
-    for school, n in zip(schools, students, strict=True):
-        for year, signed_share in [(2022, 0.62), (2023, 0.93), (2024, 0.99), (2025, 1.0), (2026, 1.0)]:
-            size = round(n * (1 - 0.01 * (2026 - year)))
-            tallies.append(
-                TranscriptTally(
-                    school_id=by_code[school.code],
-                    school_year=year,
-                    students=size,
-                    signed=round(size * signed_share),
-                    updated_on=dt.date(year, 10, 1),
-                )
-            )
-    TranscriptTally.objects.bulk_create(tallies, ignore_conflicts=True, batch_size=2000)
-    log(f"transcript tallies: {len(tallies):,} school-years")
 
     # Teams, topped up per commune to a deterministic target.
     n_teams = round(TEAMS * factor)

@@ -109,3 +109,14 @@ class ConductForm(forms.Form):
     def row_fields(self):
         for r, name in self.rows:
             yield r, self[name]
+
+
+class TransferForm(forms.Form):
+    to_school = forms.ModelChoiceField(
+        label=_("Trường tiếp nhận"), queryset=School.objects.none(), to_field_name="code", empty_label="—"
+    )
+    note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
+
+    def __init__(self, *args, exclude_school: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_school"].queryset = School.objects.exclude(pk=exclude_school).order_by("name")

@@ -1,12 +1,17 @@
-"""The digital society pillar: schools on the shared digital teaching platform and their signed
-digital transcripts (counts per school and school year: the seed's 674 schools, 200,000 students),
-community technology teams (1,702 teams, 6,214 members) and their visits to villages."""
+"""The digital society pillar: schools on the shared digital teaching platform, their classes,
+students, gradebooks and double-signed digital transcripts (the seed's 674 schools, 200,000
+students), community technology teams (1,702 teams, 6,214 members) and their visits to villages."""
+
+import secrets
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.signing import models as signing_models
 
 COMMUNES_2025 = {"structure": "2025", "level": "commune"}
 
@@ -37,29 +42,6 @@ class School(models.Model):
 
     def __str__(self):
         return self.name
-
-
-class TranscriptTally(models.Model):
-    """Students of a school in a school year, and how many of their transcripts (học bạ số) are signed
-    digitally. Counts only: transcripts themselves live in the education platform."""
-
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="transcript_tallies")
-    school_year = models.PositiveSmallIntegerField(_("năm học (năm bắt đầu)"))  # 2025 = 2025–2026
-    students = models.PositiveIntegerField(_("số học sinh"))
-    signed = models.PositiveIntegerField(_("học bạ số đã ký"))
-    updated_on = models.DateField(_("cập nhật ngày"))
-
-    class Meta:
-        verbose_name = _("học bạ số theo trường")
-        verbose_name_plural = _("học bạ số theo trường")
-        ordering = ["-school_year", "school__name"]
-        constraints = [
-            models.UniqueConstraint(fields=["school", "school_year"], name="society_tally_unique_year"),
-            models.CheckConstraint(condition=Q(signed__lte=F("students")), name="society_tally_signed_le_students"),
-        ]
-
-    def __str__(self):
-        return f"{self.school} {self.school_year}: {self.signed}/{self.students}"
 
 
 class TechTeam(models.Model):
@@ -400,3 +382,168 @@ class Conduct(models.Model):
 
     def __str__(self):
         return f"{self.enrollment} {self.period}: {self.level}"
+
+
+# --- Transcripts (học bạ số): generated, signed by the homeroom teacher then the principal ----------
+
+
+def transcript_upload_to(instance, filename) -> str:
+    # A random name: the file is served only through an access-checked view (society:transcript-pdf),
+    # never by a guessable URL.
+    return f"society/transcripts/{secrets.token_hex(16)}.pdf"
+
+
+class Transcript(models.Model):
+    """A student's transcript for one school year and class. PENDING → HOMEROOM_SIGNED (PDF generated
+    and signed by the homeroom teacher) → SIGNED (second signature by the principal). The status,
+    changed under a row lock, is what keeps a batch job from signing one transcript twice."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ giáo viên chủ nhiệm ký")
+        HOMEROOM_SIGNED = "homeroom_signed", _("Chờ hiệu trưởng ký")
+        SIGNED = "signed", _("Đã ký đủ")
+
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="transcripts")
+    school_class = models.ForeignKey(SchoolClass, on_delete=models.PROTECT, related_name="transcripts")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="transcripts")  # issuing school
+    status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    verification_code = models.CharField(
+        _("mã kiểm tra"), max_length=32, unique=True, default=signing_models.new_verification_code
+    )
+    file = models.FileField(_("tệp PDF"), upload_to=transcript_upload_to, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
+    size = models.PositiveIntegerField(_("kích thước (byte)"), default=0)
+    homeroom_signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    homeroom_signed_at = models.DateTimeField(null=True, blank=True)
+    principal_signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    principal_signed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("học bạ số")
+        verbose_name_plural = _("học bạ số")
+        ordering = ["school_class", "student__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["student", "school_class"], name="society_transcript_unique"),
+            models.CheckConstraint(
+                condition=Q(status="pending") | (~Q(sha256="") & Q(homeroom_signed_at__isnull=False)),
+                name="society_transcript_signed_has_file",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="signed") | Q(principal_signed_at__isnull=False),
+                name="society_transcript_principal_signed",
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "status"])]
+
+    def __str__(self):
+        return f"{self.student} — {self.school_class}"
+
+    def get_verification_url(self) -> str:
+        return reverse("society:transcript-verify", kwargs={"code": self.verification_code})
+
+    def get_absolute_verification_url(self) -> str:
+        return settings.SITE_URL.rstrip("/") + self.get_verification_url()
+
+
+class TranscriptCopy(models.Model):
+    """Every copy of a transcript handed out: each download through the portal and each transfer."""
+
+    class Channel(models.TextChoices):
+        DOWNLOAD = "download", _("Tải về")
+        TRANSFER = "transfer", _("Chuyển trường")
+
+    transcript = models.ForeignKey(Transcript, on_delete=models.PROTECT, related_name="copies")
+    channel = models.CharField(_("hình thức"), max_length=10, choices=Channel.choices)
+    issued_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_school = models.ForeignKey(School, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    issued_at = models.DateTimeField(_("lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("bản sao học bạ đã cấp")
+        verbose_name_plural = _("bản sao học bạ đã cấp")
+        ordering = ["-issued_at", "-id"]
+
+    def __str__(self):
+        return f"{self.transcript} {self.channel} {self.issued_at:%Y-%m-%d}"
+
+
+class SigningJob(models.Model):
+    """One "sign them all" action: the homeroom teacher signs a class, the principal a class or the
+    whole school. Progress is read from the transcripts' own status, so a job that a worker crash
+    interrupted resumes where the database says it stopped (society.tasks)."""
+
+    class Kind(models.TextChoices):
+        HOMEROOM = "homeroom", _("Giáo viên chủ nhiệm ký")
+        PRINCIPAL = "principal", _("Hiệu trưởng ký")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang ký")
+        DONE = "done", _("Hoàn thành")
+
+    kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    school_class = models.ForeignKey(SchoolClass, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    # Time spent per part, summed over the workers (docs/benchmarks.md shows the split).
+    pdf_seconds = models.FloatField(default=0)
+    sign_seconds = models.FloatField(default=0)
+    storage_seconds = models.FloatField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "heartbeat_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class RecordTransfer(models.Model):
+    """A student's record moving to another school of the province: SENT by the school they leave,
+    RECEIVED by the new one, which then holds the record and its signed transcripts."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Đã gửi")
+        RECEIVED = "received", _("Đã tiếp nhận")
+
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="transfers")
+    from_school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    to_school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="incoming_transfers")
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.SENT)
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    received_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("chuyển hồ sơ học sinh")
+        verbose_name_plural = _("chuyển hồ sơ học sinh")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student"], condition=Q(status="sent"), name="society_one_open_transfer_per_student"
+            ),
+            models.CheckConstraint(condition=~Q(from_school=F("to_school")), name="society_transfer_other_school"),
+        ]
+
+    def __str__(self):
+        return f"{self.student}: {self.from_school} → {self.to_school}"

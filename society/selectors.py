@@ -21,7 +21,7 @@ from society.models import (
     Subject,
     TechTeam,
     TechTeamVisit,
-    TranscriptTally,
+    Transcript,
 )
 from society.permissions import commune_scope
 
@@ -54,8 +54,12 @@ def schools_for(user, *, commune_code=None, level="", on_platform=None) -> Query
         schools = schools.filter(on_platform_since__isnull=True)
     year = school_year_of(dt.date.today())
     return schools.annotate(
-        n_students=Sum("transcript_tallies__students", filter=Q(transcript_tallies__school_year=year)),
-        n_signed=Sum("transcript_tallies__signed", filter=Q(transcript_tallies__school_year=year)),
+        n_students=Count("students", distinct=True),
+        n_signed=Count(
+            "transcripts",
+            filter=Q(transcripts__status="signed", transcripts__school_class__year__start_year=year),
+            distinct=True,
+        ),
     ).order_by("commune__name", "name")
 
 
@@ -90,11 +94,16 @@ def schools_by_commune(on: dt.date) -> tuple[dict[int, int], dict[int, int]]:
 
 
 def transcripts_signed_by_commune(on: dt.date) -> dict[int, int]:
-    """Signed digital transcripts of the school year running on `on`, per commune."""
+    """Transcripts of the school year running on `on` signed by both signers before `on`, per
+    commune of the issuing school: real transcripts, not reported counts."""
     rows = (
-        TranscriptTally.objects.filter(school_year=school_year_of(on), updated_on__lt=on)
+        Transcript.objects.filter(
+            status=Transcript.Status.SIGNED,
+            school_class__year__start_year=school_year_of(on),
+            principal_signed_at__date__lt=on,
+        )
         .values("school__commune__code")
-        .annotate(n=Sum("signed"))
+        .annotate(n=Count("id"))
         .values_list("school__commune__code", "n")
     )
     return dict(rows)
@@ -240,4 +249,47 @@ def student_records_for(user) -> QuerySet[Student]:
         .distinct()
         .select_related("school")
         .order_by("full_name")
+    )
+
+
+# --- transcripts ----------------------------------------------------------------------------------
+
+
+def transcript_counts(school_class: SchoolClass) -> dict[str, int]:
+    rows = Transcript.objects.filter(school_class=school_class).values("status").annotate(n=Count("id"))
+    return {r["status"]: r["n"] for r in rows}
+
+
+def transcripts_of(student: Student) -> QuerySet[Transcript]:
+    """A student's transcripts, every school and year (the caller checked who asks)."""
+    return (
+        Transcript.objects.filter(student=student)
+        .select_related("school", "school_class", "school_class__year", "homeroom_signer", "principal_signer")
+        .order_by("-school_class__year__start_year")
+    )
+
+
+def school_classes_with_transcripts(school: School) -> QuerySet[SchoolClass]:
+    return (
+        SchoolClass.objects.filter(school=school)
+        .select_related("year", "homeroom_teacher")
+        .annotate(
+            n_students=Count("enrollments", distinct=True),
+            n_homeroom=Count("transcripts", filter=Q(transcripts__status="homeroom_signed"), distinct=True),
+            n_signed=Count("transcripts", filter=Q(transcripts__status="signed"), distinct=True),
+        )
+        .order_by("-year__start_year", "grade", "name")
+    )
+
+
+def transcript_by_code(code: str) -> Transcript | None:
+    if not code or len(code) > 32:
+        return None
+    return (
+        Transcript.objects.select_related(
+            "student", "school", "school_class", "school_class__year", "homeroom_signer", "principal_signer"
+        )
+        .exclude(status=Transcript.Status.PENDING)
+        .filter(verification_code=code)
+        .first()
     )

@@ -1,0 +1,23 @@
+from celery import shared_task
+
+from society.services import transcripts
+
+# Transcripts one task signs before handing over to a fresh task: keeps each task far below the
+# time limit and lets other work interleave on the workers.
+CHUNK = 500
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def run_signing_job(job_id: int) -> int:
+    """Sign what is left of a signing job. Idempotent and safe to run several times at once: each
+    transcript is claimed under a row lock and its status checked before signing."""
+    signed = transcripts.signing_job_run(job_id=job_id, limit=CHUNK)
+    if signed >= CHUNK:
+        run_signing_job.delay(job_id)
+    return signed
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def resume_signing_jobs() -> int:
+    """Beat job: re-enqueue signing jobs the database says are unfinished and nobody works on."""
+    return transcripts.signing_jobs_resume()

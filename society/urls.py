@@ -1,6 +1,6 @@
 from django.urls import path
 
-from society import views, views_schools
+from society import views, views_schools, views_transcripts
 
 app_name = "society"
 urlpatterns = [
@@ -17,4 +17,13 @@ urlpatterns = [
     path("hoc-ba/gradebooks/<int:pk>/unlock/", views_schools.gradebook_unlock, name="gradebook-unlock"),
     path("hoc-ba/gradebooks/<int:pk>/history/", views_schools.gradebook_history, name="gradebook-history"),
     path("hoc-ba/students/<int:pk>/", views_schools.student_detail, name="student-detail"),
+    path("hoc-ba/students/<int:pk>/transfer/", views_transcripts.transfer_send, name="transfer-send"),
+    path("hoc-ba/transfers/<int:pk>/receive/", views_transcripts.transfer_receive, name="transfer-receive"),
+    path("hoc-ba/schools/<int:pk>/", views_transcripts.school_detail, name="school-detail"),
+    path("hoc-ba/schools/<int:pk>/sign/", views_transcripts.sign_school, name="sign-school"),
+    path("hoc-ba/classes/<int:pk>/sign/", views_transcripts.sign_class, name="sign-class"),
+    path("hoc-ba/signing-jobs/<int:pk>/", views_transcripts.signing_job, name="signing-job"),
+    path("hoc-ba/transcripts/<int:pk>/pdf/", views_transcripts.transcript_pdf, name="transcript-pdf"),
+    # Public: the QR code printed on every transcript leads here.
+    path("hoc-ba/verify/<str:code>/", views_transcripts.transcript_verify, name="transcript-verify"),
 ]

@@ -154,3 +154,41 @@ def run_sync(func, /, *args, **kwargs):
         return func(*args, **kwargs)
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(func, *args, **kwargs).result()
+
+
+# --- Signers that keep their loaded key --------------------------------------------------------------
+# pyHanko's SimpleSigner re-parses its private key from DER on every signature (STACK-NOTES, "Signing
+# and PDFs at volume"). A batch signs thousands of documents with one certificate, so the decrypted
+# key object is kept per certificate, in this process only (never written anywhere).
+
+_SIGNERS: dict[str, object] = {}
+_SIGNERS_MAX = 256
+
+
+def kept_key_signer(*, certificate_pem: str, encrypted_key_pem: str, ca_pem: str, fingerprint: str):
+    """A pyHanko signer for one certificate whose private key is decrypted and parsed once per process."""
+    signer = _SIGNERS.get(fingerprint)
+    if signer is not None:
+        return signer
+    from pyhanko.sign import signers
+    from pyhanko.sign.general import get_pyca_cryptography_hash
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    key = decrypt_key(encrypted_key_pem)
+
+    class KeptKeySigner(signers.SimpleSigner):
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            if isinstance(key, ec.EllipticCurvePrivateKey):
+                return key.sign(data, ec.ECDSA(get_pyca_cryptography_hash(digest_algorithm)))
+            return super().sign_raw(data, digest_algorithm)  # other key types: pyHanko's own path
+
+    der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    signer = KeptKeySigner(
+        signing_cert=asn1_cert(certificate_pem),
+        signing_key=asn1_keys.PrivateKeyInfo.load(der),
+        cert_registry=SimpleCertificateStore.from_certs([asn1_cert(ca_pem)]),
+    )
+    if len(_SIGNERS) >= _SIGNERS_MAX:
+        _SIGNERS.clear()
+    _SIGNERS[fingerprint] = signer
+    return signer

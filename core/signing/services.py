@@ -19,7 +19,6 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
 from pyhanko.stamp import QRStampStyle
-from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from core.audit.services import audit_record
 from core.files import random_file_name
@@ -82,9 +81,11 @@ def signing_ca_get_or_create() -> SigningCertificate:
         return ca
 
 
-def signing_certificate_for(*, agency=None, user=None) -> SigningCertificate:
+def signing_certificate_for(*, agency=None, user=None, organization: str | None = None) -> SigningCertificate:
     """The active certificate of a person (when `user` is given) or an agency, issued by the
-    provincial CA on first use and renewed when it nears expiry. Audited `signing.certificate.issue`."""
+    provincial CA on first use and renewed when it nears expiry. Audited `signing.certificate.issue`.
+    `organization` names the person's organisation in a new certificate when it is not their
+    agency (a teacher's school, say)."""
     if user is None and agency is None:
         raise SigningError("a signer (agency or user) is required")
     kind = "person" if user is not None else "agency"
@@ -103,7 +104,11 @@ def signing_certificate_for(*, agency=None, user=None) -> SigningCertificate:
             current.save(update_fields=["is_active"])
         if kind == "person":
             common_name = user.get_full_name()
-            organization = user.agency.name if getattr(user, "agency_id", None) else ""
+            organization = (
+                organization
+                if organization is not None
+                else (user.agency.name if getattr(user, "agency_id", None) else "")
+            )
         else:
             common_name, organization = agency.name, (agency.parent.name if agency.parent_id else "")
         now = timezone.now()
@@ -150,6 +155,37 @@ def _stamp_box(writer: IncrementalPdfFileWriter) -> tuple[int, tuple[int, int, i
     return last, (int(x1) - 15 - width, int(y0) + 12, int(x1) - 15, int(y0) + 108)
 
 
+def _signer(certificate: SigningCertificate):
+    return crypto.kept_key_signer(
+        certificate_pem=certificate.certificate_pem,
+        encrypted_key_pem=certificate.encrypted_key_pem,
+        ca_pem=certificate.issuer.certificate_pem,
+        fingerprint=certificate.fingerprint_sha256,
+    )
+
+
+def sign_pdf_bytes(*, pdf_bytes: bytes, certificate: SigningCertificate, field_name: str, reason: str = "") -> bytes:
+    """Add one invisible PAdES B-B signature (SHA-256) by `certificate` to `pdf_bytes` as an
+    incremental update, so earlier signatures stay valid: the building block of documents signed by
+    several people in turn (the caller prints who signs on the page itself). Pure: no database
+    writes, no audit; the caller stores the result and records the act. Raises SigningError for a
+    PDF that cannot be read."""
+    try:
+        writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes), strict=False)
+    except Exception as exc:
+        raise SigningError(f"unreadable PDF: {type(exc).__name__}") from exc
+    meta = signers.PdfSignatureMetadata(
+        field_name=field_name,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        name=certificate.common_name,
+        reason=reason[:200] or None,
+        location="Lạng Sơn, Việt Nam",
+    )
+    output = crypto.run_sync(signers.PdfSigner(meta, _signer(certificate)).sign_pdf, writer)
+    return output.getvalue()
+
+
 def sign_pdf(
     *,
     pdf_bytes: bytes,
@@ -165,15 +201,10 @@ def sign_pdf(
     (audited `signing.document.sign`). Raises SigningError for a missing signer or a PDF that
     cannot be read."""
     certificate = signing_certificate_for(agency=signer_agency, user=signer_user)
-    ca = certificate.issuer
     code = new_verification_code()
     document = SignedDocument(verification_code=code)
     url = document.get_absolute_verification_url()
-    signer = signers.SimpleSigner(
-        signing_cert=crypto.asn1_cert(certificate.certificate_pem),
-        signing_key=crypto.asn1_private_key(certificate.encrypted_key_pem),
-        cert_registry=SimpleCertificateStore.from_certs([crypto.asn1_cert(ca.certificate_pem)]),
-    )
+    signer = _signer(certificate)
     signed_at = timezone.now()
     try:
         writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes), strict=False)

@@ -8,6 +8,7 @@ from io import BytesIO
 
 from django.conf import settings
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
@@ -26,10 +27,14 @@ class SignatureReport:
     intact: bool = False
     trusted: bool = False
     covers_whole_file: bool = False
+    # An earlier signature of a document several people signed in turn: it covers its own
+    # revision, and what came after it only adds signatures or form fields (pyHanko's difference
+    # analysis), never page content.
+    later_changes_allowed: bool = False
 
     @property
     def valid(self) -> bool:
-        return self.intact and self.trusted and self.covers_whole_file
+        return self.intact and self.trusted and (self.covers_whole_file or self.later_changes_allowed)
 
 
 @dataclass
@@ -90,6 +95,13 @@ def verify_pdf(data: bytes) -> VerificationResult:
             report.intact = bool(status.intact and status.valid)
             report.trusted = bool(status.trusted)
             report.covers_whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+            report.later_changes_allowed = (
+                sig is not embedded[-1]
+                and status.coverage == SignatureCoverageLevel.ENTIRE_REVISION
+                and status.modification_level is not None
+                and status.modification_level <= ModificationLevel.FORM_FILLING
+                and status.docmdp_ok is not False
+            )
             report.signing_time = status.signer_reported_dt
             subject = status.signing_cert.subject.native
             report.signer_name = subject.get("common_name", "")

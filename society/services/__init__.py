@@ -11,4 +11,14 @@ from society.services.gradebook import (  # noqa: F401
     gradebook_unlock,
     mark_field,
 )
-from society.services.teams import SocietyError, transcripts_report, visit_record  # noqa: F401
+from society.services.teams import SocietyError, visit_record  # noqa: F401
+from society.services.transcripts import (  # noqa: F401
+    job_progress,
+    record_transfer_receive,
+    record_transfer_send,
+    signing_job_run,
+    signing_jobs_resume,
+    transcript_issue_copy,
+    transcripts_sign_class_homeroom,
+    transcripts_sign_principal,
+)

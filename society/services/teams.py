@@ -1,5 +1,4 @@
-"""Community technology teams: the visit log (and the transcript tallies schools reported before the
-portal kept real transcripts)."""
+"""Community technology teams: the visit log."""
 
 import datetime as dt
 
@@ -9,7 +8,7 @@ from django.utils import timezone
 
 from core.audit.services import audit_record
 from core.errors import ServiceError
-from society.models import TechTeam, TechTeamVisit, TranscriptTally
+from society.models import TechTeam, TechTeamVisit
 from society.permissions import can_edit_commune
 
 
@@ -47,24 +46,3 @@ def visit_record(
     except IntegrityError:
         return TechTeamVisit.objects.get(team=team, visited_on=visited_on, topic=topic), False
     return visit, True
-
-
-def transcripts_report(*, actor, tally: TranscriptTally, students: int, signed: int) -> TranscriptTally:
-    """A school (via the department) reports its transcript counts for a school year."""
-    if signed > students:
-        raise SocietyError("more signed transcripts than students")
-    if not can_edit_commune(actor, tally.school.commune):
-        raise PermissionDenied
-    with transaction.atomic():
-        tally = TranscriptTally.objects.select_for_update().get(pk=tally.pk)
-        before = {"students": tally.students, "signed": tally.signed}
-        tally.students, tally.signed, tally.updated_on = students, signed, timezone.localdate()
-        tally.save(update_fields=["students", "signed", "updated_on"])
-        audit_record(
-            actor=actor,
-            action="society.transcripts.report",
-            obj=tally,
-            before=before,
-            after={"students": students, "signed": signed},
-        )
-    return tally

@@ -16,6 +16,7 @@ from society.models import (
     Student,
     Subject,
 )
+from society.selectors import school_year_of
 from tests.conftest import COMMUNE_A, COMMUNE_B, _unit, make_user
 
 
@@ -41,7 +42,7 @@ def build_school(*, n_students=3, prefix="") -> SchoolWorld:
     a, b = _unit(COMMUNE_A), _unit(COMMUNE_B)
     school = School.objects.create(code=f"{prefix}THCS-DK", name="Trường THCS Đông Kinh", level="thcs", commune=a)
     other = School.objects.create(code=f"{prefix}THCS-DD", name="Trường THCS Đồng Đăng", level="thcs", commune=b)
-    year, _ = SchoolYear.objects.get_or_create(start_year=2025)
+    year, _ = SchoolYear.objects.get_or_create(start_year=school_year_of(dt.date.today()))
 
     def person(email, name):
         return make_user(f"{prefix}{email}", full_name=name)

@@ -9,7 +9,7 @@ from core.audit.models import AuditLog
 from core.geo.models import AdministrativeUnit as Unit
 from core.indicators import registry
 from core.indicators.targets import LOCAL
-from society.models import School, TechTeam, TechTeamVisit, TranscriptTally
+from society.models import School, TechTeam, TechTeamVisit
 
 pytestmark = pytest.mark.django_db
 A, B = 5977, 6184
@@ -19,13 +19,10 @@ A, B = 5977, 6184
 def data():
     a = Unit.objects.get(structure="2025", level="commune", code=A)
     b = Unit.objects.get(structure="2025", level="commune", code=B)
-    s1 = School.objects.create(
+    School.objects.create(
         code="S1", name="Trường A", level="tieu_hoc", commune=a, on_platform_since=dt.date(2022, 1, 1)
     )
     School.objects.create(code="S2", name="Trường B", level="thcs", commune=b)
-    TranscriptTally.objects.create(
-        school=s1, school_year=2026, students=300, signed=290, updated_on=dt.date(2026, 10, 1)
-    )
     ta = TechTeam.objects.create(
         commune=a, village="Thôn 1", name="Tổ CNS thôn 1 A", members=4, established_on=dt.date(2022, 1, 1)
     )
@@ -39,7 +36,7 @@ def test_indicators(data):
     start, end = dt.datetime(2026, 11, 26, tzinfo=LOCAL), dt.datetime(2026, 11, 27, tzinfo=LOCAL)
     assert registry.get("society.schools.platform_share").compute_by_commune(start, end) == {A: 100.0, B: 0.0}
     assert registry.get("society.schools.platform_share").compute(start, end) == 50.0
-    assert registry.get("society.transcripts.signed").compute(start, end) == 290
+    assert registry.get("society.transcripts.signed").compute(start, end) == 0  # real transcripts: test_transcripts
     assert registry.get("society.tech_teams.members").compute_by_commune(start, end) == {A: 4, B: 3}
     TechTeamVisit.objects.create(team=data[0], visited_on=dt.date(2026, 11, 26), topic="vneid", households_reached=5)
     TechTeamVisit.objects.create(team=data[0], visited_on=dt.date(2026, 11, 25), topic="vneid", households_reached=5)
