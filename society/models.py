@@ -2,8 +2,6 @@
 students, gradebooks and double-signed digital transcripts (the seed's 674 schools, 200,000
 students), community technology teams (1,702 teams, 6,214 members) and their visits to villages."""
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -11,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.files import random_file_name
 from core.signing import models as signing_models
 
 COMMUNES_2025 = {"structure": "2025", "level": "commune"}
@@ -390,7 +389,7 @@ class Conduct(models.Model):
 def transcript_upload_to(instance, filename) -> str:
     # A random name: the file is served only through an access-checked view (society:transcript-pdf),
     # never by a guessable URL.
-    return f"society/transcripts/{secrets.token_hex(16)}.pdf"
+    return f"society/transcripts/{random_file_name(filename, default_ext='pdf')}"
 
 
 class Transcript(models.Model):
