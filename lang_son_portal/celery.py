@@ -4,9 +4,20 @@ settings.py; django-celery-beat's database scheduler installs it at start."""
 import os
 
 from celery import Celery
+from celery.signals import beat_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lang_son_portal.settings")
 
-app = Celery("lang_son_portal")
+# Every task publishes through core.outbox's PortalTask: a broker outage keeps the task in the
+# database instead of raising at the caller (after its state change has committed).
+app = Celery("lang_son_portal", task_cls="core.outbox.services:PortalTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@beat_init.connect
+def _beat_does_not_record(sender=None, **kwargs):
+    """Beat sends its periodic tasks again at the next tick: nothing to keep in the outbox."""
+    from core.outbox.services import _Broker
+
+    _Broker.recording = False

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "core.payments",
     "core.signing",
     "core.indicators",
+    "core.outbox",
     # the five pillars
     "party",
     "government",
@@ -164,6 +165,8 @@ CACHES = {
     "default": {
         "BACKEND": "core.cache.PortalRedisCache",
         "LOCATION": REDIS_URL,
+        # Short timeouts: with Redis unreachable the cache answers "miss" at once (core/cache.py).
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         # Tests: one key space per test database (xdist worker), as their user ids overlap — a
         # TOTP code or a double-submit key of one worker's user 7 is not another worker's.
         "KEY_PREFIX": os.environ.get("PORTAL_CACHE_PREFIX", ENV)
@@ -354,10 +357,18 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
     "unacked_restore_interval": 1,
     "unacked_restore_throttle": 1,
+    # A stopped or unreachable Redis fails a publish within about a second (above the 1 s BRPOP
+    # the worker waits in); the task is then kept in the outbox (core/outbox), never lost or a 500.
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
 }
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The one beat schedule of the portal (django-celery-beat installs it in the database at start).
 CELERY_BEAT_SCHEDULE: dict = {
+    # core.outbox: tasks kept while Redis was unavailable, sent when it is back.
+    "outbox-flush": {"task": "core.outbox.tasks.flush", "schedule": 30.0},
     # operations centre (core.indicators): snapshots of the registry's indicators
     "indicators-snapshot-hourly": {"task": "core.indicators.tasks.snapshot_hourly", "schedule": crontab(minute=5)},
     "indicators-snapshot-nightly": {
