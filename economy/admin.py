@@ -1,13 +1,19 @@
 from django.contrib import admin
 
 from economy.models import (
+    AgentStaff,
+    BankSupervisor,
+    CommissionRule,
     CommuneHouseholds,
     DigitalShop,
     EpaymentAccount,
     LedgerAccount,
     LedgerEntry,
     LedgerTransaction,
+    LimitRule,
+    Reconciliation,
     SoftAtmAgent,
+    Wallet,
 )
 
 
@@ -83,3 +89,44 @@ class LedgerTransactionAdmin(ReadOnlyAdmin):
     search_fields = ["idempotency_key"]
     inlines = [LedgerEntryInline]
     list_select_related = ["agent"]
+
+
+@admin.register(AgentStaff)
+class AgentStaffAdmin(admin.ModelAdmin):
+    list_display = ["user", "agent", "active"]
+    list_select_related = ["user", "agent"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(BankSupervisor)
+class BankSupervisorAdmin(admin.ModelAdmin):
+    list_display = ["user", "bank"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Wallet)
+class WalletAdmin(admin.ModelAdmin):
+    list_display = ["number", "full_name", "commune", "status", "opened_at"]
+    search_fields = ["number", "citizen_id", "phone"]
+    list_select_related = ["commune"]
+    # Opened through economy.services.wallets (KYC, one per person, its ledger account).
+    readonly_fields = ["number", "citizen_id", "account", "user", "opened_by_agent", "opened_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(LimitRule)
+class LimitRuleAdmin(admin.ModelAdmin):
+    list_display = ["operation", "valid_from", "per_transaction", "per_day", "per_month", "source"]
+
+
+@admin.register(CommissionRule)
+class CommissionRuleAdmin(admin.ModelAdmin):
+    list_display = ["operation", "valid_from", "rate_bp", "minimum", "maximum"]
+
+
+@admin.register(Reconciliation)
+class ReconciliationAdmin(ReadOnlyAdmin):
+    list_display = ["agent", "day", "status", "expected_cash", "declared_cash"]
+    list_filter = ["status"]

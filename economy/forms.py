@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -47,3 +49,86 @@ class CommuneFilterForm(forms.Form):
     def __init__(self, *args, communes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commune"].choices = [("", _("Tất cả"))] + [(u.code, u.name) for u in communes]
+
+
+# --- the soft ATM ---------------------------------------------------------------------------------
+
+
+class IdempotentForm(forms.Form):
+    """Carries the operation's idempotency key in a hidden field, drawn when the form is first shown:
+    a double submit (or a retry after a lost answer) sends the same key and happens once."""
+
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=120)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+
+
+class AmountField(forms.IntegerField):
+    """Whole VND, typed with or without thousands separators (1.000.000 or 1,000,000)."""
+
+    default_error_messages = {"invalid": _("Nhập số tiền là số nguyên, tính bằng đồng (ví dụ 500000).")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Số tiền (đồng)"))
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+        self.error_messages["min_value"] = _("Số tiền phải lớn hơn 0.")
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace(".", "").replace(",", "").replace(" ", "").removesuffix("đ")
+        return super().to_python(value)
+
+
+class WalletOpenForm(forms.Form):
+    full_name = forms.CharField(label=_("Họ và tên (như trên CCCD)"), max_length=150)
+    citizen_id = forms.CharField(
+        label=_("Số CCCD"), max_length=12, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    )
+    phone = forms.CharField(
+        label=_("Số điện thoại nhận mã xác nhận"), max_length=15, widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )
+    commune = forms.ModelChoiceField(label=_("Xã, phường nơi cư trú"), queryset=Unit.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = Unit.objects.filter(
+            structure=Unit.Structure.CURRENT, level=Unit.Level.COMMUNE
+        ).order_by("name")
+
+
+class CashForm(IdempotentForm):
+    wallet = forms.CharField(
+        label=_("Số ví của khách"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    )
+    amount = AmountField()
+
+
+class ConfirmCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Mã xác nhận khách đọc từ tin nhắn"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class TransferForm(IdempotentForm):
+    to_wallet = forms.CharField(
+        label=_("Số ví người nhận"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    )
+    amount = AmountField()
+
+
+class DeclareCashForm(forms.Form):
+    declared_cash = AmountField(label=_("Tiền mặt đếm được cuối ngày (đồng)"), min_value=0)
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(
+        label=_("Cách xử lý chênh lệch"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )

@@ -136,3 +136,93 @@ def ledger_drift() -> dict:
         )
         unbalanced = [row[0] for row in cursor.fetchall()]
     return {"total": int(total), "mismatched": mismatched, "negative": negative, "unbalanced": unbalanced}
+
+
+# --- the soft ATM ---------------------------------------------------------------------------------
+
+
+def wallet_of(user):
+    """The signed-in person's own wallet, or None."""
+    from economy.models import Wallet
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Wallet.objects.select_related("account", "commune").filter(user=user).first()
+
+
+def account_history(account_id: int, *, limit: int = 50) -> list[dict]:
+    """The newest movements of one ledger account: what a statement shows (signed amount, running
+    balance after it, the transaction's kind, description and reference)."""
+    from economy.models import LedgerAccount, LedgerEntry
+
+    entries = list(
+        LedgerEntry.objects.filter(account_id=account_id).select_related("transaction").order_by("-id")[:limit]
+    )
+    balance = LedgerAccount.objects.values_list("balance", flat=True).get(pk=account_id)
+    rows = []
+    for entry in entries:
+        rows.append({"entry": entry, "txn": entry.transaction, "amount": entry.amount, "balance_after": balance})
+        balance -= entry.amount
+    return rows
+
+
+def agent_day(agent, day: dt.date) -> dict:
+    """An agent's day at the counter: its operations, counts and sums per kind, float and cash."""
+    from django.db.models import Sum
+    from django.utils import timezone
+
+    from economy.models import LedgerTransaction
+
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    end = start + dt.timedelta(days=1)
+    txns = LedgerTransaction.objects.filter(agent=agent, created_at__gte=start, created_at__lt=end).order_by("-id")
+    totals = {row["kind"]: row for row in txns.values("kind").annotate(n=Count("id"), total=Sum("amount"))}
+    return {"transactions": list(txns[:200]), "totals": totals}
+
+
+def can_pay_out(agent, *, now=None) -> bool:
+    """Whether a customer walking in now can withdraw cash: open at this hour and holding at least
+    the payout threshold in cash."""
+    from django.utils import timezone
+
+    from economy.services.agents import PAYOUT_THRESHOLD
+
+    now = timezone.localtime(now)
+    cash = agent.cash_account.balance if agent.cash_account_id else 0
+    return agent.is_open_at(now.time()) and cash >= PAYOUT_THRESHOLD
+
+
+def agents_public_with_status(*, commune_code=None, now=None) -> list:
+    """The public list of agent points, each with `can_pay_out` (no amounts are shown)."""
+    agents = list(agents_public(commune_code=commune_code).select_related("cash_account"))
+    for agent in agents:
+        agent.can_pay_out = can_pay_out(agent, now=now)
+    return agents
+
+
+def supervisor_of(user):
+    from economy.models import BankSupervisor
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return BankSupervisor.objects.filter(user=user).first()
+
+
+def supervised_agents_by_commune(supervisor) -> list[tuple]:
+    """The supervisor's bank's agents, grouped by commune, with float and cash."""
+    agents = (
+        SoftAtmAgent.objects.filter(bank=supervisor.bank)
+        .select_related("commune", "float_account", "cash_account")
+        .order_by("commune__name", "name")
+    )
+    groups: dict = {}
+    for agent in agents:
+        groups.setdefault(agent.commune, []).append(agent)
+    return list(groups.items())
+
+
+def reconciliations_for(supervisor, *, status=None) -> QuerySet:
+    from economy.models import Reconciliation
+
+    rows = Reconciliation.objects.filter(agent__bank=supervisor.bank).select_related("agent", "agent__commune")
+    return rows.filter(status=status) if status else rows

@@ -10,4 +10,9 @@ urlpatterns = [
     path("shops/<int:pk>/close/", views.shop_close, name="shop-close"),
     path("communes/", views.communes, name="communes"),
     path("soft-atm/", views.agents, name="agents"),
+    path("wallet/", views.wallet, name="wallet"),
+    path("counter/", views.counter, name="counter"),
+    path("counter/cash-out/<int:pk>/", views.counter_confirm, name="counter-confirm"),
+    path("supervision/", views.supervision, name="supervision"),
+    path("supervision/reconciliation/<int:pk>/", views.reconciliation_resolve, name="reconciliation-resolve"),
 ]

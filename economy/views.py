@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -7,15 +8,30 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from core.errors import ServiceError, apply_to_form
 from core.indicators.registry import all_indicators
 from core.permissions import role_required
 from economy import selectors, services
-from economy.forms import CommuneFilterForm, ShopFilterForm, ShopRegisterForm
+from economy.forms import (
+    CashForm,
+    CommuneFilterForm,
+    ConfirmCodeForm,
+    DeclareCashForm,
+    ResolveForm,
+    ShopFilterForm,
+    ShopRegisterForm,
+    TransferForm,
+    WalletOpenForm,
+)
+from economy.models import CashOutRequest, Reconciliation
 from economy.permissions import EDIT_ROLES, VIEW_ROLES
+from economy.services import agents as agents_service
+from economy.services import wallets
 
 # What the pillar offers, shown on its landing page: (label, url name or None, roles or None).
 SERVICES: list[tuple] = [
     (_("Điểm ATM mềm (nộp, rút, chuyển tiền gần nhà)"), "economy:agents", None),
+    (_("Ví điện tử của tôi"), "economy:wallet", None),
     (_("Cửa hàng số theo xã"), "economy:shops", VIEW_ROLES),
     (_("Số hộ, cửa hàng số, thanh toán điện tử theo xã"), "economy:communes", VIEW_ROLES),
     (_("Ghi nhận cửa hàng số"), "economy:shop-register", EDIT_ROLES),
@@ -117,7 +133,241 @@ def agents(request):
     units = Unit.objects.filter(structure=Unit.Structure.CURRENT, level=Unit.Level.COMMUNE).order_by("name")
     form = CommuneFilterForm(request.GET or None, communes=units)
     code = form.cleaned_data.get("commune") if form.is_valid() else None
-    page = Paginator(selectors.agents_public(commune_code=code), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.agents_public_with_status(commune_code=code), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "economy/agents.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request,
+        "economy/agents.html",
+        {"form": form, "page": page, "query": query.urlencode(), "map": agent_map(page.object_list)},
+    )
+
+
+# Lạng Sơn's extent (WGS 84), for the server-drawn map of agent points (no JavaScript needed).
+MAP_BOUNDS = (106.0, 21.3, 107.4, 22.5)
+
+
+def agent_map(agents) -> list[dict]:
+    """Each located agent as a dot in a 1000 × 860 SVG drawn over the province's extent."""
+    west, south, east, north = MAP_BOUNDS
+    dots = []
+    for agent in agents:
+        if agent.location is None:
+            continue
+        x = (agent.location.x - west) / (east - west) * 1000
+        y = (north - agent.location.y) / (north - south) * 860
+        if 0 <= x <= 1000 and 0 <= y <= 860:
+            dots.append({"agent": agent, "x": round(x, 1), "y": round(y, 1)})
+    return dots
+
+
+# --- the soft ATM ---------------------------------------------------------------------------------
+
+
+def _money_message(request, text, txn):
+    messages.success(request, f"{text} — {_t('mã giao dịch')} {txn.reference}")
+
+
+@login_required
+def wallet(request):
+    """A customer's wallet on their phone: open one (KYC) if none, else balance, history, transfer."""
+    own = selectors.wallet_of(request.user)
+    if own is None:
+        user = request.user
+        form = WalletOpenForm(
+            request.POST or None,
+            initial={
+                "full_name": user.get_full_name(),
+                "citizen_id": user.citizen_id,
+                "phone": user.phone,
+                "commune": user.admin_unit_id,
+            },
+        )
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                wallets.wallet_open(
+                    actor=user,
+                    citizen_id=data["citizen_id"],
+                    phone=data["phone"],
+                    full_name=data["full_name"],
+                    commune=data["commune"],
+                    user=user,
+                )
+            except ServiceError as exc:
+                apply_to_form(form, exc)
+            else:
+                messages.success(request, _t("Đã mở ví điện tử của bạn."))
+                return redirect("economy:wallet")
+        return render(request, "economy/wallet_open.html", {"form": form})
+    form = TransferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            txn = wallets.wallet_transfer(
+                actor=request.user,
+                source=own,
+                to_number=data["to_wallet"],
+                amount=data["amount"],
+                idempotency_key=f"web:{request.user.pk}:{data['idempotency_key']}",
+            )
+        except ServiceError as exc:
+            apply_to_form(form, exc)
+        else:
+            _money_message(
+                request,
+                _t("Đã chuyển %(amount)s đến ví %(to)s") % {"amount": wallets.vnd(txn.amount), "to": data["to_wallet"]},
+                txn,
+            )
+            return redirect("economy:wallet")
+    own.account.refresh_from_db()
+    return render(
+        request,
+        "economy/wallet.html",
+        {"wallet": own, "form": form, "history": selectors.account_history(own.account_id, limit=30)},
+    )
+
+
+def _counter_agent(request):
+    agent = agents_service.staff_agent(request.user)
+    if agent is None:
+        raise PermissionDenied
+    return agents_service.agent_accounts(agent)
+
+
+@login_required
+def counter(request):
+    """The agent's counter: open a wallet, cash-in, start a cash-out, declare the day's cash; the
+    day's operations and the float and cash on hand."""
+    agent = _counter_agent(request)
+    action = request.POST.get("action") if request.method == "POST" else None
+    forms_ = {
+        "open": WalletOpenForm(
+            request.POST if action == "open" else None, prefix="open", initial={"commune": agent.commune_id}
+        ),
+        "cash_in": CashForm(request.POST if action == "cash_in" else None, prefix="in"),
+        "cash_out": CashForm(request.POST if action == "cash_out" else None, prefix="out"),
+        "declare": DeclareCashForm(request.POST if action == "declare" else None, prefix="declare"),
+    }
+    form = forms_.get(action)
+    if form is not None and form.is_valid():
+        data = form.cleaned_data
+        key = lambda: f"agent:{agent.pk}:{data['idempotency_key']}"  # noqa: E731
+        try:
+            if action == "open":
+                opened = wallets.wallet_open(
+                    actor=request.user,
+                    citizen_id=data["citizen_id"],
+                    phone=data["phone"],
+                    full_name=data["full_name"],
+                    commune=data["commune"],
+                    agent=agent,
+                )
+                messages.success(request, _t("Đã mở ví số %(number)s cho khách.") % {"number": opened.number})
+            elif action == "cash_in":
+                txn = agents_service.cash_in(
+                    actor=request.user,
+                    agent=agent,
+                    wallet_number=data["wallet"],
+                    amount=data["amount"],
+                    idempotency_key=key(),
+                )
+                _money_message(
+                    request,
+                    _t("Đã nộp %(amount)s vào ví %(number)s")
+                    % {"amount": wallets.vnd(txn.amount), "number": data["wallet"]},
+                    txn,
+                )
+            elif action == "cash_out":
+                cash_out = agents_service.cash_out_request(
+                    actor=request.user,
+                    agent=agent,
+                    wallet_number=data["wallet"],
+                    amount=data["amount"],
+                    idempotency_key=key(),
+                )
+                return redirect("economy:counter-confirm", pk=cash_out.pk)
+            else:
+                agents_service.agent_declare_cash(
+                    actor=request.user, agent=agent, day=timezone.localdate(), amount=data["declared_cash"]
+                )
+                messages.success(request, _t("Đã ghi nhận số tiền mặt cuối ngày."))
+        except ServiceError as exc:
+            apply_to_form(form, exc)
+        else:
+            return redirect("economy:counter")
+    agent.float_account.refresh_from_db()
+    agent.cash_account.refresh_from_db()
+    return render(
+        request,
+        "economy/counter.html",
+        {
+            "agent": agent,
+            "forms": forms_,
+            "day": selectors.agent_day(agent, timezone.localdate()),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def counter_confirm(request, pk: int):
+    """The clerk types the code the customer reads from their SMS; the cash is paid out."""
+    agent = _counter_agent(request)
+    cash_out = get_object_or_404(CashOutRequest.objects.select_related("wallet"), pk=pk, agent=agent)
+    form = ConfirmCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            txn = agents_service.cash_out_confirm(
+                actor=request.user, request_id=cash_out.pk, code=form.cleaned_data["code"]
+            )
+        except ServiceError as exc:
+            apply_to_form(form, exc)
+        else:
+            _money_message(
+                request,
+                _t("Đã chi %(amount)s tiền mặt cho ví %(number)s")
+                % {"amount": wallets.vnd(txn.amount), "number": cash_out.wallet.number},
+                txn,
+            )
+            return redirect("economy:counter")
+    return render(request, "economy/counter_confirm.html", {"cash_out": cash_out, "form": form, "agent": agent})
+
+
+@login_required
+def supervision(request):
+    """The bank's supervisor: its agents by commune with float and cash, and the days to resolve."""
+    supervisor = selectors.supervisor_of(request.user)
+    if supervisor is None:
+        raise PermissionDenied
+    return render(
+        request,
+        "economy/supervision.html",
+        {
+            "supervisor": supervisor,
+            "groups": selectors.supervised_agents_by_commune(supervisor),
+            "flagged": selectors.reconciliations_for(supervisor, status=Reconciliation.Status.FLAGGED).order_by("-day")[
+                :200
+            ],
+        },
+    )
+
+
+@login_required
+def reconciliation_resolve(request, pk: int):
+    supervisor = selectors.supervisor_of(request.user)
+    if supervisor is None:
+        raise PermissionDenied
+    row = get_object_or_404(selectors.reconciliations_for(supervisor), pk=pk)
+    form = ResolveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agents_service.reconciliation_resolve(
+                actor=request.user, reconciliation=row, resolution=form.cleaned_data["resolution"]
+            )
+        except ServiceError as exc:
+            apply_to_form(form, exc)
+        else:
+            messages.success(request, _t("Đã ghi nhận cách xử lý chênh lệch."))
+            return redirect("economy:supervision")
+    return render(request, "economy/reconciliation_resolve.html", {"row": row, "form": form})

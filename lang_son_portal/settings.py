@@ -388,6 +388,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "border-gate-release-stale-takes": {"task": "border_gate.tasks.release_stale_takes", "schedule": 300.0},
     "border-gate-expire-declarations": {"task": "border_gate.tasks.expire_declarations", "schedule": 1800.0},
     "border-gate-daily-report": {"task": "border_gate.tasks.daily_report", "schedule": crontab(hour=20, minute=0)},
+    # economy: each soft-ATM agent's cash of the day that ended, against what it declared.
+    "economy-reconcile-agents": {"task": "economy.tasks.reconcile_agents", "schedule": crontab(hour=0, minute=40)},
     # government: remind handling officials of dossiers due today or overdue (working days only).
     "government-remind-overdue": {
         "task": "government.tasks.remind_overdue_dossiers",

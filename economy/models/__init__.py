@@ -11,15 +11,33 @@ from economy.models.shops import (
     Platform,
     SoftAtmAgent,
 )
+from economy.models.soft_atm import (
+    AgentStaff,
+    BankSupervisor,
+    CashOutRequest,
+    CommissionRule,
+    LimitRule,
+    Operation,
+    Reconciliation,
+    Wallet,
+)
 
 __all__ = [
     "COMMUNES_2025",
+    "AgentStaff",
+    "BankSupervisor",
+    "CashOutRequest",
+    "CommissionRule",
     "CommuneHouseholds",
     "DigitalShop",
     "EpaymentAccount",
     "LedgerAccount",
     "LedgerEntry",
     "LedgerTransaction",
+    "LimitRule",
+    "Operation",
     "Platform",
+    "Reconciliation",
     "SoftAtmAgent",
+    "Wallet",
 ]

@@ -3,6 +3,9 @@ e-payment accounts and soft-ATM agent points (the seed: 116,301 shops = 60% of h
 e-payment accounts = 53%). No personal data: a shop is listed by its trading name, an account only
 counted by commune."""
 
+import datetime as dt
+
+from django.contrib.gis.db import models as gis_models
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -131,6 +134,17 @@ class SoftAtmAgent(models.Model):
     opened_on = models.DateField(_("ngày mở"))
     closed_on = models.DateField(_("ngày ngừng"), null=True, blank=True)
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # Soft-ATM operation (issue 13): where, when, and the two ledger accounts the agent runs on.
+    location = gis_models.PointField(_("vị trí"), srid=4326, null=True, blank=True)
+    opens_at = models.TimeField(_("giờ mở cửa"), db_default=dt.time(7, 0))
+    closes_at = models.TimeField(_("giờ đóng cửa"), db_default=dt.time(19, 0))
+    # The agent's e-money at the bank (taken by cash-in, refilled by cash-out) and the cash in its drawer.
+    float_account = models.OneToOneField(
+        "economy.LedgerAccount", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cash_account = models.OneToOneField(
+        "economy.LedgerAccount", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("điểm ATM mềm")
@@ -145,3 +159,6 @@ class SoftAtmAgent(models.Model):
 
     def __str__(self):
         return self.name
+
+    def is_open_at(self, moment: dt.time) -> bool:
+        return self.status == self.Status.ACTIVE and self.opens_at <= moment < self.closes_at

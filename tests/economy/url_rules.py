@@ -1,6 +1,10 @@
-from tests.url_matrix import PUBLIC, SKIP, Rule, roles
+from tests.url_matrix import AUTH, PUBLIC, SKIP, Rule, roles
 
 VIEW = ("commune_official", "department_official", "province_leader")
+MEMBERSHIP = (
+    "membership-based (agent staff, bank supervisor; 403 for every persona): tested in "
+    "tests/economy/test_soft_atm_pages.py"
+)
 RULES = [
     Rule("economy:index", PUBLIC),
     Rule("economy:agents", PUBLIC),
@@ -8,4 +12,9 @@ RULES = [
     Rule("economy:communes", roles(*VIEW)),
     Rule("economy:shop-register", roles("commune_official", "department_official")),
     Rule("economy:shop-close", SKIP("POST only; tested in tests/economy/test_economy.py")),
+    Rule("economy:wallet", AUTH),
+    Rule("economy:counter", SKIP(MEMBERSHIP)),
+    Rule("economy:counter-confirm", SKIP(MEMBERSHIP)),
+    Rule("economy:supervision", SKIP(MEMBERSHIP)),
+    Rule("economy:reconciliation-resolve", SKIP(MEMBERSHIP)),
 ]

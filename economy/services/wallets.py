@@ -1,0 +1,215 @@
+"""Customers' wallets: opening (KYC, one per person), limits, wallet-to-wallet transfers and paying
+from a wallet. Money moves only through `economy.services.ledger.ledger_post`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from core.audit.services import audit_record
+from core.errors import ConflictError, NotAllowedError, ServiceError
+from core.users.validators import normalize_vn_phone, validate_citizen_id, validate_vn_phone
+from economy.models import LedgerAccount, LedgerTransaction, LimitRule, Operation, Wallet
+from economy.services import ledger
+
+Kind = LedgerTransaction.Kind
+
+
+def vnd(amount: int) -> str:
+    return f"{number_format(amount, force_grouping=True)} đ"
+
+
+def field_error(field: str, message: str, cls=ServiceError) -> ServiceError:
+    return cls(message, errors={field: [message]})
+
+
+def check_amount(amount, field: str = "amount") -> int:
+    """Amounts are positive whole VND: refuse anything else with a field message."""
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise field_error(field, _("Số tiền phải là số nguyên dương, tính bằng đồng."))
+    return amount
+
+
+# --- opening -------------------------------------------------------------------------------------
+
+
+def _new_number() -> str:
+    return "9" + "".join(str(secrets.randbelow(10)) for _ in range(9))
+
+
+def wallet_open(*, actor, citizen_id: str, phone: str, full_name: str, commune, agent=None, user=None) -> Wallet:
+    """Open a wallet after KYC (citizen ID number and phone). At an agent (`agent` set: the actor is
+    its staff) or by the signed-in citizen for themselves (`user` = actor). One wallet per person:
+    a second one for the same citizen ID raises ConflictError. Audited as `economy.wallet.open`."""
+    errors: dict[str, list[str]] = {}
+    citizen_id = (citizen_id or "").strip()
+    phone = normalize_vn_phone(phone or "")
+    full_name = " ".join((full_name or "").split())
+    for field, validator, value in (
+        ("citizen_id", validate_citizen_id, citizen_id),
+        ("phone", validate_vn_phone, phone),
+    ):
+        try:
+            validator(value)
+        except ValidationError as exc:
+            errors[field] = [str(m) for m in exc.messages]
+    if len(full_name) < 2:
+        errors["full_name"] = [_("Nhập họ và tên như trên CCCD.")]
+    if commune is None:
+        errors["commune"] = [_("Chọn xã, phường nơi cư trú.")]
+    if errors:
+        raise ServiceError(_("Thông tin mở ví chưa hợp lệ."), errors=errors)
+    if user is not None and Wallet.objects.filter(user=user).exists():
+        raise field_error("citizen_id", _("Tài khoản của bạn đã có ví."), ConflictError)
+    if Wallet.objects.filter(citizen_id=citizen_id).exists():
+        raise field_error("citizen_id", _("Người có số CCCD này đã có ví (mỗi người một ví)."), ConflictError)
+    for _attempt in range(5):
+        number = _new_number()
+        try:
+            with transaction.atomic():
+                account = ledger.account_open(code=f"W:{number}", kind=LedgerAccount.Kind.WALLET, name=full_name)
+                wallet = Wallet.objects.create(
+                    number=number,
+                    citizen_id=citizen_id,
+                    phone=phone,
+                    full_name=full_name,
+                    commune=commune,
+                    user=user,
+                    account=account,
+                    opened_by_agent=agent,
+                )
+                audit_record(
+                    actor=actor,
+                    action="economy.wallet.open",
+                    obj=wallet,
+                    after={"number": number, "commune": commune.code, "agent": getattr(agent, "pk", None)},
+                )
+            return wallet
+        except IntegrityError:
+            if Wallet.objects.filter(citizen_id=citizen_id).exists():
+                raise field_error(
+                    "citizen_id", _("Người có số CCCD này đã có ví (mỗi người một ví)."), ConflictError
+                ) from None
+            # Otherwise the random number collided: draw another.
+    raise ServiceError(_("Không tạo được số ví, hãy thử lại."))
+
+
+def wallet_by_number(number: str, *, field: str = "wallet") -> Wallet:
+    """The active wallet with this number, or a field error the person can act on."""
+    number = "".join((number or "").split())
+    wallet = Wallet.objects.select_related("account").filter(number=number).first()
+    if wallet is None:
+        raise field_error(field, _("Không tìm thấy ví số %(number)s.") % {"number": number or "—"})
+    if wallet.status != Wallet.Status.ACTIVE:
+        raise field_error(field, _("Ví số %(number)s đang tạm khóa.") % {"number": number})
+    return wallet
+
+
+# --- limits --------------------------------------------------------------------------------------
+
+
+def rules_on(day: dt.date) -> dict[str, LimitRule]:
+    """The limit rule in force for each operation on `day` (the newest not after it)."""
+    rules: dict[str, LimitRule] = {}
+    for rule in LimitRule.objects.filter(valid_from__lte=day).order_by("operation", "-valid_from"):
+        rules.setdefault(rule.operation, rule)
+    return rules
+
+
+def _used(account_id: int, operations, since: dt.datetime) -> int:
+    kinds = [o for o in operations if o != Operation.TOTAL]
+    total = LedgerTransaction.objects.filter(
+        entries__account_id=account_id, kind__in=kinds, created_at__gte=since, reversed_by__isnull=True
+    ).aggregate(s=Sum("amount"))["s"]
+    return total or 0
+
+
+def check_limits(*, wallet_account_id: int, operation: str, amount: int, field: str = "amount") -> None:
+    """Refuse an operation that would pass the wallet's per-transaction, daily or monthly limit (its
+    own kind, then the monthly total of every kind). Call it under the wallet's lock (a ledger_post
+    guard) so two operations at once cannot both slip under the limit."""
+    now = timezone.localtime()
+    rules = rules_on(now.date())
+    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    month_start = day_start.replace(day=1)
+    all_kinds = [Operation.CASH_IN, Operation.CASH_OUT, Operation.TRANSFER, Operation.PAYMENT]
+    for op, kinds in ((operation, [operation]), (Operation.TOTAL, all_kinds)):
+        rule = rules.get(op)
+        if rule is None:
+            continue
+        if rule.per_transaction and amount > rule.per_transaction:
+            raise field_error(
+                field, _("Vượt hạn mức mỗi giao dịch (%(limit)s).") % {"limit": vnd(rule.per_transaction)}
+            )
+        if rule.per_day and _used(wallet_account_id, kinds, day_start) + amount > rule.per_day:
+            raise field_error(field, _("Vượt hạn mức trong ngày (%(limit)s).") % {"limit": vnd(rule.per_day)})
+        if rule.per_month and _used(wallet_account_id, kinds, month_start) + amount > rule.per_month:
+            raise field_error(field, _("Vượt hạn mức trong tháng (%(limit)s).") % {"limit": vnd(rule.per_month)})
+
+
+# --- moving money between wallets ----------------------------------------------------------------
+
+
+def wallet_transfer(*, actor, source: Wallet, to_number: str, amount, idempotency_key: str) -> LedgerTransaction:
+    """Move `amount` from `source` (the actor's own wallet) to the wallet numbered `to_number`.
+    Field errors: `to_wallet` (unknown, frozen, the same wallet), `amount` (not a positive whole
+    VND, over a limit, more than the balance). A retry with the same key returns the first
+    transfer. Audited as `economy.ledger.transfer`."""
+    if source.user_id is None or getattr(actor, "pk", None) != source.user_id:
+        raise NotAllowedError(_("Bạn chỉ chuyển tiền được từ ví của mình."))
+    amount = check_amount(amount)
+    target = wallet_by_number(to_number, field="to_wallet")
+    if target.pk == source.pk:
+        raise field_error("to_wallet", _("Không thể chuyển tiền cho chính ví này."))
+    try:
+        return ledger.ledger_post(
+            kind=Kind.TRANSFER,
+            idempotency_key=idempotency_key,
+            legs=[(source.account_id, -amount), (target.account_id, amount)],
+            amount=amount,
+            description=_("Chuyển tiền từ ví %(a)s đến ví %(b)s") % {"a": source.number, "b": target.number},
+            actor=actor,
+            extra={"from": source.number, "to": target.number},
+            guard=lambda _accounts: check_limits(
+                wallet_account_id=source.account_id, operation=Operation.TRANSFER, amount=amount
+            ),
+        )
+    except ledger.InsufficientFundsError:
+        raise field_error("amount", _("Số dư ví không đủ để chuyển %(amount)s.") % {"amount": vnd(amount)}) from None
+
+
+def wallet_pay(
+    *, actor, wallet: Wallet, amount: int, idempotency_key: str, description: str, reference: str
+) -> LedgerTransaction:
+    """Pay `amount` from the actor's own wallet to the state treasury's collection account (a fee of a
+    public service or of the border gate; `reference` is the payment's). Same refusals as a transfer.
+    Used by the wallet payment provider (economy/payment_provider.py)."""
+    if wallet.user_id is None or getattr(actor, "pk", None) != wallet.user_id:
+        raise NotAllowedError(_("Bạn chỉ thanh toán được từ ví của mình."))
+    if wallet.status != Wallet.Status.ACTIVE:
+        raise field_error("wallet", _("Ví số %(number)s đang tạm khóa.") % {"number": wallet.number})
+    amount = check_amount(amount)
+    try:
+        return ledger.ledger_post(
+            kind=Kind.PAYMENT,
+            idempotency_key=idempotency_key,
+            legs=[(wallet.account_id, -amount), (ledger.system_account("SYS:TREASURY"), amount)],
+            amount=amount,
+            description=description[:300],
+            actor=actor,
+            extra={"wallet": wallet.number, "reference": reference},
+            guard=lambda _accounts: check_limits(
+                wallet_account_id=wallet.account_id, operation=Operation.PAYMENT, amount=amount
+            ),
+        )
+    except ledger.InsufficientFundsError:
+        raise field_error(
+            "amount", _("Số dư ví không đủ để thanh toán %(amount)s.") % {"amount": vnd(amount)}
+        ) from None

@@ -1,0 +1,127 @@
+"""The soft ATM's pages, as the people at the counter, the customer on a phone, the bank's supervisor
+and the public see them: who may open what, what each sees, and bad input answered on the form
+with what was typed kept."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.contrib.gis.geos import Point
+from django.urls import reverse
+
+from economy.models import LedgerTransaction, Reconciliation, Wallet
+from economy.services import agents, wallets
+from tests.economy.test_soft_atm import atm, commune, customers, sms_code  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.django_db
+
+
+def test_counter_is_only_for_the_agents_staff(client, login, atm, outsider):  # noqa: F811
+    url = reverse("economy:counter")
+    assert client.get(url).status_code == 302  # to the login page
+    login(outsider)
+    assert client.get(url).status_code == 403
+    assert client.get(reverse("economy:supervision")).status_code == 403
+    _agent, clerk, boss = atm
+    login(clerk)
+    assert client.get(url).status_code == 200
+    login(boss)
+    assert client.get(reverse("economy:supervision")).status_code == 200
+
+
+def test_cash_in_and_cash_out_at_the_counter(client, login, atm, customers):  # noqa: F811
+    _agent, clerk, _boss = atm
+    w1, _w2 = customers
+    login(clerk)
+    url = reverse("economy:counter")
+    page = client.get(url).content.decode()
+    key = re.search(r'name="in-idempotency_key" value="([0-9a-f]+)"', page).group(1)
+    post = {"action": "cash_in", "in-wallet": w1.number, "in-amount": "500.000", "in-idempotency_key": key}
+    response = client.post(url, post, follow=True)
+    assert "Đã nộp 500.000 đ vào ví" in response.content.decode()
+    client.post(url, post)  # a double submit: same key, nothing more
+    assert LedgerTransaction.objects.filter(kind="cash_in").count() == 1
+    w1.account.refresh_from_db()
+    assert w1.account.balance == 500_000
+
+    bad = client.post(
+        url, {"action": "cash_out", "out-wallet": "9123", "out-amount": "abc", "out-idempotency_key": "k"}
+    )
+    text = bad.content.decode()
+    assert bad.status_code == 200 and "Nhập số tiền là số nguyên" in text and 'value="9123"' in text
+    bad = client.post(
+        url, {"action": "cash_out", "out-wallet": "9123", "out-amount": "1000", "out-idempotency_key": "k"}
+    )
+    assert "Không tìm thấy ví số 9123." in bad.content.decode()
+
+    response = client.post(
+        url, {"action": "cash_out", "out-wallet": w1.number, "out-amount": "200000", "out-idempotency_key": "k2"}
+    )
+    confirm = response["Location"]
+    assert client.post(confirm, {"code": "12345"}).status_code == 200  # too short: a field message
+    page = client.post(confirm, {"code": sms_code(w1)}, follow=True).content.decode()
+    assert "Đã chi 200.000 đ tiền mặt" in page
+    page = client.post(confirm, {"code": sms_code(w1)}).content.decode()
+    assert "đã được dùng" in page
+    w1.account.refresh_from_db()
+    assert w1.account.balance == 300_000
+
+
+def test_citizen_opens_a_wallet_and_transfers_on_a_phone(client, login, atm, citizen, citizen2):  # noqa: F811
+    agent, clerk, _boss = atm
+    login(citizen)
+    url = reverse("economy:wallet")
+    page = client.get(url).content.decode()
+    assert citizen.citizen_id in page  # KYC prefilled from the account
+    client.post(
+        url,
+        {
+            "full_name": citizen.full_name,
+            "citizen_id": citizen.citizen_id,
+            "phone": citizen.phone,
+            "commune": commune().pk,
+        },
+    )
+    own = Wallet.objects.get(user=citizen)
+    other = wallets.wallet_open(
+        actor=clerk,
+        citizen_id=citizen2.citizen_id,
+        phone=citizen2.phone,
+        full_name="Lương Thị Hoa",
+        commune=commune(),
+        agent=agent,
+    )
+    agents.cash_in(actor=clerk, agent=agent, wallet_number=own.number, amount=100_000, idempotency_key="ci")
+    page = client.post(url, {"to_wallet": other.number, "amount": "150000", "idempotency_key": "t1"}).content.decode()
+    assert "Số dư ví không đủ để chuyển 150.000 đ." in page and 'value="150000"' in page
+    page = client.post(
+        url, {"to_wallet": other.number, "amount": "40000", "idempotency_key": "t2"}, follow=True
+    ).content.decode()
+    assert "Đã chuyển 40.000 đ" in page and "60.000 đ" in page
+    # Another signed-in person sees only their own (empty) wallet page.
+    login(citizen2)
+    page = client.get(url).content.decode()
+    assert own.number not in page
+
+
+def test_public_map_says_who_can_pay_out_cash_now(client, atm):  # noqa: F811
+    agent, _clerk, _boss = atm
+    type(agent).objects.filter(pk=agent.pk).update(
+        location=Point(106.76, 21.85), opens_at=dt.time(0, 0), closes_at=dt.time(23, 59, 59)
+    )
+    page = client.get(reverse("economy:agents")).content.decode()
+    assert "Đang chi được tiền mặt" in page and "<circle" in page and "<script" not in page
+
+
+def test_supervisor_resolves_a_flagged_day(client, login, atm):  # noqa: F811
+    agent, _clerk, boss = atm
+    from django.utils import timezone
+
+    row = agents.reconcile_agent_day(agent_id=agent.pk, day=timezone.localdate())
+    assert row.status == "flagged"
+    login(boss)
+    assert agent.name in client.get(reverse("economy:supervision")).content.decode()
+    url = reverse("economy:reconciliation-resolve", args=[row.pk])
+    assert "Ghi rõ cách xử lý" in client.post(url, {"resolution": "ok"}).content.decode()
+    client.post(url, {"resolution": "Đại lý quên khai báo, đã kiểm quỹ đủ"})
+    assert Reconciliation.objects.get(pk=row.pk).status == "resolved"
