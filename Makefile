@@ -11,12 +11,13 @@ TEST_ENV := source scripts/env.sh test
 PYTEST_ARGS ?=
 SCALE ?= small
 
-.PHONY: help run test provision provision-test migrate seed lint format services-stop bench bench-home messages
+.PHONY: help run test backup restore provision provision-test migrate seed lint format services-stop bench bench-home messages
 
 help:
 	@echo "make run    provision, migrate, load reference + demo data, serve with a Celery worker and beat"
 	@echo "make test   provision test services and run the whole suite (pytest, Playwright + Chromium)"
 	@echo "make lint   ruff check + format check"
+	@echo "make backup / make restore BACKUP=<folder>   database (pg_dump) and media, see docs/operations.md"
 	@echo "make bench  run the benchmarks in bench/ against a gunicorn server (see docs/benchmarks.md)"
 
 provision:
@@ -41,6 +42,13 @@ test: provision-test
 	     PORTAL_SIGNING_KEY_PASSPHRASE=$$(head -c 48 /dev/urandom | base64) \
 	     $(MANAGE) check --deploy --fail-level WARNING \
 	  && $(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+# Back up / restore the `make run` database and media (docs/operations.md): make restore BACKUP=<folder>
+backup:
+	@$(SERVE_ENV) && bash scripts/backup.sh
+
+restore:
+	@$(SERVE_ENV) && bash scripts/restore.sh "$(BACKUP)"
 
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .
