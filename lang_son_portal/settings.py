@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     # the five pillars
     "party",
     "government",
+    "government.land",
     "economy",
     "society",
     "border_gate",

@@ -18,6 +18,9 @@ urlpatterns = [
     path("payments/", include("core.payments.urls")),
     path("verify/", include("core.signing.urls")),
     path("audit/", include("core.audit.urls")),
+    # The land data platform (issue 12): a package of the government pillar with its own app label.
+    path("dat-dai/", include("government.land.urls")),
+    path("api/v1/land/", include("government.land.api_urls")),
     path("", include("core.urls")),
 ]
 for pillar in PILLARS:

@@ -1,0 +1,245 @@
+"""Writes of the land platform: named parcel edits that keep history, and the error-report state
+machine (submitted → in_review → accepted | rejected). One transaction each, row locks, an audit
+entry per change. Refusals raise core.errors.ServiceError (or a subclass) with field errors.
+
+Audit entries carry public attributes only: never an owner's name or ID number.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit.services import audit_record
+from core.errors import ConflictError, InvalidTransitionError, NotAllowedError, ServiceError
+from government.land.geo import VN2000_SRID, in_province_vn2000
+from government.land.models import ErrorReport, LandUseCode, Parcel, ParcelOwner, ParcelVersion
+from government.land.permissions import is_land_official, may_handle_parcel
+from government.uploads import check_upload
+
+EVIDENCE_TYPES = ["pdf", "jpg", "png"]
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+EDITABLE = ("land_use", "area_m2", "address", "use_form", "use_term", "origin")
+
+
+def _snapshot(parcel: Parcel) -> dict:
+    return {
+        "land_use": parcel.land_use_id,
+        "area_m2": str(parcel.area_m2),
+        "address": parcel.address,
+        "use_form": parcel.use_form,
+        "use_term": parcel.use_term,
+        "origin": parcel.origin,
+        "sheet": parcel.sheet,
+        "number": parcel.number,
+    }
+
+
+def _vn2000_multipolygon(geometry: GEOSGeometry) -> MultiPolygon:
+    """The geometry in VN-2000 TM-3, as a valid MultiPolygon inside the province; ServiceError else.
+    The transformation runs in PostGIS, which knows the custom SRID (GDAL in Python does not)."""
+    from django.db import connection
+
+    if geometry.geom_type == "Polygon":
+        geometry = MultiPolygon(geometry, srid=geometry.srid)
+    if geometry.geom_type != "MultiPolygon" or geometry.empty:
+        raise ServiceError(errors={"geometry": [_("Hình thể phải là một vùng (Polygon/MultiPolygon).")]})
+    if geometry.srid != VN2000_SRID:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT ST_AsEWKT(ST_Transform(%s::geometry, %s))", [geometry.hexewkb.decode(), VN2000_SRID])
+            geometry = GEOSGeometry(cursor.fetchone()[0])
+    if not geometry.valid:
+        raise ServiceError(
+            errors={"geometry": [_("Hình thể không hợp lệ: %(reason)s") % {"reason": geometry.valid_reason}]}
+        )
+    x0, y0, x1, y1 = geometry.extent
+    if not (in_province_vn2000(x0, y0) and in_province_vn2000(x1, y1)):
+        raise ServiceError(errors={"geometry": [_("Hình thể nằm ngoài tỉnh Lạng Sơn: kiểm tra hệ tọa độ.")]})
+    return geometry
+
+
+def parcel_edit(
+    *,
+    parcel: Parcel,
+    actor,
+    reason: str,
+    expected_version: int,
+    changes: dict | None = None,
+    geometry: GEOSGeometry | None = None,
+) -> Parcel:
+    """A named, audited change of a parcel's attributes and/or geometry. The state before the change
+    is kept as a ParcelVersion; the parcel's version goes up by one.
+
+    Raises NotAllowedError outside the official's scope, ConflictError when someone else changed
+    the parcel since `expected_version` was read, ServiceError for invalid values or no change."""
+    if not may_handle_parcel(actor, parcel):
+        raise NotAllowedError(_("Bạn không có quyền sửa thửa đất này."))
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise ServiceError(errors={"reason": [_("Ghi rõ lý do thay đổi (căn cứ, văn bản).")]})
+    changes = {k: v for k, v in (changes or {}).items() if k in EDITABLE}
+    if "land_use" in changes and not LandUseCode.objects.filter(code=changes["land_use"], is_active=True).exists():
+        raise ServiceError(errors={"land_use": [_("Loại đất không có trong danh mục.")]})
+    if "area_m2" in changes and Decimal(changes["area_m2"]) <= 0:
+        raise ServiceError(errors={"area_m2": [_("Diện tích phải lớn hơn 0.")]})
+    new_geom = _vn2000_multipolygon(geometry) if geometry is not None else None
+    with transaction.atomic():
+        locked = Parcel.objects.select_for_update().get(pk=parcel.pk)
+        if locked.version != expected_version:
+            raise ConflictError(
+                _("Thửa đất vừa được người khác cập nhật (phiên bản %(v)s). Tải lại trang và sửa lại.")
+                % {"v": locked.version}
+            )
+        before = _snapshot(locked)
+        fields = {("land_use_id" if k == "land_use" else k): v for k, v in changes.items()}
+        differs = {k: v for k, v in fields.items() if str(getattr(locked, k)) != str(v)}
+        if not differs and (new_geom is None or new_geom.equals_exact(locked.geom, 0.001)):
+            raise ServiceError(_("Không có thay đổi nào để lưu."))
+        ParcelVersion.objects.create(
+            parcel=locked, version=locked.version, attributes=before, geom=locked.geom, reason=reason, changed_by=actor
+        )
+        for key, value in differs.items():
+            setattr(locked, key, value)
+        if new_geom is not None:
+            locked.geom = new_geom
+        locked.version += 1
+        locked.save()
+        after = _snapshot(locked)
+        audit_record(
+            actor=actor,
+            action="land.parcel.edit",
+            obj=locked,
+            before={**before, "version": locked.version - 1},
+            after={**after, "version": locked.version, "reason": reason, "geometry_changed": new_geom is not None},
+        )
+    return locked
+
+
+# --- error reports --------------------------------------------------------------------------------
+
+
+def report_submit(
+    *, parcel: Parcel, reporter, field: str, description: str, evidence, client_token: uuid.UUID | None = None
+) -> ErrorReport:
+    """A land user reports an error in the parcel's data with evidence (PDF/JPG/PNG ≤ 10 MB).
+    Idempotent on (reporter, client_token): a double submit returns the first report.
+
+    Raises NotAllowedError when the reporter is not a land user of the parcel, ServiceError for a
+    bad field, description or evidence file."""
+    if client_token:
+        existing = ErrorReport.objects.filter(reporter=reporter, client_token=client_token).first()
+        if existing:
+            return existing
+    citizen_id = getattr(reporter, "citizen_id", "") or ""
+    if not citizen_id or not ParcelOwner.objects.filter(parcel=parcel, id_number=citizen_id).exists():
+        raise NotAllowedError(
+            _("Chỉ người sử dụng đất của thửa này (theo số CCCD trong tài khoản) mới gửi được báo sai sót.")
+        )
+    errors = {}
+    if field not in ErrorReport.Field.values:
+        errors["field"] = [_("Chọn thông tin bị sai.")]
+    description = (description or "").strip()
+    if len(description) < 10:
+        errors["description"] = [_("Mô tả sai sót ít nhất 10 ký tự.")]
+    if evidence is None:
+        errors["evidence"] = [_("Đính kèm tài liệu chứng minh (PDF, JPG hoặc PNG).")]
+    else:
+        try:
+            check_upload(evidence, accepted_types=EVIDENCE_TYPES, max_size_bytes=EVIDENCE_MAX_BYTES)
+        except ValidationError as exc:
+            errors["evidence"] = list(exc.messages)
+    if errors:
+        raise ServiceError(_("Báo sai sót chưa gửi được."), errors=errors)
+    report = ErrorReport(
+        parcel=parcel,
+        reporter=reporter,
+        field=field,
+        description=description[:2000],
+        evidence_name=(getattr(evidence, "name", "") or "")[-120:],
+        client_token=client_token,
+    )
+    try:
+        with transaction.atomic():
+            report.evidence.save(evidence.name[-60:], evidence, save=False)
+            report.save()
+            audit_record(
+                actor=reporter,
+                action="land.report.submit",
+                obj=report,
+                after={"parcel": parcel.code, "field": field, "status": report.status},
+            )
+    except IntegrityError:
+        # The same token raced us: the first report stands.
+        return ErrorReport.objects.get(reporter=reporter, client_token=client_token)
+    return report
+
+
+TRANSITIONS = {
+    "review": ({ErrorReport.Status.SUBMITTED}, ErrorReport.Status.IN_REVIEW),
+    "accept": ({ErrorReport.Status.SUBMITTED, ErrorReport.Status.IN_REVIEW}, ErrorReport.Status.ACCEPTED),
+    "reject": ({ErrorReport.Status.SUBMITTED, ErrorReport.Status.IN_REVIEW}, ErrorReport.Status.REJECTED),
+}
+
+
+def report_transition(*, report: ErrorReport, actor, action: str, answer: str = "") -> ErrorReport:
+    """Move a report through the land office's queue: `review`, then `accept` or `reject` with an
+    answer to the reporter. The one function that changes a report's status (locks, writes, audits).
+
+    Raises NotAllowedError outside the official's scope, InvalidTransitionError from a wrong state,
+    ServiceError without an answer."""
+    if action not in TRANSITIONS:
+        raise InvalidTransitionError(_("Thao tác không hợp lệ."))
+    if not is_land_official(actor) or not may_handle_parcel(actor, report.parcel):
+        raise NotAllowedError(_("Bạn không có quyền xử lý báo sai sót này."))
+    sources, target = TRANSITIONS[action]
+    answer = (answer or "").strip()
+    if action in ("accept", "reject") and len(answer) < 5:
+        raise ServiceError(errors={"answer": [_("Nhập câu trả lời cho người báo (ít nhất 5 ký tự).")]})
+    with transaction.atomic():
+        locked = ErrorReport.objects.select_for_update().get(pk=report.pk)
+        if locked.status == target:
+            return locked  # a double submit of the same decision changes nothing
+        if locked.status not in sources:
+            raise InvalidTransitionError(
+                _("Báo sai sót đang ở trạng thái “%(status)s”, không thể thực hiện thao tác này.")
+                % {"status": locked.get_status_display()}
+            )
+        before = locked.status
+        locked.status = target
+        locked.handled_by = actor
+        if answer:
+            locked.answer = answer[:4000]
+            locked.answered_at = timezone.now()
+        locked.save(update_fields=["status", "handled_by", "answer", "answered_at"])
+        audit_record(
+            actor=actor,
+            action=f"land.report.{action}",
+            obj=locked,
+            before={"status": before},
+            after={"status": target, "answer": locked.answer},
+        )
+    _notify_reporter(locked)
+    return locked
+
+
+def _notify_reporter(report: ErrorReport) -> None:
+    """Tell the reporter their report was answered (core.notifications, sent after the commit;
+    deduplicated so a repeated decision sends nothing twice)."""
+    if report.status not in (ErrorReport.Status.ACCEPTED, ErrorReport.Status.REJECTED):
+        return
+    from core.notifications.services import notify
+
+    notify(
+        event="land.report.answered",
+        user=report.reporter,
+        subject=_("Trả lời báo sai sót dữ liệu đất đai, thửa %(code)s") % {"code": report.parcel.code},
+        body=report.answer,
+        channels=("email",),
+        dedupe_key=f"land.report.{report.uid}.answered",
+    )
