@@ -35,6 +35,7 @@ ENTRY_COLUMNS = (
     "fee_amount",
     "fee_receipt_number",
     "fee_paid_at",
+    "fee_paid_amount",
     "arrived_at",
     "called_at",
     "closed_at",

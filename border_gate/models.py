@@ -334,6 +334,9 @@ class Entry(models.Model):
     fee_payment_reference = models.CharField(max_length=64, blank=True)
     fee_receipt_number = models.CharField(_("số biên lai"), max_length=64, blank=True)
     fee_paid_at = models.DateTimeField(null=True, blank=True)
+    # What was settled (online payment or the counter's receipt): a correction after payment may
+    # raise the fee above it, and then the fee step does not pass until the difference is collected.
+    fee_paid_amount = models.PositiveIntegerField(_("phí đã nộp (VND)"), null=True, blank=True)
 
     arrived_at = models.DateTimeField(_("đến lúc"), null=True, blank=True)
     called_at = models.DateTimeField(_("được gọi lúc"), null=True, blank=True)
@@ -380,6 +383,11 @@ class Entry(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def fee_settled(self) -> bool:
+        """The fee now due has been paid in full (a lower amount paid before a re-pricing is not)."""
+        return self.fee_paid_at is not None and (self.fee_paid_amount or 0) >= (self.fee_amount or 0)
 
 
 class GoodsLine(models.Model):

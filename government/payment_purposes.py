@@ -12,6 +12,12 @@ def _on_paid(payment):
     dossier_mark_paid(payment=payment)
 
 
+def _amount_due(payment):
+    from government.services import dossier_fee_due
+
+    return dossier_fee_due(payment)
+
+
 def _return_url(payment) -> str:
     from government.models import Dossier
 
@@ -22,5 +28,9 @@ def _return_url(payment) -> str:
 
 
 register_purpose(
-    "government.dossier_fee", label=_("Lệ phí hồ sơ thủ tục hành chính"), on_paid=_on_paid, return_url=_return_url
+    "government.dossier_fee",
+    label=_("Lệ phí hồ sơ thủ tục hành chính"),
+    on_paid=_on_paid,
+    return_url=_return_url,
+    amount_due=_amount_due,
 )

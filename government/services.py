@@ -621,10 +621,11 @@ def _submit(d: Dossier, *, actor) -> None:
 
 
 def dossier_start_payment(*, dossier: Dossier, actor):
-    """The pending payment of the dossier's fee (created once; a new one only after the previous
-    one expired or failed). Returns the core Payment."""
+    """The pending payment of the dossier's fee: the open one is reused; after a failure or an
+    expiry a new one replaces it (the failed link is superseded, so only one link can be paid).
+    Returns the core Payment."""
     from core.payments.models import Payment
-    from core.payments.services import payment_create
+    from core.payments.services import payment_create, payments_supersede
 
     with transaction.atomic():
         d = _lock(dossier)
@@ -636,6 +637,7 @@ def dossier_start_payment(*, dossier: Dossier, actor):
         pending = previous.filter(status="pending").order_by("-created_at").first()
         if pending is not None:
             return pending
+        payments_supersede(payable=d, actor=actor, reason="replaced by a new payment")
         attempt = previous.count() + 1
         payment = payment_create(
             purpose=PAYMENT_PURPOSE,
@@ -650,6 +652,15 @@ def dossier_start_payment(*, dossier: Dossier, actor):
         d.payment_reference = payment.reference
         d.save(update_fields=["payment_reference", "updated_at"])
     return payment
+
+
+def dossier_fee_due(payment) -> int | None:
+    """core.payments' amount_due: the dossier's fee while it awaits payment (its row locked first,
+    as every dossier transition locks it), None once it has moved on."""
+    d = Dossier.objects.select_for_update(of=("self",)).filter(pk=int(payment.object_id)).first()
+    if d is None or d.status != S.AWAITING_PAYMENT:
+        return None
+    return d.fee_amount
 
 
 def dossier_mark_paid(*, payment) -> Dossier | None:

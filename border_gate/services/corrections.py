@@ -17,6 +17,7 @@ from border_gate.models import (
     EntryStep,
     EntryVersion,
     GoodsType,
+    StepDefinition,
 )
 from border_gate.services.common import TransitionError, label_of
 from border_gate.services.declarations import (
@@ -26,7 +27,7 @@ from border_gate.services.declarations import (
     snapshot_diff,
     vehicle_for,
 )
-from border_gate.services.fees import refresh_fee
+from border_gate.services.fees import fee_links_supersede, refresh_fee
 from border_gate.services.transitions import set_current_step, step_applies
 from core.audit.services import audit_record
 
@@ -166,8 +167,10 @@ def entry_correct(*, actor, entry: Entry, field_name: str, value: str, reason: s
         goods = list(entry.goods.all())
         apply_goods_flags(entry, goods)
         # Conditional steps follow the corrected goods; a step already decided stays as decided.
+        fee_collected = False
         for es in entry.steps.select_for_update(of=("self",)).select_related("step"):
             if es.status in (EntryStep.Status.PASSED, EntryStep.Status.REJECTED):
+                fee_collected |= es.step.data_kind == StepDefinition.DataKind.RECEIPT
                 continue
             applies = step_applies(es.step, entry)
             if applies and es.status == EntryStep.Status.SKIPPED:
@@ -177,8 +180,14 @@ def entry_correct(*, actor, entry: Entry, field_name: str, value: str, reason: s
                 es.status = EntryStep.Status.SKIPPED
                 es.save(update_fields=["status"])
         set_current_step(entry)
-        if entry.fee_paid_at is None:
+        # The fee follows the corrected goods until its step has passed — even after an online
+        # payment: if it rises above what was paid, the fee step collects the difference.
+        fee_before = entry.fee_amount
+        if not fee_collected:
             refresh_fee(entry)
+        if entry.fee_amount != fee_before:
+            # A link priced before the correction may never settle the new fee.
+            fee_links_supersede(entry, actor=actor, reason="fee re-priced by a correction")
         after = entry_snapshot(entry)
         changes = snapshot_diff(before, after)
         if not changes:

@@ -30,7 +30,7 @@ from border_gate.models import (
     Vehicle,
 )
 from border_gate.services.common import BorderGateError, TransitionError, label_of
-from border_gate.services.fees import refresh_fee
+from border_gate.services.fees import fee_links_supersede, refresh_fee
 from border_gate.services.transitions import close_entry, save_entry, set_current_step, step_applies
 from core.audit.services import audit_record
 
@@ -315,6 +315,7 @@ def entry_cancel(*, actor, entry: Entry, reason: str) -> Entry:
             raise TransitionError(_("Chỉ hủy được khai báo khi xe chưa đến cửa khẩu."))
         close_entry(entry, Entry.Status.CANCELLED)
         save_entry(entry)
+        fee_links_supersede(entry, actor=actor, reason="entry cancelled")
         audit_record(
             actor=actor,
             action="border_gate.entry.cancel",
@@ -334,6 +335,7 @@ def entry_expire(*, entry_id: int, now: datetime.datetime | None = None) -> bool
             return False
         close_entry(entry, Entry.Status.EXPIRED, now=now)
         save_entry(entry)
+        fee_links_supersede(entry, actor=None, reason="entry expired")
         audit_record(
             actor=None,
             action="border_gate.entry.expire",

@@ -26,7 +26,7 @@ from border_gate.models import (
     Regime,
     StepDefinition,
 )
-from border_gate.services.common import BorderGateError, TransitionError
+from border_gate.services.common import BorderGateError, TransitionError, label_of
 from border_gate.services.transitions import auto_pass_fee
 from core.audit.services import audit_record
 
@@ -150,6 +150,11 @@ def fee_request_payment(*, actor, entry: Entry):
     from core.payments.services import payment_create
 
     if entry.fee_paid_at is not None:
+        if not entry.fee_settled:
+            # One successful online payment per entry: what a later correction added is paid at the gate.
+            raise TransitionError(
+                _("Phí đã được thanh toán trực tuyến theo khai báo trước khi sửa: nộp phần còn thiếu tại cửa khẩu.")
+            )
         raise TransitionError(_("Phí của lượt xe đã được thanh toán."))
     if not entry.is_open:
         raise TransitionError(_("Lượt xe đã kết thúc."))
@@ -162,8 +167,9 @@ def fee_request_payment(*, actor, entry: Entry):
             payer=actor if getattr(actor, "is_authenticated", False) else None,
             description=_("Phí sử dụng hạ tầng cửa khẩu — %(code)s") % {"code": entry.code},
             obj=entry,
-            # A corrected (re-priced) declaration gets a new payment; a double click gets the same.
-            idempotency_key=f"border_gate.fee.{entry.pk}.{entry.fee_amount}",
+            # A corrected (re-priced) declaration gets a new payment — even one that comes back to an
+            # earlier amount, whose link was superseded —; a double click gets the same.
+            idempotency_key=f"border_gate.fee.{entry.pk}.v{entry.version}.{entry.fee_amount}",
             payer_name=entry.driver_name,
             payer_phone=entry.driver_phone,
         )
@@ -184,9 +190,12 @@ def fee_on_paid(payment) -> None:
     if entry is None or entry.fee_paid_at is not None:
         return
     entry.fee_paid_at = payment.paid_at or timezone.now()
+    entry.fee_paid_amount = payment.amount
     entry.fee_receipt_number = payment.receipt_number or payment.reference
     entry.fee_payment_reference = payment.reference
-    entry.save(update_fields=["fee_paid_at", "fee_receipt_number", "fee_payment_reference", "updated_at"])
+    entry.save(
+        update_fields=["fee_paid_at", "fee_paid_amount", "fee_receipt_number", "fee_payment_reference", "updated_at"]
+    )
     audit_record(
         actor=None,
         action="border_gate.entry.fee_paid",
@@ -200,8 +209,29 @@ def fee_on_paid(payment) -> None:
         current is not None
         and current.step.data_kind == StepDefinition.DataKind.RECEIPT
         and current.status in (EntryStep.Status.PENDING, EntryStep.Status.TAKEN)
+        and entry.fee_settled
     ):
         auto_pass_fee(entry, current, steps)
+
+
+def fee_amount_due(payment) -> int | None:
+    """core.payments' amount_due: what the entry owes online now, with its row locked (first, so a
+    correction re-pricing it waits or is waited for). None once it is closed or already paid."""
+    entry = Entry.objects.select_for_update(of=("self",)).filter(pk=payment.object_id).first()
+    if entry is None or not entry.is_open or entry.fee_paid_at is not None:
+        return None
+    return entry.fee_amount or None
+
+
+def fee_links_supersede(entry: Entry, *, actor, reason: str) -> None:
+    """Close the entry's open payment links (the fee was re-priced or the entry closed); called
+    inside the caller's transaction with the entry row locked."""
+    from core.payments.services import payments_supersede
+
+    person = getattr(actor, "is_authenticated", False)
+    payments_supersede(
+        payable=entry, actor=actor if person else None, actor_label="" if person else label_of(actor), reason=reason
+    )
 
 
 def payment_return_url(payment) -> str:

@@ -21,6 +21,7 @@ from border_gate.models import (
 )
 from border_gate.services.common import TransitionError, enqueue_queue_recompute
 from core.audit.services import audit_record
+from core.payments.templatetags.vnd import vnd
 
 
 def step_applies(step: StepDefinition, entry: Entry) -> bool:
@@ -36,7 +37,15 @@ UNDECIDED = (EntryStep.Status.PENDING, EntryStep.Status.TAKEN, EntryStep.Status.
 # The columns a transition writes. One list per model, so every transition sends the same statement.
 STEP_FIELDS = ["status", "is_current", "taken_by", "taken_at", "decided_by", "decided_by_label", "decided_at"]
 STEP_FIELDS += ["reason", "data"]
-ENTRY_FIELDS = ["status", "arrived_at", "current_step", "current_yard", "fee_receipt_number", "fee_paid_at"]
+ENTRY_FIELDS = [
+    "status",
+    "arrived_at",
+    "current_step",
+    "current_yard",
+    "fee_receipt_number",
+    "fee_paid_at",
+    "fee_paid_amount",
+]
 ENTRY_FIELDS += ["closed_at", "updated_at"]
 
 
@@ -215,7 +224,7 @@ def pass_locked(
     }
     verb = "cross" if nxt is None else "pass"
     _audit_decision(entry, es, verb, actor=actor, label=label, before_status=before_status, after=after, took=took)
-    if nxt is not None and nxt.step.data_kind == StepDefinition.DataKind.RECEIPT and entry.fee_paid_at:
+    if nxt is not None and nxt.step.data_kind == StepDefinition.DataKind.RECEIPT and entry.fee_settled:
         auto_pass_fee(entry, nxt, steps)
     if entry.status == Entry.Status.CROSSED or es.step.data_kind == StepDefinition.DataKind.YARD:
         enqueue_queue_recompute(entry.crossing_id)
@@ -261,13 +270,24 @@ def _step_data(entry: Entry, es: EntryStep, data: dict, *, now, label: str, exte
             out["random"] = entry.inspection_random
     elif kind == StepDefinition.DataKind.RECEIPT:
         receipt = (data.get("receipt_number") or "").strip()
-        if entry.fee_paid_at is None:
+        if not entry.fee_settled:
+            # Not paid, or paid online before a correction raised the fee: the counter collects what
+            # is missing and its receipt settles the fee now due.
             if not receipt:
-                raise ValidationError(
-                    {"receipt_number": _("Phí chưa thanh toán trực tuyến: nhập số biên lai thu phí.")}
-                )
+                if entry.fee_paid_at is None:
+                    message = _("Phí chưa thanh toán trực tuyến: nhập số biên lai thu phí.")
+                else:
+                    message = _(
+                        "Đã nộp %(paid)s, phí hiện tại %(due)s: thu phần còn thiếu %(diff)s và nhập số biên lai."
+                    ) % {
+                        "paid": vnd(entry.fee_paid_amount or 0),
+                        "due": vnd(entry.fee_amount or 0),
+                        "diff": vnd((entry.fee_amount or 0) - (entry.fee_paid_amount or 0)),
+                    }
+                raise ValidationError({"receipt_number": message})
             entry.fee_receipt_number = receipt[:64]
             entry.fee_paid_at = now
+            entry.fee_paid_amount = entry.fee_amount
         out["receipt_number"] = entry.fee_receipt_number
         out["amount"] = entry.fee_amount
     return out

@@ -1,0 +1,58 @@
+"""A dossier's fee is paid once (issue 9): a retry replaces the failed link, and money confirmed
+for a link that was replaced is recorded for refund — never a second receipt."""
+
+from django.test import Client
+from django.urls import reverse
+
+from core.payments.models import Payment, Refund
+from core.payments.sandbox import signed_callback
+from government import services
+from government.models import DossierEvent
+from tests.government.conftest import HOUSEHOLD_BUSINESS, submitted
+
+CALLBACK = reverse("payments:callback", kwargs={"provider": "sandbox"})
+
+
+def _bank(payment, status="paid"):
+    body, headers = signed_callback(payment, status=status)
+    return Client().post(CALLBACK, body, content_type="application/json", **headers)
+
+
+def test_a_retry_replaces_the_failed_link_and_the_dossier_is_paid_once(citizen):
+    dossier = submitted(citizen, HOUSEHOLD_BUSINESS)
+    first = services.dossier_start_payment(dossier=dossier, actor=citizen)
+    assert _bank(first, "failed").json()["result"] == "failed"
+    second = services.dossier_start_payment(dossier=dossier, actor=citizen)
+    assert second.pk != first.pk
+    first.refresh_from_db()
+    assert first.status == "superseded"  # the failed link can no longer be paid
+    assert _bank(second).json()["result"] == "paid"
+    # The bank confirms the first link after all: recorded for refund, no second receipt.
+    late = _bank(first)
+    assert late.status_code == 200 and late.json()["result"] == "needs_refund"
+    assert Payment.objects.filter(object_id=str(dossier.pk), status="paid").count() == 1
+    assert Refund.objects.get(payment=first).amount == 150_000
+    dossier.refresh_from_db()
+    assert dossier.payment_reference == second.reference
+    assert DossierEvent.objects.filter(dossier=dossier, verb="paid").count() == 1
+
+
+def test_money_for_a_dossier_that_no_longer_awaits_payment_is_refunded(citizen):
+    dossier = submitted(citizen, HOUSEHOLD_BUSINESS)
+    link = services.dossier_start_payment(dossier=dossier, actor=citizen)
+    # Another link of the same dossier made outside the service (say, by an older release) is paid.
+    other = Payment.objects.create(
+        idempotency_key="legacy",
+        purpose=link.purpose,
+        description="x",
+        amount=link.amount,
+        object_type=link.object_type,
+        object_id=link.object_id,
+        provider="sandbox",
+        expires_at=link.expires_at,
+    )
+    assert _bank(other).json()["result"] == "paid"
+    link.refresh_from_db()
+    assert link.status == "expired"
+    assert _bank(link).json()["result"] == "needs_refund"
+    assert Refund.objects.get(payment=link).reason == "expired"
