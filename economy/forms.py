@@ -132,3 +132,12 @@ class ResolveForm(forms.Form):
     resolution = forms.CharField(
         label=_("Cách xử lý chênh lệch"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
+
+
+class PayForm(forms.Form):
+    """Confirms a fee payment from the wallet (the amount is the payment's: nothing to type)."""
+
+    confirm = forms.BooleanField(
+        label=_("Tôi đồng ý trừ tiền từ ví để thanh toán khoản này"),
+        error_messages={"required": _("Đánh dấu ô xác nhận để thanh toán từ ví.")},
+    )

@@ -29,5 +29,10 @@ def load(stdout=None):
             valid_from=dt.date.fromisoformat(row["valid_from"]),
             defaults={k: row[k] for k in ("rate_bp", "minimum", "maximum")},
         )
+    # The bank's own ledger accounts exist before the first operation needs them.
+    from economy.services import ledger
+
+    for code in ledger.SYSTEM_ACCOUNTS:
+        ledger.system_account(code)
     if stdout:
         stdout.write(f"economy: {len(data['limits'])} limit rules, {len(data['commissions'])} commission rules")

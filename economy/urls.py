@@ -11,6 +11,7 @@ urlpatterns = [
     path("communes/", views.communes, name="communes"),
     path("soft-atm/", views.agents, name="agents"),
     path("wallet/", views.wallet, name="wallet"),
+    path("wallet/pay/<str:token>/", views.wallet_pay, name="wallet-pay"),
     path("counter/", views.counter, name="counter"),
     path("counter/cash-out/<int:pk>/", views.counter_confirm, name="counter-confirm"),
     path("supervision/", views.supervision, name="supervision"),

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _t
@@ -17,6 +18,7 @@ from economy.forms import (
     CommuneFilterForm,
     ConfirmCodeForm,
     DeclareCashForm,
+    PayForm,
     ResolveForm,
     ShopFilterForm,
     ShopRegisterForm,
@@ -371,3 +373,27 @@ def reconciliation_resolve(request, pk: int):
             messages.success(request, _t("Đã ghi nhận cách xử lý chênh lệch."))
             return redirect("economy:supervision")
     return render(request, "economy/reconciliation_resolve.html", {"row": row, "form": form})
+
+
+@login_required
+def wallet_pay(request, token: str):
+    """Pay a public-service or border fee (a core payment link) from the signed-in person's wallet."""
+    from core.payments.selectors import payment_by_token
+    from economy.services.payments import wallet_pay_payment
+
+    payment = payment_by_token(token)
+    if payment is None:
+        raise Http404
+    own = selectors.wallet_of(request.user)
+    form = PayForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and own is not None and form.is_valid():
+        try:
+            paid = wallet_pay_payment(actor=request.user, wallet=own, payment=payment)
+        except ServiceError as exc:
+            apply_to_form(form, exc)
+        else:
+            messages.success(request, _t("Đã thanh toán từ ví. Số biên lai: %(n)s") % {"n": paid.receipt_number})
+            return redirect(paid.get_absolute_url())
+    if own is not None:
+        own.account.refresh_from_db()
+    return render(request, "economy/wallet_pay.html", {"payment": payment, "wallet": own, "form": form})

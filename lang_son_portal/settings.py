@@ -437,7 +437,8 @@ PORTAL_PAYMENT_SANDBOX_ACCOUNT = os.environ.get("PORTAL_PAYMENT_SANDBOX_ACCOUNT"
 PORTAL_PAYMENT_CALLBACK_TOLERANCE_SECONDS = int(os.environ.get("PORTAL_PAYMENT_CALLBACK_TOLERANCE_SECONDS", "300"))
 # Providers whose callbacks are accepted (besides PORTAL_PAYMENT_PROVIDER, which always is): keep an
 # old provider here while its last payments may still be confirmed after switching to a new one.
-PORTAL_PAYMENT_PROVIDERS_ENABLED = env_list("PORTAL_PAYMENT_PROVIDERS_ENABLED", "")
+# "wallet" is the soft-ATM e-wallet (registered by economy; it pays from the portal's own ledger).
+PORTAL_PAYMENT_PROVIDERS_ENABLED = env_list("PORTAL_PAYMENT_PROVIDERS_ENABLED", "wallet")
 
 # Placeholders people paste into .env files; refused like the development values.
 PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret", "password", "build-only", "test", "dev"}

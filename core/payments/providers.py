@@ -62,8 +62,15 @@ NONCE_RE = re.compile(r"[A-Za-z0-9_.:-]{16,100}")
 
 class PaymentProvider(ABC):
     name: str = ""
+    # What the payment page calls this way of paying (e.g. "Ví điện tử"), when offered as an alternative.
+    label = ""
     # HTTP method the provider's server uses to call us back.
     callback_method: str = "POST"
+
+    def alternative_url(self, payment) -> str:
+        """Where a payer can pay this (pending) payment's object with this provider instead of the
+        payment's own: the payment page links to it. "" (the default) offers nothing."""
+        return ""
 
     @abstractmethod
     def create_payment_request(self, payment) -> PaymentRequest:
@@ -213,6 +220,18 @@ class VNPayProvider(PaymentProvider):
 
 
 PROVIDERS: dict[str, type[PaymentProvider]] = {"sandbox": SandboxProvider, "vnpay": VNPayProvider}
+
+
+def register_provider(cls: type[PaymentProvider]) -> type[PaymentProvider]:
+    """Add a provider shipped by an app (core imports no pillar: the app registers its provider in
+    its AppConfig.ready()). It is answered only once enabled (PORTAL_PAYMENT_PROVIDERS_ENABLED)."""
+    if not cls.name or not re.fullmatch(r"[a-z0-9_]+", cls.name):
+        raise ImproperlyConfigured(f"payment provider name {cls.name!r} must be lowercase letters, digits, _")
+    existing = PROVIDERS.get(cls.name)
+    if existing is not None and existing is not cls:
+        raise ImproperlyConfigured(f"payment provider {cls.name!r} is already registered")
+    PROVIDERS[cls.name] = cls
+    return cls
 
 
 def sandbox_enabled() -> bool:

@@ -104,12 +104,18 @@ def payment_create(
     idempotency_key: str,
     payer_name: str = "",
     payer_phone: str = "",
+    provider: str | None = None,
 ) -> Payment:
     """Create a pending Payment for `obj`, or return the one already created with this
     idempotency_key (a double submit creates nothing twice). Raises ValueError on a bad amount or
     key, ImproperlyConfigured for an unregistered purpose, IdempotencyConflictError when the key was
-    used for another purpose/amount/object. Audited as `payments.payment.create`."""
+    used for another purpose/amount/object. `provider` (default PORTAL_PAYMENT_PROVIDER) must be an
+    enabled one (ValueError): e.g. a second link for the same object through another provider, the
+    first paid one settling the object. Audited as `payments.payment.create`."""
     get_purpose(purpose)
+    provider = provider or settings.PORTAL_PAYMENT_PROVIDER
+    if provider not in enabled_providers():
+        raise ValueError(f"payment provider {provider!r} is not enabled")
     if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
         raise ValueError("amount must be a positive integer number of VND")
     if not idempotency_key:
@@ -144,7 +150,7 @@ def payment_create(
                 payer=payer_user,
                 payer_name=(payer_name or (payer_user.get_full_name() if payer_user else ""))[:150],
                 payer_phone=(payer_phone or (getattr(payer_user, "phone", "") if payer_user else ""))[:15],
-                provider=settings.PORTAL_PAYMENT_PROVIDER,
+                provider=provider,
                 created_at=now,
                 expires_at=now + timedelta(hours=ttl_hours),
             )

@@ -48,9 +48,22 @@ def payment_detail(request, token: str):
     if payment.status in {"pending", "failed"}:
         payment_request = get_provider(payment.provider).create_payment_request(payment)
     purpose_label = get_purpose(payment.purpose).label if is_registered(payment.purpose) else payment.purpose
+    alternatives = []
+    if payment.status == "pending":
+        # Other enabled providers that can settle the same object (e.g. a wallet registered by a pillar).
+        for name in sorted(enabled_providers() - {payment.provider}):
+            try:
+                other = get_provider(name)
+            except Exception:  # a provider that cannot start is simply not offered
+                logger.exception("payment provider %s unavailable", name)
+                continue
+            url = other.alternative_url(payment)
+            if url:
+                alternatives.append({"label": other.label or name, "url": url})
     context = {
         "payment": payment,
         "payment_request": payment_request,
+        "alternatives": alternatives,
         "purpose_label": purpose_label,
         "return_url": _return_url(payment),
         "sandbox": _sandbox_enabled() and payment.provider == "sandbox",

@@ -56,10 +56,14 @@ def system_account(code: str) -> int:
         return _system_ids[code]
     if code not in SYSTEM_ACCOUNTS:
         raise KeyError(code)
-    account, _created = LedgerAccount.objects.get_or_create(
+    account, created = LedgerAccount.objects.get_or_create(
         code=code, defaults={"kind": LedgerAccount.Kind.SYSTEM, "name": SYSTEM_ACCOUNTS[code], "allow_negative": True}
     )
-    _system_ids[code] = account.pk
+    if created:
+        # Remember it only once it exists for everyone: a rolled-back creation must not be cached.
+        transaction.on_commit(lambda: _system_ids.__setitem__(code, account.pk))
+    else:
+        _system_ids[code] = account.pk
     return account.pk
 
 

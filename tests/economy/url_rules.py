@@ -13,6 +13,7 @@ RULES = [
     Rule("economy:shop-register", roles("commune_official", "department_official")),
     Rule("economy:shop-close", SKIP("POST only; tested in tests/economy/test_economy.py")),
     Rule("economy:wallet", AUTH),
+    Rule("economy:wallet-pay", SKIP("needs a payment link's token; tested in tests/economy/test_wallet_payments.py")),
     Rule("economy:counter", SKIP(MEMBERSHIP)),
     Rule("economy:counter-confirm", SKIP(MEMBERSHIP)),
     Rule("economy:supervision", SKIP(MEMBERSHIP)),
