@@ -31,6 +31,7 @@ CA_ORGANIZATION = "UBND tỉnh Lạng Sơn (thử nghiệm)"
 # with a certificate about to lapse.
 RENEW_BEFORE_DAYS = 30
 STAMP_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+SIGNATURE_BYTES_RESERVED = 8192
 
 
 class SigningError(Exception):
@@ -182,7 +183,11 @@ def sign_pdf_bytes(*, pdf_bytes: bytes, certificate: SigningCertificate, field_n
         reason=reason[:200] or None,
         location="Lạng Sơn, Việt Nam",
     )
-    output = crypto.run_sync(signers.PdfSigner(meta, _signer(certificate)).sign_pdf, writer)
+    # A fixed reservation for the CMS container: without it pyHanko signs twice (a dry run to
+    # measure the size first). An EC P-256 signature with its certificate and the CA's is ~1.5 kB.
+    output = crypto.run_sync(
+        signers.PdfSigner(meta, _signer(certificate)).sign_pdf, writer, bytes_reserved=SIGNATURE_BYTES_RESERVED
+    )
     return output.getvalue()
 
 
