@@ -2,7 +2,9 @@
 read API. Thin: authenticate, validate, call a service or a selector, serialise.
 
 Yard and customs systems authenticate with `Authorization: Api-Key <key>`; a key belongs to one
-organisation, is scoped to one crossing and to named permissions, and every call is audited."""
+organisation, is scoped to one crossing and to named permissions, bound to what its organisation may
+see (selectors.entries_for_api_key: an enterprise's own trucks, a yard operator's yards), and every
+call is audited."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
@@ -18,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from border_gate import selectors, services
-from border_gate.models import ApiKey, Direction, Entry, Yard
+from border_gate.models import ApiKey, Direction, Entry, YardEvent
 from core.audit.services import audit_record
 from core.permissions import HasRole
 from core.users import roles
@@ -119,6 +121,10 @@ class KeyAPIView(APIView):
         key = self.request.auth
         return f"api-key:{key.prefix} ({key.organisation})"
 
+    def get_serializer_context(self):
+        # The serializer leaves out what this key's organisation may not see (EntrySerializer).
+        return {**super().get_serializer_context(), "api_key": self.request.auth}
+
 
 # -- serializers -------------------------------------------------------------------------------
 
@@ -129,7 +135,9 @@ class GoodsSerializer(serializers.Serializer):
     description = serializers.CharField()
     goods_type = serializers.CharField()
     weight_kg = serializers.IntegerField()
-    value_vnd = serializers.IntegerField()
+    value_vnd = serializers.IntegerField(
+        allow_null=True, help_text="null for a key that is not the truck's enterprise's or customs'"
+    )
     perishable = serializers.BooleanField()
 
 
@@ -175,6 +183,16 @@ class EntrySerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        key = self.context.get("api_key")
+        if isinstance(key, ApiKey) and not selectors.api_key_shows_personal_data(key, instance):
+            # Another company's driver and the value of its goods are not a yard operator's business.
+            data["driver_name"] = ""
+            for line in data["goods"]:
+                line["value_vnd"] = None
+        return data
+
     def get_trailer_plate(self, obj) -> str:
         return obj.trailer.plate_display if obj.trailer_id else ""
 
@@ -219,7 +237,8 @@ class EntryListApi(KeyAPIView, ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Entry.objects.none()
-        qs = _entries_qs().filter(crossing=self.request.auth.crossing).order_by("-updated_at", "-pk")
+        qs = _entries_qs().filter(pk__in=selectors.entries_for_api_key(self.request.auth).values("pk"))
+        qs = qs.order_by("-updated_at", "-pk")
         params = EntryListParams(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         p = params.validated_data
@@ -240,10 +259,11 @@ class EntryDetailApi(KeyAPIView, RetrieveAPIView):
     audit_action = "border_gate.api.read_entry"
 
     def get_queryset(self):
-        # Another crossing's entry is a 404, not a 403: a key learns nothing outside its scope.
+        # Another crossing's or organisation's entry is a 404, not a 403: a key learns nothing
+        # outside its scope.
         if getattr(self, "swagger_fake_view", False):
             return Entry.objects.none()
-        return _entries_qs().filter(crossing=self.request.auth.crossing)
+        return _entries_qs().filter(pk__in=selectors.entries_for_api_key(self.request.auth).values("pk"))
 
 
 class YardEventIn(serializers.Serializer):
@@ -293,11 +313,16 @@ class YardEventApi(KeyAPIView):
         s = YardEventIn(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data
-        crossing = request.auth.crossing
-        entry = _entry_at(crossing, d["entry_code"])
-        yard = Yard.objects.filter(code=d["yard"], crossing=crossing).first()
+        key = request.auth
+        # A yard system reports for its own yards only.
+        yard = key.yards.filter(code=d["yard"], crossing_id=key.crossing_id).first()
         if yard is None:
-            raise exceptions.ValidationError({"yard": [_("Bãi không thuộc cửa khẩu của khóa API.")]})
+            raise exceptions.ValidationError({"yard": [_("Bãi không thuộc đơn vị vận hành của khóa API.")]})
+        entry = _entry_at(key.crossing, d["entry_code"])
+        if d["kind"] == YardEvent.Kind.OUT and not selectors.entries_for_api_key(key).filter(pk=entry.pk).exists():
+            # Any truck at the crossing may arrive at the yard's gate, but only one of the yard's own
+            # can leave it (an "out" must not make another yard's truck readable).
+            raise exceptions.NotFound(_("Không có lượt xe này tại cửa khẩu của khóa API."))
         event = _service_call(
             services.yard_event_record,
             entry=entry,

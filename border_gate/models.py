@@ -507,15 +507,35 @@ class YardEvent(models.Model):
 
 
 class ApiKey(models.Model):
-    """Machine-to-machine key of one organisation (a yard operator, a customs system), scoped to
-    one crossing. Only a SHA-256 of the secret is stored; the key is shown once at creation."""
+    """Machine-to-machine key of one organisation, scoped to one crossing and bound to what that
+    organisation may see (border_gate.selectors.entries_for_api_key): an enterprise's system reads
+    its own trucks only; a yard operator's reads the trucks at its yards and posts events for those
+    yards only; the customs system reads the crossing and posts lanes. Only a SHA-256 of the secret
+    is stored; the key is shown once at creation."""
 
     class Scope(models.TextChoices):
         READ_ENTRIES = "entries:read", _("Đọc lượt xe")
         YARD_EVENTS = "yard:write", _("Gửi sự kiện bãi")
         CUSTOMS_LANES = "customs:write", _("Gửi phân luồng hải quan")
 
+    class Kind(models.TextChoices):
+        ENTERPRISE = "enterprise", _("Hệ thống của doanh nghiệp")
+        YARD_OPERATOR = "yard_operator", _("Đơn vị vận hành bãi")
+        CUSTOMS = "customs", _("Hệ thống hải quan")
+
     organisation = models.CharField(_("tổ chức"), max_length=200)
+    # Existing keys became yard-operator keys without yards (they read nothing until bound): a key
+    # fails closed rather than keep reading the whole crossing.
+    kind = models.CharField(_("loại khóa"), max_length=20, choices=Kind.choices, default=Kind.YARD_OPERATOR)
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="api_keys",
+        verbose_name=_("doanh nghiệp"),
+    )
+    yards = models.ManyToManyField(Yard, blank=True, related_name="api_keys", verbose_name=_("bãi"))
     crossing = models.ForeignKey(Crossing, on_delete=models.PROTECT, related_name="api_keys")
     scopes = models.JSONField(_("quyền"), default=list)
     prefix = models.CharField(max_length=12, unique=True, editable=False)
@@ -527,6 +547,13 @@ class ApiKey(models.Model):
     class Meta:
         verbose_name = _("khóa API")
         verbose_name_plural = _("khóa API")
+        constraints = [
+            # An enterprise's key names its enterprise, and only an enterprise's key does.
+            models.CheckConstraint(
+                condition=Q(kind="enterprise", enterprise__isnull=False) | (~Q(kind="enterprise") & Q(enterprise=None)),
+                name="bg_apikey_enterprise_iff_kind",
+            )
+        ]
 
     def __str__(self):
         return f"{self.organisation} ({self.prefix}…)"

@@ -11,6 +11,7 @@ from django.db.models import Avg, Count, F, Q, QuerySet
 from django.utils import timezone
 
 from border_gate.models import (
+    ApiKey,
     Crossing,
     DailyReport,
     Direction,
@@ -20,6 +21,7 @@ from border_gate.models import (
     EntryStep,
     StepDefinition,
     Yard,
+    YardEvent,
 )
 from border_gate.scope import OfficerScope, officer_scope
 from border_gate.validators import normalise_plate_query
@@ -69,6 +71,36 @@ def entry_for_declarant(user, code: str) -> Entry | None:
 
 
 # -- officers ------------------------------------------------------------------------------------
+
+
+def entries_for_api_key(key: ApiKey) -> QuerySet[Entry]:
+    """The entries a machine client may read: at its crossing, and
+    - an enterprise's key: that enterprise's trucks only;
+    - a yard operator's key: the trucks assigned to or recorded at one of its yards;
+    - the customs system's key: every truck at the crossing.
+    Anything else (an unknown kind, a yard key without yards) reads nothing."""
+    qs = Entry.objects.filter(crossing_id=key.crossing_id)
+    if key.kind == ApiKey.Kind.CUSTOMS:
+        return qs
+    if key.kind == ApiKey.Kind.ENTERPRISE and key.enterprise_id:
+        return qs.filter(enterprise_id=key.enterprise_id)
+    if key.kind == ApiKey.Kind.YARD_OPERATOR:
+        yard_ids = key.yards.values("pk")
+        seen_at_yards = YardEvent.objects.filter(yard_id__in=yard_ids).values("entry_id")
+        return qs.filter(Q(current_yard_id__in=yard_ids) | Q(pk__in=seen_at_yards))
+    return qs.none()
+
+
+def api_key_shows_personal_data(key: ApiKey, entry: Entry) -> bool:
+    """Driver names and goods values go only to the truck's own enterprise and to customs; a yard
+    operator sees the plate, containers, goods and step it needs to handle the truck."""
+    if key.kind == ApiKey.Kind.CUSTOMS:
+        return True
+    return (
+        key.kind == ApiKey.Kind.ENTERPRISE
+        and key.enterprise_id is not None
+        and key.enterprise_id == entry.enterprise_id
+    )
 
 
 def entries_for_officer(user) -> QuerySet[Entry]:

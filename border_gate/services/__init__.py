@@ -34,6 +34,7 @@ from border_gate.services.declarations import (
     snapshot_diff,
 )
 from border_gate.services.enterprises import (
+    api_key_check,
     api_key_create,
     api_key_hash,
     api_key_revoke,
@@ -89,6 +90,7 @@ __all__ = [
     "OfficerScope",
     "TransitionError",
     "active_tariff",
+    "api_key_check",
     "api_key_create",
     "api_key_hash",
     "api_key_revoke",

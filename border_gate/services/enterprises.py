@@ -67,26 +67,77 @@ def api_key_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def api_key_create(*, actor, organisation: str, crossing: Crossing, scopes: list[str]) -> tuple[ApiKey, str]:
-    """Create a key; returns (key, raw) — the raw key is shown once and never stored."""
-    bad = set(scopes) - set(ApiKey.Scope.values)
-    if bad or not scopes:
-        raise ValidationError({"scopes": _("Quyền không hợp lệ.")})
+# What each kind of machine client may be given: an enterprise reads its own trucks; a yard operator
+# reads the trucks at its yards and reports them in and out; the customs system posts lanes.
+API_KEY_SCOPES_BY_KIND = {
+    ApiKey.Kind.ENTERPRISE: {ApiKey.Scope.READ_ENTRIES},
+    ApiKey.Kind.YARD_OPERATOR: {ApiKey.Scope.READ_ENTRIES, ApiKey.Scope.YARD_EVENTS},
+    ApiKey.Kind.CUSTOMS: {ApiKey.Scope.READ_ENTRIES, ApiKey.Scope.CUSTOMS_LANES},
+}
+
+
+def api_key_check(*, kind: str, crossing: Crossing, scopes, enterprise: Enterprise | None = None, yards=()) -> None:
+    """The one rule binding a key to its organisation (used by api_key_create and the admin form).
+    Raises ValidationError (field-level)."""
+    errors: dict[str, str] = {}
+    if kind not in ApiKey.Kind.values:
+        errors["kind"] = _("Loại khóa không hợp lệ.")
+    elif not scopes or set(scopes) - set(API_KEY_SCOPES_BY_KIND[kind]):
+        errors["scopes"] = _("Quyền không hợp lệ cho loại khóa này.")
+    if kind == ApiKey.Kind.ENTERPRISE and enterprise is None:
+        errors["enterprise"] = _("Khóa của doanh nghiệp phải gắn với một doanh nghiệp.")
+    if kind != ApiKey.Kind.ENTERPRISE and enterprise is not None:
+        errors["enterprise"] = _("Chỉ khóa của doanh nghiệp gắn với doanh nghiệp.")
+    yards = list(yards)
+    if kind == ApiKey.Kind.YARD_OPERATOR and not yards:
+        errors["yards"] = _("Khóa của đơn vị vận hành bãi phải gắn với ít nhất một bãi.")
+    elif kind != ApiKey.Kind.YARD_OPERATOR and yards:
+        errors["yards"] = _("Chỉ khóa của đơn vị vận hành bãi gắn với bãi.")
+    elif any(yard.crossing_id != crossing.pk for yard in yards):
+        errors["yards"] = _("Bãi không thuộc cửa khẩu của khóa.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def api_key_create(
+    *,
+    actor,
+    organisation: str,
+    crossing: Crossing,
+    scopes: list[str],
+    kind: str,
+    enterprise: Enterprise | None = None,
+    yards=(),
+) -> tuple[ApiKey, str]:
+    """Create a key bound to its organisation (api_key_check); returns (key, raw) — the raw key is
+    shown once and never stored. Audited."""
+    yards = list(yards)
+    api_key_check(kind=kind, crossing=crossing, scopes=scopes, enterprise=enterprise, yards=yards)
     prefix = secrets.token_hex(4)
     raw = f"bg_{prefix}.{secrets.token_urlsafe(32)}"
     with transaction.atomic():
         key = ApiKey.objects.create(
             organisation=organisation,
+            kind=kind,
+            enterprise=enterprise,
             crossing=crossing,
             scopes=sorted(scopes),
             prefix=prefix,
             key_hash=api_key_hash(raw),
         )
+        key.yards.set(yards)
         audit_record(
             actor=actor,
             action="border_gate.api_key.create",
             obj=key,
-            after={"organisation": organisation, "crossing": crossing.code, "scopes": key.scopes},
+            after={
+                "organisation": organisation,
+                "kind": kind,
+                "enterprise": enterprise.tax_code if enterprise else None,
+                "yards": sorted(y.code for y in yards),
+                "crossing": crossing.code,
+                "scopes": key.scopes,
+            },
         )
     return key, raw
 

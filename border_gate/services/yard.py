@@ -76,7 +76,9 @@ def yard_event_record(
                 event.external_id = external_id
                 event.save(update_fields=["external_id"])
             return event
-        if not locked.is_open and kind == YardEvent.Kind.IN:
+        if not locked.is_open:
+            # A truck that has crossed (or was turned back) is no longer in any yard: a late or forged
+            # event must not put it back on a board or move it out of a yard it left long ago.
             raise TransitionError(_("Lượt xe đã kết thúc."))
         if kind == YardEvent.Kind.IN:
             locked.current_yard = yard

@@ -12,8 +12,10 @@ def _plain(value):
     """A form value as JSON: model instances and querysets by their text, files by name."""
     if isinstance(value, models.Model):
         return str(value)
-    if isinstance(value, models.QuerySet | list | tuple | set):
+    if isinstance(value, models.QuerySet | set | frozenset):  # unordered: sorted, to compare
         return sorted(str(_plain(v)) for v in value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
     if hasattr(value, "name") and hasattr(value, "read"):  # an uploaded file
         return value.name
     if isinstance(value, str | int | float | bool) or value is None:

@@ -11,11 +11,35 @@ from core.audit.models import AuditLog
 pytestmark = pytest.mark.django_db
 
 
+YARD = "huu-nghi-xuan-cuong"
+
+
 @pytest.fixture
 def key_factory(sysadmin):
-    def make(crossing="huu-nghi", scopes=("entries:read", "yard:write", "customs:write"), org="Xuân Cương JSC"):
+    """key_factory(kind=..., scopes=...) -> (key, headers). By default a yard operator of the Xuân
+    Cương yard at Hữu Nghị; a customs key reads the whole crossing."""
+
+    def make(
+        crossing="huu-nghi",
+        scopes=None,
+        org="Xuân Cương JSC",
+        kind="yard_operator",
+        enterprise=None,
+        yards=(YARD,),
+    ):
+        default_scopes = {
+            "yard_operator": ["entries:read", "yard:write"],
+            "customs": ["entries:read", "customs:write"],
+            "enterprise": ["entries:read"],
+        }
         key, raw = services.api_key_create(
-            actor=sysadmin, organisation=org, crossing=Crossing.objects.get(code=crossing), scopes=list(scopes)
+            actor=sysadmin,
+            organisation=org,
+            crossing=Crossing.objects.get(code=crossing),
+            scopes=list(scopes or default_scopes[kind]),
+            kind=kind,
+            enterprise=enterprise,
+            yards=Yard.objects.filter(code__in=yards) if kind == "yard_operator" else (),
         )
         return key, {"HTTP_AUTHORIZATION": f"Api-Key {raw}"}
 
@@ -32,7 +56,7 @@ def test_keys_are_hashed_at_rest(key_factory):
 def test_read_entries_scoped_to_the_keys_crossing(client, key_factory, declare):
     mine = declare()
     other = declare(crossing=Crossing.objects.get(code="chi-ma"), vehicle_plate="29C-222.22")
-    key, headers = key_factory()
+    key, headers = key_factory(kind="customs")
     data = client.get(reverse("border_gate-api:entries"), **headers).json()
     codes = [e["code"] for e in data["results"]]
     assert codes == [mine.code]
@@ -97,7 +121,7 @@ def test_yard_event_validation_and_scope(client, key_factory, declare):
         **headers,
     )
     assert r.status_code == 400 and "kind" in r.json()
-    no_scope = key_factory(scopes=["entries:read"])[1]
+    no_scope = key_factory(kind="customs", scopes=["entries:read"])[1]
     r = client.post(
         url,
         {"entry_code": mine.code, "yard": "huu-nghi-xuan-cuong", "kind": "in"},
@@ -109,7 +133,7 @@ def test_yard_event_validation_and_scope(client, key_factory, declare):
 
 def test_customs_lane_by_declaration_number(client, key_factory, declare):
     entry = declare(customs_declaration_number="305123456789")
-    _key, headers = key_factory(scopes=["customs:write"])
+    _key, headers = key_factory(kind="customs", scopes=["customs:write"])
     url = reverse("border_gate-api:customs_lanes")
     r = client.post(
         url, {"customs_declaration_number": "305123456789", "lane": "red"}, content_type="application/json", **headers

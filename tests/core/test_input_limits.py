@@ -127,7 +127,11 @@ def test_an_unknown_status_or_direction_is_a_400(client, sysadmin):
     from border_gate.models import Crossing
 
     _key, raw = services.api_key_create(
-        actor=sysadmin, organisation="Bãi A", crossing=Crossing.objects.get(code="huu-nghi"), scopes=["entries:read"]
+        actor=sysadmin,
+        organisation="Hải quan Hữu Nghị",
+        crossing=Crossing.objects.get(code="huu-nghi"),
+        scopes=["entries:read"],
+        kind="customs",
     )
     url = reverse("border_gate-api:entries")
     headers = {"HTTP_AUTHORIZATION": f"Api-Key {raw}"}

@@ -265,12 +265,12 @@ def test_admin_changes_to_fees_keys_enterprises_and_roles_are_audited(client, sy
     )
 
     key = ApiKey.objects.create(
-        organisation="Bãi Xuân Cương", crossing=Crossing.objects.get(code="huu-nghi"), scopes=["entries:read"],
-        prefix="abcd1234", key_hash="0" * 64,
+        organisation="Hải quan Hữu Nghị", kind="customs", crossing=Crossing.objects.get(code="huu-nghi"),
+        scopes=["entries:read"], prefix="abcd1234", key_hash="0" * 64,
     )  # fmt: skip
-    admin_change(client, f"/admin/border_gate/apikey/{key.pk}/change/", scopes='["entries:read", "yard:write"]')
+    admin_change(client, f"/admin/border_gate/apikey/{key.pk}/change/", scopes='["entries:read", "customs:write"]')
     row = AuditLog.objects.get(action="admin.change", object_type="border_gate.apikey")
-    assert row.before == {"scopes": ["entries:read"]} and row.after["scopes"] == ["entries:read", "yard:write"]
+    assert row.before == {"scopes": ["entries:read"]} and row.after["scopes"] == ["entries:read", "customs:write"]
 
     enterprise = Enterprise.objects.create(tax_code="0101234567", name="Công ty Xuất Nhập Khẩu Đông Bắc")
     admin_change(client, f"/admin/border_gate/enterprise/{enterprise.pk}/change/", is_verified="on")
