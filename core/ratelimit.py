@@ -5,11 +5,14 @@ import logging
 
 from django.core.cache import cache
 
+from core import http
+
 logger = logging.getLogger(__name__)
 
 
 def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR") or ""
+    # The client behind the trusted proxies (core.http), not the load balancer everyone shares.
+    return http.client_ip(request) or ""
 
 
 def allow(request, scope: str, *, limit: int, window_seconds: int) -> bool:

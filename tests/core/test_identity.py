@@ -140,6 +140,34 @@ def test_allauth_rate_limits_and_the_request_log_see_the_client(client, citizen)
     assert get_adapter(request).get_client_ip(request) == "203.0.113.8"
 
 
+@override_settings(PORTAL_TRUSTED_PROXY_COUNT=1)
+def test_page_rate_limits_count_each_client_behind_the_balancer():
+    from django.core.cache import cache
+
+    from core import ratelimit
+
+    cache.delete_many([f"ratelimit:tests-identity:{ip}" for ip in ("203.0.113.31", "203.0.113.32")])
+    first = meta_request("10.0.0.2", xff="203.0.113.31")
+    second = meta_request("10.0.0.2", xff="203.0.113.32")
+    assert ratelimit.allow(first, "tests-identity", limit=1, window_seconds=60)
+    assert not ratelimit.allow(first, "tests-identity", limit=1, window_seconds=60)
+    assert ratelimit.allow(second, "tests-identity", limit=1, window_seconds=60)
+
+
+@override_settings(PORTAL_TRUSTED_PROXY_COUNT=1)
+def test_the_public_dossier_lookup_counts_each_client_behind_the_balancer():
+    from django.core.cache import cache
+
+    from government.views import LOOKUP_LIMIT, lookup_allowed
+
+    cache.delete_many([f"gov-lookup:{ip}" for ip in ("203.0.113.41", "203.0.113.42")])
+    first = meta_request("10.0.0.2", xff="203.0.113.41")
+    for _ in range(LOOKUP_LIMIT):
+        assert lookup_allowed(first)
+    assert not lookup_allowed(first)
+    assert lookup_allowed(meta_request("10.0.0.2", xff="203.0.113.42"))
+
+
 # --- request id ---------------------------------------------------------------------------------
 
 
