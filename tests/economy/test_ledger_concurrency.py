@@ -12,31 +12,18 @@ import random
 import threading
 from collections import Counter
 
-import pytest
 from django.db import connection, transaction
 
 from economy.models import LedgerTransaction
 from economy.selectors import ledger_drift
 from economy.services import ledger
+from tests.economy.ledger_cleanup import ledger_tables  # noqa: F401 - fixture
 
 Kind = LedgerTransaction.Kind
 AGENTS = 16
 HOT, COLD = 5, 120
 OPS = int(os.environ.get("ECONOMY_CONCURRENCY_OPS", "800"))
 START = 2_000_000
-
-
-@pytest.fixture
-def ledger_tables(transactional_db):
-    ledger.clear_system_account_cache()
-    yield
-    # The ledger refuses TRUNCATE of non-empty tables: empty them through the maintenance door so
-    # the flush that ends this transactional test can run.
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL economy.ledger_maintenance = 'on'")
-        cursor.execute("DELETE FROM economy_ledgerentry")
-        cursor.execute("DELETE FROM economy_ledgertransaction")
-    ledger.clear_system_account_cache()
 
 
 def _drop_connection_before_commit():
@@ -48,7 +35,7 @@ def _post(legs, amount, key):
     return ledger.ledger_post(kind=Kind.TRANSFER, idempotency_key=key, legs=legs, amount=amount, audit=False)
 
 
-def test_sixteen_agents_ten_thousand_operations_leave_no_drift(ledger_tables):
+def test_sixteen_agents_ten_thousand_operations_leave_no_drift(ledger_tables):  # noqa: F811
     bank = ledger.system_account("SYS:ISSUANCE")
     wallets = [ledger.account_open(code=f"W:{i}", kind="wallet", name=str(i)).pk for i in range(HOT + COLD)]
     for pk in wallets:
