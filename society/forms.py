@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from society.models import Conduct, Mark, School, TechTeamVisit
+from society.models import Conduct, HouseholdVisit, Mark, School, TechTeamVisit
 
 
 def _commune_choices(communes):
@@ -120,3 +120,24 @@ class TransferForm(forms.Form):
     def __init__(self, *args, exclude_school: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_school"].queryset = School.objects.exclude(pk=exclude_school).order_by("name")
+
+
+class HouseholdVisitForm(forms.Form):
+    """Filled on a phone in the field: four taps and a name. The hidden token makes a second
+    submission of the same form harmless."""
+
+    household = forms.CharField(label=_("Hộ gia đình (tên chủ hộ)"), max_length=150)
+    visited_on = forms.DateField(
+        label=_("Ngày"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), initial=timezone.localdate
+    )
+    help = forms.MultipleChoiceField(
+        label=_("Nội dung hỗ trợ"), choices=HouseholdVisit.Help.choices, widget=forms.CheckboxSelectMultiple
+    )
+    outcome = forms.ChoiceField(
+        label=_("Kết quả"),
+        choices=HouseholdVisit.Outcome.choices,
+        widget=forms.RadioSelect,
+        initial=HouseholdVisit.Outcome.DONE,
+    )
+    note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
+    token = forms.UUIDField(widget=forms.HiddenInput)

@@ -58,9 +58,18 @@ def members_by_commune(period_start, period_end):
 
 
 def visits_by_commune(period_start, period_end):
-    from society.selectors import visits_by_commune as visits
+    """Households helped by the teams' members (their visit log), not reported session tallies."""
+    from society.selectors import household_visits_by_commune
 
-    return visits(period_start.astimezone(LOCAL).date(), _day(period_end))
+    return household_visits_by_commune(period_start.astimezone(LOCAL).date(), _day(period_end))
+
+
+def vneid_by_commune(period_start, period_end):
+    from society.selectors import household_visits_by_commune
+
+    return household_visits_by_commune(
+        period_start.astimezone(LOCAL).date(), _day(period_end), help_code="vneid", done_only=True
+    )
 
 
 register(
@@ -119,13 +128,27 @@ register(
     Indicator(
         code="society.tech_teams.visits",
         pillar="society",
-        name=_("Buổi hỗ trợ người dân của tổ công nghệ (trong ngày)"),
-        unit=_("buổi"),
+        name=_("Hộ gia đình được tổ công nghệ hỗ trợ (trong ngày)"),
+        unit=_("hộ"),
         compute=_with_province(visits_by_commune),
         by_commune=True,
         compute_by_commune=visits_by_commune,
         detail_url_name="society:teams",
         public=True,
-        description=_("Chỉ tiêu dòng: số buổi hỗ trợ trong kỳ (một ngày)."),
+        description=_("Chỉ tiêu dòng: số lượt hỗ trợ hộ gia đình thành viên tổ ghi trong kỳ (một ngày)."),
+    )
+)
+register(
+    Indicator(
+        code="society.tech_teams.vneid",
+        pillar="society",
+        name=_("Hộ được kích hoạt định danh điện tử VNeID (trong ngày)"),
+        unit=_("hộ"),
+        compute=_with_province(vneid_by_commune),
+        by_commune=True,
+        compute_by_commune=vneid_by_commune,
+        detail_url_name="society:teams",
+        public=True,
+        description=_("Chỉ tiêu dòng: lượt hỗ trợ có kích hoạt VNeID đã làm xong, theo nhật ký của tổ."),
     )
 )

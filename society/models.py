@@ -3,6 +3,7 @@ students, gradebooks and double-signed digital transcripts (the seed's 674 schoo
 students), community technology teams (1,702 teams, 6,214 members) and their visits to villages."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -546,3 +547,61 @@ class RecordTransfer(models.Model):
 
     def __str__(self):
         return f"{self.student}: {self.from_school} → {self.to_school}"
+
+
+# --- Community technology teams in the field -----------------------------------------------------
+
+
+class TechTeamMember(models.Model):
+    """A person in a community technology team: members record their household visits."""
+
+    team = models.ForeignKey(TechTeam, on_delete=models.CASCADE, related_name="member_rows")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tech_teams")
+    is_leader = models.BooleanField(_("tổ trưởng"), default=False)
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+
+    class Meta:
+        verbose_name = _("thành viên tổ công nghệ")
+        verbose_name_plural = _("thành viên tổ công nghệ")
+        constraints = [models.UniqueConstraint(fields=["team", "user"], name="society_team_member_unique")]
+
+    def __str__(self):
+        return f"{self.user} — {self.team}"
+
+
+class HouseholdVisit(models.Model):
+    """One household helped by a team member, recorded on a phone in the field. `submit_token`
+    (a hidden field of the form) is unique, so a form submitted twice on a weak connection is
+    recorded once."""
+
+    class Help(models.TextChoices):
+        VNEID = "vneid", _("Kích hoạt định danh điện tử VNeID")
+        PUBLIC_SERVICE = "dvc", _("Nộp hồ sơ dịch vụ công trực tuyến")
+        PAYMENT = "payment", _("Thanh toán điện tử")
+        ECOMMERCE = "ecommerce", _("Bán hàng trên sàn thương mại điện tử")
+        FRAUD = "fraud", _("Phòng chống lừa đảo trên mạng")
+
+    class Outcome(models.TextChoices):
+        DONE = "done", _("Đã làm xong")
+        PARTLY = "partly", _("Làm được một phần")
+        FOLLOW_UP = "follow_up", _("Cần quay lại")
+
+    team = models.ForeignKey(TechTeam, on_delete=models.PROTECT, related_name="household_visits")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    household = models.CharField(_("hộ gia đình"), max_length=150)
+    visited_on = models.DateField(_("ngày"))
+    help = ArrayField(models.CharField(max_length=10, choices=Help.choices), verbose_name=_("nội dung hỗ trợ"))
+    outcome = models.CharField(_("kết quả"), max_length=10, choices=Outcome.choices)
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    submit_token = models.UUIDField(unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("lượt hỗ trợ hộ gia đình")
+        verbose_name_plural = _("lượt hỗ trợ hộ gia đình")
+        ordering = ["-visited_on", "-id"]
+        indexes = [models.Index(fields=["team", "visited_on"]), models.Index(fields=["visited_on"])]
+        constraints = [models.CheckConstraint(condition=~Q(help=[]), name="society_household_visit_has_help")]
+
+    def __str__(self):
+        return f"{self.household} {self.visited_on}"

@@ -13,6 +13,7 @@ from society.models import (
     Conduct,
     Enrollment,
     Gradebook,
+    HouseholdVisit,
     Mark,
     MarkChange,
     School,
@@ -293,3 +294,31 @@ def transcript_by_code(code: str) -> Transcript | None:
         .filter(verification_code=code)
         .first()
     )
+
+
+# --- community technology teams in the field --------------------------------------------------------
+
+
+def member_teams(user) -> QuerySet[TechTeam]:
+    """The active teams `user` is an active member of."""
+    return TechTeam.objects.filter(member_rows__user=user, member_rows__is_active=True, is_active=True).select_related(
+        "commune"
+    )
+
+
+def household_visits(team: TechTeam) -> QuerySet[HouseholdVisit]:
+    return HouseholdVisit.objects.filter(team=team).select_related("member").order_by("-created_at")
+
+
+def household_visits_by_commune(
+    start: dt.date, end: dt.date, *, help_code: str = "", done_only=False
+) -> dict[int, int]:
+    """Households helped in [start, end), per commune code; only those helped with `help_code`
+    (and, with done_only, where it was done) when given."""
+    visits = HouseholdVisit.objects.filter(visited_on__gte=start, visited_on__lt=end)
+    if help_code:
+        visits = visits.filter(help__contains=[help_code])
+    if done_only:
+        visits = visits.filter(outcome=HouseholdVisit.Outcome.DONE)
+    rows = visits.values("team__commune__code").annotate(n=Count("id")).values_list("team__commune__code", "n")
+    return dict(rows)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from society import views, views_schools, views_transcripts
+from society import views, views_schools, views_teams, views_transcripts
 
 app_name = "society"
 urlpatterns = [
@@ -8,6 +8,9 @@ urlpatterns = [
     path("schools/", views.schools, name="schools"),
     path("tech-teams/", views.teams, name="teams"),
     path("tech-teams/<int:pk>/", views.team_detail, name="team-detail"),
+    # Community technology team members in the field
+    path("tech-teams/mine/", views_teams.my_teams, name="my-teams"),
+    path("tech-teams/<int:pk>/household-visits/new/", views_teams.household_visit_new, name="household-visit-new"),
     # Schools, gradebooks, transcripts (học bạ số)
     path("hoc-ba/", views_schools.school_home, name="school-home"),
     path("hoc-ba/classes/<int:pk>/", views_schools.class_detail, name="class-detail"),

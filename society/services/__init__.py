@@ -11,7 +11,7 @@ from society.services.gradebook import (  # noqa: F401
     gradebook_unlock,
     mark_field,
 )
-from society.services.teams import SocietyError, visit_record  # noqa: F401
+from society.services.teams import SocietyError, household_visit_record, visit_record  # noqa: F401
 from society.services.transcripts import (  # noqa: F401
     job_progress,
     record_transfer_receive,

@@ -5,10 +5,11 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.audit.services import audit_record
-from core.errors import ServiceError
-from society.models import TechTeam, TechTeamVisit
+from core.errors import NotAllowedError, ServiceError
+from society.models import HouseholdVisit, TechTeam, TechTeamVisit
 from society.permissions import can_edit_commune
 
 
@@ -45,4 +46,57 @@ def visit_record(
             )
     except IntegrityError:
         return TechTeamVisit.objects.get(team=team, visited_on=visited_on, topic=topic), False
+    return visit, True
+
+
+def household_visit_record(
+    *,
+    actor,
+    team: TechTeam,
+    household: str,
+    visited_on: dt.date,
+    help: list[str],
+    outcome: str,
+    note: str = "",
+    submit_token,
+) -> tuple[HouseholdVisit, bool]:
+    """A team member records a household they helped. The form's token makes a second submission
+    of the same form return the first record (created=False). Raises NotAllowedError for someone
+    who is not an active member, ServiceError with field errors for bad input."""
+    from society.models import TechTeamMember
+
+    if not TechTeamMember.objects.filter(team=team, user=actor, is_active=True).exists() or not team.is_active:
+        raise NotAllowedError(_("Chỉ thành viên của tổ được ghi lượt hỗ trợ."))
+    errors = {}
+    if visited_on > timezone.localdate():
+        errors["visited_on"] = [_("Ngày hỗ trợ không được sau hôm nay.")]
+    if not help or set(help) - set(HouseholdVisit.Help.values):
+        errors["help"] = [_("Chọn ít nhất một nội dung hỗ trợ.")]
+    if not household.strip():
+        errors["household"] = [_("Ghi tên chủ hộ.")]
+    if errors:
+        raise ServiceError(errors=errors)
+    existing = HouseholdVisit.objects.filter(submit_token=submit_token).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            visit = HouseholdVisit.objects.create(
+                team=team,
+                member=actor,
+                household=household.strip()[:150],
+                visited_on=visited_on,
+                help=sorted(set(help)),
+                outcome=outcome,
+                note=note[:300],
+                submit_token=submit_token,
+            )
+            audit_record(
+                actor=actor,
+                action="society.household_visit.record",
+                obj=visit,
+                after={"team": team.pk, "visited_on": visited_on, "help": visit.help, "outcome": outcome},
+            )
+    except IntegrityError:
+        return HouseholdVisit.objects.get(submit_token=submit_token), False
     return visit, True

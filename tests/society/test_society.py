@@ -1,6 +1,7 @@
 """Digital society pillar: visits (scoped, audited, double submit harmless), indicators, lists."""
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -10,6 +11,7 @@ from core.geo.models import AdministrativeUnit as Unit
 from core.indicators import registry
 from core.indicators.targets import LOCAL
 from society.models import School, TechTeam, TechTeamVisit
+from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 A, B = 5977, 6184
@@ -38,9 +40,25 @@ def test_indicators(data):
     assert registry.get("society.schools.platform_share").compute(start, end) == 50.0
     assert registry.get("society.transcripts.signed").compute(start, end) == 0  # real transcripts: test_transcripts
     assert registry.get("society.tech_teams.members").compute_by_commune(start, end) == {A: 4, B: 3}
-    TechTeamVisit.objects.create(team=data[0], visited_on=dt.date(2026, 11, 26), topic="vneid", households_reached=5)
-    TechTeamVisit.objects.create(team=data[0], visited_on=dt.date(2026, 11, 25), topic="vneid", households_reached=5)
-    assert registry.get("society.tech_teams.visits").compute(start, end) == 1  # a flow: that day only
+    from society.models import HouseholdVisit
+
+    for day, help, outcome in [
+        (26, ["vneid"], "done"),
+        (26, ["dvc"], "done"),
+        (25, ["vneid"], "done"),
+        (26, ["vneid"], "follow_up"),
+    ]:
+        HouseholdVisit.objects.create(
+            team=data[0],
+            member=make_user(f"m{day}{help[0]}{outcome}@example.vn"),
+            household="Hộ ông A",
+            visited_on=dt.date(2026, 11, day),
+            help=help,
+            outcome=outcome,
+            submit_token=uuid.uuid4(),
+        )
+    assert registry.get("society.tech_teams.visits").compute(start, end) == 3  # a flow: that day only
+    assert registry.get("society.tech_teams.vneid").compute_by_commune(start, end) == {A: 1}
 
 
 def test_record_visit_through_the_page(client, login, data, commune_official, other_commune_official):
