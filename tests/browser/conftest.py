@@ -70,10 +70,14 @@ def axe_check(page, *, impacts=("serious", "critical"), context=None, disable_ru
     """Run axe-core on the current page; fail listing every violation of the given impacts.
     Returns the full list of violations (of any impact) for tests that want to inspect more."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        # Served from the page's own origin through a route: the CSP refuses inline scripts.
+        # Served from the page's own origin through a route: the CSP refuses inline scripts. A page
+        # without an origin (set_content) has no CSP either: inline is fine there.
         origin = page.evaluate("() => location.origin")
-        page.route(f"{origin}/__axe__.js", lambda route: route.fulfill(path=AXE_JS, content_type="text/javascript"))
-        page.add_script_tag(url=f"{origin}/__axe__.js")
+        if origin == "null":
+            page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
+        else:
+            page.route(f"{origin}/__axe__.js", lambda r: r.fulfill(path=AXE_JS, content_type="text/javascript"))
+            page.add_script_tag(url=f"{origin}/__axe__.js")
     options = {"resultTypes": ["violations"]}
     if disable_rules:
         options["rules"] = {rule: {"enabled": False} for rule in disable_rules}
