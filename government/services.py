@@ -636,7 +636,7 @@ def dossier_start_payment(*, dossier: Dossier, actor):
         )
         pending = previous.filter(status="pending").order_by("-created_at").first()
         if pending is not None:
-            return pending
+            return pending  # a retry or a double click reuses the open link
         payments_supersede(payable=d, actor=actor, reason="replaced by a new payment")
         attempt = previous.count() + 1
         payment = payment_create(

@@ -146,30 +146,38 @@ def refresh_fee(entry: Entry) -> None:
 
 def fee_request_payment(*, actor, entry: Entry):
     """Open (or return) the online payment of the entry's fee through core.payments. The payer may
-    be a driver without an account: the payment page is reached by its unguessable link."""
-    from core.payments.services import payment_create
+    be a driver without an account: the payment page is reached by its unguessable link. The open
+    link is reused; a failed or stale one is replaced (superseded), so only one can settle the fee."""
+    from core.payments.selectors import payment_pending_for, payments_for_object
+    from core.payments.services import payment_create, payments_supersede
 
-    if entry.fee_paid_at is not None:
-        if not entry.fee_settled:
-            # One successful online payment per entry: what a later correction added is paid at the gate.
-            raise TransitionError(
-                _("Phí đã được thanh toán trực tuyến theo khai báo trước khi sửa: nộp phần còn thiếu tại cửa khẩu.")
-            )
-        raise TransitionError(_("Phí của lượt xe đã được thanh toán."))
-    if not entry.is_open:
-        raise TransitionError(_("Lượt xe đã kết thúc."))
-    if not entry.fee_amount:
-        raise TransitionError(_("Chưa tính được phí cho lượt xe: liên hệ Trung tâm Quản lý cửa khẩu."))
+    person = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
+        # The entry row first (the order core.payments expects): two clicks wait for each other.
+        entry = Entry.objects.select_for_update(of=("self",)).get(pk=entry.pk)
+        if entry.fee_paid_at is not None:
+            if not entry.fee_settled:
+                # One successful online payment per entry: what a later correction added is paid at the gate.
+                raise TransitionError(
+                    _("Phí đã được thanh toán trực tuyến theo khai báo trước khi sửa: nộp phần còn thiếu tại cửa khẩu.")
+                )
+            raise TransitionError(_("Phí của lượt xe đã được thanh toán."))
+        if not entry.is_open:
+            raise TransitionError(_("Lượt xe đã kết thúc."))
+        if not entry.fee_amount:
+            raise TransitionError(_("Chưa tính được phí cho lượt xe: liên hệ Trung tâm Quản lý cửa khẩu."))
+        pending = payment_pending_for(entry)
+        if pending is not None and pending.amount == entry.fee_amount:
+            return pending  # a retry or a double click reuses the open link
+        payments_supersede(payable=entry, actor=person, reason="replaced by a new payment")
         payment = payment_create(
             purpose=FEE_PURPOSE,
             amount=entry.fee_amount,
-            payer=actor if getattr(actor, "is_authenticated", False) else None,
+            payer=person,
             description=_("Phí sử dụng hạ tầng cửa khẩu — %(code)s") % {"code": entry.code},
             obj=entry,
-            # A corrected (re-priced) declaration gets a new payment — even one that comes back to an
-            # earlier amount, whose link was superseded —; a double click gets the same.
-            idempotency_key=f"border_gate.fee.{entry.pk}.v{entry.version}.{entry.fee_amount}",
+            # One key per attempt: a re-priced entry or a retry after a failure gets a new link.
+            idempotency_key=f"border_gate.fee.{entry.pk}.{payments_for_object(entry).count() + 1}",
             payer_name=entry.driver_name,
             payer_phone=entry.driver_phone,
         )

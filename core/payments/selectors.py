@@ -16,6 +16,20 @@ def payments_for_object(obj: Model) -> QuerySet[Payment]:
     return Payment.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
 
 
+def payment_pending_for(payable: Model) -> Payment | None:
+    """The payable object's open, payable link (the newest pending one), if any."""
+    return payments_for_object(payable).filter(status=Payment.Status.PENDING).order_by("-created_at", "-id").first()
+
+
+def payment_settled_by_other(payment: Payment) -> bool:
+    """Whether another payment already settled this payment's object."""
+    return (
+        Payment.objects.filter(object_type=payment.object_type, object_id=payment.object_id, status=Payment.Status.PAID)
+        .exclude(pk=payment.pk)
+        .exists()
+    )
+
+
 def payments_of_user(user) -> QuerySet[Payment]:
     if not getattr(user, "is_authenticated", False):
         return Payment.objects.none()

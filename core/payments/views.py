@@ -13,7 +13,12 @@ from core.payments.forms import RefundDoneForm
 from core.payments.providers import enabled_providers, get_provider, sandbox_enabled
 from core.payments.registry import get_purpose, is_registered
 from core.payments.sandbox import sandbox_bank_send
-from core.payments.selectors import payment_by_token, refund_for_finance, refunds_for_finance
+from core.payments.selectors import (
+    payment_by_token,
+    payment_settled_by_other,
+    refund_for_finance,
+    refunds_for_finance,
+)
 from core.payments.services import payment_handle_callback, payment_receipt_pdf, refund_mark_refunded
 from core.permissions import role_required
 from core.users import roles
@@ -45,7 +50,9 @@ def payment_detail(request, token: str):
     """The payment page: VietQR code, amount, reference, status. Whoever holds the link may open it."""
     payment = _payment_or_404(token)
     payment_request = None
-    if payment.status in {"pending", "failed"}:
+    # Only an open link is payable: a failed, superseded, expired, cancelled or paid one shows no
+    # QR code and no pay button, but why, and the way back to what it was for.
+    if payment.is_pending:
         payment_request = get_provider(payment.provider).create_payment_request(payment)
     purpose_label = get_purpose(payment.purpose).label if is_registered(payment.purpose) else payment.purpose
     alternatives = []
@@ -67,8 +74,29 @@ def payment_detail(request, token: str):
         "purpose_label": purpose_label,
         "return_url": _return_url(payment),
         "sandbox": _sandbox_enabled() and payment.provider == "sandbox",
+        "closed_reason": _closed_reason(payment),
+        "refund": payment.refunds.first() if not payment.is_pending else None,
     }
     return render(request, "payments/detail.html", context)
+
+
+def _closed_reason(payment) -> str:
+    """Why a link that is not pending cannot be paid, in the payer's words ("" when it can or is paid)."""
+    if payment.is_pending or payment.is_paid:
+        return ""
+    if payment.status in ("superseded", "expired") and payment_settled_by_other(payment):
+        return _("Khoản phí này đã được thanh toán bằng một giao dịch khác: liên kết này đã đóng.")
+    return {
+        "failed": _(
+            "Ngân hàng đã từ chối giao dịch này. Quay lại để thanh toán lại: một liên kết mới sẽ thay thế liên kết này."
+        ),
+        "superseded": _(
+            "Liên kết này đã được thay thế: khoản phí đã thay đổi hoặc đã có liên kết thanh toán mới. "
+            "Đừng chuyển tiền theo liên kết này."
+        ),
+        "expired": _("Liên kết thanh toán đã hết hạn. Quay lại để tạo liên kết mới."),
+        "cancelled": _("Khoản thanh toán này đã bị hủy."),
+    }.get(payment.status, "")
 
 
 @require_POST

@@ -95,3 +95,19 @@ def test_cancelling_a_declaration_closes_its_payment_link(declare, enterprise_re
     assert link.status == "superseded"
     assert _bank(link).json()["result"] == "needs_refund"
     assert Payment.objects.filter(object_id=str(entry.pk), status="paid").count() == 0
+
+
+def test_a_driver_retrying_after_a_declined_payment_gets_a_new_payable_link(client, declare):
+    entry = declare()
+    pay = reverse("border_gate:driver_pay", args=[entry.token])
+    first_url = client.post(pay)["Location"]
+    assert client.post(pay)["Location"] == first_url  # a double click reuses the open link
+    first = Payment.objects.get(object_id=str(entry.pk))
+    assert _bank(first, "failed").json()["result"] == "failed"
+    declined = client.get(first_url).content.decode()
+    assert "<svg" not in declined and reverse("border_gate:driver", args=[entry.token]) in declined
+    second_url = client.post(pay)["Location"]
+    assert second_url != first_url
+    first.refresh_from_db()
+    assert first.status == "superseded"
+    assert "<svg" in client.get(second_url).content.decode()

@@ -341,7 +341,10 @@ def test_sandbox_button_decline(client, payment):
     assert response.status_code == 302 and response["Location"] == payment.get_absolute_url()
     payment.refresh_from_db()
     assert payment.status == "failed"
-    assert "Thanh toán (sandbox)" in client.get(payment.get_absolute_url()).content.decode()  # may retry
+    # The declined link is not offered again: the payer goes back to retry with a new link.
+    page = client.get(payment.get_absolute_url()).content.decode()
+    assert "Thanh toán (sandbox)" not in page and "<svg" not in page
+    assert "Ngân hàng đã từ chối giao dịch này" in page and 'href="/returned/"' in page
 
 
 def test_sandbox_disabled_in_production_settings(client, payment, settings):
