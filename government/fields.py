@@ -1,7 +1,8 @@
 """A procedure's form, defined as data (`Procedure.form_fields`), turned into a normal Django form.
 
 Field spec: {"name", "label", "type", "required", ...} with type one of text, textarea, date
-(`past_only`), integer (`min`, `max`), choice (`choices` [[value, label], ...]), cccd, phone, email.
+(`past_only`), integer (`min`, `max`), choice (`choices` [[value, label], ...]), cccd, phone, email,
+parcel (a land parcel's code, checked against government/land).
 The same form validates the web page and the API, so both give the same field-level errors.
 """
 
@@ -14,12 +15,22 @@ from django.utils.translation import gettext_lazy as _
 
 from core.users.validators import validate_citizen_id, validate_vn_phone
 
-FIELD_TYPES = ("text", "textarea", "date", "integer", "choice", "cccd", "phone", "email")
+FIELD_TYPES = ("text", "textarea", "date", "integer", "choice", "cccd", "phone", "email", "parcel")
 
 
 def _not_in_future(value: dt.date) -> None:
     if value > timezone.localdate():
         raise ValidationError(_("Ngày không được sau ngày hôm nay."), code="future")
+
+
+def _parcel_exists(value: str) -> None:
+    from government.land.selectors import parcel_exists
+
+    if not parcel_exists(value):
+        raise ValidationError(
+            _("Không có thửa đất mang mã này trong cơ sở dữ liệu đất đai (mã dạng 05977-1-3)."),
+            code="unknown_parcel",
+        )
 
 
 def build_field(spec: dict) -> forms.Field:
@@ -58,6 +69,9 @@ def build_field(spec: dict) -> forms.Field:
         )
     if kind == "email":
         return forms.EmailField(**common)
+    if kind == "parcel":
+        # A land parcel attached by its code (government/land); the official sees its sheet.
+        return forms.CharField(max_length=24, validators=[_parcel_exists], **common)
     raise ValueError(f"unknown field type {kind!r}")
 
 

@@ -32,6 +32,7 @@ from government.forms import (
     ReasonForm,
     SupplementForm,
 )
+from government.land import selectors as land_selectors
 from government.models import Dossier, Procedure, Topic
 
 APPLICANT_ROLES = (roles.CITIZEN, roles.ENTERPRISE)
@@ -42,6 +43,7 @@ S = Dossier.Status
 SERVICES: list[tuple] = [
     (gettext_lazy("Danh mục thủ tục hành chính"), "government:procedure-list", None),
     (gettext_lazy("Tra cứu hồ sơ"), "government:lookup", None),
+    (gettext_lazy("Tra cứu thông tin đất đai"), "land:index", None),
     (gettext_lazy("Hồ sơ của tôi"), "government:my-dossiers", APPLICANT_ROLES),
     (gettext_lazy("Hồ sơ cần xử lý"), "government:queue", OFFICIAL_ROLES),
 ]
@@ -453,6 +455,7 @@ def _official_context(request, dossier, **forms):
         "approve_form": NoteForm(prefix="approve"),
         "apology_form": ApologyForm(prefix="apology"),
         "today": timezone.localdate(),
+        "parcel_sheets": land_selectors.sheets_for_dossier(dossier),
     }
     context.update(forms)
     return context

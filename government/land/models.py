@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from government.land.geo import VN2000_SRID
 
@@ -177,7 +178,7 @@ class PriceZone(models.Model):
     code = models.CharField(_("mã vùng giá"), max_length=40, unique=True)
     land_use = models.ForeignKey(LandUseCode, on_delete=models.PROTECT, related_name="+", verbose_name=_("loại đất"))
     road = models.CharField(_("tuyến đường, khu vực"), max_length=200)
-    position = models.PositiveSmallIntegerField(_("vị trí"))
+    position = models.PositiveSmallIntegerField(pgettext_lazy("land price zone", "vị trí"))
     price_per_m2 = models.PositiveBigIntegerField(_("giá (đồng/m²)"))
     price_table = models.CharField(_("bảng giá"), max_length=200)
     geom = models.MultiPolygonField(_("hình thể"), srid=VN2000_SRID)

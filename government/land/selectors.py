@@ -69,6 +69,22 @@ def parcel_by_code(code: str) -> Parcel | None:
     return _public().filter(code=code.strip()).first()
 
 
+def parcel_exists(code: str) -> bool:
+    return Parcel.objects.filter(code=(code or "").strip()).exists()
+
+
+def sheets_for_dossier(dossier) -> list[Sheet]:
+    """The sheets of the parcels a dossier's declaration attaches (its fields of type `parcel`),
+    for the official handling it (government's dossier page calls this, not the land models)."""
+    names = [spec["name"] for spec in dossier.procedure.form_fields if spec.get("type") == "parcel"]
+    sheets = []
+    for name in names:
+        parcel = parcel_by_code(str(dossier.data.get(name) or ""))
+        if parcel is not None:
+            sheets.append(parcel_sheet(parcel))
+    return sheets
+
+
 def parcel_by_sheet(*, commune_code: int, sheet: int, number: int) -> Parcel | None:
     return parcel_by_code(Parcel.make_code(commune_code, sheet, number))
 
