@@ -21,7 +21,7 @@ class SheetLookupForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].choices = [("", "—")] + [(u.code, u.name) for u in selectors.communes()]
+        self.fields["commune"].choices = [("", "—"), *selectors.commune_choices()]
         for name in ("sheet", "number"):
             self.fields[name].widget.attrs["inputmode"] = "numeric"
 

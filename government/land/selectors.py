@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -59,6 +60,21 @@ PAGE_CAP = 500
 
 def communes() -> QuerySet[AdministrativeUnit]:
     return AdministrativeUnit.objects.filter(structure="2025", level="commune").order_by("name")
+
+
+_COMMUNE_CHOICES: tuple[float, list[tuple[int, str]]] = (0.0, [])
+COMMUNE_CHOICES_SECONDS = 300
+
+
+def commune_choices() -> list[tuple[int, str]]:
+    """(code, name) of the 65 communes for the lookup form, kept per process for a few minutes:
+    every lookup renders or validates that form, and the list is reference data."""
+    global _COMMUNE_CHOICES
+    stamp, choices = _COMMUNE_CHOICES
+    if not choices or time.monotonic() - stamp > COMMUNE_CHOICES_SECONDS:
+        choices = list(communes().values_list("code", "name"))
+        _COMMUNE_CHOICES = (time.monotonic(), choices)
+    return choices
 
 
 def _public() -> QuerySet[Parcel]:

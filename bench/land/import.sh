@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Import time at province scale: export the benchmark's parcels to GeoJSONSeq (ogr2ogr), then time
+# `manage.py import_parcels` into an empty database (first import), and again (re-import: every
+# parcel compared, nothing changed). Usage: bash bench/land/import.sh [limit]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source bench/land/env.sh
+SRC_DB="$PORTAL_DB_NAME"
+DST_DB="${LAND_IMPORT_DB:-h_land_import}"
+LIMIT="${1:-}"
+file="${LAND_IMPORT_FILE:-/tmp/land-parcels${LIMIT:+-$LIMIT}.geojsonl}"
+if [ ! -s "$file" ]; then
+  time ogr2ogr -f GeoJSONSeq "$file" \
+    "PG:host=$PORTAL_DB_HOST port=$PORTAL_DB_PORT user=postgres dbname=$SRC_DB" \
+    -sql "SELECT c.code AS ma_xa, p.sheet AS so_to, p.number AS so_thua, p.land_use_id AS loai_dat,
+                 p.area_m2::float AS dien_tich, p.address AS dia_chi, p.use_form AS hinh_thuc,
+                 p.use_term AS thoi_han, p.origin AS nguon_goc, ST_Transform(p.geom, 4326) AS geom
+            FROM land_parcel p JOIN geo_administrativeunit c ON c.id = p.commune_id ${LIMIT:+LIMIT $LIMIT}" \
+    -lco COORDINATE_PRECISION=7
+fi
+ls -l "$file"
+dropdb -h "$PORTAL_DB_HOST" -p "$PORTAL_DB_PORT" -U postgres --if-exists "$DST_DB"
+createdb -h "$PORTAL_DB_HOST" -p "$PORTAL_DB_PORT" -U postgres "$DST_DB"
+psql -h "$PORTAL_DB_HOST" -p "$PORTAL_DB_PORT" -U postgres -qc "CREATE EXTENSION IF NOT EXISTS postgis" "$DST_DB"
+export PORTAL_DB_NAME="$DST_DB"
+.venv/bin/python manage.py migrate -v0
+.venv/bin/python manage.py load_reference_data -v0
+echo "load before: $(uptime)"
+/usr/bin/time -f "first import: %e s wall, %M KB max RSS" .venv/bin/python manage.py import_parcels "$file" --no-progress
+/usr/bin/time -f "re-import: %e s wall, %M KB max RSS" .venv/bin/python manage.py import_parcels "$file" --no-progress
+echo "load after: $(uptime)"
