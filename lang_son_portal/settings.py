@@ -382,6 +382,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "notifications-requeue-stale": {"task": "core.notifications.tasks.requeue_stale", "schedule": 300.0},
     # society: transcript signing jobs interrupted by a worker crash or a lost message resume.
     "society-resume-signing-jobs": {"task": "society.tasks.resume_signing_jobs", "schedule": 60.0},
+    # society: broadcast deliveries interrupted mid-send become "unknown" (never resent); lost sends resume.
+    "society-recover-broadcasts": {"task": "society.tasks.recover_broadcasts", "schedule": 120.0},
     # core.payments: pending payments past their expiry become expired.
     "payments-expire-stale": {"task": "core.payments.tasks.expire_stale_payments", "schedule": 900.0},
     # border_gate: boards/queue figures, abandoned officer takes, declarations never arrived, 20:00 report.
@@ -419,6 +421,15 @@ EMAIL_USE_TLS = env_bool("PORTAL_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("PORTAL_FROM_EMAIL", "Cổng CĐS Lạng Sơn <no-reply@langson.gov.vn>")
 PORTAL_SMS_BACKEND = os.environ.get("PORTAL_SMS_BACKEND", "core.notifications.backends.FileSMSBackend")
 PORTAL_SMS_FILE_PATH = MEDIA_ROOT.parent / "outbox" / "sms"
+# Broadcast channels (core.notifications.backends): local files by default, provider classes in production.
+PORTAL_OUTBOX_PATH = MEDIA_ROOT.parent / "outbox"
+PORTAL_ZALO_BACKEND = os.environ.get("PORTAL_ZALO_BACKEND", "core.notifications.backends.FileZaloBackend")
+PORTAL_ZALO_OA_ACCESS_TOKEN = os.environ.get("PORTAL_ZALO_OA_ACCESS_TOKEN", "")
+PORTAL_LOUDSPEAKER_BACKEND = os.environ.get(
+    "PORTAL_LOUDSPEAKER_BACKEND", "core.notifications.backends.FileLoudspeakerBackend"
+)
+PORTAL_LOUDSPEAKER_URL = os.environ.get("PORTAL_LOUDSPEAKER_URL", "")
+PORTAL_LOUDSPEAKER_TOKEN = os.environ.get("PORTAL_LOUDSPEAKER_TOKEN", "")
 PORTAL_PAYMENT_PROVIDER = os.environ.get("PORTAL_PAYMENT_PROVIDER", "sandbox")
 PORTAL_PAYMENT_CALLBACK_SECRET = os.environ.get(
     "PORTAL_PAYMENT_CALLBACK_SECRET", DEV_SECRETS["PORTAL_PAYMENT_CALLBACK_SECRET"]

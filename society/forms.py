@@ -2,7 +2,16 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from society.models import Conduct, HouseholdVisit, Mark, School, TechTeamVisit
+from society.models import (
+    BROADCAST_CHANNELS,
+    Broadcast,
+    BroadcastTemplate,
+    Conduct,
+    HouseholdVisit,
+    Mark,
+    School,
+    TechTeamVisit,
+)
 
 
 def _commune_choices(communes):
@@ -141,3 +150,37 @@ class HouseholdVisitForm(forms.Form):
     )
     note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
     token = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class BroadcastForm(forms.Form):
+    title = forms.CharField(label=_("Tiêu đề"), max_length=200)
+    template = forms.ModelChoiceField(
+        label=_("Mẫu (tùy chọn)"), queryset=BroadcastTemplate.objects.all(), required=False, empty_label="—"
+    )
+    body = forms.CharField(
+        label=_("Nội dung"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text=_("Có thể dùng {ho_ten}, {xa}, {ngay}. Để trống để dùng nội dung của mẫu."),
+    )
+    communes = forms.ModelMultipleChoiceField(label=_("Xã, phường"), queryset=None, widget=forms.SelectMultiple)
+    group = forms.ChoiceField(label=_("Nhóm người nhận"), choices=Broadcast.Group.choices)
+    channels = forms.MultipleChoiceField(
+        label=_("Kênh"), choices=BROADCAST_CHANNELS, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, communes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["communes"].queryset = communes
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("body") and data.get("template"):
+            data["body"] = data["template"].body
+        if not data.get("body"):
+            self.add_error("body", _("Nhập nội dung hoặc chọn một mẫu."))
+        return data
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label=_("Ý kiến"), max_length=300, required=False)

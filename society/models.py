@@ -605,3 +605,121 @@ class HouseholdVisit(models.Model):
 
     def __str__(self):
         return f"{self.household} {self.visited_on}"
+
+
+# --- Broadcasts to citizens ----------------------------------------------------------------------------
+
+BROADCAST_CHANNELS = (
+    ("sms", _("SMS")),
+    ("zalo", _("Zalo OA")),
+    ("email", _("Thư điện tử")),
+    ("loudspeaker", _("Loa truyền thanh xã")),
+)
+
+
+class BroadcastTemplate(models.Model):
+    """Reusable announcement text with placeholders: {ho_ten} (the recipient's name), {xa} (their
+    commune), {ngay} (today's date)."""
+
+    name = models.CharField(_("tên mẫu"), max_length=120, unique=True)
+    body = models.TextField(_("nội dung mẫu"))
+
+    class Meta:
+        verbose_name = _("mẫu thông báo")
+        verbose_name_plural = _("mẫu thông báo")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Broadcast(models.Model):
+    """An announcement to the citizens of chosen communes (or a group of them) through chosen
+    channels. DRAFT → SUBMITTED → APPROVED (by a leader: deliveries are created and sent) or
+    REJECTED."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Bản nháp")
+        SUBMITTED = "submitted", _("Chờ lãnh đạo duyệt")
+        APPROVED = "approved", _("Đã duyệt, đang gửi")
+        REJECTED = "rejected", _("Không duyệt")
+
+    class Group(models.TextChoices):
+        CITIZENS = "citizens", _("Mọi công dân của xã")
+        TEAM_MEMBERS = "team_members", _("Thành viên tổ công nghệ số cộng đồng")
+
+    title = models.CharField(_("tiêu đề"), max_length=200)
+    body = models.TextField(_("nội dung"))
+    template = models.ForeignKey(BroadcastTemplate, on_delete=models.SET_NULL, null=True, blank=True)
+    communes = models.ManyToManyField(
+        "geo.AdministrativeUnit", limit_choices_to=COMMUNES_2025, related_name="+", verbose_name=_("xã, phường")
+    )
+    group = models.CharField(_("nhóm người nhận"), max_length=15, choices=Group.choices, default=Group.CITIZENS)
+    channels = ArrayField(models.CharField(max_length=12, choices=BROADCAST_CHANNELS), verbose_name=_("kênh"))
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(_("ý kiến lãnh đạo"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo đến người dân")
+        verbose_name_plural = _("thông báo đến người dân")
+        ordering = ["-created_at"]
+        constraints = [models.CheckConstraint(condition=~Q(channels=[]), name="society_broadcast_has_channel")]
+
+    def __str__(self):
+        return self.title
+
+
+class BroadcastDelivery(models.Model):
+    """One recipient on one channel of a broadcast. The unique constraint makes a second row for
+    the same recipient and channel impossible; a worker claims rows with SKIP LOCKED and marks
+    them SENDING (committed) before calling the provider, so a row whose worker died mid-send
+    becomes UNKNOWN, never sent again (services/broadcasts.py)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ gửi")
+        SENDING = "sending", _("Đang gửi")
+        SENT = "sent", _("Đã gửi")
+        FAILED = "failed", _("Gửi thất bại")
+        UNKNOWN = "unknown", _("Không rõ (gửi bị gián đoạn)")
+
+    broadcast = models.ForeignKey(Broadcast, on_delete=models.PROTECT, related_name="deliveries")
+    recipient_key = models.CharField(max_length=40)  # "user:<id>" or "commune:<code>" (loudspeakers)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    channel = models.CharField(_("kênh"), max_length=12, choices=BROADCAST_CHANNELS)
+    address = models.CharField(_("địa chỉ"), max_length=254)
+    body = models.TextField(_("nội dung"))
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    provider_id = models.CharField(max_length=100, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lượt gửi thông báo")
+        verbose_name_plural = _("lượt gửi thông báo")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["broadcast", "recipient_key", "channel"], name="society_broadcast_once_per_recipient_channel"
+            )
+        ]
+        indexes = [models.Index(fields=["broadcast", "status"])]
+
+    def __str__(self):
+        return f"{self.broadcast} → {self.recipient_key} ({self.channel})"
+
+    # The interface core.notifications backends read (`pk`, `address`, `subject`, `body`, `event`).
+    @property
+    def subject(self) -> str:
+        return self.broadcast.title
+
+    @property
+    def event(self) -> str:
+        return f"society.broadcast.{self.broadcast_id}"

@@ -10,6 +10,7 @@ from core.permissions import user_has_role
 from core.users import roles
 from society import assessment
 from society.models import (
+    Broadcast,
     Conduct,
     Enrollment,
     Gradebook,
@@ -322,3 +323,12 @@ def household_visits_by_commune(
         visits = visits.filter(outcome=HouseholdVisit.Outcome.DONE)
     rows = visits.values("team__commune__code").annotate(n=Count("id")).values_list("team__commune__code", "n")
     return dict(rows)
+
+
+def broadcasts_for(user) -> QuerySet[Broadcast]:
+    """Province-wide roles see every broadcast; a commune official those of their commune."""
+    scope = commune_scope(user)
+    qs = Broadcast.objects.select_related("created_by", "decided_by")
+    if scope is not None:
+        qs = qs.filter(communes=scope).distinct()
+    return qs.order_by("-created_at")

@@ -21,3 +21,23 @@ def run_signing_job(job_id: int) -> int:
 def resume_signing_jobs() -> int:
     """Beat job: re-enqueue signing jobs the database says are unfinished and nobody works on."""
     return transcripts.signing_jobs_resume()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def send_broadcast(broadcast_id: int) -> int:
+    """Send a broadcast's pending deliveries. Idempotent: rows are claimed under SKIP LOCKED and
+    only PENDING ones are sent."""
+    from society.services import broadcasts
+
+    sent = broadcasts.broadcast_send(broadcast_id=broadcast_id, limit=5000)
+    if sent >= 5000:
+        send_broadcast.delay(broadcast_id)
+    return sent
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def recover_broadcasts() -> list[int]:
+    """Beat job: interrupted deliveries become "unknown"; pending ones are enqueued again."""
+    from society.services import broadcasts
+
+    return list(broadcasts.broadcasts_recover())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from society import views, views_schools, views_teams, views_transcripts
+from society import views, views_broadcasts, views_schools, views_teams, views_transcripts
 
 app_name = "society"
 urlpatterns = [
@@ -8,6 +8,11 @@ urlpatterns = [
     path("schools/", views.schools, name="schools"),
     path("tech-teams/", views.teams, name="teams"),
     path("tech-teams/<int:pk>/", views.team_detail, name="team-detail"),
+    # Broadcasts to citizens
+    path("broadcasts/", views_broadcasts.broadcast_list, name="broadcasts"),
+    path("broadcasts/new/", views_broadcasts.broadcast_new, name="broadcast-new"),
+    path("broadcasts/<int:pk>/", views_broadcasts.broadcast_detail, name="broadcast-detail"),
+    path("broadcasts/<int:pk>/<str:action>/", views_broadcasts.broadcast_action, name="broadcast-action"),
     # Community technology team members in the field
     path("tech-teams/mine/", views_teams.my_teams, name="my-teams"),
     path("tech-teams/<int:pk>/household-visits/new/", views_teams.household_visit_new, name="household-visit-new"),

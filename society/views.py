@@ -15,6 +15,10 @@ from society.permissions import EDIT_ROLES, VIEW_ROLES, can_edit_commune
 SERVICES: list[tuple] = [
     (_("Trường học và học bạ số"), "society:schools", VIEW_ROLES),
     (_("Tổ công nghệ số cộng đồng và các buổi hỗ trợ"), "society:teams", VIEW_ROLES),
+    (_("Thông báo đến người dân (SMS, Zalo, thư điện tử, loa truyền thanh)"), "society:broadcasts", VIEW_ROLES),
+    # School staff, students and parents, and team members are ordinary accounts (no portal role).
+    (_("Học bạ số: sổ điểm, lớp học, học bạ của học sinh"), "society:school-home", None),
+    (_("Tổ công nghệ của tôi: ghi lượt hỗ trợ hộ gia đình"), "society:my-teams", None),
 ]
 
 

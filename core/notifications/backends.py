@@ -4,7 +4,10 @@ message id (or "") and raises on failure; the task records the outcome and retri
 - email: Django's email backend (settings.EMAIL_BACKEND: the file backend locally, SMTP in
   production);
 - sms: the class named by settings.PORTAL_SMS_BACKEND — FileSMSBackend locally (one JSON line per
-  SMS under settings.PORTAL_SMS_FILE_PATH), HttpSMSGatewayBackend for a real brandname SMS gateway.
+  SMS under settings.PORTAL_SMS_FILE_PATH), HttpSMSGatewayBackend for a real brandname SMS gateway;
+- zalo: settings.PORTAL_ZALO_BACKEND — FileZaloBackend locally, ZaloOABackend (Zalo OA OpenAPI);
+- loudspeaker: settings.PORTAL_LOUDSPEAKER_BACKEND — FileLoudspeakerBackend locally (the commune's
+  schedule as JSON lines), HttpLoudspeakerBackend for a commune IP-loudspeaker system.
 """
 
 import json
@@ -131,9 +134,143 @@ class HttpSMSGatewayBackend(BaseSMSBackend):
         return str(answer.get("message_id", ""))
 
 
+class JsonLinesFileBackend:
+    """Local/test backend of a channel without a provider here: one JSON object per message,
+    appended to `<PORTAL_OUTBOX_PATH>/<channel>-YYYY-MM-DD.jsonl`."""
+
+    channel = ""
+    _lock = threading.Lock()
+
+    def send(self, notification) -> str:
+        folder = Path(settings.PORTAL_OUTBOX_PATH)
+        folder.mkdir(parents=True, exist_ok=True)
+        message_id = uuid.uuid4().hex
+        line = json.dumps(
+            {
+                "id": message_id,
+                "ref": str(notification.pk),
+                "to": notification.address,
+                "subject": getattr(notification, "subject", ""),
+                "body": notification.body,
+                "event": notification.event,
+                "at": timezone.now().isoformat(),
+            },
+            ensure_ascii=False,
+        )
+        with (
+            self._lock,
+            open(folder / f"{self.channel}-{timezone.localdate():%Y-%m-%d}.jsonl", "a", encoding="utf-8") as fh,
+        ):
+            fh.write(line + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        return message_id
+
+
+class FileZaloBackend(JsonLinesFileBackend):
+    """Local Zalo Official Account backend (the address is the follower's Zalo user id or phone)."""
+
+    channel = "zalo"
+
+
+class ZaloOABackend:
+    """Zalo Official Account messages through Zalo's OpenAPI (production). Settings:
+
+    - PORTAL_ZALO_OA_ACCESS_TOKEN: the OA's access token (refreshed by the operator, 25 h lifetime)
+    - PORTAL_ZALO_OA_URL: default https://openapi.zalo.me/v3.0/oa/message/cs
+    - PORTAL_ZALO_TIMEOUT: seconds (default 10)
+
+    Request: POST {"recipient": {"user_id": <address>}, "message": {"text": <body>}} with header
+    `access_token`; an answer with "error": 0 is success (its message_id returned), a negative
+    error for an unknown follower is permanent, other errors and 5xx are retried. Zalo allows
+    free-form messages only to followers who interacted within 7 days; announcements to everyone
+    go through the OA's broadcast (ZNS templates) — configure the template id in the URL then.
+    Not exercised by the test suite (no Zalo access here)."""
+
+    def __init__(self):
+        self.url = getattr(settings, "PORTAL_ZALO_OA_URL", "https://openapi.zalo.me/v3.0/oa/message/cs")
+        self.token = getattr(settings, "PORTAL_ZALO_OA_ACCESS_TOKEN", "")
+        self.timeout = float(getattr(settings, "PORTAL_ZALO_TIMEOUT", 10))
+        if not (self.url.startswith("https://") and self.token):
+            raise ImproperlyConfigured("ZaloOABackend needs PORTAL_ZALO_OA_URL (https) and PORTAL_ZALO_OA_ACCESS_TOKEN")
+
+    def send(self, notification) -> str:
+        payload = json.dumps(
+            {"recipient": {"user_id": notification.address}, "message": {"text": notification.body[:2000]}}
+        ).encode()
+        request = urllib.request.Request(  # noqa: S310 - https enforced in __init__
+            self.url,
+            data=payload,
+            method="POST",
+            headers={"Content-Type": "application/json", "access_token": self.token},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - https enforced
+                answer = json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as exc:
+            raise DeliveryError(f"zalo answered {exc.code}", permanent=400 <= exc.code < 500) from exc
+        if answer.get("error", 0) != 0:
+            raise DeliveryError(f"zalo error {answer.get('error')}", permanent=answer.get("error", 0) in (-213, -201))
+        return str(answer.get("data", {}).get("message_id", ""))
+
+
+class FileLoudspeakerBackend(JsonLinesFileBackend):
+    """Local commune loudspeaker backend: the address is the commune's code; the line is the item
+    added to that commune's broadcast schedule (the commune radio reads it out at its next slot)."""
+
+    channel = "loudspeaker"
+
+
+class HttpLoudspeakerBackend:
+    """The commune loudspeaker systems (IP speakers, "truyền thanh thông minh") scheduled through
+    their vendor's HTTPS API (production). Settings:
+
+    - PORTAL_LOUDSPEAKER_URL: the schedule endpoint, e.g. https://truyenthanh.example.vn/api/schedules
+    - PORTAL_LOUDSPEAKER_TOKEN: bearer token
+    - PORTAL_LOUDSPEAKER_TIMEOUT: seconds (default 10)
+
+    Request: POST {"area_code": <commune code>, "text": <body>, "client_ref": "<id>", "tts": true}
+    — the vendor converts the text to speech and plays it at the commune's next scheduled slot;
+    `client_ref` lets it ignore a repeated request. 2xx with {"schedule_id": ...} is success.
+    Not exercised by the test suite."""
+
+    def __init__(self):
+        self.url = getattr(settings, "PORTAL_LOUDSPEAKER_URL", "")
+        self.token = getattr(settings, "PORTAL_LOUDSPEAKER_TOKEN", "")
+        self.timeout = float(getattr(settings, "PORTAL_LOUDSPEAKER_TIMEOUT", 10))
+        if not (self.url.startswith("https://") and self.token):
+            raise ImproperlyConfigured("HttpLoudspeakerBackend needs PORTAL_LOUDSPEAKER_URL (https) and a token")
+
+    def send(self, notification) -> str:
+        payload = json.dumps(
+            {
+                "area_code": notification.address,
+                "text": notification.body,
+                "client_ref": str(notification.pk),
+                "tts": True,
+            }
+        ).encode()
+        request = urllib.request.Request(  # noqa: S310 - https enforced in __init__
+            self.url,
+            data=payload,
+            method="POST",
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.token}"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - https enforced
+                answer = json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as exc:
+            raise DeliveryError(f"loudspeaker answered {exc.code}", permanent=400 <= exc.code < 500) from exc
+        return str(answer.get("schedule_id", ""))
+
+
 def get_backend(channel: str):
     if channel == "email":
         return EmailBackend()
     if channel == "sms":
         return import_string(settings.PORTAL_SMS_BACKEND)()
+    if channel == "zalo":
+        return import_string(settings.PORTAL_ZALO_BACKEND)()
+    if channel == "loudspeaker":
+        return import_string(settings.PORTAL_LOUDSPEAKER_BACKEND)()
     raise ImproperlyConfigured(f"unknown notification channel {channel!r}")

@@ -36,4 +36,10 @@ RULES = [
     ],
     Rule("society:my-teams", AUTH),
     Rule("society:household-visit-new", SKIP("needs a team membership; tests/society/test_teams.py")),
+    Rule("society:broadcasts", roles(*VIEW)),
+    Rule("society:broadcast-new", roles(*VIEW)),
+    Rule(
+        "society:broadcast-detail", SKIP("needs a broadcast of the persona's commune; tests/society/test_broadcasts.py")
+    ),
+    Rule("society:broadcast-action", SKIP("POST only; tests/society/test_broadcasts.py")),
 ]

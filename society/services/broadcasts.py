@@ -1,0 +1,260 @@
+"""Broadcasts: officials write an announcement (from a template with placeholders), a leader
+approves it, then every recipient gets it once per channel through core.notifications' backends.
+
+Never twice: one BroadcastDelivery row per (broadcast, recipient, channel) by a unique constraint;
+a worker claims pending rows with `FOR UPDATE SKIP LOCKED` and commits them as SENDING before it
+calls the provider, then records SENT or FAILED. A row left SENDING by a dead worker is marked
+UNKNOWN by the beat job and never sent again: a missed message can be resent by hand, a message
+received twice cannot be taken back.
+"""
+
+import logging
+import string
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit.services import audit_record
+from core.errors import InvalidTransitionError, NotAllowedError, ServiceError
+from core.notifications.backends import DeliveryError, get_backend
+from core.permissions import user_has_role
+from core.users import roles
+from society.models import BROADCAST_CHANNELS, Broadcast, BroadcastDelivery, TechTeamMember
+from society.permissions import commune_scope
+
+logger = logging.getLogger(__name__)
+
+PLACEHOLDERS = {"ho_ten", "xa", "ngay"}
+BATCH = 200
+STALE_SENDING_SECONDS = 300
+AUTHOR_ROLES = (roles.COMMUNE_OFFICIAL, roles.DEPARTMENT_OFFICIAL, roles.PROVINCE_LEADER, roles.SYSTEM_ADMIN)
+APPROVER_ROLES = (roles.PROVINCE_LEADER,)
+
+
+def check_template(body: str) -> None:
+    """Refuse unknown placeholders ({ten} instead of {ho_ten}) or broken braces before anything is sent."""
+    try:
+        names = {f for _t, f, _s, _c in string.Formatter().parse(body) if f is not None}
+    except ValueError:
+        raise ServiceError(errors={"body": [_("Dấu ngoặc { } trong nội dung không khớp.")]}) from None
+    unknown = names - PLACEHOLDERS
+    if unknown:
+        raise ServiceError(
+            errors={
+                "body": [
+                    _("Chỉ dùng được {ho_ten}, {xa}, {ngay}; không có: %(names)s.")
+                    % {"names": ", ".join("{" + n + "}" for n in sorted(unknown))}
+                ]
+            }
+        )
+
+
+def render_body(body: str, *, name: str, commune: str) -> str:
+    return body.format_map({"ho_ten": name, "xa": commune, "ngay": timezone.localdate().strftime("%d/%m/%Y")})
+
+
+def broadcast_create(*, actor, title: str, body: str, communes, group: str, channels: list[str], template=None):
+    """Save a draft. A commune official writes only to their own commune."""
+    if not user_has_role(actor, *AUTHOR_ROLES):
+        raise NotAllowedError(_("Bạn không được gửi thông báo đến người dân."))
+    check_template(body)
+    communes = list(communes)
+    errors = {}
+    if not communes:
+        errors["communes"] = [_("Chọn ít nhất một xã, phường.")]
+    scope = commune_scope(actor)
+    if scope is not None and any(c.pk != scope.pk for c in communes):
+        errors["communes"] = [_("Cán bộ xã chỉ gửi thông báo đến xã của mình.")]
+    if not channels or set(channels) - {c for c, _l in BROADCAST_CHANNELS}:
+        errors["channels"] = [_("Chọn ít nhất một kênh.")]
+    if errors:
+        raise ServiceError(errors=errors)
+    with transaction.atomic():
+        broadcast = Broadcast.objects.create(
+            title=title[:200],
+            body=body,
+            group=group,
+            channels=sorted(set(channels)),
+            created_by=actor,
+            template=template,
+        )
+        broadcast.communes.set(communes)
+        audit_record(actor=actor, action="society.broadcast.create", obj=broadcast, after={"title": broadcast.title})
+    return broadcast
+
+
+def _locked(broadcast: Broadcast) -> Broadcast:
+    return Broadcast.objects.select_for_update().get(pk=broadcast.pk)
+
+
+def broadcast_submit(*, actor, broadcast: Broadcast) -> Broadcast:
+    with transaction.atomic():
+        broadcast = _locked(broadcast)
+        if broadcast.created_by_id != actor.pk:
+            raise NotAllowedError(_("Chỉ người soạn được trình duyệt thông báo."))
+        if broadcast.status == Broadcast.Status.SUBMITTED:
+            return broadcast
+        if broadcast.status != Broadcast.Status.DRAFT:
+            raise InvalidTransitionError(_("Thông báo này không còn là bản nháp."))
+        broadcast.status = Broadcast.Status.SUBMITTED
+        broadcast.save(update_fields=["status"])
+        audit_record(actor=actor, action="society.broadcast.submit", obj=broadcast, after={"status": "submitted"})
+    return broadcast
+
+
+def _recipients(broadcast: Broadcast):
+    """(recipient_key, user, address, name, commune name) for each channel's recipients."""
+    from core.users.models import User
+
+    communes = list(broadcast.communes.all())
+    if broadcast.group == Broadcast.Group.TEAM_MEMBERS:
+        ids = TechTeamMember.objects.filter(team__commune__in=communes, is_active=True).values_list(
+            "user_id", flat=True
+        )
+        users = User.objects.filter(pk__in=ids, is_active=True)
+    else:
+        users = User.objects.filter(admin_unit__in=communes, is_active=True, groups__name=roles.CITIZEN)
+    users = users.select_related("admin_unit").distinct()
+    return communes, list(users)
+
+
+def broadcast_approve(*, actor, broadcast: Broadcast, note: str = "") -> Broadcast:
+    """A leader approves: the deliveries are created (one per recipient and channel, the unique
+    constraint refusing any second one) and sending starts after commit. Approving twice is harmless."""
+    with transaction.atomic():
+        broadcast = _locked(broadcast)
+        if not user_has_role(actor, *APPROVER_ROLES):
+            raise NotAllowedError(_("Chỉ lãnh đạo được duyệt thông báo."))
+        if broadcast.created_by_id == actor.pk:
+            raise NotAllowedError(_("Người soạn không tự duyệt thông báo của mình."))
+        if broadcast.status == Broadcast.Status.APPROVED:
+            return broadcast
+        if broadcast.status != Broadcast.Status.SUBMITTED:
+            raise InvalidTransitionError(_("Thông báo chưa được trình duyệt."))
+        communes, users = _recipients(broadcast)
+        rows = []
+        for channel in broadcast.channels:
+            if channel == "loudspeaker":
+                for c in communes:
+                    body = render_body(broadcast.body, name=_("bà con"), commune=c.name)
+                    rows.append(
+                        BroadcastDelivery(
+                            broadcast=broadcast,
+                            recipient_key=f"commune:{c.code}",
+                            channel=channel,
+                            address=str(c.code),
+                            body=body,
+                        )
+                    )
+                continue
+            for u in users:
+                address = u.email if channel == "email" else u.phone
+                if not address:
+                    continue
+                body = render_body(
+                    broadcast.body, name=u.get_full_name(), commune=u.admin_unit.name if u.admin_unit_id else ""
+                )
+                rows.append(
+                    BroadcastDelivery(
+                        broadcast=broadcast,
+                        recipient_key=f"user:{u.pk}",
+                        user=u,
+                        channel=channel,
+                        address=address,
+                        body=body,
+                    )
+                )
+        BroadcastDelivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        broadcast.status, broadcast.decided_by, broadcast.decided_at = Broadcast.Status.APPROVED, actor, timezone.now()
+        broadcast.decision_note = note[:300]
+        broadcast.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        audit_record(actor=actor, action="society.broadcast.approve", obj=broadcast, after={"deliveries": len(rows)})
+        transaction.on_commit(lambda: _enqueue(broadcast.pk))
+    return broadcast
+
+
+def broadcast_reject(*, actor, broadcast: Broadcast, note: str) -> Broadcast:
+    if not (note or "").strip():
+        raise ServiceError(errors={"note": [_("Ghi lý do không duyệt.")]})
+    with transaction.atomic():
+        broadcast = _locked(broadcast)
+        if not user_has_role(actor, *APPROVER_ROLES):
+            raise NotAllowedError(_("Chỉ lãnh đạo được duyệt thông báo."))
+        if broadcast.status != Broadcast.Status.SUBMITTED:
+            raise InvalidTransitionError(_("Thông báo chưa được trình duyệt."))
+        broadcast.status, broadcast.decided_by, broadcast.decided_at = Broadcast.Status.REJECTED, actor, timezone.now()
+        broadcast.decision_note = note.strip()[:300]
+        broadcast.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        audit_record(
+            actor=actor, action="society.broadcast.reject", obj=broadcast, after={"note": broadcast.decision_note}
+        )
+    return broadcast
+
+
+def _enqueue(broadcast_id: int) -> None:
+    from society.tasks import send_broadcast
+
+    try:
+        send_broadcast.delay(broadcast_id)
+    except Exception:  # the beat job picks pending deliveries up
+        logger.exception("could not enqueue broadcast %s", broadcast_id)
+
+
+def broadcast_send(*, broadcast_id: int, limit: int | None = None) -> int:
+    """Send pending deliveries of a broadcast in batches; safe to run in several workers at once.
+    Returns how many this call handed to a provider."""
+    handed = 0
+    while limit is None or handed < limit:
+        with transaction.atomic():
+            batch = list(
+                BroadcastDelivery.objects.select_for_update(skip_locked=True)
+                .filter(broadcast_id=broadcast_id, status=BroadcastDelivery.Status.PENDING)
+                .order_by("pk")[:BATCH]
+            )
+            if not batch:
+                break
+            now = timezone.now()
+            BroadcastDelivery.objects.filter(pk__in=[d.pk for d in batch]).update(
+                status=BroadcastDelivery.Status.SENDING, claimed_at=now
+            )
+        # Committed as SENDING: from here a crash leaves them SENDING (→ UNKNOWN), never PENDING.
+        for delivery in batch:
+            try:
+                provider_id = get_backend(delivery.channel).send(delivery)
+            except (DeliveryError, OSError) as exc:
+                BroadcastDelivery.objects.filter(pk=delivery.pk).update(
+                    status=BroadcastDelivery.Status.FAILED, error=str(exc)[:300]
+                )
+            else:
+                BroadcastDelivery.objects.filter(pk=delivery.pk).update(
+                    status=BroadcastDelivery.Status.SENT, provider_id=provider_id[:100], sent_at=timezone.now()
+                )
+            handed += 1
+    return handed
+
+
+def broadcasts_recover() -> tuple[int, int]:
+    """Beat job: deliveries left SENDING by a dead worker become UNKNOWN (not resent); broadcasts
+    with pending deliveries are enqueued again (lost messages). Returns (unknown, re-enqueued)."""
+    stale = timezone.now() - timezone.timedelta(seconds=STALE_SENDING_SECONDS)
+    unknown = BroadcastDelivery.objects.filter(status=BroadcastDelivery.Status.SENDING, claimed_at__lt=stale).update(
+        status=BroadcastDelivery.Status.UNKNOWN, error="worker stopped while sending"
+    )
+    pending = list(
+        BroadcastDelivery.objects.filter(status=BroadcastDelivery.Status.PENDING)
+        .values_list("broadcast_id", flat=True)
+        .distinct()
+    )
+    for broadcast_id in pending:
+        _enqueue(broadcast_id)
+    return unknown, len(pending)
+
+
+def delivery_counts(broadcast: Broadcast) -> dict[str, dict[str, int]]:
+    """{channel: {status: n}} for the broadcast's page."""
+    counts: dict[str, dict[str, int]] = {}
+    for row in broadcast.deliveries.values("channel", "status").annotate(n=Count("id")):
+        counts.setdefault(row["channel"], {})[row["status"]] = row["n"]
+    return counts

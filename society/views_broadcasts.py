@@ -1,0 +1,89 @@
+"""Pages of broadcasts to citizens: write (from a template), submit, a leader approves or
+rejects, and the per-recipient delivery status."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import ServiceError, apply_to_form
+from core.permissions import role_required, user_has_role
+from society import selectors
+from society.forms import BroadcastForm, DecisionForm
+from society.services import broadcasts as service
+
+ROLES = (*service.AUTHOR_ROLES,)
+
+
+@role_required(*ROLES)
+def broadcast_list(request):
+    page = Paginator(selectors.broadcasts_for(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "society/broadcasts.html", {"page": page, "query": ""})
+
+
+@role_required(*ROLES)
+def broadcast_new(request):
+    form = BroadcastForm(request.POST or None, communes=selectors.communes_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            broadcast = service.broadcast_create(
+                actor=request.user,
+                title=d["title"],
+                body=d["body"],
+                communes=d["communes"],
+                group=d["group"],
+                channels=d["channels"],
+                template=d["template"],
+            )
+        except ServiceError as exc:
+            apply_to_form(form, exc)
+        else:
+            return redirect("society:broadcast-detail", pk=broadcast.pk)
+    return render(request, "society/broadcast_form.html", {"form": form})
+
+
+@role_required(*ROLES)
+def broadcast_detail(request, pk: int):
+    broadcast = get_object_or_404(selectors.broadcasts_for(request.user), pk=pk)
+    deliveries = Paginator(broadcast.deliveries.select_related("user").order_by("pk"), 50).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "broadcast": broadcast,
+        "counts": service.delivery_counts(broadcast),
+        "page": deliveries,
+        "query": "",
+        "can_submit": broadcast.created_by_id == request.user.pk and broadcast.status == "draft",
+        "can_decide": user_has_role(request.user, *service.APPROVER_ROLES)
+        and broadcast.status == "submitted"
+        and broadcast.created_by_id != request.user.pk,
+        "decision_form": DecisionForm(),
+        "preview": service.render_body(broadcast.body, name="Nguyễn Văn A", commune=_("xã của người nhận")),
+    }
+    return render(request, "society/broadcast_detail.html", context)
+
+
+@require_POST
+@role_required(*ROLES)
+def broadcast_action(request, pk: int, action: str):
+    broadcast = get_object_or_404(selectors.broadcasts_for(request.user), pk=pk)
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    note = form.cleaned_data.get("note", "")
+    try:
+        if action == "submit":
+            service.broadcast_submit(actor=request.user, broadcast=broadcast)
+        elif action == "approve":
+            service.broadcast_approve(actor=request.user, broadcast=broadcast, note=note)
+        elif action == "reject":
+            service.broadcast_reject(actor=request.user, broadcast=broadcast, note=note)
+        else:
+            raise PermissionDenied
+    except ServiceError as exc:
+        messages.error(request, " ".join(m for msgs in exc.as_dict().values() for m in msgs))
+    else:
+        messages.success(request, _("Đã cập nhật thông báo."))
+    return redirect("society:broadcast-detail", pk=broadcast.pk)

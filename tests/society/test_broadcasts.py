@@ -1,0 +1,152 @@
+"""Broadcasts: templates with placeholders, leader approval, delivery through core.notifications'
+channel backends (local files here), per-recipient status, and never twice per recipient+channel
+even when a worker dies mid-send."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from core.errors import NotAllowedError, ServiceError
+from core.geo.models import AdministrativeUnit as Unit
+from society.models import Broadcast, BroadcastDelivery
+from society.services import broadcasts
+from tests.conftest import COMMUNE_A
+
+pytestmark = pytest.mark.django_db
+
+
+def _outbox(channel):
+    lines = []
+    for path in Path(settings.PORTAL_OUTBOX_PATH).glob(f"{channel}-*.jsonl"):
+        lines += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    return lines
+
+
+@pytest.fixture(autouse=True)
+def clean_outbox():
+    for path in Path(settings.PORTAL_OUTBOX_PATH).glob("*-*.jsonl"):
+        path.unlink()
+
+
+@pytest.fixture
+def commune():
+    return Unit.objects.get(structure="2025", level="commune", code=COMMUNE_A)
+
+
+def test_placeholders_are_checked_and_commune_officials_write_to_their_commune(
+    commune, commune_official, other_commune_official
+):
+    with pytest.raises(ServiceError) as exc:
+        broadcasts.broadcast_create(
+            actor=commune_official,
+            title="T",
+            body="Kính gửi {ten}",
+            communes=[commune],
+            group="citizens",
+            channels=["sms"],
+        )
+    assert "{ten}" in exc.value.errors["body"][0]
+    with pytest.raises(ServiceError) as exc:
+        broadcasts.broadcast_create(
+            actor=other_commune_official,
+            title="T",
+            body="Xin chào",
+            communes=[commune],
+            group="citizens",
+            channels=["sms"],
+        )
+    assert "communes" in exc.value.errors
+
+
+def test_write_submit_approve_and_deliver_once(
+    client,
+    login,
+    commune,
+    commune_official,
+    province_leader,
+    citizen,
+    citizen2,
+    django_capture_on_commit_callbacks,
+    celery_eager,
+):
+    login(commune_official)
+    response = client.post(
+        reverse("society:broadcast-new"),
+        {
+            "title": "Lịch tiêm chủng",
+            "body": "Kính gửi {ho_ten}: UBND {xa} thông báo lịch tiêm chủng ngày {ngay}.",
+            "communes": [commune.pk],
+            "group": "citizens",
+            "channels": ["sms", "zalo", "email", "loudspeaker"],
+        },
+    )
+    broadcast = Broadcast.objects.get()
+    assert response.url == reverse("society:broadcast-detail", args=[broadcast.pk])
+    client.post(reverse("society:broadcast-action", args=[broadcast.pk, "submit"]))
+    client.post(reverse("society:broadcast-action", args=[broadcast.pk, "approve"]))  # not a leader
+    broadcast.refresh_from_db()
+    assert broadcast.status == "submitted"
+    login(province_leader)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("society:broadcast-action", args=[broadcast.pk, "approve"]), {"note": "Đồng ý"})
+    broadcast.refresh_from_db()
+    assert broadcast.status == "approved" and broadcast.decided_by == province_leader
+    # The citizen of the commune on sms, zalo (phone) and email; the commune's loudspeakers; not citizen2.
+    statuses = dict(BroadcastDelivery.objects.values_list("channel", "status"))
+    assert statuses == {"sms": "sent", "zalo": "sent", "email": "sent", "loudspeaker": "sent"}
+    assert not BroadcastDelivery.objects.filter(user=citizen2).exists()
+    sms = BroadcastDelivery.objects.get(channel="sms")
+    assert sms.body.startswith(f"Kính gửi {citizen.full_name}: UBND {commune.name} thông báo")
+    assert [m["to"] for m in _outbox("zalo")] == [citizen.phone]
+    assert [m["to"] for m in _outbox("loudspeaker")] == [str(commune.code)]
+    page = client.get(reverse("society:broadcast-detail", args=[broadcast.pk])).content.decode()
+    assert "Đã gửi" in page and citizen.phone in page
+    # Approving again, or a redelivered task, sends nothing more.
+    broadcasts.broadcast_approve(actor=province_leader, broadcast=broadcast)
+    assert broadcasts.broadcast_send(broadcast_id=broadcast.pk) == 0
+    assert BroadcastDelivery.objects.count() == 4 and len(_outbox("zalo")) == 1
+
+
+def test_a_worker_dying_mid_send_never_sends_twice(commune, commune_official, province_leader, citizen):
+    broadcast = broadcasts.broadcast_create(
+        actor=commune_official,
+        title="Mất điện",
+        body="Mất điện {ngay}",
+        communes=[commune],
+        group="citizens",
+        channels=["zalo"],
+    )
+    broadcasts.broadcast_submit(actor=commune_official, broadcast=broadcast)
+    broadcasts.broadcast_approve(actor=province_leader, broadcast=broadcast)  # on_commit not run: nothing sent yet
+    delivery = BroadcastDelivery.objects.get()
+    # A worker claimed it (committed SENDING) and died before recording the outcome.
+    BroadcastDelivery.objects.filter(pk=delivery.pk).update(
+        status="sending", claimed_at=timezone.now() - timezone.timedelta(minutes=10)
+    )
+    assert broadcasts.broadcasts_recover() == (1, 0)
+    delivery.refresh_from_db()
+    assert delivery.status == "unknown"
+    assert broadcasts.broadcast_send(broadcast_id=broadcast.pk) == 0
+    assert _outbox("zalo") == []
+    # The database refuses a second row for the same recipient and channel.
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BroadcastDelivery.objects.create(
+            broadcast=broadcast, recipient_key=delivery.recipient_key, channel="zalo", address="x", body="x"
+        )
+
+
+def test_authors_cannot_approve_their_own(commune, province_leader):
+    broadcast = broadcasts.broadcast_create(
+        actor=province_leader, title="T", body="B", communes=[commune], group="citizens", channels=["sms"]
+    )
+    broadcasts.broadcast_submit(actor=province_leader, broadcast=broadcast)
+    with pytest.raises(NotAllowedError):
+        broadcasts.broadcast_approve(actor=province_leader, broadcast=broadcast)
+    with pytest.raises(ServiceError):
+        broadcasts.broadcast_reject(actor=province_leader, broadcast=broadcast, note="")
