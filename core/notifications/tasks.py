@@ -2,9 +2,9 @@ from celery import shared_task
 
 from core.notifications.services import notification_deliver, notifications_stale_pending_ids
 
-# Backoff between attempts (seconds): 30 s, 2 min, 8 min, 30 min, 30 min. Kept below the Redis
-# visibility timeout (1 h): a longer ETA would make Redis redeliver the task (STACK-NOTES).
-BACKOFF = (30, 120, 480, 1800, 1800)
+# Backoff between attempts (seconds): 30 s, 2 min, then 5 min. Kept below the Redis visibility
+# timeout (10 min, settings): a longer ETA would make Redis redeliver the task (STACK-NOTES).
+BACKOFF = (30, 120, 300, 300, 300)
 
 
 @shared_task(acks_late=True, bind=True, max_retries=len(BACKOFF), ignore_result=True)
