@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import time
 
 from django.core.cache import cache
@@ -152,12 +153,35 @@ def taken_by(user) -> list[EntryStep]:
     )
 
 
+# What a gate scanner types when it reads the driver's QR code: the driver page's URL (any host,
+# with or without a trailing slash or query string), from which the page's token is taken.
+_DRIVER_URL = re.compile(r"/d/(?P<token>[A-Za-z0-9_-]{16,64})/?(?:[?#].*)?$")
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{24,64}$")
+
+
+def driver_token_in(query: str) -> str | None:
+    """The driver-page token a scanned QR code (its URL) or a pasted token carries, else None."""
+    text = (query or "").strip()
+    match = _DRIVER_URL.search(text)
+    if match:
+        return match["token"]
+    return text if _TOKEN.match(text) else None
+
+
 def find_for_officer(user, query: str) -> list[Entry]:
-    """An entry code, or a plate (any punctuation), among the entries the officer may see."""
-    q = (query or "").strip().upper()
-    if not q:
+    """The entries the officer may see that a search names. Scanning the driver's QR code is the
+    main way a truck is found at the gate, so the query may be the driver page's URL or its token,
+    as well as an entry code or a plate (any punctuation)."""
+    raw = (query or "").strip()
+    if not raw:
         return []
     qs = entries_for_officer(user)
+    token = driver_token_in(raw)
+    if token:
+        by_token = list(qs.filter(token=token)[:1])
+        if by_token:
+            return by_token
+    q = raw.upper()
     by_code = list(qs.filter(code=q)[:1])
     if by_code:
         return by_code

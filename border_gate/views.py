@@ -336,6 +336,11 @@ def _scope(request) -> services.OfficerScope:
 @role_required(roles.BORDER_OFFICER)
 def officer_home(request):
     scope = _scope(request)
+    query = request.GET.get("q", "")
+    results = selectors.find_for_officer(request.user, query) if "q" in request.GET else None
+    # A scanned QR code names exactly one truck: open it, as an officer with a scanner expects.
+    if results and len(results) == 1 and selectors.driver_token_in(query) == results[0].token:
+        return redirect("border_gate:officer_entry", results[0].code)
     steps = selectors.officer_steps(request.user)
     counts = selectors.queue_counts(steps)
     return render(
@@ -345,10 +350,8 @@ def officer_home(request):
             "scope": scope,
             "steps": [(s, counts.get(s.pk, 0)) for s in steps],
             "taken": selectors.taken_by(request.user),
-            "query": request.GET.get("q", ""),
-            "results": selectors.find_for_officer(request.user, request.GET.get("q", ""))
-            if "q" in request.GET
-            else None,
+            "query": query,
+            "results": results,
         },
     )
 

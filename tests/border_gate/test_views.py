@@ -236,6 +236,25 @@ def test_officer_search_by_plate_or_code(client, login, declare, border_guard):
     assert entry.code in client.get(reverse("border_gate:officer_home"), {"q": entry.code.lower()}).content.decode()
 
 
+def test_scanning_the_drivers_qr_opens_the_truck(client, login, declare, border_guard, officer_factory):
+    """The driver's QR code holds the driver page's URL; a gate scanner types it into the search."""
+    entry = declare()
+    other = declare(vehicle_plate="12C-543.21")
+    login(border_guard)
+    home = reverse("border_gate:officer_home")
+    driver_url = "https://portal.langson.gov.vn" + reverse("border_gate:driver", args=[entry.token])
+    for scanned in (driver_url, driver_url.rstrip("/"), driver_url + "?lang=zh-hans", f"  {entry.token} "):
+        r = client.get(home, {"q": scanned})
+        assert r.status_code == 302 and r["Location"] == reverse("border_gate:officer_entry", args=[entry.code])
+    assert other.code not in client.get(home, {"q": driver_url}, follow=True).content.decode()
+    # A token that matches nothing, or a truck outside the officer's crossing, is "not found", never a 500.
+    r = client.get(home, {"q": driver_url.replace(entry.token, "x" * 32)})
+    assert r.status_code == 200 and "Không tìm thấy lượt xe nào." in r.content.decode()
+    login(officer_factory("border_guard", crossing="chi-ma"))
+    r = client.get(home, {"q": driver_url})
+    assert r.status_code == 200 and "Không tìm thấy lượt xe nào." in r.content.decode()
+
+
 def test_officer_sees_the_correction_diff(client, login, declare, enterprise_rep, border_guard):
     entry = declare()
     services.entry_correct(
