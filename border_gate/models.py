@@ -433,6 +433,20 @@ class EntryVersion(models.Model):
         return f"{self.entry_id} v{self.number}"
 
 
+# How the values a decision records (EntryStep.data) are named on officers' pages: labels, never
+# the raw keys the services store.
+STEP_DATA_LABELS = {
+    "note": _("Ghi chú"),
+    "yard": _("Bãi"),
+    "certificate_number": _("Số giấy chứng nhận"),
+    "inspection_result": _("Kết quả kiểm tra thực tế"),
+    "receipt_number": _("Số biên lai thu phí"),
+    "amount": _("Số tiền"),
+    "online": _("Thanh toán trực tuyến"),
+    "lane": _("Phân luồng"),
+}
+
+
 class EntryStep(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Chờ xử lý")
@@ -478,6 +492,17 @@ class EntryStep(models.Model):
 
     def __str__(self):
         return f"{self.entry_id}/{self.step_id}: {self.status}"
+
+    def data_items(self) -> list[tuple[str, object]]:
+        """The recorded values as (label, value) pairs for officers' pages, in a stable order."""
+        out = []
+        for key, value in (self.data or {}).items():
+            if value in ("", None):
+                continue
+            if key == "online":
+                value = _("Có") if value else _("Không")
+            out.append((str(STEP_DATA_LABELS.get(key, key)), value))
+        return out
 
 
 class YardEvent(models.Model):

@@ -509,3 +509,26 @@ def test_board_refreshes_are_coalesced(declare, run_pipeline, officer_factory, d
     assert send.call_args.args == ((crossing.pk,),)
     assert send.call_args.kwargs == {"countdown": services.QUEUE_RECOMPUTE_WINDOW}
     selectors.cache.delete(selectors.cache_key("recompute", crossing.pk))
+
+
+def test_the_public_driver_page_shows_steps_and_statuses_only(
+    client, login, declare, run_pipeline, officer_factory, border_guard
+):
+    """Anyone holding the driver's link reads the page: no officers' notes, reasons or certificate numbers."""
+    from border_gate.models import Entry
+
+    entry = run_pipeline(declare(), until="immigration")
+    es = Entry.objects.get(pk=entry.pk).current_step
+    services.step_hold(
+        actor=officer_factory(es.step.force), entry_step=es, reason="Nghi vấn chứng từ — ghi chú nội bộ", take=True
+    )
+    page = client.get(reverse("border_gate:driver", args=[entry.token])).content.decode()
+    assert "Tạm dừng" in page and "Liên hệ lực lượng chức năng" in page
+    # (The fee receipt number stays: it is the driver's own proof of payment.)
+    for secret in ("ghi chú nội bộ", "KDTV-2026-0001", "Không phát hiện sai lệch", "certificate_number"):
+        assert secret not in page
+    # Officers see the recorded values under their labels, never the raw keys.
+    login(border_guard)
+    officer_page = client.get(reverse("border_gate:officer_entry", args=[entry.code])).content.decode()
+    assert "ghi chú nội bộ" in officer_page and "Số giấy chứng nhận: KDTV-2026-0001" in officer_page
+    assert "certificate_number" not in officer_page and "inspection_result" not in officer_page
