@@ -21,6 +21,9 @@ class Plate:
 # Vietnamese plates are Latin letters (plus Đ of the special series), digits and separators. Anything
 # else is rejected *before* biensoxe, which would read e.g. "桂AB1234" as a military plate.
 _VN_PLATE_CHARS = re.compile(r"^[0-9A-ZĐ.\- ]+$")
+# Circular 24/2023/TT-BCA: trailer plates are the locality, the letter R and a 4- or 5-digit number
+# printed "NNN.NN" (e.g. 51R-141.39).
+_VN_TRAILER_PLATE = re.compile(r"^(?P<locality>\d{2})\s*R\s*-?\s*(?P<number>\d{3}\.?\d{2}|\d{4})$")
 
 
 def parse_vn_plate(raw: str) -> Plate:
@@ -33,6 +36,21 @@ def parse_vn_plate(raw: str) -> Plate:
         raise ValidationError(
             _("Biển số Việt Nam chỉ gồm chữ cái Latinh, chữ số và dấu gạch, dấu chấm (ví dụ: 12C-123.45)."),
             code="plate_charset",
+        )
+    trailer = _VN_TRAILER_PLATE.match(value)
+    if trailer:
+        # Trailers and semi-trailers (the "R" series): biensoxe reads the first digit of the number
+        # as part of the series ("51R-141.39" became "51R1-4139"), so they are parsed here.
+        locality, number = trailer["locality"], trailer["number"].replace(".", "")
+        if not 11 <= int(locality) <= 99:
+            raise ValidationError(
+                _("Mã địa phương %(code)s của biển số không tồn tại.") % {"code": locality}, code="plate_locality"
+            )
+        return Plate(
+            kind="vn",
+            country="VN",
+            compact=f"{locality}R{number}",
+            display=f"{locality}R-{number[:3]}.{number[3:]}" if len(number) == 5 else f"{locality}R-{number}",
         )
     try:
         plate = VietnamVehiclePlate.from_string(value)

@@ -9,7 +9,10 @@ from border_gate import validators as v
     [
         ("12C-123.45", "12C12345", "12C-123.45"),
         ("29c12345", "29C12345", "29C-123.45"),
-        ("51R-141.39", "51R14139", None),
+        # Trailer plates (the R series) as the registration papers print them.
+        ("51R-141.39", "51R14139", "51R-141.39"),
+        ("12r 01234", "12R01234", "12R-012.34"),
+        ("12R-0123", "12R0123", "12R-0123"),
     ],
 )
 def test_vietnamese_plates_are_parsed_and_normalised(raw, compact, display):
@@ -19,7 +22,9 @@ def test_vietnamese_plates_are_parsed_and_normalised(raw, compact, display):
         assert plate.display == display
 
 
-@pytest.mark.parametrize("raw", ["桂AB1234", "12С-123.45", "ABC", "", "00C-123.45", "29A1-234.56", "TC3386"])
+@pytest.mark.parametrize(
+    "raw", ["桂AB1234", "12С-123.45", "ABC", "", "00C-123.45", "29A1-234.56", "TC3386", "05R-123.45", "12R-12"]
+)
 def test_bad_vietnamese_plates_are_refused(raw):
     # Chinese characters and Cyrillic look-alikes (С) are refused before the library sees them;
     # motorcycles and military plates are not freight vehicles; locality 00 does not exist.
