@@ -94,6 +94,12 @@ class Procedure(models.Model):
         return self.fee_base == 0 and self.fee_per_unit == 0
 
     @property
+    def fee_confirmed(self) -> bool:
+        """The fee is confirmed for Lạng Sơn only when its source is official ("F"; see
+        government/reference/SOURCES.md): F3 and I amounts are another province's or inferred."""
+        return (self.confidence or {}).get("fee") == "F"
+
+    @property
     def is_same_day(self) -> bool:
         return self.processing_days == 0
 

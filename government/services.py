@@ -648,6 +648,7 @@ def dossier_start_payment(*, dossier: Dossier, actor):
             idempotency_key=f"government.dossier.{d.uid}.fee.{attempt}",
             payer_name=d.applicant_name,
             payer_phone=d.applicant_phone,
+            amount_provisional=not d.procedure.fee_confirmed,
         )
         d.payment_reference = payment.reference
         d.save(update_fields=["payment_reference", "updated_at"])

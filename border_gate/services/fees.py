@@ -180,6 +180,7 @@ def fee_request_payment(*, actor, entry: Entry):
             idempotency_key=f"border_gate.fee.{entry.pk}.{payments_for_object(entry).count() + 1}",
             payer_name=entry.driver_name,
             payer_phone=entry.driver_phone,
+            amount_provisional=entry.fee_uses_placeholder,
         )
         if entry.fee_payment_reference != payment.reference:
             Entry.objects.filter(pk=entry.pk).update(fee_payment_reference=payment.reference)

@@ -41,6 +41,9 @@ class Payment(models.Model):
     purpose = models.CharField(_("mục đích"), max_length=100, db_index=True)
     description = models.CharField(_("nội dung"), max_length=300)
     amount = models.BigIntegerField(_("số tiền (VND)"))
+    # The pillar could not confirm this fee for Lạng Sơn (a placeholder tariff, another province's
+    # rate): the payment page says so before anyone pays it.
+    amount_provisional = models.BooleanField(_("mức phí chưa được xác nhận"), default=False)
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.PENDING)
     object_type = models.CharField(_("loại đối tượng"), max_length=100)
     object_id = models.CharField(_("mã đối tượng"), max_length=64)

@@ -105,8 +105,10 @@ def payment_create(
     payer_name: str = "",
     payer_phone: str = "",
     provider: str | None = None,
+    amount_provisional: bool = False,
 ) -> Payment:
-    """Create a pending Payment for `obj`, or return the one already created with this
+    """Create a pending Payment for `obj` (`amount_provisional`: the fee is not confirmed for Lạng
+    Sơn yet, and the payment page says so), or return the one already created with this
     idempotency_key (a double submit creates nothing twice). Raises ValueError on a bad amount or
     key, ImproperlyConfigured for an unregistered purpose, IdempotencyConflictError when the key was
     used for another purpose/amount/object. `provider` (default PORTAL_PAYMENT_PROVIDER) must be an
@@ -151,6 +153,7 @@ def payment_create(
                 payer_name=(payer_name or (payer_user.get_full_name() if payer_user else ""))[:150],
                 payer_phone=(payer_phone or (getattr(payer_user, "phone", "") if payer_user else ""))[:15],
                 provider=provider,
+                amount_provisional=amount_provisional,
                 created_at=now,
                 expires_at=now + timedelta(hours=ttl_hours),
             )

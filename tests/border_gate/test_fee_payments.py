@@ -111,3 +111,15 @@ def test_a_driver_retrying_after_a_declined_payment_gets_a_new_payable_link(clie
     first.refresh_from_db()
     assert first.status == "superseded"
     assert "<svg" in client.get(second_url).content.decode()
+
+
+def test_a_placeholder_border_fee_is_marked_on_the_payment_page(client, declare, enterprise_rep):
+    machines = services.GoodsData("84248200", "Máy phun tưới", "general", 8000, 500_000_000, False)
+    provisional = declare(goods=[machines])
+    assert provisional.fee_uses_placeholder
+    link = services.fee_request_payment(actor=enterprise_rep, entry=provisional)
+    assert "chưa được xác nhận cho tỉnh Lạng Sơn" in client.get(link.get_absolute_url()).content.decode()
+    sourced = declare()
+    Entry.objects.filter(pk=sourced.pk).update(fee_uses_placeholder=False)  # a confirmed tariff
+    link = services.fee_request_payment(actor=enterprise_rep, entry=Entry.objects.get(pk=sourced.pk))
+    assert "chưa được xác nhận cho tỉnh Lạng Sơn" not in client.get(link.get_absolute_url()).content.decode()

@@ -56,3 +56,12 @@ def test_money_for_a_dossier_that_no_longer_awaits_payment_is_refunded(citizen):
     assert link.status == "expired"
     assert _bank(link).json()["result"] == "needs_refund"
     assert Refund.objects.get(payment=link).reason == "expired"
+
+
+def test_a_fee_not_confirmed_for_lang_son_is_marked_on_the_payment_page(citizen):
+    # 150.000 đ is another province's rate (fee confidence F3): the citizen is told before paying.
+    dossier = submitted(citizen, HOUSEHOLD_BUSINESS)
+    assert not dossier.procedure.fee_confirmed
+    link = services.dossier_start_payment(dossier=dossier, actor=citizen)
+    page = Client().get(link.get_absolute_url()).content.decode()
+    assert "Mức phí tạm tính: chưa được xác nhận cho tỉnh Lạng Sơn" in page
