@@ -143,9 +143,8 @@ def ledger_post(
     if sum(a for _id, a in legs) != 0:
         raise ValueError("legs must sum to zero")
     fp = fingerprint(kind=kind, legs=legs, extra=extra)
-    replay = _replay(key, fp)
-    if replay is not None:
-        return replay
+    # The replay check runs once, under the account locks below: a retry has the same content, so the
+    # same accounts, and waits there for a first attempt still in flight (one round trip less).
     net: dict[int, int] = {}
     for account_id, leg_amount in legs:
         net[account_id] = net.get(account_id, 0) + leg_amount
