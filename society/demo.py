@@ -123,3 +123,133 @@ def generate(*, scale: str, log) -> None:
             visit_rows(),
         )
     log(f"visits: +{n:,}")
+
+
+# --- a working school, for trying gradebooks and transcripts (`make run`) ------------------------
+
+DEMO_SCHOOL = "DEMO-THCS-DONG-KINH"
+DEMO_SUBJECTS = [
+    ("toan", "Toán", "score"),
+    ("ngu-van", "Ngữ văn", "score"),
+    ("tieng-anh", "Tiếng Anh", "score"),
+    ("khtn", "Khoa học tự nhiên", "score"),
+    ("ls-dl", "Lịch sử và Địa lí", "score"),
+    ("gdcd", "Giáo dục công dân", "score"),
+    ("the-duc", "Giáo dục thể chất", "comment"),
+    ("nghe-thuat", "Nghệ thuật", "comment"),
+]
+DEMO_STAFF = [
+    ("giaovien.toan@demo.langson.vn", "Lăng Văn Toán", "teacher"),
+    ("giaovien.chunhiem@demo.langson.vn", "Hoàng Thị Chủ Nhiệm", "teacher"),
+    ("hieutruong@demo.langson.vn", "Nông Văn Hiệu", "principal"),
+    ("quantri.truong@demo.langson.vn", "Vi Thị Quản", "admin"),
+]
+
+
+def _demo_user(email: str, full_name: str):
+    from allauth.account.models import EmailAddress
+
+    from core.users.demo import DEMO_PASSWORD
+    from core.users.models import User
+
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=full_name)
+        EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    return user
+
+
+@register("society_school", order=55)
+def generate_school(*, scale: str, log) -> None:
+    """One lower-secondary school with a class of 8 whose gradebooks are filled and finished except
+    maths term II (open, empty: for the maths teacher to enter), a parent (the demo citizen) and a
+    technology team member. Idempotent: nothing is added when the school exists."""
+    from society.models import (
+        Conduct,
+        Enrollment,
+        Gradebook,
+        Mark,
+        School,
+        SchoolClass,
+        SchoolStaff,
+        SchoolYear,
+        Student,
+        Subject,
+        TechTeam,
+        TechTeamMember,
+    )
+    from society.selectors import school_year_of
+
+    if School.objects.filter(code=DEMO_SCHOOL).exists():
+        return
+    commune = Unit.objects.get(structure=Unit.Structure.CURRENT, level=Unit.Level.COMMUNE, code=5977)
+    with transaction.atomic():
+        year, _ = SchoolYear.objects.get_or_create(start_year=school_year_of(TODAY))
+        school = School.objects.create(
+            code=DEMO_SCHOOL, name="Trường THCS Đông Kinh (demo)", level="thcs", commune=commune, teachers=4
+        )
+        staff = {}
+        for email, name, role in DEMO_STAFF:
+            staff[email] = _demo_user(email, name)
+            SchoolStaff.objects.get_or_create(school=school, user=staff[email], role=role)
+        math, homeroom = staff[DEMO_STAFF[0][0]], staff[DEMO_STAFF[1][0]]
+        school_class = SchoolClass.objects.create(
+            school=school, year=year, name="6A", grade=6, homeroom_teacher=homeroom
+        )
+        subjects = [
+            Subject.objects.get_or_create(code=c, defaults={"name": n, "assessment": a, "order": i})[0]
+            for i, (c, n, a) in enumerate(DEMO_SUBJECTS)
+        ]
+        parent = _demo_user("congdan@demo.langson.vn", "Hoàng Văn Dân")
+        names = ["Hoàng Thị Mai", "Lương Văn An", "Vi Thị Bình", "Nông Văn Cường", "Lý Thị Dung", "Triệu Văn Em",
+                 "Hà Thị Giang", "Chu Văn Hải"]  # fmt: skip
+        rng = random.Random(6)
+        students = []
+        for i, name in enumerate(names):
+            student = Student.objects.create(
+                school=school,
+                code=f"DEMO-HS-{i + 1:03d}",
+                full_name=name,
+                date_of_birth=dt.date(2014, 1 + i, 3 + i),
+                gender="nu" if "Thị" in name else "nam",
+                ethnicity=rng.choice(["Tày", "Nùng", "Kinh", "Dao"]),
+                place_of_birth="Lạng Sơn",
+                personal_id=f"0201400{i + 1:05d}",
+            )
+            if i == 0:
+                student.guardians.add(parent)
+            e = Enrollment.objects.create(student=student, school_class=school_class, number=i + 1)
+            students.append((student, e))
+        marks = []
+        for subject in subjects:
+            for term in (1, 2):
+                open_book = subject.code == "toan" and term == 2
+                book = Gradebook.objects.create(
+                    school_class=school_class,
+                    subject=subject,
+                    term=term,
+                    teacher=math if subject.code == "toan" else homeroom,
+                    status="open" if open_book else "locked",
+                    locked_at=None if open_book else dt.datetime.now(dt.UTC),
+                )
+                if open_book:
+                    continue
+                for student, _e in students:
+                    for component in ("tx1", "tx2", "gk", "ck"):
+                        if subject.assessment == "comment":
+                            marks.append(Mark(gradebook=book, student=student, component=component, comment="D"))
+                        else:
+                            score = round(rng.uniform(5.5, 9.8), 1)
+                            marks.append(Mark(gradebook=book, student=student, component=component, score=score))
+        Mark.objects.bulk_create(marks)
+        Conduct.objects.bulk_create(
+            [Conduct(enrollment=e, period=p, level="T", updated_by=homeroom) for _s, e in students for p in (0, 1, 2)]
+        )
+        team = TechTeam.objects.filter(commune=commune, is_active=True).order_by("pk").first()
+        if team is not None:
+            member = _demo_user("thanhvien.to@demo.langson.vn", "Lộc Văn Tổ")
+            TechTeamMember.objects.get_or_create(team=team, user=member)
+    log(
+        "demo school: giaovien.toan@, giaovien.chunhiem@, hieutruong@, quantri.truong@, thanhvien.to@"
+        "demo.langson.vn (password as the other demo accounts); the demo citizen is a parent"
+    )
