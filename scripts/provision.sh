@@ -20,7 +20,7 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 pkgs=(postgresql postgresql-15-postgis-3 redis-server gdal-bin libgdal32 gettext
       fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libmagic1 wrk curl)
 # poppler-utils: pdfsig, the independent check of the double-signed transcripts (tests/society).
-if [ "$profile" = test ]; then pkgs+=(chromium poppler-utils); fi
+if [ "$profile" = test ]; then pkgs+=(chromium poppler-utils zbar-tools); fi
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

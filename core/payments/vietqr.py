@@ -71,5 +71,7 @@ def crc_is_valid(payload: str) -> bool:
 
 
 def qr_svg(payload: str, *, scale: int = 5) -> str:
-    """An inline <svg> (no XML declaration) of the payload; error level M as VietQR apps expect."""
-    return segno.make(payload, error="m", micro=False).svg_inline(scale=scale, border=4, title="VietQR")
+    """An inline <svg> (no XML declaration) of the payload; error level M as VietQR apps expect.
+    With a viewBox and no fixed size (omitsize), so the page's box scales the whole code, quiet zone
+    included: a fixed-size SVG in a smaller box was cut off and no banking app could read it."""
+    return segno.make(payload, error="m", micro=False).svg_inline(scale=scale, border=4, title="VietQR", omitsize=True)

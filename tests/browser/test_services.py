@@ -37,7 +37,7 @@ def test_pay_a_fee_without_an_account_on_a_phone(browser_page, live_server, refe
     assert page.get_by_test_id("amount").inner_text().strip() == "1.234.000 ₫"
     assert page.get_by_test_id("reference").inner_text() == payment.reference
     assert page.get_by_test_id("status").inner_text() == "Chờ thanh toán"
-    qr = page.locator(".qr svg")
+    qr = page.locator(".vietqr svg")
     assert qr.is_visible() and qr.bounding_box()["width"] <= 360
     # Nothing wider than the phone's screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
