@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from border_gate import selectors, services
 from border_gate.models import ApiKey, Direction, Entry, YardEvent
+from core.api import QueryParamsSerializer
 from core.audit.services import audit_record
 from core.permissions import HasRole
 from core.users import roles
@@ -218,7 +219,7 @@ def _entries_qs():
 # -- key-authenticated endpoints ---------------------------------------------------------------
 
 
-class EntryListParams(serializers.Serializer):
+class EntryListParams(QueryParamsSerializer):
     """The list's filters, validated: an unknown status or direction is a 400, not an empty page."""
 
     status = serializers.ChoiceField(choices=Entry.Status.choices, required=False)

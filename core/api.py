@@ -5,10 +5,13 @@ import json
 import math
 import re
 
+import django_filters
+from django import forms
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, ParseError, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import JSONParser
@@ -31,6 +34,10 @@ def exception_handler(exc, context):
 
     if isinstance(exc, ServiceError):
         return Response(exc.as_dict(), status=exc.status_code)
+    if isinstance(exc, RequestDataTooBig):  # Django's own cap, met while DRF reads the body
+        exc = PayloadTooLarge()
+    elif isinstance(exc, SuspiciousOperation):  # too many fields or files, a malformed body...
+        exc = ParseError(_("Yêu cầu không hợp lệ."))
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, list):
         response.data = {"non_field_errors": response.data}
@@ -111,28 +118,65 @@ class PortalJSONParser(JSONParser):
         return value
 
 
+class IntegerFilter(django_filters.NumberFilter):
+    """django-filter's NumberFilter reads a decimal (`?code=0.5`, `?parent=1e30`) and compares it with
+    an integer column; this one takes a 64-bit integer or answers 400, as its schema (integer) says."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", -INT64_MAX)
+        kwargs.setdefault("max_value", INT64_MAX)
+        super().__init__(*args, **kwargs)
+
+
+def refuse_blank_params(query_params, names) -> None:
+    """An empty `?name=` is not a value of the parameter's type (an integer, a date-time, an enum);
+    DRF and django-filter read it as absent, the schema calls it invalid: refuse it with a 400."""
+    blank = {name: [_("Không được để trống.")] for name in names if query_params.get(name, None) == ""}
+    if blank:
+        raise ValidationError(blank)
+
+
+class QueryParamsSerializer(serializers.Serializer):
+    """Base of the serializers that validate a list's query parameters (used in the schema too)."""
+
+    def to_internal_value(self, data):
+        refuse_blank_params(data, self.fields)
+        return super().to_internal_value(data)
+
+
 class PortalPagination(LimitOffsetPagination):
-    """DRF's limit/offset pagination, bounded: at most PORTAL_API_MAX_PAGE_SIZE rows per page (a
-    larger limit is lowered, as DRF does with max_limit) and an offset PostgreSQL can take (an offset
-    beyond 64 bits was a 500). A non-numeric value still means the default, as in DRF."""
+    """DRF's limit/offset pagination, strict and bounded: `limit` and `offset`, when given, must be
+    plain integers within range (DRF silently reads anything else as the default; an offset beyond
+    64 bits was a 500), and a page holds at most `max_limit` rows (a larger limit is lowered, as DRF
+    does). A wrong value is a 400 naming the parameter, as the schema documents."""
 
     max_limit = 200
-    max_offset = 10**9
+    max_value = 10**9
+
+    def _integer(self, request, name: str, minimum: int) -> int | None:
+        raw = request.query_params.get(name)
+        if raw is None:
+            return None
+        if not re.fullmatch(r"[0-9]{1,10}", raw) or not minimum <= int(raw) <= self.max_value:
+            raise ValidationError(
+                {name: [_("Nhập một số nguyên từ %(min)s đến %(max)s.") % {"min": minimum, "max": self.max_value}]}
+            )
+        return int(raw)
+
+    def get_limit(self, request):
+        limit = self._integer(request, self.limit_query_param, 1)
+        return self.default_limit if limit is None else min(limit, self.max_limit)
 
     def get_offset(self, request):
-        try:
-            asked = int(request.query_params.get(self.offset_query_param, ""))
-        except ValueError:  # not a number, or more than 4,300 digits: DRF's default, 0
-            asked = 0
-        if asked > self.max_offset:
-            raise ValidationError({self.offset_query_param: [_("Vị trí bắt đầu quá lớn.")]})
-        return super().get_offset(request)
+        return self._integer(request, self.offset_query_param, 0) or 0
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
-            if parameter["name"] == self.offset_query_param:
-                parameter["schema"]["maximum"] = self.max_offset
+            minimum = 1 if parameter["name"] == self.limit_query_param else 0
+            parameter["schema"].update({"minimum": minimum, "maximum": self.max_value})
         return parameters
 
 

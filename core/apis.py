@@ -12,7 +12,7 @@ from rest_framework import serializers, viewsets
 
 from core import selectors
 from core.agencies.models import Agency, BorderForce
-from core.api import PortalPagination
+from core.api import IntegerFilter, PortalPagination, refuse_blank_params
 from core.geo.models import AdministrativeUnit
 
 
@@ -67,6 +67,9 @@ class FilterWhenAskedBackend(DjangoFilterBackend):
     def filter_queryset(self, request, queryset, view):
         if self.passive_params.issuperset(request.query_params.keys()):
             return queryset
+        filterset_class = getattr(view, "filterset_class", None)
+        if filterset_class is not None:
+            refuse_blank_params(request.query_params, filterset_class.base_filters)
         return super().filter_queryset(request, queryset, view)
 
 
@@ -166,8 +169,8 @@ def _row_representation(serializer, row: dict) -> dict:
 class AdministrativeUnitFilter(django_filters.FilterSet):
     structure = django_filters.ChoiceFilter(choices=AdministrativeUnit.Structure.choices)
     level = django_filters.ChoiceFilter(choices=AdministrativeUnit.Level.choices)
-    parent = django_filters.NumberFilter(field_name="parent_id", help_text="id of the parent unit")
-    code = django_filters.NumberFilter()
+    parent = IntegerFilter(field_name="parent_id", help_text="id of the parent unit")
+    code = IntegerFilter()
     name = django_filters.CharFilter(lookup_expr="icontains")
 
     class Meta:
@@ -179,7 +182,7 @@ class AgencyFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Agency.Kind.choices)
     crossing = django_filters.CharFilter(field_name="crossing_code", help_text="border crossing code, e.g. huu-nghi")
     force = django_filters.ChoiceFilter(choices=BorderForce.choices)
-    admin_unit = django_filters.NumberFilter(field_name="admin_unit_id")
+    admin_unit = IntegerFilter(field_name="admin_unit_id")
 
     class Meta:
         model = Agency

@@ -34,7 +34,7 @@ def model_select(model: type[Model], field_names: Iterable[str] | None, where: s
     fields = [f for f in model._meta.concrete_fields if wanted is None or f.attname in wanted]
     qn = connection.ops.quote_name
     columns = ", ".join(qn(f.column) for f in fields)
-    sql = f"SELECT {columns} FROM {qn(model._meta.db_table)} WHERE {where} {suffix}".rstrip()  # noqa: S608 - names from the model
+    sql = f"SELECT {columns} FROM {qn(model._meta.db_table)} WHERE {where} {suffix}".rstrip()  # noqa: S608  # nosec B608: names from the model
     converters = []
     for i, f in enumerate(fields):
         col = f.get_col(model._meta.db_table)
@@ -66,7 +66,7 @@ def _insert_sql(model: type[Model]) -> tuple[str, list]:
     columns = ", ".join(qn(f.column) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     table, pk = qn(model._meta.db_table), qn(model._meta.pk.column)
-    return f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) RETURNING {pk}", fields  # noqa: S608 - names from the model
+    return f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) RETURNING {pk}", fields  # noqa: S608  # nosec B608: names from the model
 
 
 def insert(row: Model) -> Model:
@@ -89,7 +89,7 @@ def _update_sql(model: type[Model], names: tuple[str, ...]) -> tuple[str, list]:
     qn = connection.ops.quote_name
     sets = ", ".join(f"{qn(f.column)} = %s" for f in fields)
     table, pk = qn(model._meta.db_table), qn(model._meta.pk.column)
-    return f"UPDATE {table} SET {sets} WHERE {pk} = %s", fields  # noqa: S608 - names from the model
+    return f"UPDATE {table} SET {sets} WHERE {pk} = %s", fields  # noqa: S608  # nosec B608: names from the model
 
 
 def update(obj: Model, names) -> None:

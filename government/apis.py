@@ -59,7 +59,8 @@ class ProcedureSerializer(serializers.ModelSerializer):
 
 
 class DossierFileSerializer(serializers.ModelSerializer):
-    document = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # None for a file sent with a supplement (it answers the request, not one document).
+    document = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = DossierFile
@@ -201,7 +202,9 @@ class ProcedureDetailApi(RetrieveAPIView):
     tags=["government"],
     parameters=[
         OpenApiParameter("code", str, required=True, description="Mã hồ sơ"),
-        OpenApiParameter("id_last4", str, required=True, description="4 số cuối CCCD của người nộp"),
+        OpenApiParameter(
+            "id_last4", str, required=True, description="4 số cuối CCCD của người nộp", pattern=r"^[0-9]{4}$"
+        ),
     ],
     responses={200: LookupResultSerializer},
 )

@@ -158,7 +158,7 @@ def latest_values(codes: list[str], *, commune_code: int | None, period: Period)
             WHERE indicator_code = c.code AND {where} AND period_start < %s
             ORDER BY period_end DESC LIMIT 1
         ) s
-    """  # noqa: S608 - `where` is one of two constant strings
+    """  # noqa: S608  # nosec B608: `where` is one of two constant strings, values are parameters
     with connection.cursor() as cursor:
         cursor.execute(sql, [list(codes), *params, period.end])
         return {code: {"value": v, "as_of": end, "provisional": p} for code, v, end, p in cursor.fetchall()}
@@ -181,7 +181,7 @@ def series(
             WHERE indicator_code = ANY(%s) AND {where} AND period_start < %s AND period_end > %s
         ) t
         ORDER BY indicator_code, bucket, period_end DESC
-    """  # noqa: S608 - `where` is one of two constant strings
+    """  # noqa: S608  # nosec B608: `where` is one of two constant strings, values are parameters
     out: dict[str, list] = {code: [] for code in codes}
     with connection.cursor() as cursor:
         cursor.execute(sql, [stride, period.start, list(codes), *params, period.end, period.start])

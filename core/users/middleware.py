@@ -129,7 +129,7 @@ def _authorization_sql() -> tuple[str, str]:
     user_column = through._meta.get_field("user").column
     # Only table and column names from the models are interpolated; values are parameters.
     sql = (
-        "SELECT coalesce(array_agg(g.name) FILTER (WHERE g.name IS NOT NULL), '{}'),"  # noqa: S608
+        "SELECT coalesce(array_agg(g.name) FILTER (WHERE g.name IS NOT NULL), '{}'),"  # noqa: S608  # nosec B608: names from the models
         f" EXISTS(SELECT 1 FROM {Authenticator._meta.db_table} a WHERE a.user_id = %s AND a.type = %s)"
         f" FROM {through._meta.db_table} ug JOIN {group_table} g ON g.id = ug.group_id"
         f" WHERE ug.{user_column} = %s"
