@@ -11,11 +11,12 @@ TEST_ENV := source scripts/env.sh test
 PYTEST_ARGS ?=
 SCALE ?= small
 
-.PHONY: help run test backup restore provision provision-test migrate seed lint format services-stop bench bench-home messages
+.PHONY: help run test verify backup restore provision provision-test migrate seed lint format services-stop bench bench-home messages
 
 help:
 	@echo "make run    provision, migrate, load reference + demo data, serve with a Celery worker and beat"
 	@echo "make test   provision test services and run the whole suite (pytest, Playwright + Chromium)"
+	@echo "make verify the input checks alone (schemathesis, hostile corpus, bandit: tests/verify); make test runs them too"
 	@echo "make lint   ruff check + format check"
 	@echo "make backup / make restore BACKUP=<folder>   database (pg_dump) and media, see docs/operations.md"
 	@echo "make bench  run the benchmarks in bench/ against a gunicorn server (see docs/benchmarks.md)"
@@ -42,6 +43,12 @@ test: provision-test
 	     PORTAL_SIGNING_KEY_PASSPHRASE=$$(head -c 48 /dev/urandom | base64) \
 	     $(MANAGE) check --deploy --fail-level WARNING \
 	  && $(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+# Issue 9's checks alone, on the test services (they are also part of `make test`, being under tests/):
+# schemathesis over the OpenAPI schema, the hostile corpus over every page/form/endpoint, bandit.
+verify: provision-test
+	@$(TEST_ENV) && $(MAKE) --no-print-directory messages \
+	  && $(PY) -m pytest tests/verify -n 2 --dist loadgroup -s $(PYTEST_ARGS)
 
 # Back up / restore the `make run` database and media (docs/operations.md): make restore BACKUP=<folder>
 backup:

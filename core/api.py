@@ -37,7 +37,7 @@ def exception_handler(exc, context):
     if isinstance(exc, RequestDataTooBig):  # Django's own cap, met while DRF reads the body
         exc = PayloadTooLarge()
     elif isinstance(exc, SuspiciousOperation):  # too many fields or files, a malformed body...
-        exc = ParseError(_("Yêu cầu không hợp lệ."))
+        exc = ParseError(_("Yêu cầu không hợp lệ"))
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, list):
         response.data = {"non_field_errors": response.data}

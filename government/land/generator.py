@@ -109,7 +109,7 @@ def _commune(cursor, unit: dict, *, cell: int, half: int | None, owner_every: in
                geom, 1, now()
           FROM m
         ON CONFLICT (code) DO NOTHING
-        """,  # noqa: S608 - built from module constants and numbers, values are parameters
+        """,  # noqa: S608  # nosec B608: built from module constants and numbers, values are parameters
         params,
     )
     added = cursor.rowcount
@@ -124,7 +124,7 @@ def _commune(cursor, unit: dict, *, cell: int, half: int | None, owner_every: in
           FROM land_parcel p
          WHERE p.commune_id = %(id)s AND p.id %% %(every)s = 0
            AND NOT EXISTS (SELECT 1 FROM land_parcelowner o WHERE o.parcel_id = p.id)
-        """.replace("%(surnames)s", _array(SURNAMES)).replace("%(given)s", _array(GIVEN)),
+        """.replace("%(surnames)s", _array(SURNAMES)).replace("%(given)s", _array(GIVEN)),  # nosec B608: module constants
         {"id": unit["id"], "ns": len(SURNAMES), "ng": len(GIVEN), "every": owner_every},
     )
     # Plan zones on a 1,200 m grid, price zones on a 600 m grid, both clipped to the same area.
@@ -145,7 +145,7 @@ def _commune(cursor, unit: dict, *, cell: int, half: int | None, owner_every: in
           FROM a, ST_SquareGrid(1200, a.g) AS s
          WHERE ST_Intersects(s.geom, a.g) AND ST_Area(ST_Intersection(s.geom, a.g)) > 1
         ON CONFLICT (code) DO NOTHING
-        """,  # noqa: S608 - built from module constants and numbers, values are parameters
+        """,  # noqa: S608  # nosec B608: built from module constants and numbers, values are parameters
         params,
     )
     # Price zones on a 600 m grid, one layer per land-use type the price table prices here.
@@ -171,7 +171,7 @@ def _commune(cursor, unit: dict, *, cell: int, half: int | None, owner_every: in
               FROM a, ST_SquareGrid(600, a.g) AS s
              WHERE ST_Intersects(s.geom, a.g) AND ST_Area(ST_Intersection(s.geom, a.g)) > 1
             ON CONFLICT (code) DO NOTHING
-            """,  # noqa: S608 - built from module constants and numbers, values are parameters
+            """,  # noqa: S608  # nosec B608: built from module constants and numbers, values are parameters
             {**params, "use": price_use, "base": base},
         )
     return added

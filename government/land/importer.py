@@ -377,7 +377,7 @@ def _flush(rows: list[tuple], result: ImportResult) -> None:
             RETURNING s.pos,
                 CASE WHEN NOT ST_IsValid(s.geom) THEN 'invalid geometry: ' || ST_IsValidReason(s.geom)
                      ELSE 'geometry outside Lạng Sơn after transformation (wrong projection?)' END
-            """  # noqa: S608 - built from module constants and numbers, values are parameters
+            """  # noqa: S608  # nosec B608: built from module constants and numbers, values are parameters
         )
         for pos, reason in cursor.fetchall():
             result.problem(pos, reason)
@@ -404,7 +404,7 @@ def _flush(rows: list[tuple], result: ImportResult) -> None:
                    p.geom, 'import', now()
               FROM land_parcel p JOIN land_parcel_stage s ON s.code = p.code
              WHERE {changed}
-            """  # noqa: S608 - built from module constants and numbers, values are parameters
+            """  # noqa: S608  # nosec B608: built from module constants and numbers, values are parameters
         )
         cols = ", ".join(_ATTRS)
         updates = ", ".join(f"{a} = EXCLUDED.{a}" for a in (*_ATTRS, "geom"))
@@ -415,7 +415,7 @@ def _flush(rows: list[tuple], result: ImportResult) -> None:
             ON CONFLICT (code) DO UPDATE SET {updates}, version = land_parcel.version + 1, updated_at = now()
              WHERE {_changed("land_parcel", "EXCLUDED")}
             RETURNING (xmax = 0)
-            """  # noqa: S608 - built from module constants and numbers, values are parameters
+            """  # noqa: S608  # nosec B608: built from module constants and numbers, values are parameters
         )
         flags = cursor.fetchall()
         inserted = sum(1 for (new,) in flags if new)

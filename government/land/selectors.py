@@ -153,7 +153,7 @@ def parcel_sheet(parcel: Parcel) -> Sheet:
                    LATERAL ST_PointOnSurface(p.geom) AS c,
                    LATERAL ST_Transform(c, {WGS84_SRID}) AS w
              WHERE p.id = %s
-            """,  # noqa: S608 - built from module constants and numbers, values are parameters
+            """,  # noqa: S608  # nosec B608: built from module constants and numbers, values are parameters
             [parcel.pk],
         )
         geojson, cx, cy, lon, lat, _geom_area = cursor.fetchone()
@@ -213,7 +213,7 @@ def tile_mvt(z: int, x: int, y: int) -> bytes:
                   FROM land_parcel p, env, box
                  WHERE p.geom && box.b
             ) AS t
-            """,  # noqa: S608 - built from module constants and numbers, values are parameters
+            """,  # noqa: S608  # nosec B608: built from module constants and numbers, values are parameters
             [z, x, y],
         )
         row = cursor.fetchone()
@@ -245,7 +245,7 @@ def parcels_in_bbox(bbox: tuple[float, float, float, float], *, page: int = 1, l
              WHERE p.geom && box.b
              ORDER BY p.id
              LIMIT %s OFFSET %s
-            """,  # noqa: S608 - built from module constants and numbers, values are parameters
+            """,  # noqa: S608  # nosec B608: built from module constants and numbers, values are parameters
             [west, south, east, north, tolerance, limit + 1, (page - 1) * limit],
         )
         rows = cursor.fetchall()
@@ -266,7 +266,7 @@ def parcel_feature(parcel: Parcel) -> dict:
     """One parcel as a GeoJSON Feature (EPSG:4326), public attributes only."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT ST_AsGeoJSON(ST_Transform(geom, {WGS84_SRID}), 6) FROM land_parcel WHERE id = %s",  # noqa: S608
+            f"SELECT ST_AsGeoJSON(ST_Transform(geom, {WGS84_SRID}), 6) FROM land_parcel WHERE id = %s",  # noqa: S608  # nosec B608: constant SRID
             [parcel.pk],
         )
         geometry = json.loads(cursor.fetchone()[0])

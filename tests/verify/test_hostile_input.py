@@ -39,7 +39,8 @@ from tests.verify.hostile import (
     row_counts,
 )
 
-pytestmark = [pytest.mark.slow]
+# One worker builds the personas once for the whole module (make test runs 2 workers).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hostile")]
 
 STATS: Counter = Counter()
 FAILURES: list[str] = []

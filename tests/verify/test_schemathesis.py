@@ -17,9 +17,10 @@ from django.test import Client
 
 from tests.conftest import COMMUNE_A, _unit, make_user
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+# One live server for both runs (make test runs 2 workers).
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("schemathesis")]
 
-MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "20"))
+MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "10"))
 SEED = os.environ.get("SCHEMATHESIS_SEED", "20261205")
 # Every check about the answers themselves. Left out: positive_data_acceptance (a schema-valid request
 # may still be refused with a documented 400 by a business rule: an incomplete dossier cannot be
@@ -77,7 +78,7 @@ def _run(live_server, tmp_path: Path, name: str, auth: dict[str, str], headers: 
     ]
     for header in headers:
         command += ["-H", header]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False, cwd=tmp_path)
     output = done.stdout + done.stderr
     figures = json.loads(report.read_text()) if report.exists() else {}
     print(f"\nschemathesis {name}: exit {done.returncode}\n{output[-3000:]}")
