@@ -64,7 +64,7 @@ def world(django_db_setup, django_db_blocker):
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            from border_gate.models import Crossing
+            from border_gate.models import Crossing, Yard
             from border_gate.services import api_key_create
 
             personas = _build_personas()
@@ -77,7 +77,9 @@ def world(django_db_setup, django_db_blocker):
                 actor=personas["sysadmin"],
                 organisation="Hostile corpus",
                 crossing=Crossing.objects.get(code="huu-nghi"),
-                scopes=["entries:read", "yard:write", "customs:write"],
+                scopes=["entries:read", "yard:write"],
+                kind="yard_operator",
+                yards=Yard.objects.filter(code="huu-nghi-xuan-cuong"),
             )
             key_client = Client(HTTP_AUTHORIZATION=f"Api-Key {raw}")
             yield World(personas, clients, key_client, counted_tables())

@@ -100,7 +100,7 @@ def test_the_api_matches_its_schema_with_a_citizens_session(live_server, tmp_pat
 
 
 def test_the_api_matches_its_schema_with_an_api_key(live_server, tmp_path):
-    from border_gate.models import Crossing
+    from border_gate.models import Crossing, Yard
     from border_gate.services import api_key_create
 
     admin = make_user("st.admin@langson.gov.vn", roles=["system_administrator"], is_superuser=True, is_staff=True)
@@ -108,6 +108,8 @@ def test_the_api_matches_its_schema_with_an_api_key(live_server, tmp_path):
         actor=admin,
         organisation="Bãi xe schemathesis",
         crossing=Crossing.objects.get(code="huu-nghi"),
-        scopes=["entries:read", "yard:write", "customs:write"],
+        scopes=["entries:read", "yard:write"],
+        kind="yard_operator",
+        yards=Yard.objects.filter(code="huu-nghi-xuan-cuong"),
     )
     _run(live_server, tmp_path, "api-key", {"ApiKeyAuth": f"Api-Key {raw}"}, [])
