@@ -40,16 +40,6 @@ def _problem(request) -> tuple[int, str] | None:
         return 400, message
     if any(_has_nul(k) or any(_has_nul(v) for v in values) for k, values in request.GET.lists()):
         return 400, message
-    if request.method == "POST" and request.content_type in FORM_TYPES:
-        # Parsing here is what CsrfViewMiddleware would do a moment later anyway; DRF reuses it.
-        try:
-            fields = request.POST.lists()
-        except MultiPartParserError:
-            return 400, _("Nội dung biểu mẫu gửi lên không đọc được.")
-        if any(_has_nul(k) or any(_has_nul(v) for v in values) for k, values in fields):
-            return 400, message
-        if any(_has_nul(f.name or "") for files in request.FILES.lists() for f in files[1]):
-            return 400, message
     return None
 
 
@@ -58,6 +48,20 @@ def refusal(request, status: int, message: str):
     if request.path_info.startswith("/api/"):
         return JsonResponse({"detail": message}, status=status)
     return render(request, "errors/400.html", {"message": message, "status": status}, status=status)
+
+
+def _form_problem(request) -> tuple[int, str] | None:
+    # Parsing here is what CsrfViewMiddleware (just before) has done for a protected view; DRF reuses it.
+    try:
+        fields = list(request.POST.lists())
+        files = [f for _name, uploaded in request.FILES.lists() for f in uploaded]
+    except MultiPartParserError:
+        return 400, _("Nội dung biểu mẫu gửi lên không đọc được.")
+    if any(_has_nul(k) or any(_has_nul(v) for v in values) for k, values in fields):
+        return 400, _("Yêu cầu chứa ký tự không hợp lệ (NUL).")
+    if any(_has_nul(f.name or "") for f in files):
+        return 400, _("Yêu cầu chứa ký tự không hợp lệ (NUL).")
+    return None
 
 
 class InputGuardMiddleware:
@@ -69,3 +73,13 @@ class InputGuardMiddleware:
         if problem is not None:
             return refusal(request, *problem)
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method != "POST" or request.content_type not in FORM_TYPES:
+            return None
+        if getattr(view_func, "csrf_exempt", False) and not hasattr(view_func, "cls"):
+            # A CSRF-exempt view that is not DRF's (a signed server-to-server callback) may read its
+            # raw body itself, which parsing the form here would consume.
+            return None
+        problem = _form_problem(request)
+        return refusal(request, *problem) if problem is not None else None

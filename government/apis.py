@@ -254,6 +254,9 @@ class LookupApi(APIView):
 @extend_schema(tags=["government"])
 class DossierListCreateApi(APIView):
     permission_classes = [APPLICANT]
+    # The declaration is a JSON object: a form body cannot carry it (DRF read one as an empty
+    # object), so only JSON is read (415 otherwise) and only JSON is in the schema.
+    parser_classes = [PortalJSONParser]
 
     @extend_schema(responses={200: DossierSerializer(many=True)})
     def get(self, request):
@@ -281,6 +284,7 @@ class DossierListCreateApi(APIView):
 @extend_schema(tags=["government"])
 class DossierDetailApi(APIView):
     permission_classes = [APPLICANT]
+    parser_classes = [PortalJSONParser]  # as DossierListCreateApi
 
     @extend_schema(responses={200: DossierSerializer})
     def get(self, request, uid):

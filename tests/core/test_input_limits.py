@@ -173,6 +173,17 @@ def test_a_request_larger_than_any_accepted_file_is_refused_unread(client, setti
     assert response.status_code == 413
 
 
+def test_a_draft_is_json_only(client, citizen):
+    """A form body cannot carry the declaration (DRF read `data` from one as an empty object)."""
+    dossier = draft(citizen, data=BIRTH_DATA, files=False)
+    _api(client, citizen)
+    url = reverse("government-api:dossier-detail", kwargs={"uid": dossier.uid})
+    response = client.patch(url, "data=x", content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 415
+    dossier.refresh_from_db()
+    assert dossier.data == BIRTH_DATA
+
+
 def _limit(name: str) -> int:
     from government.fields import draft_value_limit
 
