@@ -205,7 +205,7 @@ class ZaloOABackend:
             headers={"Content-Type": "application/json", "access_token": self.token},
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - https enforced
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310  # nosec B310: https only
                 answer = json.loads(response.read() or b"{}")
         except urllib.error.HTTPError as exc:
             raise DeliveryError(f"zalo answered {exc.code}", permanent=400 <= exc.code < 500) from exc
@@ -257,7 +257,7 @@ class HttpLoudspeakerBackend:
             headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.token}"},
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - https enforced
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310  # nosec B310: https only
                 answer = json.loads(response.read() or b"{}")
         except urllib.error.HTTPError as exc:
             raise DeliveryError(f"loudspeaker answered {exc.code}", permanent=400 <= exc.code < 500) from exc
