@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import requests
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 
@@ -44,6 +45,9 @@ def _run(live_server, tmp_path: Path, name: str, auth: dict[str, str], headers: 
     """`auth`: the schema's security scheme → its value, given to schemathesis as OpenAPI-aware
     authentication, so its negative cases (a missing cookie or key) really leave it out."""
     report = tmp_path / f"{name}.json"
+    # The schema fetched here, with time to generate it on a busy machine (schemathesis waits 10 s).
+    schema = tmp_path / "openapi.json"
+    schema.write_bytes(requests.get(f"{live_server.url}/api/schema/?format=json", timeout=300).content)
     config = tmp_path / f"{name}.toml"
     config.write_text("".join(f'[auth.openapi.{scheme}]\napi_key = "{value}"\n' for scheme, value in auth.items()))
     command = [
@@ -51,7 +55,7 @@ def _run(live_server, tmp_path: Path, name: str, auth: dict[str, str], headers: 
         "--config-file",
         str(config),
         "run",
-        f"{live_server.url}/api/schema/?format=json",
+        str(schema),
         "--url",
         live_server.url,
         "--checks",
