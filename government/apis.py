@@ -93,6 +93,7 @@ class DossierSerializer(serializers.ModelSerializer):
             "agency",
             "status",
             "status_label",
+            "applicant_id_number",
             "data",
             "fee_amount",
             "paid_at",
@@ -126,6 +127,12 @@ class DossierCreateSerializer(serializers.Serializer):
 
 class DossierDataSerializer(serializers.Serializer):
     data = serializers.DictField()
+    applicant_id_number = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=20,
+        help_text="Số CCCD (12 chữ số) của người nộp; bắt buộc khi nộp (tra cứu công khai dùng 4 số cuối)",
+    )
 
 
 class FileUploadSerializer(serializers.Serializer):
@@ -297,7 +304,10 @@ class DossierDetailApi(APIView):
         serializer.is_valid(raise_exception=True)
         try:
             dossier = services.dossier_save_draft(
-                dossier=dossier, actor=request.user, data=serializer.validated_data["data"]
+                dossier=dossier,
+                actor=request.user,
+                data=serializer.validated_data["data"],
+                applicant_id_number=serializer.validated_data.get("applicant_id_number"),
             )
         except services.DossierError as exc:
             return _error_response(exc)

@@ -34,6 +34,19 @@ class NewDossierForm(forms.Form):
         self.fields["commune"].choices = commune_choices()
 
 
+class ApplicantForm(forms.Form):
+    """Who files the dossier, as the public lookup needs it (checked at submission, like the
+    declaration)."""
+
+    applicant_id_number = forms.CharField(
+        label=_("Số CCCD của người nộp"),
+        help_text=_("12 chữ số. Dùng để tra cứu hồ sơ (4 số cuối) và ghi trên giấy tiếp nhận."),
+        required=False,
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]*"}),
+    )
+
+
 class LookupForm(forms.Form):
     code = forms.CharField(label=_("Mã hồ sơ"), max_length=60)
     id_last4 = forms.RegexField(

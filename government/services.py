@@ -33,6 +33,7 @@ from core.agencies.models import Agency
 from core.audit.services import audit_record
 from core.errors import InvalidTransitionError, NotAllowedError, ServiceError
 from core.users import roles
+from core.users.validators import validate_citizen_id
 from government import workdays
 from government.fields import draft_data_errors, procedure_form_class
 from government.models import (
@@ -333,23 +334,34 @@ def _draft_data(procedure: Procedure, data: dict) -> dict:
     return kept
 
 
-def dossier_save_draft(*, dossier: Dossier, actor, data: dict) -> Dossier:
+def dossier_save_draft(*, dossier: Dossier, actor, data: dict, applicant_id_number: str | None = None) -> Dossier:
     """Keep what the applicant typed, valid or not (validation happens at submission), within each
-    field's maximum length (DossierError with field errors otherwise, nothing written)."""
+    field's maximum length (DossierError with field errors otherwise, nothing written).
+    `applicant_id_number` (None: unchanged) is the CCCD the public lookup matches."""
     with transaction.atomic():
         d = _lock(dossier)
-        _save_draft(d, actor=actor, data=data)
+        _save_draft(d, actor=actor, data=data, applicant_id_number=applicant_id_number)
     return d
 
 
-def _save_draft(d: Dossier, *, actor, data: dict, write: bool = True) -> None:
+DRAFT_FIELDS = ["data", "applicant_id_number", "updated_at"]
+
+
+def _save_draft(d: Dossier, *, actor, data: dict, write: bool = True, applicant_id_number: str | None = None) -> None:
     # `d` is locked by the caller's transaction (as in every `_<verb>` helper below). With
     # write=False the caller writes `data` itself later in the same transaction.
     _require_applicant(actor, d)
     _expect(d, S.DRAFT, verb=_("sửa bản nháp"))
     d.data = _draft_data(d.procedure, data)
+    if applicant_id_number is not None:
+        number = str(applicant_id_number).strip().replace(" ", "")
+        limit = Dossier._meta.get_field("applicant_id_number").max_length
+        if len(number) > limit:
+            message = _("Số CCCD phải gồm đúng 12 chữ số.")
+            raise DossierError(message, errors={"applicant_id_number": [message]})
+        d.applicant_id_number = number
     if write:
-        d.save(update_fields=["data", "updated_at"])
+        d.save(update_fields=DRAFT_FIELDS)
 
 
 def dossier_delete_draft(*, dossier: Dossier, actor) -> None:
@@ -428,7 +440,13 @@ class DraftUpdate:
 
 
 def dossier_update_draft(
-    *, dossier: Dossier, actor, data: dict, uploads: list[tuple[ProcedureDocument, object]], submit: bool = False
+    *,
+    dossier: Dossier,
+    actor,
+    data: dict,
+    uploads: list[tuple[ProcedureDocument, object]],
+    submit: bool = False,
+    applicant_id_number: str | None = None,
 ) -> DraftUpdate:
     """The draft page's one action ("Lưu bản nháp" / "Nộp hồ sơ"), in ONE transaction with one lock:
     keep what the applicant typed, attach each uploaded file that passes the content check (a
@@ -445,7 +463,7 @@ def dossier_update_draft(
             d = _lock(dossier)
             # The typed data is written once, at the end: by the submission itself (cleaned) or,
             # if there is none, as typed.
-            _save_draft(d, actor=actor, data=data, write=False)
+            _save_draft(d, actor=actor, data=data, write=False, applicant_id_number=applicant_id_number)
             for document, uploaded in uploads:
                 # Each refusal is raised before anything is written: no savepoint needed.
                 try:
@@ -463,7 +481,7 @@ def dossier_update_draft(
                 except DossierError as exc:
                     outcome.submit_error = exc
             if not outcome.submitted:
-                d.save(update_fields=["data", "updated_at"])
+                d.save(update_fields=DRAFT_FIELDS)
             outcome.dossier = d
     except BaseException:
         for record in stored:  # rolled back: the files stored in it must go too
@@ -499,6 +517,15 @@ def validate_for_submission(d: Dossier) -> dict:
     missing = d.procedure.documents.filter(required=True).exclude(pk__in=attached)
     for doc in missing:
         errors[f"doc_{doc.code}"] = [_("Vui lòng tải lên: %(name)s.") % {"name": doc.name}]
+    # The public lookup finds a dossier by its code and the last four digits of this number: a
+    # dossier filed without it could never be looked up.
+    if not d.applicant_id_number:
+        errors["applicant_id_number"] = [_("Nhập số CCCD của người nộp (12 chữ số): cần để tra cứu hồ sơ.")]
+    else:
+        try:
+            validate_citizen_id(d.applicant_id_number)
+        except ValidationError as exc:
+            errors["applicant_id_number"] = list(exc.messages)
     if errors:
         raise DossierError(_("Hồ sơ chưa đầy đủ, vui lòng kiểm tra các mục được đánh dấu."), errors=errors)
     return form.cleaned_json()
@@ -570,6 +597,7 @@ def _start_clock(d: Dossier, at: dt.datetime) -> None:
 
 SUBMIT_FIELDS = (
     "data",
+    "applicant_id_number",
     "fee_amount",
     "submitted_at",
     "channel",

@@ -23,6 +23,7 @@ from government import selectors, services
 from government.fields import procedure_form_class
 from government.forms import (
     ApologyForm,
+    ApplicantForm,
     CatalogueSearchForm,
     LookupForm,
     NewDossierForm,
@@ -135,7 +136,11 @@ def dossier_edit(request, uid):
     form_class = procedure_form_class(dossier.procedure)
     doc_errors: dict[str, list[str]] = {}
     form = form_class(initial=dossier.data)
+    applicant_form = ApplicantForm(initial={"applicant_id_number": dossier.applicant_id_number})
     if request.method == "POST":
+        if "applicant_id_number" in request.POST:
+            applicant_form = ApplicantForm(data=request.POST)
+            applicant_form.is_valid()
         names = {f["name"] for f in dossier.procedure.form_fields}
         typed = {name: request.POST.get(name, "") for name in names}
         uploads = [
@@ -148,7 +153,12 @@ def dossier_edit(request, uid):
         # when a file is refused or the submission is incomplete, so nothing typed is lost.
         try:
             outcome = services.dossier_update_draft(
-                dossier=dossier, actor=request.user, data=typed, uploads=uploads, submit=action == "submit"
+                dossier=dossier,
+                actor=request.user,
+                data=typed,
+                uploads=uploads,
+                submit=action == "submit",
+                applicant_id_number=request.POST.get("applicant_id_number"),
             )
         except (services.InvalidTransition, services.NotAllowed) as exc:
             messages.error(request, exc.message)
@@ -158,6 +168,7 @@ def dossier_edit(request, uid):
             # everything typed still in it; nothing was written.
             form = form_class(data=request.POST)
             form.is_valid()
+            _apply_applicant_errors(applicant_form, exc)
             apply_to_form(form, exc)
         else:
             dossier = outcome.dossier
@@ -170,6 +181,7 @@ def dossier_edit(request, uid):
                 messages.error(request, exc.message)
                 form = form_class(data=dossier.data)
                 form.is_valid()
+                _apply_applicant_errors(applicant_form, exc)
                 for key, errors in exc.errors.items():
                     if key.startswith("doc_"):
                         doc_errors.setdefault(key[4:], []).extend(errors)
@@ -186,9 +198,22 @@ def dossier_edit(request, uid):
     return render(
         request,
         "government/dossier_edit.html",
-        {"dossier": dossier, "form": form, "documents": documents, "fee": services.compute_fee_preview(dossier)},
+        {
+            "dossier": dossier,
+            "form": form,
+            "applicant_form": applicant_form,
+            "documents": documents,
+            "fee": services.compute_fee_preview(dossier),
+        },
         status=status,
     )
+
+
+def _apply_applicant_errors(applicant_form, exc) -> None:
+    # The applicant's ID number is not part of the procedure's declaration: its error goes to
+    # its own form and is taken out of the exception so the declaration's form does not see it.
+    for message in exc.errors.pop("applicant_id_number", []):
+        applicant_form.add_error("applicant_id_number", message)
 
 
 @require_POST

@@ -100,9 +100,17 @@ def prepare(count: int):
         u.groups.add(Group.objects.get(name=role))
         return u
 
+    # A dossier is submitted only with the applicant's ID number (the public lookup needs it).
     citizen = user(
-        "bench.congdan@bench.langson.vn", "citizen", full_name="Bench Công Dân", admin_unit=agency.admin_unit
+        "bench.congdan@bench.langson.vn",
+        "citizen",
+        full_name="Bench Công Dân",
+        admin_unit=agency.admin_unit,
+        citizen_id="020090099991",
     )
+    if not citizen.citizen_id:
+        User.objects.filter(pk=citizen.pk).update(citizen_id="020090099991")
+        citizen.citizen_id = "020090099991"
     official = user(
         "bench.canbo@bench.langson.vn",
         "commune_official",

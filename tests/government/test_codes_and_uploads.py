@@ -29,7 +29,13 @@ def test_concurrent_submissions_get_unique_gap_free_codes():
     call_command("load_reference_data", verbosity=0)  # transactional tests start from flushed tables
     from tests.conftest import COMMUNE_A, _unit
 
-    citizen = make_user("race@example.vn", roles=["citizen"], full_name="Người Nộp", admin_unit=_unit(COMMUNE_A))
+    citizen = make_user(
+        "race@example.vn",
+        roles=["citizen"],
+        full_name="Người Nộp",
+        citizen_id="020090004321",
+        admin_unit=_unit(COMMUNE_A),
+    )
     drafts = [draft(citizen, BIRTH, BIRTH_DATA) for _ in range(16)]
     barrier = threading.Barrier(8)
     errors = []
