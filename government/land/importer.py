@@ -34,6 +34,7 @@ from django.contrib.gis.gdal import (
     OGRGeomType,
     SpatialReference,
 )
+from django.contrib.gis.gdal.prototypes import ds as ogr_capi
 from django.db import connection, transaction
 
 from government.land.geo import PROVINCE_BBOX_VN2000, VN2000_SRID, vn2000_srs
@@ -119,10 +120,17 @@ def _source_srs(layer, srs: str | None):
 def _int(value) -> int | None:
     if value is None or value == "":
         return None
+    text = str(value).strip()
     try:
-        number = int(str(value).strip())
+        number = int(text)
     except ValueError:
-        return None
+        try:
+            as_float = float(text)  # a numeric field written as real (7.0)
+        except ValueError:
+            return None
+        if not as_float.is_integer():
+            return None
+        number = int(as_float)
     return number if number > 0 else None
 
 
@@ -179,7 +187,8 @@ def import_parcels(
     missing = [name for name in REQUIRED if name not in layer.fields]
     if missing:
         raise ImportAbortedError(f"required fields missing from the file: {', '.join(missing)}")
-    present_optional = [name for name in OPTIONAL if name in layer.fields]
+    field_names = list(layer.fields)
+    indexes = {name: field_names.index(name) for name in (*REQUIRED, *OPTIONAL) if name in field_names}
     transform = CoordTransform(_source_srs(layer, srs), vn2000_srs())
 
     communes = dict(Unit.objects.filter(structure="2025", level="commune").values_list("code", "id"))
@@ -210,9 +219,7 @@ def import_parcels(
         position += 1
         result.read += 1
         try:
-            row = _row(
-                feature, position, transform, present_optional, communes, legacy, land_uses, use_forms, multipolygon
-            )
+            row = _row(feature, position, transform, indexes, communes, legacy, land_uses, use_forms, multipolygon)
         except (GDALException, ValueError, TypeError) as exc:
             result.problem(position, str(exc) or exc.__class__.__name__)
             continue
@@ -258,11 +265,23 @@ def _last_line_complete(path) -> bool:
     return True
 
 
-def _row(feature, position, transform, optional, communes, legacy, land_uses, use_forms, multipolygon):
-    """One staging row, or a string saying why the feature is refused."""
+def _values(feature, indexes: dict[str, int]) -> dict:
+    """The feature's attributes as text, one OGR call per field: GeoDjango's Feature.get() builds a
+    Field object per value, which was half the importer's CPU time (profiled on 5,000 features)."""
+    ptr = feature.ptr
     values = {}
-    for name in (*REQUIRED, *optional):
-        values[name] = feature.get(name)
+    for name, index in indexes.items():
+        if not ogr_capi.is_field_set(ptr, index):
+            values[name] = None
+            continue
+        raw = ogr_capi.get_field_as_string(ptr, index)
+        values[name] = raw.decode(feature.encoding or "utf-8", "replace") if isinstance(raw, bytes) else raw
+    return values
+
+
+def _row(feature, position, transform, indexes, communes, legacy, land_uses, use_forms, multipolygon):
+    """One staging row, or a string saying why the feature is refused."""
+    values = _values(feature, indexes)
     missing = [name for name in REQUIRED if values[name] in (None, "")]
     if missing:
         return f"missing field(s): {', '.join(missing)}"
