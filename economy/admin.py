@@ -12,6 +12,8 @@ from economy.models import (
     LedgerTransaction,
     LimitRule,
     Reconciliation,
+    ShopMonthlySales,
+    ShopProduct,
     SoftAtmAgent,
     Wallet,
 )
@@ -130,3 +132,18 @@ class CommissionRuleAdmin(admin.ModelAdmin):
 class ReconciliationAdmin(ReadOnlyAdmin):
     list_display = ["agent", "day", "status", "expected_cash", "declared_cash"]
     list_filter = ["status"]
+
+
+@admin.register(ShopProduct)
+class ShopProductAdmin(admin.ModelAdmin):
+    list_display = ["name", "shop", "category", "is_local_specialty"]
+    list_filter = ["category", "is_local_specialty"]
+    search_fields = ["name", "shop__name"]
+    list_select_related = ["shop"]
+
+
+@admin.register(ShopMonthlySales)
+class ShopMonthlySalesAdmin(ReadOnlyAdmin):
+    # Recorded through economy.services (checked, audited).
+    list_display = ["shop", "month", "orders", "revenue", "source"]
+    list_filter = ["source"]

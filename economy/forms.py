@@ -141,3 +141,26 @@ class PayForm(forms.Form):
         label=_("Tôi đồng ý trừ tiền từ ví để thanh toán khoản này"),
         error_messages={"required": _("Đánh dấu ô xác nhận để thanh toán từ ví.")},
     )
+
+
+class ProductSearchForm(forms.Form):
+    q = forms.CharField(label=_("Tìm sản phẩm (có dấu hoặc không dấu)"), required=False, max_length=100)
+    commune = forms.TypedChoiceField(label=_("Xã, phường"), required=False, coerce=int, empty_value=None)
+    specialties = forms.BooleanField(label=_("Chỉ đặc sản địa phương"), required=False)
+
+    def __init__(self, *args, communes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].choices = [("", _("Tất cả"))] + [(u.code, u.name) for u in communes]
+
+
+class SalesImportForm(forms.Form):
+    file = forms.FileField(label=_("Tệp CSV doanh số xuất từ sàn (cột: link, thang, so_don, doanh_thu)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 2 * 1024 * 1024:
+            raise forms.ValidationError(_("Tệp lớn quá 2 MB."))
+        try:
+            return upload.read().decode("utf-8")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("Tệp phải là văn bản UTF-8 (CSV).")) from None

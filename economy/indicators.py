@@ -90,6 +90,13 @@ register(
 )
 for code, fn, name, url in [
     ("economy.digital_shops.active", "active_shops_by_commune", _("Cửa hàng số đang hoạt động"), "economy:shops"),
+    # The honest measure (issue 13): a shop counts when it sold in the last 30 days.
+    (
+        "economy.digital_shops.selling",
+        "selling_shops_by_commune",
+        _("Cửa hàng số có bán hàng trong 30 ngày"),
+        "economy:products",
+    ),
     ("economy.epayment_accounts.count", "accounts_by_commune", _("Tài khoản thanh toán điện tử"), "economy:communes"),
     ("economy.soft_atm.agents", "agents_by_commune", _("Điểm ATM mềm"), "economy:agents"),
 ]:

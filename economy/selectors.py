@@ -226,3 +226,43 @@ def reconciliations_for(supervisor, *, status=None) -> QuerySet:
 
     rows = Reconciliation.objects.filter(agent__bank=supervisor.bank).select_related("agent", "agent__commune")
     return rows.filter(status=status) if status else rows
+
+
+# --- digital shops: sales and the public product directory ----------------------------------------
+
+
+def fold(text: str) -> str:
+    """Vietnamese without diacritics, lower case (what PostgreSQL's unaccent does, and đ → d)."""
+    import unicodedata
+
+    text = (text or "").replace("đ", "d").replace("Đ", "D")
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)).lower()
+
+
+def product_directory(*, q: str = "", commune_code=None, specialties_only: bool = False) -> QuerySet:
+    """Products of active shops, searchable with or without diacritics (unaccent on both sides)."""
+    from economy.models import ShopProduct
+
+    rows = ShopProduct.objects.filter(shop__status=DigitalShop.Status.ACTIVE).select_related("shop", "shop__commune")
+    if commune_code:
+        rows = rows.filter(shop__commune__code=commune_code)
+    if specialties_only:
+        rows = rows.filter(is_local_specialty=True)
+    if q.strip():
+        folded = fold(q.strip())
+        rows = rows.filter(Q(name__unaccent__icontains=folded) | Q(shop__name__unaccent__icontains=folded))
+    return rows.order_by("shop__commune__name", "name")
+
+
+def selling_shops_by_commune(on: dt.date) -> dict[int, int]:
+    """Shops that sold in the 30 days before `on` (a month with orders that overlaps the window)."""
+    from economy.models import ShopMonthlySales
+
+    window_start = (on - dt.timedelta(days=30)).replace(day=1)
+    rows = (
+        ShopMonthlySales.objects.filter(orders__gt=0, month__gte=window_start, month__lt=on)
+        .values("shop__commune__code")
+        .annotate(n=Count("shop", distinct=True))
+        .values_list("shop__commune__code", "n")
+    )
+    return dict(rows)

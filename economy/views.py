@@ -19,7 +19,9 @@ from economy.forms import (
     ConfirmCodeForm,
     DeclareCashForm,
     PayForm,
+    ProductSearchForm,
     ResolveForm,
+    SalesImportForm,
     ShopFilterForm,
     ShopRegisterForm,
     TransferForm,
@@ -37,6 +39,8 @@ SERVICES: list[tuple] = [
     (_("Cửa hàng số theo xã"), "economy:shops", VIEW_ROLES),
     (_("Số hộ, cửa hàng số, thanh toán điện tử theo xã"), "economy:communes", VIEW_ROLES),
     (_("Ghi nhận cửa hàng số"), "economy:shop-register", EDIT_ROLES),
+    (_("Sản phẩm địa phương theo xã"), "economy:products", None),
+    (_("Nhập doanh số tháng từ tệp của sàn"), "economy:sales-import", EDIT_ROLES),
 ]
 
 
@@ -397,3 +401,34 @@ def wallet_pay(request, token: str):
     if own is not None:
         own.account.refresh_from_db()
     return render(request, "economy/wallet_pay.html", {"payment": payment, "wallet": own, "form": form})
+
+
+def products(request):
+    """Public: the directory of local products by commune (no login, no JavaScript)."""
+    from core.geo.models import AdministrativeUnit as Unit
+
+    units = Unit.objects.filter(structure=Unit.Structure.CURRENT, level=Unit.Level.COMMUNE).order_by("name")
+    form = ProductSearchForm(request.GET or None, communes=units)
+    data = form.cleaned_data if form.is_valid() else {}
+    rows = selectors.product_directory(
+        q=data.get("q", ""), commune_code=data.get("commune"), specialties_only=data.get("specialties", False)
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "economy/products.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@role_required(*EDIT_ROLES)
+def sales_import(request):
+    """Import a platform's monthly sales export: all rows or none, errors by line."""
+    form = SalesImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.shop_sales_import_csv(actor=request.user, text=form.cleaned_data["file"])
+        except ServiceError as exc:
+            apply_to_form(form, exc)
+        else:
+            messages.success(request, _t("Đã nhập %(n)s dòng doanh số.") % {"n": count})
+            return redirect("economy:sales-import")
+    return render(request, "economy/sales_import.html", {"form": form})

@@ -9,6 +9,9 @@ from economy.models.shops import (
     DigitalShop,
     EpaymentAccount,
     Platform,
+    ProductCategory,
+    ShopMonthlySales,
+    ShopProduct,
     SoftAtmAgent,
 )
 from economy.models.soft_atm import (
@@ -37,7 +40,10 @@ __all__ = [
     "LimitRule",
     "Operation",
     "Platform",
+    "ProductCategory",
     "Reconciliation",
+    "ShopMonthlySales",
+    "ShopProduct",
     "SoftAtmAgent",
     "Wallet",
 ]

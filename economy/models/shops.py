@@ -60,6 +60,7 @@ class DigitalShop(models.Model):
     )
     platform = models.CharField(_("sàn"), max_length=10, choices=Platform.choices)
     products = models.CharField(_("sản phẩm chính"), max_length=200, blank=True)
+    link = models.URLField(_("đường dẫn cửa hàng"), max_length=300, blank=True)
     registered_on = models.DateField(_("ngày lên sàn"))
     closed_on = models.DateField(_("ngày đóng"), null=True, blank=True)
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
@@ -162,3 +163,59 @@ class SoftAtmAgent(models.Model):
 
     def is_open_at(self, moment: dt.time) -> bool:
         return self.status == self.Status.ACTIVE and self.opens_at <= moment < self.closes_at
+
+
+class ProductCategory(models.TextChoices):
+    FRUIT = "fruit", _("Trái cây")
+    SPICE = "spice", _("Gia vị, dược liệu")
+    FOOD = "food", _("Thực phẩm chế biến")
+    TEA = "tea", _("Chè, đồ uống")
+    CRAFT = "craft", _("Thủ công mỹ nghệ")
+    OTHER = "other", _("Khác")
+
+
+class ShopProduct(models.Model):
+    """A product a digital shop sells; local specialities (đặc sản) feed the public directory."""
+
+    shop = models.ForeignKey(DigitalShop, on_delete=models.CASCADE, related_name="product_list")
+    name = models.CharField(_("tên sản phẩm"), max_length=200)
+    category = models.CharField(_("nhóm"), max_length=10, choices=ProductCategory.choices)
+    is_local_specialty = models.BooleanField(_("đặc sản địa phương"), default=False)
+
+    class Meta:
+        verbose_name = _("sản phẩm")
+        verbose_name_plural = _("sản phẩm")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["shop", "name"], name="economy_product_unique_per_shop")]
+
+    def __str__(self):
+        return self.name
+
+
+class ShopMonthlySales(models.Model):
+    """What a shop sold in a month (orders, revenue in VND), entered by the household or imported
+    from the platform's CSV export. A shop is active when it sold in the last 30 days."""
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Hộ tự nhập")
+        CSV = "csv", _("Nhập từ tệp của sàn")
+
+    shop = models.ForeignKey(DigitalShop, on_delete=models.CASCADE, related_name="monthly_sales")
+    month = models.DateField(_("tháng"), help_text=_("ngày đầu tháng"))
+    orders = models.PositiveIntegerField(_("số đơn hàng"))
+    revenue = models.BigIntegerField(_("doanh thu (VND)"))
+    source = models.CharField(_("nguồn"), max_length=10, choices=Source.choices)
+    recorded_at = models.DateTimeField(_("ghi nhận lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("doanh số tháng")
+        verbose_name_plural = _("doanh số tháng")
+        ordering = ["-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["shop", "month"], name="economy_sales_unique_month"),
+            models.CheckConstraint(condition=Q(revenue__gte=0), name="economy_sales_revenue_not_negative"),
+            models.CheckConstraint(condition=Q(month__day=1), name="economy_sales_month_first_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.shop} {self.month:%m/%Y}"

@@ -12,6 +12,8 @@ from economy.services.shops import (
     digital_shop_close,
     digital_shop_register,
     households_set,
+    shop_sales_import_csv,
+    shop_sales_record,
     soft_atm_agent_register,
 )
 
@@ -20,5 +22,7 @@ __all__ = [
     "digital_shop_close",
     "digital_shop_register",
     "households_set",
+    "shop_sales_import_csv",
+    "shop_sales_record",
     "soft_atm_agent_register",
 ]

@@ -4,6 +4,8 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.audit.services import audit_record
 from economy.models import CommuneHouseholds, DigitalShop, SoftAtmAgent
@@ -91,3 +93,122 @@ def soft_atm_agent_register(*, actor, commune, name: str, address: str, bank: st
         agent = SoftAtmAgent.objects.create(commune=commune, name=name, address=address, bank=bank, opened_on=opened_on)
         audit_record(actor=actor, action="economy.soft_atm_agent.register", obj=agent, after={"bank": bank})
     return agent
+
+
+# --- monthly sales: entered or imported from a platform's CSV export ------------------------------
+
+SALES_COLUMNS = ("link", "thang", "so_don", "doanh_thu")
+MAX_IMPORT_ROWS = 5000
+
+
+def _month(value: str) -> dt.date:
+    """'2026-11' or '11/2026' → 1 Nov 2026; ValueError otherwise."""
+    value = (value or "").strip()
+    for fmt in ("%Y-%m", "%m/%Y"):
+        try:
+            return dt.datetime.strptime(value, fmt).date().replace(day=1)
+        except ValueError:
+            continue
+    raise ValueError(value)
+
+
+def _whole(value: str) -> int:
+    cleaned = (value or "").strip().replace(".", "").replace(",", "").replace(" ", "")
+    if not cleaned.isdigit():
+        raise ValueError(value)
+    return int(cleaned)
+
+
+def shop_sales_record(*, actor, shop: DigitalShop, month: dt.date, orders: int, revenue: int, source="manual"):
+    """Record (or correct) a shop's sales of one month. Field errors: month in the future, negative
+    or non-whole figures, revenue without orders. Audited."""
+    from core.errors import NotAllowedError, ServiceError
+    from economy.models import ShopMonthlySales
+
+    if not can_edit_commune(actor, shop.commune):
+        raise NotAllowedError(_("Bạn chỉ ghi được doanh số của cửa hàng trong xã mình."))
+    month = month.replace(day=1)
+    errors = {}
+    if month > timezone.localdate().replace(day=1):
+        errors["month"] = [_("Tháng chưa tới.")]
+    for field, value in (("orders", orders), ("revenue", revenue)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            errors[field] = [_("Nhập số nguyên không âm.")]
+    if not errors and revenue > 0 and orders == 0:
+        errors["orders"] = [_("Có doanh thu thì phải có ít nhất một đơn hàng.")]
+    if errors:
+        raise ServiceError(_("Doanh số chưa hợp lệ."), errors=errors)
+    with transaction.atomic():
+        row, _created = ShopMonthlySales.objects.update_or_create(
+            shop=shop, month=month, defaults={"orders": orders, "revenue": revenue, "source": source}
+        )
+        audit_record(
+            actor=actor,
+            action="economy.shop_sales.record",
+            obj=row,
+            after={"shop": shop.pk, "month": month, "orders": orders, "revenue": revenue, "source": source},
+        )
+    return row
+
+
+def shop_sales_import_csv(*, actor, text: str) -> int:
+    """Import monthly sales from a platform's CSV export (columns: link, thang, so_don, doanh_thu).
+    Every row is checked first; any error → ServiceError listing the errors by line under `file`
+    and nothing is written. Otherwise all rows are written in one transaction. Returns the count."""
+    import csv
+    import io
+
+    from core.errors import ServiceError
+
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    if reader.fieldnames is None or [f.strip() for f in reader.fieldnames] != list(SALES_COLUMNS):
+        message = _("Dòng 1: tệp phải có đúng các cột %(cols)s.") % {"cols": ", ".join(SALES_COLUMNS)}
+        raise ServiceError(message, errors={"file": [message]})
+    shops = {s.link: s for s in DigitalShop.objects.exclude(link="").select_related("commune")}
+    errors, rows, seen = [], [], set()
+    this_month = timezone.localdate().replace(day=1)
+    for number, row in enumerate(reader, start=2):
+        if number > MAX_IMPORT_ROWS + 1:
+            errors.append(_("Tệp dài quá %(n)s dòng.") % {"n": MAX_IMPORT_ROWS})
+            break
+        line = []
+        shop = shops.get((row.get("link") or "").strip())
+        if shop is None:
+            line.append(_("không có cửa hàng nào với đường dẫn này"))
+        elif not can_edit_commune(actor, shop.commune):
+            line.append(_("cửa hàng không thuộc xã của bạn"))
+        try:
+            month = _month(row.get("thang"))
+            if month > this_month:
+                line.append(_("tháng chưa tới"))
+        except ValueError:
+            month = None
+            line.append(_("tháng phải có dạng 2026-11"))
+        try:
+            orders = _whole(row.get("so_don"))
+        except ValueError:
+            orders = None
+            line.append(_("số đơn phải là số nguyên không âm"))
+        try:
+            revenue = _whole(row.get("doanh_thu"))
+        except ValueError:
+            revenue = None
+            line.append(_("doanh thu phải là số nguyên không âm (đồng)"))
+        if not line and revenue > 0 and orders == 0:
+            line.append(_("có doanh thu thì phải có ít nhất một đơn hàng"))
+        if not line and (shop.pk, month) in seen:
+            line.append(_("trùng cửa hàng và tháng với một dòng trước"))
+        if line:
+            errors.append(_("Dòng %(n)s: %(errors)s.") % {"n": number, "errors": "; ".join(line)})
+        else:
+            seen.add((shop.pk, month))
+            rows.append((shop, month, orders, revenue))
+    if errors:
+        raise ServiceError(_("Tệp có lỗi, chưa nhập dòng nào."), errors={"file": errors})
+    if not rows:
+        message = _("Tệp không có dòng doanh số nào.")
+        raise ServiceError(message, errors={"file": [message]})
+    with transaction.atomic():
+        for shop, month, orders, revenue in rows:
+            shop_sales_record(actor=actor, shop=shop, month=month, orders=orders, revenue=revenue, source="csv")
+    return len(rows)

@@ -13,6 +13,8 @@ RULES = [
     Rule("economy:shop-register", roles("commune_official", "department_official")),
     Rule("economy:shop-close", SKIP("POST only; tested in tests/economy/test_economy.py")),
     Rule("economy:wallet", AUTH),
+    Rule("economy:products", PUBLIC),
+    Rule("economy:sales-import", roles("commune_official", "department_official")),
     Rule("economy:wallet-pay", SKIP("needs a payment link's token; tested in tests/economy/test_wallet_payments.py")),
     Rule("economy:counter", SKIP(MEMBERSHIP)),
     Rule("economy:counter-confirm", SKIP(MEMBERSHIP)),
