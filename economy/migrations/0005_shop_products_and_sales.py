@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='digitalshop',
             name='link',
-            field=models.URLField(blank=True, max_length=300, verbose_name='đường dẫn cửa hàng'),
+            field=models.URLField(blank=True, db_default='', max_length=300, verbose_name='đường dẫn cửa hàng'),
         ),
         migrations.CreateModel(
             name='ShopMonthlySales',

@@ -60,7 +60,7 @@ class DigitalShop(models.Model):
     )
     platform = models.CharField(_("sàn"), max_length=10, choices=Platform.choices)
     products = models.CharField(_("sản phẩm chính"), max_length=200, blank=True)
-    link = models.URLField(_("đường dẫn cửa hàng"), max_length=300, blank=True)
+    link = models.URLField(_("đường dẫn cửa hàng"), max_length=300, blank=True, db_default="")
     registered_on = models.DateField(_("ngày lên sàn"))
     closed_on = models.DateField(_("ngày đóng"), null=True, blank=True)
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
