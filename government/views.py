@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core import http
 from core.errors import apply_to_form
+from core.payments.selectors import payment_paid_for
 from core.permissions import role_required
 from core.users import roles
 from government import selectors, services
@@ -262,6 +263,7 @@ def _citizen_context(dossier, **extra):
         "rating": getattr(dossier, "rating", None),
         "deadline": selectors.deadline_state(dossier),
         "apologies": dossier.apologies.all(),
+        "fee_payment": payment_paid_for(dossier) if dossier.paid_at else None,
     }
     context.update(extra)
     return context

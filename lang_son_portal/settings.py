@@ -448,6 +448,8 @@ PORTAL_PAYMENT_TTL_HOURS = int(os.environ.get("PORTAL_PAYMENT_TTL_HOURS", "24"))
 PORTAL_PAYMENT_SANDBOX_ENABLED = env_bool("PORTAL_PAYMENT_SANDBOX_ENABLED", not PRODUCTION)
 PORTAL_PAYMENT_SANDBOX_BANK_BIN = os.environ.get("PORTAL_PAYMENT_SANDBOX_BANK_BIN", "970436")
 PORTAL_PAYMENT_SANDBOX_ACCOUNT = os.environ.get("PORTAL_PAYMENT_SANDBOX_ACCOUNT", "0011001234567")
+# The agency (code) whose certificate signs the e-receipts of every fee paid online.
+PORTAL_RECEIPT_SIGNER_AGENCY = os.environ.get("PORTAL_RECEIPT_SIGNER_AGENCY", "so-tai-chinh")
 # A callback's timestamp may differ from our clock by this much; older ones are refused as stale
 # (and their nonces are kept at least twice as long, so a replay inside the window is refused too).
 PORTAL_PAYMENT_CALLBACK_TOLERANCE_SECONDS = int(os.environ.get("PORTAL_PAYMENT_CALLBACK_TOLERANCE_SECONDS", "300"))

@@ -16,6 +16,11 @@ def payments_for_object(obj: Model) -> QuerySet[Payment]:
     return Payment.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
 
 
+def payment_paid_for(payable: Model) -> Payment | None:
+    """The payment that settled the payable object (at most one), if any."""
+    return payments_for_object(payable).filter(status=Payment.Status.PAID).first()
+
+
 def payment_pending_for(payable: Model) -> Payment | None:
     """The payable object's open, payable link (the newest pending one), if any."""
     return payments_for_object(payable).filter(status=Payment.Status.PENDING).order_by("-created_at", "-id").first()

@@ -429,6 +429,23 @@ def payment_expire_stale(*, now=None, batch_size: int = 500) -> int:
             return expired
 
 
+def _sign_receipt(payment: Payment, pdf: bytes) -> bytes:
+    """Sign the e-receipt like a result (PAdES, with the stamp and its QR code to /verify/), by the
+    agency that collects fees (PORTAL_RECEIPT_SIGNER_AGENCY, the Department of Finance by default)."""
+    from core.agencies.models import Agency
+    from core.signing.services import sign_pdf
+
+    agency = Agency.objects.filter(code=getattr(settings, "PORTAL_RECEIPT_SIGNER_AGENCY", "so-tai-chinh")).first()
+    if agency is None:
+        logger.error("no receipt signer agency: receipt %s left unsigned", payment.receipt_number)
+        return pdf
+    signed = sign_pdf(
+        pdf_bytes=pdf, title=f"Biên lai thu điện tử {payment.receipt_number}", signer_agency=agency, obj=payment
+    )
+    with signed.file.open("rb") as fh:
+        return fh.read()
+
+
 def payment_receipt_pdf(*, payment: Payment) -> bytes:
     """The electronic receipt (PDF) of a paid payment, rendered once and kept, so every download
     is the same document. Raises PaymentError if the payment is not paid."""
@@ -449,6 +466,7 @@ def payment_receipt_pdf(*, payment: Payment) -> bytes:
             "payments/receipt_pdf.html",
             {"payment": locked, "purpose_label": purpose.label, "title": f"Biên lai {locked.receipt_number}"},
         )
+        pdf = _sign_receipt(locked, pdf)
         locked.receipt_file.save(random_file_name("receipt.pdf"), ContentFile(pdf), save=False)
         locked.save(update_fields=["receipt_file"])
     payment.receipt_file = locked.receipt_file

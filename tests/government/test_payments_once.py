@@ -65,3 +65,28 @@ def test_a_fee_not_confirmed_for_lang_son_is_marked_on_the_payment_page(citizen)
     link = services.dossier_start_payment(dossier=dossier, actor=citizen)
     page = Client().get(link.get_absolute_url()).content.decode()
     assert "Mức phí tạm tính: chưa được xác nhận cho tỉnh Lạng Sơn" in page
+
+
+def test_the_e_receipt_is_signed_and_linked_from_the_dossier_page(login, citizen):
+    import hashlib
+    import io
+
+    from pypdf import PdfReader
+
+    from core.signing.models import SignedDocument
+    from tests.government.conftest import pay
+
+    dossier = submitted(citizen, HOUSEHOLD_BUSINESS)
+    payment = pay(dossier)
+    payment.refresh_from_db()
+    c = login(citizen)
+    page = c.get(reverse("government:dossier-detail", kwargs={"uid": dossier.uid})).content.decode()
+    assert payment.receipt_url in page and payment.receipt_number in page
+    assert 'data-testid="timeline-fee-receipt"' in page  # the "paid" step of the timeline links it too
+    pdf = c.get(payment.receipt_url).content
+    # A PAdES signature a verifier finds, registered for the public verification page.
+    fields = PdfReader(io.BytesIO(pdf)).get_fields() or {}
+    assert any(f.get("/FT") == "/Sig" for f in fields.values())
+    signed = SignedDocument.objects.get(sha256=hashlib.sha256(pdf).hexdigest())
+    assert signed.signer_agency.code == "so-tai-chinh"
+    assert c.get(reverse("signing:verify", kwargs={"code": signed.verification_code})).status_code == 200
