@@ -156,7 +156,8 @@ def _small(log, users, enterprise, rep):
 
 ENTRY_COLUMNS = (
     "code", "token", "submission_key", "crossing_id", "direction", "regime", "journey", "vehicle_id", "driver_id",
-    "driver_name", "driver_id_number", "driver_phone", "driver_licence", "health_symptoms", "health_note",
+    "driver_name", "driver_id_number", "driver_phone", "driver_language", "driver_licence", "health_symptoms",
+    "health_note",
     "expected_arrival", "customs_declaration_number", "status", "version", "perishable", "is_fruit",
     "needs_plant_quarantine", "needs_animal_quarantine", "total_weight_kg", "lane", "inspection_required",
     "inspection_random", "fee_amount", "fee_uses_placeholder", "fee_payment_reference", "fee_receipt_number",
@@ -224,7 +225,8 @@ def _history(log, days: int = 365):
                         copy.write_row((
                             marker if k == 0 else f"{prefix}-H{d:03d}{k:04d}", secrets.token_urlsafe(24), "",
                             crossing.pk, direction, direction, "normal", rng.choice(vehicle_ids),
-                            rng.choice(driver_ids), "Lái xe", "DEMO", "0912000000", "", False, "",
+                            rng.choice(driver_ids), "Lái xe", "DEMO", "0912000000",
+                            "vi" if direction == "export" else "zh-hans", "", False, "",
                             arrived - datetime.timedelta(hours=2), "", "rejected" if rejected else "crossed", 1,
                             fruit, fruit, fruit, False, 20000, "green", False, False, fee, True, "", f"BL-{d}-{k}",
                             called, arrived, called, closed, arrived - datetime.timedelta(hours=6), closed,

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from border_gate import validators as v
-from border_gate.models import Crossing, Direction, Driver, Entry, GoodsType, Journey, Regime, Yard
+from border_gate.models import DRIVER_LANGUAGES, Crossing, Direction, Driver, Entry, GoodsType, Journey, Regime, Yard
 from border_gate.services import CORRECTABLE_FIELDS, MAX_CONTAINERS, DeclarationData, GoodsData
 
 COUNTRY_CHOICES = [("VN", _("Việt Nam")), ("CN", _("Trung Quốc"))]
@@ -44,6 +44,12 @@ class DeclarationForm(forms.Form):
     driver_id_kind = forms.ChoiceField(label=_("Loại giấy tờ"), choices=Driver.IdKind.choices)
     driver_id_number = forms.CharField(label=_("Số giấy tờ"), max_length=20)
     driver_phone = forms.CharField(label=_("Điện thoại lái xe (nhận tin nhắn gọi xe)"), max_length=20)
+    driver_language = forms.ChoiceField(
+        label=_("Ngôn ngữ tin nhắn và trang theo dõi của lái xe"),
+        choices=DRIVER_LANGUAGES,
+        initial="vi",
+        required=False,
+    )
     driver_licence = forms.CharField(label=_("Số giấy phép lái xe"), max_length=20, required=False)
     health_symptoms = forms.BooleanField(label=_("Lái xe có triệu chứng sốt, ho, khó thở"), required=False)
     health_note = forms.CharField(label=_("Thông tin sức khỏe khác"), max_length=300, required=False)
@@ -135,6 +141,7 @@ def declaration_data(form: DeclarationForm, goods_formset) -> DeclarationData:
         driver_id_kind=d["driver_id_kind"],
         driver_id_number=d["driver_id_number"],
         driver_phone=d["driver_phone"],
+        driver_language=d["driver_language"] or "vi",
         driver_licence=d["driver_licence"],
         health_symptoms=d["health_symptoms"],
         health_note=d["health_note"],
@@ -270,3 +277,20 @@ class CallNextForm(forms.Form):
     direction = forms.ChoiceField(label=_("Chiều"), choices=Direction.choices)
     count = forms.IntegerField(label=_("Số xe"), min_value=1, max_value=50, initial=5)
     call_key = forms.CharField(widget=forms.HiddenInput)
+
+
+class DriverFindForm(forms.Form):
+    """A driver finds their page with the declaration code and their phone number (both on the
+    SMS and the enterprise's papers), without the enterprise forwarding the link."""
+
+    code = forms.CharField(label=_("Mã khai báo"), max_length=20)
+    phone = forms.CharField(label=_("Số điện thoại lái xe"), max_length=20)
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip().upper()
+
+    def clean_phone(self):
+        try:
+            return v.validate_driver_phone(self.cleaned_data["phone"])
+        except ValidationError:
+            raise ValidationError(_("Số điện thoại không hợp lệ."), code="phone") from None

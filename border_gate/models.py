@@ -9,6 +9,7 @@ hold data and database constraints, never behaviour with side effects.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.agencies.models import BorderForce
@@ -229,6 +230,8 @@ class StepDefinition(models.Model):
     code = models.SlugField(_("mã bước"), max_length=40)
     name = models.CharField(_("tên bước"), max_length=150)
     name_en = models.CharField(_("tên tiếng Anh"), max_length=150, blank=True)
+    # Most drivers on the import side read Chinese: their page names the steps in it.
+    name_zh = models.CharField(_("tên tiếng Trung"), max_length=150, blank=True)
     force = models.CharField(_("lực lượng phụ trách"), max_length=30, choices=BorderForce.choices)
     condition = models.CharField(_("điều kiện"), max_length=10, choices=Condition.choices, default=Condition.ALWAYS)
     data_kind = models.CharField(_("dữ liệu ghi nhận"), max_length=15, choices=DataKind.choices, default="none")
@@ -247,6 +250,21 @@ class StepDefinition(models.Model):
 
     def __str__(self):
         return f"{self.position}. {self.name}"
+
+    @property
+    def display_name(self) -> str:
+        """The step's name in the reader's language (Vietnamese when no translation is recorded)."""
+        language = (get_language() or "vi").lower()
+        if language.startswith("zh"):
+            return self.name_zh or self.name_en or self.name
+        if language.startswith("en"):
+            return self.name_en or self.name
+        return self.name
+
+
+# The languages a driver's page and SMS are offered in, each named in its own language. Most
+# drivers on the import side read Chinese.
+DRIVER_LANGUAGES = (("vi", "Tiếng Việt"), ("en", "English"), ("zh-hans", "中文（简体）"))
 
 
 class Entry(models.Model):
@@ -304,6 +322,7 @@ class Entry(models.Model):
     driver_name = models.CharField(_("họ tên lái xe"), max_length=150)
     driver_id_number = models.CharField(_("số giấy tờ lái xe"), max_length=20)
     driver_phone = models.CharField(_("điện thoại lái xe"), max_length=20)
+    driver_language = models.CharField(_("ngôn ngữ của lái xe"), max_length=8, choices=DRIVER_LANGUAGES, default="vi")
     driver_licence = models.CharField(_("giấy phép lái xe"), max_length=20, blank=True)
     health_symptoms = models.BooleanField(_("có triệu chứng bệnh"), default=False)
     health_note = models.CharField(_("thông tin sức khỏe"), max_length=300, blank=True)

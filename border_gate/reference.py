@@ -66,7 +66,13 @@ def load(stdout=None):
     for crossing in Crossing.objects.all():
         for direction, steps in pipelines.items():
             if StepDefinition.objects.filter(crossing=crossing, direction=direction).exists():
-                continue  # the crossing's pipeline is configured (maybe edited): leave it alone
+                # The crossing's pipeline is configured (maybe edited): leave it alone, but give
+                # steps that have no Chinese name yet the file's (added after the first load).
+                for s in steps:
+                    StepDefinition.objects.filter(
+                        crossing=crossing, direction=direction, code=s["code"], name_zh=""
+                    ).update(name_zh=s.get("name_zh", ""))
+                continue
             for position, s in enumerate(steps, start=1):
                 StepDefinition.objects.create(
                     crossing=crossing,
@@ -75,6 +81,7 @@ def load(stdout=None):
                     code=s["code"],
                     name=s["name"],
                     name_en=s["name_en"],
+                    name_zh=s.get("name_zh", ""),
                     force=s["force"],
                     condition=s["condition"],
                     data_kind=s["data_kind"],

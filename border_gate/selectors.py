@@ -403,6 +403,14 @@ def driver_status(entry: Entry, *, now: datetime.datetime | None = None) -> dict
     return {"position": position, "eta_minutes": eta_minutes}
 
 
+def entry_for_driver(code: str, phone: str) -> Entry | None:
+    """The entry whose code and driver's phone (normalised) both match; None otherwise, with no hint
+    of which one did not (the page must not tell whether a code exists)."""
+    if not code or not phone:
+        return None
+    return Entry.objects.filter(code=code, driver_phone=phone).only("token").first()
+
+
 def entry_by_token(token: str) -> Entry | None:
     if not token or len(token) > 64:
         return None

@@ -10,6 +10,7 @@ urlpatterns = [
     path("board/<slug:code>/", views.crossing_board, name="crossing_board"),
     path("live.json", views.live_json, name="live_json"),
     path("fees/", views.fee_calculator, name="fee_calculator"),
+    path("d/", views.driver_find, name="driver_find"),
     path("d/<str:token>/", views.driver_page, name="driver"),
     path("d/<str:token>/pay/", views.driver_pay, name="driver_pay"),
     # declarants

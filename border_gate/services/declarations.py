@@ -6,13 +6,16 @@ import datetime
 import secrets
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from border_gate import validators as v
 from border_gate.models import (
+    DRIVER_LANGUAGES,
     Container,
     Crossing,
     Direction,
@@ -75,6 +78,7 @@ class DeclarationData:
     health_symptoms: bool = False
     health_note: str = ""
     customs_declaration_number: str = ""
+    driver_language: str = "vi"
 
 
 def _validate_declaration(data: DeclarationData) -> dict:
@@ -113,6 +117,8 @@ def _validate_declaration(data: DeclarationData) -> dict:
     )
     if not data.driver_name.strip():
         errors.setdefault("driver_name", []).append(_("Nhập họ tên lái xe."))
+    if data.driver_language not in {code for code, _label in DRIVER_LANGUAGES}:
+        errors.setdefault("driver_language", []).append(_("Chọn ngôn ngữ của lái xe."))
     if data.direction not in Direction.values:
         errors.setdefault("direction", []).append(_("Chọn chiều xuất hoặc nhập."))
     if data.regime not in Regime.values:
@@ -225,6 +231,7 @@ def entry_declare(
             driver_name=data.driver_name.strip(),
             driver_id_number=clean["driver_id_number"],
             driver_phone=clean["driver_phone"],
+            driver_language=data.driver_language,
             driver_licence=data.driver_licence.strip(),
             health_symptoms=data.health_symptoms,
             health_note=data.health_note.strip(),
@@ -276,7 +283,32 @@ def entry_declare(
             reason=_("Khai báo ban đầu"),
         )
         audit_record(actor=actor, action="border_gate.entry.declare", obj=entry, after=snapshot)
+        send_driver_link(entry=entry)
     return entry
+
+
+def send_driver_link(*, entry: Entry) -> None:
+    """SMS the driver the link to their page, in their language, so they can follow the truck
+    without the enterprise forwarding it (once per entry: the dedupe key makes a repeat harmless).
+    Short: the code, the plate and the link fit two SMS parts."""
+    from core.notifications.services import notify
+
+    url = settings.SITE_URL.rstrip("/") + reverse("border_gate:driver", args=[entry.token])
+    with translation.override(entry.driver_language):
+        body = _("Cửa khẩu số Lạng Sơn: xe %(plate)s, mã %(code)s. Theo dõi: %(url)s") % {
+            "plate": entry.vehicle.plate_display,
+            "code": entry.code,
+            "url": url,
+        }
+        subject = _("Mã khai báo %(code)s") % {"code": entry.code}
+    notify(
+        event="border_gate.entry.driver_link",
+        subject=subject,
+        body=body,
+        phone=entry.driver_phone,
+        channels=("sms",),
+        dedupe_key=f"border_gate.driver_link.{entry.pk}",
+    )
 
 
 def entry_snapshot(entry: Entry) -> dict:

@@ -7,7 +7,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from border_gate import locking
@@ -143,11 +143,17 @@ def notify_called(*, entry_id: int) -> bool:
     entry = Entry.objects.filter(pk=entry_id, called_at__isnull=False).select_related("crossing", "vehicle").first()
     if entry is None or not entry.driver_phone:
         return False
+    with translation.override(entry.driver_language):
+        subject = _("Xe %(plate)s được gọi vào cửa khẩu") % {"plate": entry.vehicle.plate_display}
+        body = _("Cửa khẩu số Lạng Sơn: xe %(plate)s (mã %(code)s) đã đến lượt. Mời di chuyển đến %(crossing)s.") % {
+            "plate": entry.vehicle.plate_display,
+            "code": entry.code,
+            "crossing": entry.crossing.name,
+        }
     notify(
         event="border_gate.entry.called",
-        subject=_("Xe %(plate)s được gọi vào cửa khẩu") % {"plate": entry.vehicle.plate_display},
-        body=_("Cửa khẩu số Lạng Sơn: xe %(plate)s (mã %(code)s) đã đến lượt. Mời di chuyển đến %(crossing)s.")
-        % {"plate": entry.vehicle.plate_display, "code": entry.code, "crossing": entry.crossing.name},
+        subject=subject,
+        body=body,
         phone=entry.driver_phone,
         channels=("sms",),
         dedupe_key=f"border_gate.called.{entry.pk}",

@@ -55,6 +55,7 @@ RULES = [
     Rule("border_gate:crossing_board", PUBLIC, kwargs={"code": "huu-nghi"}),
     Rule("border_gate:live_json", PUBLIC),
     Rule("border_gate:fee_calculator", PUBLIC),
+    Rule("border_gate:driver_find", PUBLIC),
     Rule("border_gate:driver", PUBLIC, kwargs=lambda p: {"token": _entry(p).token}),
     Rule("border_gate:driver_pay", SKIP("POST only; tested in tests/border_gate/test_views.py")),
     Rule("border_gate:my_entries", roles(*DECLARANTS)),
