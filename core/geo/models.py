@@ -20,7 +20,10 @@ class AdministrativeUnit(models.Model):
         LEGACY = "legacy", _("Trước 01/7/2025")
 
     code = models.PositiveIntegerField(_("mã"))
-    name = models.CharField(_("tên"), max_length=120)
+    # Sorted the Vietnamese way (ICU: "Đ" after "D", "Â" after "Ă" after "A", "Ư" after "U"),
+    # not by byte order, which puts every name starting with Đ, Â or Ư after "Z". Every
+    # `order_by("name")` of communes inherits it from the column.
+    name = models.CharField(_("tên"), max_length=120, db_collation="vi-x-icu")
     division_type = models.CharField(_("loại"), max_length=40)
     level = models.CharField(_("cấp"), max_length=10, choices=Level.choices)
     structure = models.CharField(_("cấu trúc"), max_length=10, choices=Structure.choices)
