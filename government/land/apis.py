@@ -42,6 +42,7 @@ class _Public(APIView):
 
 class ParcelDetailApi(_Public):
     @extend_schema(
+        operation_id="land_parcel_retrieve",  # drf-spectacular derived the list's id for both (W001)
         summary="Một thửa đất theo mã (GeoJSON Feature, không có thông tin người sử dụng đất)",
         responses=inline_serializer(
             "ParcelFeature",
@@ -79,6 +80,7 @@ class BBoxQuery(serializers.Serializer):
 
 class ParcelBBoxApi(_Public):
     @extend_schema(
+        operation_id="land_parcel_list",
         summary="Các thửa đất trong một khung nhìn (GeoJSON FeatureCollection, phân trang, tối đa 500 thửa/trang)",
         parameters=[BBoxQuery],
         responses=inline_serializer(
