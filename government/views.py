@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import http
 from core.errors import apply_to_form
@@ -193,8 +193,12 @@ def dossier_edit(request, uid):
                 messages.success(request, _("Đã lưu bản nháp."))
                 return redirect("government:dossier-edit", uid=dossier.uid)
     documents = _documents_with_files(dossier)
+    summary_errors = []
     for item in documents:
         item["errors"] = doc_errors.get(item["document"].code, [])
+        summary_errors += [(f"id_doc_{item['document'].code}", item["document"].name, e) for e in item["errors"]]
+    for e in applicant_form.errors.get("applicant_id_number", []):
+        summary_errors.append(("id_applicant_id_number", applicant_form.fields["applicant_id_number"].label, e))
     status = 400 if request.method == "POST" else 200
     return render(
         request,
@@ -204,6 +208,7 @@ def dossier_edit(request, uid):
             "form": form,
             "applicant_form": applicant_form,
             "documents": documents,
+            "summary_errors": summary_errors,
             "fee": services.compute_fee_preview(dossier),
         },
         status=status,
@@ -229,10 +234,15 @@ def dossier_file_remove(request, uid, file_id):
     return redirect(target, uid=dossier.uid)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @role_required(*APPLICANT_ROLES)
 def dossier_delete(request, uid):
+    """GET asks to confirm (a page, so it works without JavaScript); POST deletes."""
     dossier = _own_dossier(request, uid)
+    if request.method != "POST":
+        if dossier.status != S.DRAFT:
+            return redirect("government:dossier-detail", uid=dossier.uid)
+        return render(request, "government/dossier_delete.html", {"dossier": dossier})
     try:
         services.dossier_delete_draft(dossier=dossier, actor=request.user)
     except services.DossierError as exc:

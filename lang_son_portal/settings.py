@@ -214,6 +214,8 @@ ACCOUNT_ADAPTER = "core.users.adapter.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "core.users.forms.SignupForm"}
 ACCOUNT_RATE_LIMITS = False if TESTING else {}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# The code fields open a phone's number pad (inputmode="numeric", one-time-code autofill).
+MFA_FORMS = {"authenticate": "core.users.forms.AuthenticateForm", "activate_totp": "core.users.forms.ActivateTOTPForm"}
 MFA_TOTP_ISSUER = "Cổng CĐS Lạng Sơn"
 # Accept the code of the previous or next 30-second step as well (RFC 6238 §5.2: network delay and
 # phone clock drift); a code typed at the end of its step used to fail when the request landed in

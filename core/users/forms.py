@@ -79,3 +79,26 @@ class ProfileForm(forms.Form):
         if User.objects.filter(citizen_id=value).exclude(pk=self.user.pk).exists():
             raise forms.ValidationError(_("Số CCCD này đã được dùng cho một tài khoản khác."), code="duplicate_cccd")
         return value
+
+
+# --- two-factor codes: a phone opens its number pad and offers the code from an SMS/app ---------------
+
+from allauth.mfa.base.forms import AuthenticateForm as AllauthAuthenticateForm  # noqa: E402
+from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm  # noqa: E402
+
+# TOTP codes and allauth's recovery codes are digits only.
+ONE_TIME_CODE_ATTRS = {"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]*"}
+
+
+class _NumericCodeMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(ONE_TIME_CODE_ATTRS)
+
+
+class AuthenticateForm(_NumericCodeMixin, AllauthAuthenticateForm):
+    pass
+
+
+class ActivateTOTPForm(_NumericCodeMixin, AllauthActivateTOTPForm):
+    pass
