@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from border_gate import validators as v
 from border_gate.models import DRIVER_LANGUAGES, Crossing, Direction, Driver, Entry, GoodsType, Journey, Regime, Yard
-from border_gate.services import CORRECTABLE_FIELDS, MAX_CONTAINERS, DeclarationData, GoodsData
+from border_gate.services import CORRECTABLE_FIELDS, DeclarationData, GoodsData
 
 COUNTRY_CHOICES = [("VN", _("Việt Nam")), ("CN", _("Trung Quốc"))]
 GOODS_ROWS = 3
@@ -77,22 +77,7 @@ class DeclarationForm(forms.Form):
         return d
 
     def clean_containers(self):
-        items = []
-        for line in (self.cleaned_data.get("containers") or "").replace(",", "\n").splitlines():
-            line = line.strip()
-            if not line:
-                continue
-            number, _sep, size = line.partition(":")
-            try:
-                number = v.validate_container_number(number.strip())
-            except ValidationError as e:
-                raise ValidationError(e.messages) from None
-            if size.strip() not in ("20", "40", "45"):
-                raise ValidationError(_("Ghi cỡ sau dấu hai chấm: 20, 40 hoặc 45 (ví dụ CSQU3054383:40)."))
-            items.append((number, int(size)))
-        if len(items) > MAX_CONTAINERS:
-            raise ValidationError(_("Tối đa %(n)d container mỗi xe.") % {"n": MAX_CONTAINERS})
-        return items
+        return v.parse_containers(self.cleaned_data.get("containers") or "")
 
 
 class GoodsForm(forms.Form):

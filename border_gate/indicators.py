@@ -11,6 +11,7 @@ from django.db.models import Avg, F, Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from border_gate import congestion
 from border_gate.models import Entry
 from core.indicators.registry import Indicator, register
 
@@ -45,12 +46,10 @@ def _backlog(start, end, commune_code=None, crossing=None):
 
 
 def _level(start, end, commune_code=None, crossing=None):
-    """National congestion band as a level: 0 green (< 500), 1 yellow (500–1,000), 2 orange
-    (1,001–5,000), 3 red (> 5,000)."""
+    """The national congestion band as a level, 0 green … 3 red (border_gate/congestion.py)."""
     if commune_code is not None:
         return None
-    n = _backlog_at(end, crossing)
-    return 0 if n < 500 else 1 if n <= 1000 else 2 if n <= 5000 else 3
+    return congestion.level(_backlog_at(end, crossing))
 
 
 def _avg_wait(start, end, commune_code=None):
@@ -159,7 +158,7 @@ for _c in _CROSSINGS:
             frequency="hourly",
             detail_url_name="border_gate:public_board",
             public=True,
-            extra={"crossing": _code, "bands": {"0": "green", "1": "yellow", "2": "orange", "3": "red"}},
+            extra={"crossing": _code, "band": congestion.level_band},
         )
     )
     register(

@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Avg, Count, F, Q, QuerySet
 from django.utils import timezone
 
+from border_gate import congestion
 from border_gate.models import (
     ApiKey,
     Crossing,
@@ -27,19 +28,7 @@ from border_gate.models import (
 from border_gate.scope import OfficerScope, officer_scope
 from border_gate.validators import normalise_plate_query
 
-BAND_LABELS = {"green": "Xanh", "yellow": "Vàng", "orange": "Cam", "red": "Đỏ"}
 WAIT_WINDOW = datetime.timedelta(hours=3)
-
-
-def congestion_band(waiting: int) -> str:
-    """green < 500, yellow 500–1,000, orange 1,000–5,000, red > 5,000 (VNSW)."""
-    if waiting < 500:
-        return "green"
-    if waiting <= 1000:
-        return "yellow"
-    if waiting <= 5000:
-        return "orange"
-    return "red"
 
 
 # -- declarants ----------------------------------------------------------------------------------
@@ -329,7 +318,7 @@ def board_compute(crossing: Crossing, *, now: datetime.datetime | None = None, q
         "yards": yards,
         "directions": directions,
         "waiting": waiting_total,
-        "band": congestion_band(waiting_total),
+        "band": congestion.band(waiting_total),
         "computed_at": timezone.localtime(now).isoformat(),
     }
 
@@ -374,7 +363,7 @@ def public_board_compute() -> list[dict]:
                 "code": c.code,
                 "name": c.name,
                 "waiting": n,
-                "band": congestion_band(n),
+                "band": congestion.band(n),
                 "cleared_today": cleared.get(c.pk, 0),
                 "expected_outside": outside.get(c.pk, 0),
             }

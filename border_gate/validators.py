@@ -138,6 +138,34 @@ def validate_container_number(raw: str) -> str:
         ) from None
 
 
+CONTAINER_SIZES = (20, 40, 45)
+MAX_CONTAINERS = 4
+
+
+def validate_container_size(raw) -> int:
+    if str(raw).strip() not in {str(s) for s in CONTAINER_SIZES}:
+        raise ValidationError(_("Cỡ container phải là 20, 40 hoặc 45 feet."), code="container_size")
+    return int(raw)
+
+
+def parse_containers(raw: str) -> list[tuple[str, int]]:
+    """Containers typed as "number:size" items separated by commas or lines (CSQU3054383:40), as the
+    declaration form and a correction take them; each number checked (ISO 6346), at most
+    MAX_CONTAINERS. Raises ValidationError with the first problem."""
+    items = []
+    for item in filter(None, (p.strip() for p in (raw or "").replace("\n", ",").split(","))):
+        number, _sep, size = item.partition(":")
+        number = validate_container_number(number.strip())
+        if size.strip() not in {str(s) for s in CONTAINER_SIZES}:
+            raise ValidationError(
+                _("Ghi cỡ container sau dấu hai chấm: 20, 40 hoặc 45 (ví dụ CSQU3054383:40)."), code="container_size"
+            )
+        items.append((number, int(size)))
+    if len(items) > MAX_CONTAINERS:
+        raise ValidationError(_("Tối đa %(n)d container mỗi xe.") % {"n": MAX_CONTAINERS}, code="containers")
+    return items
+
+
 def validate_hs_code(raw: str) -> str:
     value = re.sub(r"[\s.]", "", raw or "")
     if not re.fullmatch(r"\d{4}(\d{2}){0,3}", value):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_POST
 
-from border_gate import selectors, services
+from border_gate import congestion, selectors, services
 from border_gate.forms import (
     CallNextForm,
     CorrectionForm,
@@ -35,37 +35,33 @@ from border_gate.forms import (
 )
 from border_gate.models import DRIVER_LANGUAGES, Crossing, DailyReport, Entry, EntryStep, StepDefinition
 from core import ratelimit
+from core.landing import Service, pillar_landing
 from core.permissions import role_required
 from core.users import roles
 
 DECLARANT_ROLES = (roles.ENTERPRISE, roles.CITIZEN)
 REPORT_ROLES = (roles.BORDER_OFFICER, roles.PROVINCE_LEADER, roles.DEPARTMENT_OFFICIAL)
 
-# What the pillar offers, shown on its landing page: (label, url name or None, roles or None).
-SERVICES: list[tuple] = [
-    (gettext_lazy("Khai báo trước khi xe đến"), "border_gate:declare", DECLARANT_ROLES),
-    (gettext_lazy("Khai báo của tôi"), "border_gate:my_entries", DECLARANT_ROLES),
-    (gettext_lazy("Doanh nghiệp và nhân viên"), "border_gate:enterprises", (roles.ENTERPRISE,)),
-    (gettext_lazy("Tình hình các cửa khẩu (bảng công khai)"), "border_gate:public_board", None),
-    (gettext_lazy("Tra cứu phí hạ tầng cửa khẩu"), "border_gate:fee_calculator", None),
-    (gettext_lazy("Bàn làm việc của lực lượng cửa khẩu"), "border_gate:officer_home", (roles.BORDER_OFFICER,)),
-    (gettext_lazy("Báo cáo ngày"), "border_gate:reports", REPORT_ROLES),
+# What the pillar offers, shown on its landing page (core.landing).
+SERVICES = [
+    Service(gettext_lazy("Khai báo trước khi xe đến"), "border_gate:declare", DECLARANT_ROLES),
+    Service(gettext_lazy("Khai báo của tôi"), "border_gate:my_entries", DECLARANT_ROLES),
+    Service(gettext_lazy("Doanh nghiệp và nhân viên"), "border_gate:enterprises", (roles.ENTERPRISE,)),
+    Service(gettext_lazy("Tình hình các cửa khẩu (bảng công khai)"), "border_gate:public_board", None),
+    Service(gettext_lazy("Tra cứu phí hạ tầng cửa khẩu"), "border_gate:fee_calculator", None),
+    Service(gettext_lazy("Bàn làm việc của lực lượng cửa khẩu"), "border_gate:officer_home", (roles.BORDER_OFFICER,)),
+    Service(gettext_lazy("Báo cáo ngày"), "border_gate:reports", REPORT_ROLES),
 ]
 
 
-def _services_for(user):
-    out = []
-    for label, url, allowed in SERVICES:
-        if allowed is None or (user.is_authenticated and (user.is_superuser or user.has_role(*allowed))):
-            out.append((label, url, allowed))
-    return out
-
-
 def index(request):
-    return render(
+    return pillar_landing(
         request,
-        "border_gate/index.html",
-        {"services": _services_for(request.user), "pillar_title": _("Cửa khẩu số"), "board": selectors.public_board()},
+        pillar="border_gate",
+        title=_("Cửa khẩu số"),
+        services=SERVICES,
+        with_indicators=False,
+        board=selectors.public_board(),
     )
 
 
@@ -93,7 +89,7 @@ def live_json(request):
     return JsonResponse(
         {
             "generated_at": timezone.now().isoformat(),
-            "bands": {"green": "< 500", "yellow": "500–1000", "orange": "1001–5000", "red": "> 5000"},
+            "bands": congestion.ranges(),
             "crossings": rows,
             "waiting_total": sum(r["waiting"] for r in rows),
         },

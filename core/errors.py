@@ -9,6 +9,7 @@ exceptions. Views turn it into form errors with `apply_to_form`; the API's excep
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.utils.functional import Promise
 
 NON_FIELD = "non_field_errors"
@@ -57,8 +58,9 @@ class ConflictError(ServiceError):
     code = "conflict"
 
 
-class NotAllowedError(ServiceError):
-    """The actor may not do this to this object (role, agency or commune scope)."""
+class NotAllowedError(ServiceError, PermissionDenied):
+    """The actor may not do this to this object (role, agency or commune scope). Also a
+    PermissionDenied, so a view that lets it through answers 403 as Django does for any refusal."""
 
     status_code = 403
     code = "not_allowed"

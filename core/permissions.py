@@ -4,8 +4,10 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from rest_framework.permissions import BasePermission
 
+from core.errors import NotAllowedError
 from core.users import roles
 
 
@@ -55,18 +57,25 @@ def HasRole(*role_names: str):  # noqa: N802 - reads like a class in permission_
     return _HasRole
 
 
-def commune_scope(user, *, province_wide_roles):
+# The commune-or-province rule of the pillars' official lists (economy, society): officials who see
+# the lists (a commune official only their commune), who record figures, who see the whole province.
+COMMUNE_VIEW_ROLES = (roles.COMMUNE_OFFICIAL, roles.DEPARTMENT_OFFICIAL, roles.PROVINCE_LEADER, roles.SYSTEM_ADMIN)
+COMMUNE_EDIT_ROLES = (roles.COMMUNE_OFFICIAL, roles.DEPARTMENT_OFFICIAL, roles.SYSTEM_ADMIN)
+PROVINCE_WIDE_ROLES = (roles.DEPARTMENT_OFFICIAL, roles.PROVINCE_LEADER, roles.SYSTEM_ADMIN)
+
+
+def commune_scope(user, *, province_wide_roles=PROVINCE_WIDE_ROLES):
     """The commune-or-province scope shared by the pillars' official lists: None when the user sees
     the whole province (one of `province_wide_roles`), else the one commune (AdministrativeUnit) a
-    commune official may see. Raises PermissionDenied for everyone else."""
+    commune official may see. Raises NotAllowedError (a 403 in views) for everyone else."""
     if user_has_role(user, *province_wide_roles):
         return None
     if user_has_role(user, roles.COMMUNE_OFFICIAL) and user.admin_unit_id:
         return user.admin_unit
-    raise PermissionDenied
+    raise NotAllowedError(_("Bạn không xem được số liệu này."))
 
 
-def can_edit_commune(user, commune, *, edit_roles, province_wide_roles) -> bool:
+def can_edit_commune(user, commune, *, edit_roles=COMMUNE_EDIT_ROLES, province_wide_roles=PROVINCE_WIDE_ROLES) -> bool:
     """Whether `user` may record data for `commune`: an editing role, and the commune within scope."""
     if not user_has_role(user, *edit_roles):
         return False

@@ -1,19 +1,8 @@
-"""Who may see and do what in the digital economy pillar."""
+"""Who may see and do what in the digital economy pillar: the commune-or-province rule every pillar
+with commune figures shares (core.permissions)."""
 
-from core import permissions as core_permissions
-from core.users import roles
+from core.permissions import COMMUNE_EDIT_ROLES as EDIT_ROLES
+from core.permissions import COMMUNE_VIEW_ROLES as VIEW_ROLES
+from core.permissions import can_edit_commune, commune_scope
 
-# Officials who see the pillar's lists: a commune official sees their commune, the others the province.
-VIEW_ROLES = (roles.COMMUNE_OFFICIAL, roles.DEPARTMENT_OFFICIAL, roles.PROVINCE_LEADER, roles.SYSTEM_ADMIN)
-# Who records shops and agents: the commune (own commune) and the Department of Industry and Trade.
-EDIT_ROLES = (roles.COMMUNE_OFFICIAL, roles.DEPARTMENT_OFFICIAL, roles.SYSTEM_ADMIN)
-PROVINCE_WIDE = (roles.DEPARTMENT_OFFICIAL, roles.PROVINCE_LEADER, roles.SYSTEM_ADMIN)
-
-
-def commune_scope(user):
-    """None when the user sees the whole province, else their one commune (see core.permissions)."""
-    return core_permissions.commune_scope(user, province_wide_roles=PROVINCE_WIDE)
-
-
-def can_edit_commune(user, commune) -> bool:
-    return core_permissions.can_edit_commune(user, commune, edit_roles=EDIT_ROLES, province_wide_roles=PROVINCE_WIDE)
+__all__ = ["EDIT_ROLES", "VIEW_ROLES", "can_edit_commune", "commune_scope"]

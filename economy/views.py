@@ -5,12 +5,12 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _t
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import ServiceError, apply_to_form
-from core.indicators.registry import all_indicators
+from core.landing import Service, pillar_landing
 from core.permissions import role_required
 from economy import selectors, services
 from economy.forms import (
@@ -32,34 +32,20 @@ from economy.permissions import EDIT_ROLES, VIEW_ROLES
 from economy.services import agents as agents_service
 from economy.services import wallets
 
-# What the pillar offers, shown on its landing page: (label, url name or None, roles or None).
-SERVICES: list[tuple] = [
-    (_("Điểm ATM mềm (nộp, rút, chuyển tiền gần nhà)"), "economy:agents", None),
-    (_("Ví điện tử của tôi"), "economy:wallet", None),
-    (_("Cửa hàng số theo xã"), "economy:shops", VIEW_ROLES),
-    (_("Số hộ, cửa hàng số, thanh toán điện tử theo xã"), "economy:communes", VIEW_ROLES),
-    (_("Ghi nhận cửa hàng số"), "economy:shop-register", EDIT_ROLES),
-    (_("Sản phẩm địa phương theo xã"), "economy:products", None),
-    (_("Nhập doanh số tháng từ tệp của sàn"), "economy:sales-import", EDIT_ROLES),
+# What the pillar offers, shown on its landing page (core.landing).
+SERVICES = [
+    Service(gettext_lazy("Điểm ATM mềm (nộp, rút, chuyển tiền gần nhà)"), "economy:agents", None),
+    Service(gettext_lazy("Ví điện tử của tôi"), "economy:wallet", None),
+    Service(gettext_lazy("Cửa hàng số theo xã"), "economy:shops", VIEW_ROLES),
+    Service(gettext_lazy("Số hộ, cửa hàng số, thanh toán điện tử theo xã"), "economy:communes", VIEW_ROLES),
+    Service(gettext_lazy("Ghi nhận cửa hàng số"), "economy:shop-register", EDIT_ROLES),
+    Service(gettext_lazy("Sản phẩm địa phương theo xã"), "economy:products", None),
+    Service(gettext_lazy("Nhập doanh số tháng từ tệp của sàn"), "economy:sales-import", EDIT_ROLES),
 ]
 
 
-def _visible(services_list, user):
-    from core.permissions import user_has_role
-
-    return [s for s in services_list if s[2] is None or user_has_role(user, *s[2])]
-
-
 def index(request):
-    return render(
-        request,
-        "economy/index.html",
-        {
-            "services": _visible(SERVICES, request.user),
-            "pillar_title": _("Kinh tế số"),
-            "indicators": all_indicators("economy"),
-        },
-    )
+    return pillar_landing(request, pillar="economy", title=gettext_lazy("Kinh tế số"), services=SERVICES)
 
 
 @role_required(*VIEW_ROLES)
@@ -100,9 +86,9 @@ def shop_register(request):
                 products=data["products"],
             )
         except PermissionDenied:
-            form.add_error("commune", _t("Bạn chỉ ghi nhận được cửa hàng của xã mình."))
+            form.add_error("commune", _("Bạn chỉ ghi nhận được cửa hàng của xã mình."))
         else:
-            messages.success(request, _t("Đã ghi nhận cửa hàng số “%(name)s”.") % {"name": shop.name})
+            messages.success(request, _("Đã ghi nhận cửa hàng số “%(name)s”.") % {"name": shop.name})
             return redirect("economy:shops")
     return render(request, "economy/shop_register.html", {"form": form})
 
@@ -114,11 +100,11 @@ def shop_close(request, pk: int):
     try:
         services.digital_shop_close(actor=request.user, shop=shop, closed_on=timezone.localdate())
     except services.EconomyError:
-        messages.info(request, _t("Cửa hàng này đã đóng."))
+        messages.info(request, _("Cửa hàng này đã đóng."))
     except PermissionDenied:
         raise
     else:
-        messages.success(request, _t("Đã ghi nhận cửa hàng “%(name)s” ngừng hoạt động.") % {"name": shop.name})
+        messages.success(request, _("Đã ghi nhận cửa hàng “%(name)s” ngừng hoạt động.") % {"name": shop.name})
     return redirect("economy:shops")
 
 
@@ -171,7 +157,7 @@ def agent_map(agents) -> list[dict]:
 
 
 def _money_message(request, text, txn):
-    messages.success(request, f"{text} — {_t('mã giao dịch')} {txn.reference}")
+    messages.success(request, f"{text} — {_('mã giao dịch')} {txn.reference}")
 
 
 @login_required
@@ -203,7 +189,7 @@ def wallet(request):
             except ServiceError as exc:
                 apply_to_form(form, exc)
             else:
-                messages.success(request, _t("Đã mở ví điện tử của bạn."))
+                messages.success(request, _("Đã mở ví điện tử của bạn."))
                 return redirect("economy:wallet")
         return render(request, "economy/wallet_open.html", {"form": form})
     form = TransferForm(request.POST or None)
@@ -222,7 +208,7 @@ def wallet(request):
         else:
             _money_message(
                 request,
-                _t("Đã chuyển %(amount)s đến ví %(to)s") % {"amount": wallets.vnd(txn.amount), "to": data["to_wallet"]},
+                _("Đã chuyển %(amount)s đến ví %(to)s") % {"amount": wallets.vnd(txn.amount), "to": data["to_wallet"]},
                 txn,
             )
             return redirect("economy:wallet")
@@ -269,7 +255,7 @@ def counter(request):
                     commune=data["commune"],
                     agent=agent,
                 )
-                messages.success(request, _t("Đã mở ví số %(number)s cho khách.") % {"number": opened.number})
+                messages.success(request, _("Đã mở ví số %(number)s cho khách.") % {"number": opened.number})
             elif action == "cash_in":
                 txn = agents_service.cash_in(
                     actor=request.user,
@@ -280,7 +266,7 @@ def counter(request):
                 )
                 _money_message(
                     request,
-                    _t("Đã nộp %(amount)s vào ví %(number)s")
+                    _("Đã nộp %(amount)s vào ví %(number)s")
                     % {"amount": wallets.vnd(txn.amount), "number": data["wallet"]},
                     txn,
                 )
@@ -297,7 +283,7 @@ def counter(request):
                 agents_service.agent_declare_cash(
                     actor=request.user, agent=agent, day=timezone.localdate(), amount=data["declared_cash"]
                 )
-                messages.success(request, _t("Đã ghi nhận số tiền mặt cuối ngày."))
+                messages.success(request, _("Đã ghi nhận số tiền mặt cuối ngày."))
         except ServiceError as exc:
             apply_to_form(form, exc)
         else:
@@ -332,7 +318,7 @@ def counter_confirm(request, pk: int):
         else:
             _money_message(
                 request,
-                _t("Đã chi %(amount)s tiền mặt cho ví %(number)s")
+                _("Đã chi %(amount)s tiền mặt cho ví %(number)s")
                 % {"amount": wallets.vnd(txn.amount), "number": cash_out.wallet.number},
                 txn,
             )
@@ -374,7 +360,7 @@ def reconciliation_resolve(request, pk: int):
         except ServiceError as exc:
             apply_to_form(form, exc)
         else:
-            messages.success(request, _t("Đã ghi nhận cách xử lý chênh lệch."))
+            messages.success(request, _("Đã ghi nhận cách xử lý chênh lệch."))
             return redirect("economy:supervision")
     return render(request, "economy/reconciliation_resolve.html", {"row": row, "form": form})
 
@@ -396,7 +382,7 @@ def wallet_pay(request, token: str):
         except ServiceError as exc:
             apply_to_form(form, exc)
         else:
-            messages.success(request, _t("Đã thanh toán từ ví. Số biên lai: %(n)s") % {"n": paid.receipt_number})
+            messages.success(request, _("Đã thanh toán từ ví. Số biên lai: %(n)s") % {"n": paid.receipt_number})
             return redirect(paid.get_absolute_url())
     if own is not None:
         own.account.refresh_from_db()
@@ -429,6 +415,6 @@ def sales_import(request):
         except ServiceError as exc:
             apply_to_form(form, exc)
         else:
-            messages.success(request, _t("Đã nhập %(n)s dòng doanh số.") % {"n": count})
+            messages.success(request, _("Đã nhập %(n)s dòng doanh số.") % {"n": count})
             return redirect("economy:sales-import")
     return render(request, "economy/sales_import.html", {"form": form})

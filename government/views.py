@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import http
 from core.errors import apply_to_form
+from core.landing import Service, pillar_landing
 from core.payments.selectors import payment_paid_for
 from core.permissions import role_required
 from core.users import roles
@@ -41,19 +42,19 @@ APPLICANT_ROLES = (roles.CITIZEN, roles.ENTERPRISE)
 OFFICIAL_ROLES = (roles.COMMUNE_OFFICIAL, roles.DEPARTMENT_OFFICIAL)
 S = Dossier.Status
 
-# What the pillar offers, shown on its landing page: (label, url name or None, roles or None).
-SERVICES: list[tuple] = [
-    (gettext_lazy("Danh mục thủ tục hành chính"), "government:procedure-list", None),
-    (gettext_lazy("Tra cứu hồ sơ"), "government:lookup", None),
-    (gettext_lazy("Tra cứu thông tin đất đai"), "land:index", None),
-    (gettext_lazy("Hồ sơ của tôi"), "government:my-dossiers", APPLICANT_ROLES),
-    (gettext_lazy("Hồ sơ cần xử lý"), "government:queue", OFFICIAL_ROLES),
+# What the pillar offers, shown on its landing page (core.landing).
+SERVICES = [
+    Service(gettext_lazy("Danh mục thủ tục hành chính"), "government:procedure-list", None),
+    Service(gettext_lazy("Tra cứu hồ sơ"), "government:lookup", None),
+    Service(gettext_lazy("Tra cứu thông tin đất đai"), "land:index", None),
+    Service(gettext_lazy("Hồ sơ của tôi"), "government:my-dossiers", APPLICANT_ROLES),
+    Service(gettext_lazy("Hồ sơ cần xử lý"), "government:queue", OFFICIAL_ROLES),
 ]
 
 
 def index(request):
-    return render(
-        request, "government/index.html", {"services": SERVICES, "pillar_title": gettext_lazy("Chính quyền số")}
+    return pillar_landing(
+        request, pillar="government", title=gettext_lazy("Chính quyền số"), services=SERVICES, with_indicators=False
     )
 
 

@@ -4,13 +4,15 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.audit.services import audit_record
+from core.errors import ServiceError
 from party.models import KeyTask, KeyTaskUpdate
 
 
-class PartyError(Exception):
-    pass
+class PartyError(ServiceError):
+    """A refused action of the party agencies pillar, with a message for the user (translated)."""
 
 
 def key_task_report_progress(
@@ -22,9 +24,12 @@ def key_task_report_progress(
     and status again changes nothing (a double submit is harmless). Raises PartyError."""
     reported_on = reported_on or timezone.localdate()
     if not 0 <= progress <= 100:
-        raise PartyError("progress must be between 0 and 100")
+        raise PartyError(_("Tiến độ từ 0 đến 100 %."), errors={"progress": [_("Tiến độ từ 0 đến 100 %.")]})
     if reported_on > timezone.localdate():
-        raise PartyError("report date in the future")
+        raise PartyError(
+            _("Ngày báo cáo không được ở tương lai."),
+            errors={"reported_on": [_("Ngày báo cáo không được ở tương lai.")]},
+        )
     with transaction.atomic():
         task = KeyTask.objects.select_for_update().get(pk=task.pk)
         if progress == 100:
@@ -34,7 +39,10 @@ def key_task_report_progress(
         else:
             status = task.status
         if task.status == KeyTask.Status.DONE and status != KeyTask.Status.DONE and not note.strip():
-            raise PartyError("reopening a completed task needs an explanation")
+            raise PartyError(
+                _("Mở lại nhiệm vụ đã hoàn thành cần ghi rõ lý do."),
+                errors={"note": [_("Mở lại nhiệm vụ đã hoàn thành cần ghi rõ lý do.")]},
+            )
         if status == task.status and progress == task.progress:
             return task
         before = {"status": task.status, "progress": task.progress}

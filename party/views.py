@@ -2,31 +2,27 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _t
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.agencies.models import Agency
-from core.indicators.registry import all_indicators
+from core.errors import apply_to_form
+from core.landing import Service, pillar_landing
 from core.permissions import role_required, user_has_role
 from party import selectors, services
 from party.forms import DocumentFilterForm, ProgressForm, TaskFilterForm
 from party.models import KeyTask
 from party.permissions import REPORT_ROLES, VIEW_ROLES
 
-# What the pillar offers, shown on its landing page: (label, url name or None, roles or None).
-SERVICES: list[tuple] = [
-    (_("Nhiệm vụ trọng tâm Nghị quyết 49-NQ/TU"), "party:tasks", VIEW_ROLES),
-    (_("Văn bản Đảng"), "party:documents", VIEW_ROLES),
+# What the pillar offers, shown on its landing page (core.landing).
+SERVICES = [
+    Service(gettext_lazy("Nhiệm vụ trọng tâm Nghị quyết 49-NQ/TU"), "party:tasks", VIEW_ROLES),
+    Service(gettext_lazy("Văn bản Đảng"), "party:documents", VIEW_ROLES),
 ]
 
 
 def index(request):
-    services_list = [s for s in SERVICES if s[2] is None or user_has_role(request.user, *s[2])]
-    return render(
-        request,
-        "party/index.html",
-        {"services": services_list, "pillar_title": _("Cơ quan Đảng"), "indicators": all_indicators("party")},
-    )
+    return pillar_landing(request, pillar="party", title=gettext_lazy("Cơ quan Đảng"), services=SERVICES)
 
 
 @role_required(*VIEW_ROLES)
@@ -53,10 +49,10 @@ def task_detail(request, pk: int):
         if form.is_valid():
             try:
                 services.key_task_report_progress(task=task, actor=request.user, **form.cleaned_data)
-            except services.PartyError:
-                form.add_error("note", _t("Mở lại nhiệm vụ đã hoàn thành cần ghi rõ lý do."))
+            except services.PartyError as exc:
+                apply_to_form(form, exc)
             else:
-                messages.success(request, _t("Đã cập nhật tiến độ nhiệm vụ."))
+                messages.success(request, _("Đã cập nhật tiến độ nhiệm vụ."))
                 return redirect("party:task-detail", pk=task.pk)
     row = selectors.task_rows([task], timezone.localdate())[0]
     return render(

@@ -2,33 +2,32 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _t
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from core.indicators.registry import all_indicators
+from core.landing import Service, pillar_landing
 from core.permissions import role_required, user_has_role
 from society import selectors, services
 from society.forms import SchoolFilterForm, TeamFilterForm, VisitForm
 from society.permissions import EDIT_ROLES, VIEW_ROLES, can_edit_commune
 
-# What the pillar offers, shown on its landing page: (label, url name or None, roles or None).
-SERVICES: list[tuple] = [
-    (_("Trường học và học bạ số"), "society:schools", VIEW_ROLES),
-    (_("Tổ công nghệ số cộng đồng và các buổi hỗ trợ"), "society:teams", VIEW_ROLES),
-    (_("Thông báo đến người dân (SMS, Zalo, thư điện tử, loa truyền thanh)"), "society:broadcasts", VIEW_ROLES),
+# What the pillar offers, shown on its landing page (core.landing).
+SERVICES = [
+    Service(gettext_lazy("Trường học và học bạ số"), "society:schools", VIEW_ROLES),
+    Service(gettext_lazy("Tổ công nghệ số cộng đồng và các buổi hỗ trợ"), "society:teams", VIEW_ROLES),
+    Service(
+        gettext_lazy("Thông báo đến người dân (SMS, Zalo, thư điện tử, loa truyền thanh)"),
+        "society:broadcasts",
+        VIEW_ROLES,
+    ),
     # School staff, students and parents, and team members are ordinary accounts (no portal role).
-    (_("Học bạ số: sổ điểm, lớp học, học bạ của học sinh"), "society:school-home", None),
-    (_("Tổ công nghệ của tôi: ghi lượt hỗ trợ hộ gia đình"), "society:my-teams", None),
+    Service(gettext_lazy("Học bạ số: sổ điểm, lớp học, học bạ của học sinh"), "society:school-home", None),
+    Service(gettext_lazy("Tổ công nghệ của tôi: ghi lượt hỗ trợ hộ gia đình"), "society:my-teams", None),
 ]
 
 
 def index(request):
-    services_list = [s for s in SERVICES if s[2] is None or user_has_role(request.user, *s[2])]
-    return render(
-        request,
-        "society/index.html",
-        {"services": services_list, "pillar_title": _("Xã hội số"), "indicators": all_indicators("society")},
-    )
+    return pillar_landing(request, pillar="society", title=gettext_lazy("Xã hội số"), services=SERVICES)
 
 
 def _query_without_page(request) -> str:
@@ -70,12 +69,12 @@ def team_detail(request, pk: int):
             try:
                 _visit, created = services.visit_record(actor=request.user, team=team, **form.cleaned_data)
             except services.SocietyError:
-                form.add_error(None, _t("Không ghi nhận được buổi hỗ trợ này."))
+                form.add_error(None, _("Không ghi nhận được buổi hỗ trợ này."))
             else:
                 if created:
-                    messages.success(request, _t("Đã ghi nhận buổi hỗ trợ."))
+                    messages.success(request, _("Đã ghi nhận buổi hỗ trợ."))
                 else:
-                    messages.info(request, _t("Buổi hỗ trợ này đã được ghi nhận trước đó."))
+                    messages.info(request, _("Buổi hỗ trợ này đã được ghi nhận trước đó."))
                 return redirect("society:team-detail", pk=team.pk)
     visits = Paginator(selectors.visits_for(request.user, team=team), 30).get_page(request.GET.get("page"))
     return render(

@@ -10,14 +10,15 @@ from border_gate.models import (
     StepDefinition,
 )
 from border_gate.scope import OfficerScope, officer_scope
+from core.errors import InvalidTransitionError, ServiceError
 
 
-class BorderGateError(Exception):
-    """A refused action, with a message for the user (Vietnamese, translated)."""
+class BorderGateError(ServiceError):
+    """A refused action of the border gate, with a message for the user (translated)."""
 
 
-class TransitionError(BorderGateError):
-    pass
+class TransitionError(BorderGateError, InvalidTransitionError):
+    """The entry or its step is not in a state that allows the action."""
 
 
 def label_of(actor, label: str = "") -> str:

@@ -21,7 +21,6 @@ from border_gate.models import (
 )
 from border_gate.services.common import TransitionError, label_of
 from border_gate.services.declarations import (
-    MAX_CONTAINERS,
     apply_goods_flags,
     entry_snapshot,
     snapshot_diff,
@@ -65,15 +64,7 @@ def _parse_correction(entry: Entry, field_name: str, raw: str, line_no: int | No
         attr = "vehicle" if field_name == "vehicle_plate" else "trailer"
         return lambda: setattr(entry, attr, vehicle_for(plate))
     if field_name == "containers":
-        parsed = []
-        for item in filter(None, (p.strip() for p in raw.split(","))):
-            number, _sep, size = item.partition(":")
-            number = v.validate_container_number(number)
-            if size.strip() not in ("20", "40", "45"):
-                raise ValidationError(_("Ghi cỡ container sau dấu hai chấm: 20, 40 hoặc 45 (ví dụ CSQU3054383:40)."))
-            parsed.append((number, int(size)))
-        if len(parsed) > MAX_CONTAINERS:
-            raise ValidationError(_("Tối đa %(n)d container mỗi xe.") % {"n": MAX_CONTAINERS})
+        parsed = v.parse_containers(raw)
 
         def apply():
             entry.containers.set(

@@ -44,7 +44,7 @@ EXPIRY_GRACE = datetime.timedelta(hours=48)
 MAX_GOODS_LINES = 10
 
 
-MAX_CONTAINERS = 4
+MAX_CONTAINERS = v.MAX_CONTAINERS
 
 
 @dataclass
@@ -102,10 +102,9 @@ def _validate_declaration(data: DeclarationData) -> dict:
         errors.setdefault("containers", []).append(_("Tối đa %(n)d container mỗi xe.") % {"n": MAX_CONTAINERS})
     for number, size in data.containers:
         c = check("containers", v.validate_container_number, number)
-        if c and int(size) not in (20, 40, 45):
-            errors.setdefault("containers", []).append(_("Cỡ container phải là 20, 40 hoặc 45 feet."))
-        elif c:
-            out["containers"].append((c, int(size)))
+        s = check("containers", v.validate_container_size, size) if c else None
+        if c and s:
+            out["containers"].append((c, s))
     if len({c for c, _s in out["containers"]}) != len(out["containers"]):
         errors.setdefault("containers", []).append(_("Một container được khai hai lần."))
     out["driver_id_number"] = check(
@@ -163,11 +162,11 @@ def crossing_prefix(crossing: Crossing) -> str:
 
 
 def _new_entry_code(crossing: Crossing) -> str:
-    return f"{crossing_prefix(crossing)}-{''.join(secrets.choice(_CODE_ALPHABET) for _ in range(7))}"
+    return f"{crossing_prefix(crossing)}-{''.join(secrets.choice(_CODE_ALPHABET) for _i in range(7))}"
 
 
 def vehicle_for(plate: v.Plate) -> Vehicle:
-    vehicle, _ = Vehicle.objects.get_or_create(
+    vehicle, _created = Vehicle.objects.get_or_create(
         country=plate.country,
         plate=plate.compact,
         defaults={"plate_kind": plate.kind, "plate_display": plate.display},

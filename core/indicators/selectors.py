@@ -34,9 +34,6 @@ IOC_ROLES = (
     roles.SYSTEM_ADMIN,
 )
 PROVINCE_ROLES = {roles.PROVINCE_LEADER, roles.DEPARTMENT_OFFICIAL, roles.PARTY_OFFICIAL, roles.SYSTEM_ADMIN}
-# National congestion bands for trucks waiting at a crossing (green < 500, yellow 500–1,000,
-# orange 1,000–5,000, red > 5,000).
-CONGESTION_BANDS = [(500, "green"), (1000, "yellow"), (5000, "orange"), (float("inf"), "red")]
 SPARK_POINTS = 60
 CACHE_SECONDS = 300
 
@@ -344,15 +341,6 @@ def geojson_communes() -> str:
 # --- live border panel ----------------------------------------------------------------------------------
 
 
-def congestion_band(waiting: float | None) -> str:
-    if waiting is None:
-        return ""
-    for limit, band in CONGESTION_BANDS:
-        if waiting < limit:
-            return band
-    return "red"
-
-
 def border_panel(*, now: datetime | None = None) -> list[dict]:
     """The border gate's figures, newest snapshot of each (the live refresh writes provisional
     points every few minutes), grouped by crossing when the indicator says which (extra["crossing"])."""
@@ -366,12 +354,9 @@ def border_panel(*, now: datetime | None = None) -> list[dict]:
         code = str(indicator.extra.get("crossing") or "")
         point = latest.get(indicator.code) or {}
         value = point.get("value")
-        band = ""
-        if value is not None and isinstance(indicator.extra.get("bands"), dict):
-            # The indicator's value is a band index (border_gate's congestion level): its own mapping.
-            band = indicator.extra["bands"].get(str(int(value)), "")
-        elif indicator.extra.get("congestion"):
-            band = congestion_band(value)
+        # The pillar says how a value is coloured (extra["band"]: value → band name); core knows no bands.
+        band_of = indicator.extra.get("band")
+        band = band_of(value) if value is not None and callable(band_of) else ""
         group = groups.setdefault(code, {"crossing": names.get(code, code), "items": []})
         group["items"].append({"indicator": indicator, "value": value, "as_of": point.get("as_of"), "band": band})
     return sorted(groups.values(), key=lambda g: (g["crossing"] != "", g["crossing"]))

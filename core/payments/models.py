@@ -12,7 +12,7 @@ REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
 def new_reference() -> str:
-    return "LS" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(10))
+    return "LS" + "".join(secrets.choice(REFERENCE_ALPHABET) for _i in range(10))
 
 
 def new_token() -> str:

@@ -13,7 +13,7 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 def new_verification_code() -> str:
     # 20 symbols of 31 ≈ 99 bits: printed as a QR code, never typed, and not guessable, so the
     # public page cannot be used to enumerate the province's documents.
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(20))
+    return "".join(secrets.choice(CODE_ALPHABET) for _i in range(20))
 
 
 class SigningCertificate(models.Model):

@@ -2,28 +2,28 @@
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit.services import audit_record
+from core.errors import NotAllowedError, ServiceError
 from economy.models import CommuneHouseholds, DigitalShop, SoftAtmAgent
 from economy.permissions import can_edit_commune
 
 
-class EconomyError(Exception):
-    pass
+class EconomyError(ServiceError):
+    """A refused action of the digital economy pillar, with a message for the user (translated)."""
 
 
 def digital_shop_register(
     *, actor, commune, name: str, platform: str, registered_on: dt.date, products: str = ""
 ) -> DigitalShop:
     """Record a household's shop on an e-commerce platform. A commune official records shops of their
-    own commune only (PermissionDenied otherwise). Registering the same name, commune and platform twice
+    own commune only (NotAllowedError otherwise). Registering the same name, commune and platform twice
     returns the existing active shop (a double submit adds nothing)."""
     if not can_edit_commune(actor, commune):
-        raise PermissionDenied
+        raise NotAllowedError(_("Bạn không ghi được số liệu của xã này."))
     with transaction.atomic():
         existing = (
             DigitalShop.objects.select_for_update()
@@ -47,13 +47,16 @@ def digital_shop_register(
 def digital_shop_close(*, actor, shop: DigitalShop, closed_on: dt.date) -> DigitalShop:
     """active → closed. Raises EconomyError when already closed or the date is before registration."""
     if not can_edit_commune(actor, shop.commune):
-        raise PermissionDenied
+        raise NotAllowedError(_("Bạn không ghi được số liệu của xã này."))
     with transaction.atomic():
         shop = DigitalShop.objects.select_for_update().get(pk=shop.pk)
         if shop.status != DigitalShop.Status.ACTIVE:
-            raise EconomyError("shop already closed")
+            raise EconomyError(_("Cửa hàng này đã đóng."))
         if closed_on < shop.registered_on:
-            raise EconomyError("closing date before registration")
+            raise EconomyError(
+                _("Ngày đóng cửa hàng trước ngày đăng ký."),
+                errors={"closed_on": [_("Ngày đóng cửa hàng trước ngày đăng ký.")]},
+            )
         shop.status, shop.closed_on = DigitalShop.Status.CLOSED, closed_on
         shop.save(update_fields=["status", "closed_on"])
         audit_record(
@@ -69,9 +72,11 @@ def digital_shop_close(*, actor, shop: DigitalShop, closed_on: dt.date) -> Digit
 def households_set(*, actor, commune, year: int, households: int, source: str) -> CommuneHouseholds:
     """Record (or correct) a commune's number of households for a year."""
     if households <= 0:
-        raise EconomyError("households must be positive")
+        raise EconomyError(
+            _("Số hộ gia đình phải lớn hơn 0."), errors={"households": [_("Số hộ gia đình phải lớn hơn 0.")]}
+        )
     if not can_edit_commune(actor, commune):
-        raise PermissionDenied
+        raise NotAllowedError(_("Bạn không ghi được số liệu của xã này."))
     with transaction.atomic():
         row = CommuneHouseholds.objects.select_for_update().filter(commune=commune, year=year).first()
         before = {"households": row.households} if row else None
@@ -88,7 +93,7 @@ def households_set(*, actor, commune, year: int, households: int, source: str) -
 
 def soft_atm_agent_register(*, actor, commune, name: str, address: str, bank: str, opened_on: dt.date) -> SoftAtmAgent:
     if not can_edit_commune(actor, commune):
-        raise PermissionDenied
+        raise NotAllowedError(_("Bạn không ghi được số liệu của xã này."))
     with transaction.atomic():
         agent = SoftAtmAgent.objects.create(commune=commune, name=name, address=address, bank=bank, opened_on=opened_on)
         audit_record(actor=actor, action="economy.soft_atm_agent.register", obj=agent, after={"bank": bank})

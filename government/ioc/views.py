@@ -18,7 +18,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
@@ -245,7 +245,7 @@ def run_retry(request, pk: int):
     try:
         services.snapshot_run_retry(run=run, actor=request.user)
     except services.SnapshotError:
-        messages.info(request, _t("Lượt tính này không ở trạng thái lỗi."))
+        messages.info(request, _("Lượt tính này không ở trạng thái lỗi."))
     return redirect("government:ioc-run", pk=run.pk)
 
 
@@ -459,9 +459,9 @@ def dti_entry(request, year: int, node_code: str):
                 evidence_url=data.get("evidence_url", ""),
             )
         except services.DtiError:
-            form.add_error("value", _t("Giá trị không hợp lệ cho chỉ số này."))
+            form.add_error("value", _("Giá trị không hợp lệ cho chỉ số này."))
         else:
-            messages.success(request, _t("Đã lưu số liệu tự đánh giá chỉ số %(code)s.") % {"code": node.code})
+            messages.success(request, _("Đã lưu số liệu tự đánh giá chỉ số %(code)s.") % {"code": node.code})
             return redirect(f"{reverse('government:ioc-dti')}?year={year}#dti-{node.code}")
     history = assessment.entries.filter(node=node).select_related("entered_by")[:20]
     return render(

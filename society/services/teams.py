@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,11 +22,13 @@ def visit_record(
     """Record a team's visit. One visit per team, day and topic: submitting it again returns the
     existing one (created=False) — a double submit counts nothing twice."""
     if not can_edit_commune(actor, team.commune):
-        raise PermissionDenied
+        raise NotAllowedError(_("Bạn không ghi được số liệu của xã này."))
     if visited_on > timezone.localdate():
-        raise SocietyError("visit in the future")
+        raise SocietyError(
+            _("Ngày thăm không được ở tương lai."), errors={"visited_on": [_("Ngày thăm không được ở tương lai.")]}
+        )
     if not team.is_active:
-        raise SocietyError("team inactive")
+        raise SocietyError(_("Tổ công nghệ số này không còn hoạt động."))
     try:
         with transaction.atomic():
             visit = TechTeamVisit.objects.create(

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from border_gate import selectors, services
+from border_gate import congestion, selectors, services
 from border_gate.models import Entry, EntryStep, EntryVersion, GoodsLine, Yard, YardEvent
 from core.audit.models import AuditLog
 
@@ -412,7 +412,7 @@ def test_board_counts_yards_and_bands(declare, run_pipeline, huu_nghi):
     board = selectors.board_compute(huu_nghi)
     assert sum(y["vehicles"] for y in board["yards"]) == 1
     assert board["waiting"] == 1 and board["band"] == "green"
-    assert [selectors.congestion_band(n) for n in (0, 499, 500, 1000, 1001, 5000, 5001)] == [
+    assert [congestion.band(n) for n in (0, 499, 500, 1000, 1001, 5000, 5001)] == [
         "green",
         "green",
         "yellow",

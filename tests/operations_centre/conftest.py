@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from border_gate import congestion
 from core.indicators import registry
 from core.indicators.registry import Indicator
 from core.indicators.targets import LOCAL
@@ -67,7 +68,7 @@ def fake_registry(calls, monkeypatch):
             compute=hourly,
             frequency="hourly",
             higher_is_better=False,
-            extra={"crossing": "huu-nghi", "congestion": True},
+            extra={"crossing": "huu-nghi", "band": congestion.band},
         ),
     ]:
         items[ind.code] = ind
