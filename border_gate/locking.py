@@ -1,13 +1,15 @@
-"""The decision path's row locks (entry, its steps, the yard) and the yard's occupancy, in SQL built
-once from the models' metadata (core.sql); its writes use core.sql's `update` and `insert`.
+"""The row locks of the border gate's state machine (entry, then its steps, then at the yard step the
+yard) and the yard's occupancy, in SQL built once from the models' metadata (core.sql). Every
+transition locks through these functions, in that one order, so two decisions, a lane, a payment and
+a yard event on one truck queue instead of deadlocking.
 
-Why not the ORM here: an officer's decision is the border gate's hottest write (the peak-day
-replay is 40,000 of them) and, measured, the ORM spent more CPU building its queries and model
-instances than PostgreSQL spent running them (docs/benchmarks.md, border gate). The statements
-are the ones the ORM sent: same columns, same locks (`FOR UPDATE` of the entry, then of its
-steps — the lock order of `border_gate/services/transitions.py`). Rows come back as ordinary model
-instances (`Model.from_db`, the ORM's converters, deferred fields load on access). The step definitions, which are
-configuration, come from a per-process copy (`step_definition`).
+Why not the ORM here: an officer's decision is the border gate's hottest write (the peak-day replay
+is 40,000 of them); measured in issue 10, these locks instead of the ORM's spare ~2.6 ms of the
+~11.4 ms of web CPU a decision costs through the ORM (docs/benchmarks.md). The statements are the
+ones the ORM sends (same columns, `FOR UPDATE`); rows come back as ordinary model instances
+(`Model.from_db`, the ORM's converters, deferred fields load on access). tests/core/test_sql.py
+compares each with the ORM. The step definitions, which are configuration, come from a per-process
+copy (`step_definition`).
 """
 
 from __future__ import annotations
@@ -15,15 +17,12 @@ from __future__ import annotations
 import functools
 import time
 
-from django.db import connection
-
 from border_gate.models import Entry, EntryStep, StepDefinition, Yard
 from core import sql
 
 # The entry columns a decision or a lane assignment reads or writes (of 43): loading and building
 # the whole row was a third of a decision's CPU.
 ENTRY_COLUMNS = (
-    "id",
     "code",
     "crossing",
     "status",
@@ -43,13 +42,9 @@ ENTRY_COLUMNS = (
 )
 
 
-def _qn(name: str) -> str:
-    return connection.ops.quote_name(name)
-
-
 @functools.cache
 def _entry_select(keys: tuple[str, ...]) -> sql.Select:
-    where = " AND ".join(f"{_qn(Entry._meta.get_field(k).column)} = %s" for k in keys)
+    where = " AND ".join(f"{sql.col(Entry, k)} = %s" for k in keys)
     return sql.model_select(Entry, ENTRY_COLUMNS, where, "FOR UPDATE")
 
 
@@ -64,7 +59,8 @@ def lock_entry(**lookup) -> Entry | None:
 
 @functools.cache
 def _steps_select() -> sql.Select:
-    return sql.model_select(EntryStep, None, f"{_qn('entry_id')} = %s", f"ORDER BY {_qn('position')} FOR UPDATE")
+    where, order = f"{sql.col(EntryStep, 'entry')} = %s", f"ORDER BY {sql.col(EntryStep, 'position')} FOR UPDATE"
+    return sql.model_select(EntryStep, None, where, order)
 
 
 def lock_steps(entry_id: int) -> list[EntryStep]:
@@ -77,7 +73,7 @@ def lock_steps(entry_id: int) -> list[EntryStep]:
 
 @functools.cache
 def _yard_select() -> sql.Select:
-    where = f"{_qn('id')} = %s AND {_qn('crossing_id')} = %s AND {_qn('is_active')}"
+    where = f"{sql.col(Yard, 'id')} = %s AND {sql.col(Yard, 'crossing')} = %s AND {sql.col(Yard, 'is_active')}"
     return sql.model_select(Yard, None, where, "FOR UPDATE")
 
 
@@ -93,31 +89,28 @@ def lock_yard(yard_id, crossing_id: int) -> Yard | None:
 
 def yard_occupancy(yard_id: int) -> int:
     """Entries inside the yard now (read under the yard's lock)."""
-    query = f"SELECT count(*) FROM {_qn(Entry._meta.db_table)} WHERE {_qn('current_yard_id')} = %s"  # noqa: S608  # nosec B608: table and column names from the model, the id a parameter
-    with connection.cursor() as cursor:
-        cursor.execute(query, [yard_id])
-        return cursor.fetchone()[0]
+    return Entry.objects.filter(current_yard_id=yard_id).count()
 
 
 # -- step definitions, per process ---------------------------------------------------------------
 # Configuration edited by administrators, read by every decision. Saving or deleting one clears
 # this process's copy (signals, apps.py); other processes see the change within CACHE_SECONDS.
+# The copy is one immutable snapshot replaced whole (never a shared dict cleared and refilled), so
+# a thread reading it while another refreshes it sees either the old or the new one.
 CACHE_SECONDS = 60.0
-_definitions: dict[int, StepDefinition] = {}
-_definitions_until = 0.0
+_snapshot: tuple[float, dict[int, StepDefinition]] = (0.0, {})
 
 
 def step_definition(step_id: int) -> StepDefinition:
-    global _definitions_until
+    global _snapshot
+    until, definitions = _snapshot
     now = time.monotonic()
-    if now >= _definitions_until or step_id not in _definitions:
-        _definitions.clear()
-        _definitions.update((d.pk, d) for d in StepDefinition.objects.all())
-        _definitions_until = now + CACHE_SECONDS
-    return _definitions[step_id]
+    if now >= until or step_id not in definitions:
+        definitions = {d.pk: d for d in StepDefinition.objects.all()}
+        _snapshot = (now + CACHE_SECONDS, definitions)
+    return definitions[step_id]
 
 
 def clear_definitions(**_kwargs) -> None:
-    global _definitions_until
-    _definitions.clear()
-    _definitions_until = 0.0
+    global _snapshot
+    _snapshot = (0.0, {})

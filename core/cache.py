@@ -1,11 +1,4 @@
-"""Django's Redis cache backend, keeping one redis-py client per connection pool, and degrading to
-"no cache" when Redis is down.
-
-Django's `RedisCacheClient.get_client()` builds a new `redis.Redis` object for every cache
-operation; building one fills its ~200 response callbacks, which cost more CPU than the GET it
-serves (every request reads its session from this cache: docs/benchmarks.md, border gate). A
-`redis.Redis` is thread-safe and its pool checks the process id, so one client per pool is safe
-under threaded and forking servers alike.
+"""Django's Redis cache backend, degrading to "no cache" when Redis is down.
 
 When Redis is stopped or unreachable, every operation answers as a cache miss would (get → the
 default, add → stored, incr → the delta) instead of raising: the session falls back to the
@@ -36,21 +29,12 @@ class _Outage:
     dirty: set[str] = set()
 
 
-class _ReusingClient(RedisCacheClient):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
-
-    def get_client(self, key=None, *, write=False):
-        index = self._get_connection_pool_index(write)
-        client = self._clients.get(index)
-        if client is None:
-            client = self._clients[index] = self._client(connection_pool=self._get_connection_pool(index))
-        return client
+class _DegradingClient(RedisCacheClient):
+    """Django's client; its operations are wrapped below."""
 
 
 def _degrading(name: str, fallback, *, writes: bool):
-    method = getattr(_ReusingClient, name)
+    method = getattr(_DegradingClient, name)
 
     def call(self, *args, **kwargs):
         if _Outage.retry_at and time.monotonic() < _Outage.retry_at:
@@ -83,7 +67,7 @@ def _fail(args, fallback, writes):
     return fallback(args) if callable(fallback) else fallback
 
 
-def _recovered(client: _ReusingClient) -> None:
+def _recovered(client: _DegradingClient) -> None:
     with _Outage.lock:
         dirty, _Outage.dirty, _Outage.retry_at = list(_Outage.dirty), set(), 0.0
     logger.warning("cache: Redis answers again; forgetting %d keys written during the outage", len(dirty))
@@ -109,10 +93,10 @@ _FALLBACKS = {
     "incr": (lambda args: args[1] if len(args) > 1 else 1, True),
 }
 for _name, (_fallback, _writes) in _FALLBACKS.items():
-    setattr(_ReusingClient, _name, _degrading(_name, _fallback, writes=_writes))
+    setattr(_DegradingClient, _name, _degrading(_name, _fallback, writes=_writes))
 
 
 class PortalRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
-        self._class = _ReusingClient
+        self._class = _DegradingClient

@@ -20,6 +20,7 @@ from border_gate.models import (
     YardEvent,
 )
 from border_gate.services.common import TransitionError, enqueue_queue_recompute
+from core import sql
 from core.audit.services import audit_record
 from core.payments.templatetags.vnd import vnd
 
@@ -34,7 +35,8 @@ def step_applies(step: StepDefinition, entry: Entry) -> bool:
 
 # Statuses of a step nobody has decided yet: the current step is the first of them.
 UNDECIDED = (EntryStep.Status.PENDING, EntryStep.Status.TAKEN, EntryStep.Status.HELD)
-# The columns a transition writes. One list per model, so every transition sends the same statement.
+# The columns a transition writes, one list per model: every transition sends the same UPDATE, built
+# once by core.sql (measured: `save(update_fields=…)` cost ~2 ms more web CPU per decision, ADR 0402).
 STEP_FIELDS = ["status", "is_current", "taken_by", "taken_at", "decided_by", "decided_by_label", "decided_at"]
 STEP_FIELDS += ["reason", "data"]
 ENTRY_FIELDS = [
@@ -51,7 +53,7 @@ ENTRY_FIELDS += ["closed_at", "updated_at"]
 
 def save_entry(entry: Entry) -> None:
     """Write what a transition may change on the entry (not the declaration's own fields)."""
-    entry.save(update_fields=ENTRY_FIELDS)
+    sql.update(entry, ENTRY_FIELDS)
 
 
 def _point_at(entry: Entry, steps: list[EntryStep], current: EntryStep | None) -> EntryStep | None:
@@ -60,10 +62,10 @@ def _point_at(entry: Entry, steps: list[EntryStep], current: EntryStep | None) -
     for s in steps:
         if s.is_current and s is not current:
             s.is_current = False
-            s.save(update_fields=["is_current"])
+            sql.update(s, ["is_current"])
     if current is not None and not current.is_current:
         current.is_current = True
-        current.save(update_fields=["is_current"])
+        sql.update(current, ["is_current"])
     entry.current_step = current
     return current
 
@@ -131,7 +133,7 @@ def record_decision(
         es.reason = reason[:300]
     if status == EntryStep.Status.HELD:
         es.taken_by = None  # back to the queue of the step's force, with its reason
-    es.save(update_fields=STEP_FIELDS)
+    sql.update(es, STEP_FIELDS)
     current = None
     if status == EntryStep.Status.HELD:
         entry.status = Entry.Status.HELD

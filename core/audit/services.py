@@ -7,7 +7,6 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
-from core import sql
 from core.audit.models import AuditLog
 from core.request_context import current_request_meta
 
@@ -68,6 +67,5 @@ def audit_record(
         ip=meta.get("ip"),
         request_id=meta.get("request_id", ""),
     )
-    # One INSERT built once (core.sql): every state change writes a row, and building the ORM's
-    # INSERT cost more CPU than PostgreSQL spent on it (docs/benchmarks.md, border gate).
-    return sql.insert(row)
+    row.save(force_insert=True)
+    return row

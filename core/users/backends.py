@@ -4,7 +4,8 @@ the signed-in user of a request with one prepared statement instead of the ORM's
 
 Why: every authenticated request loads its user (django.contrib.auth.get_user → the backend that
 logged them in → `get_user(id)`); building that ORM query cost more CPU than PostgreSQL spent
-running it (docs/benchmarks.md, border gate). The row comes back as an ordinary User instance
+running it: measured in issue 10, this read instead of the ORM's spares ~0.9 ms of web CPU per
+signed-in request (docs/benchmarks.md; ADR 0402 says when to revisit). The row comes back as an ordinary User instance
 (core.sql), with the same checks (`user_can_authenticate`: inactive users get
 no session user) and nothing cached between requests (a deactivation takes effect at once)."""
 
@@ -12,7 +13,6 @@ import functools
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.contrib.auth import backends, get_user_model
-from django.db import connection
 
 from core import sql
 
@@ -20,7 +20,7 @@ from core import sql
 @functools.cache
 def _user_select() -> sql.Select:
     model = get_user_model()
-    return sql.model_select(model, None, f"{connection.ops.quote_name(model._meta.pk.column)} = %s")
+    return sql.model_select(model, None, f"{sql.col(model, model._meta.pk.name)} = %s")
 
 
 class _ReadsUserOnce:

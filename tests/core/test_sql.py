@@ -1,12 +1,11 @@
-"""core.sql builds the same instances and rows as the ORM for the statements it replaces, and the
-session user read through it follows deactivation at once."""
+"""core.sql builds the same instances as the ORM (the session's user here; the border gate's rows in
+tests/border_gate/test_locking.py), refuses models it cannot handle like the ORM, and the session
+user read through it follows deactivation at once."""
 
 import pytest
-from django.db import connection
+from django.db import models
 
 from core import sql
-from core.audit.models import AuditLog
-from core.audit.services import audit_record
 from core.users import backends
 from core.users.models import User
 from tests.conftest import make_user
@@ -14,33 +13,49 @@ from tests.conftest import make_user
 pytestmark = pytest.mark.django_db
 
 
+def _same_as_orm(instance, orm, fields=None):
+    assert type(instance) is type(orm) and not instance._state.adding
+    for field in fields or type(orm)._meta.concrete_fields:
+        assert getattr(instance, field.attname) == getattr(orm, field.attname), field.name
+
+
 def test_fetch_returns_model_instances_like_the_orm(citizen):
-    select = sql.model_select(User, None, f"{connection.ops.quote_name('id')} = %s")
+    select = sql.model_select(User, None, f"{sql.col(User, 'id')} = %s")
     (user,) = sql.fetch(select, [citizen.pk])
-    orm = User.objects.get(pk=citizen.pk)
-    assert isinstance(user, User) and not user._state.adding
-    for field in User._meta.concrete_fields:
-        assert getattr(user, field.attname) == getattr(orm, field.attname), field.name
+    _same_as_orm(user, User.objects.get(pk=citizen.pk))
     assert sql.fetch(select, [0]) == []
 
 
 def test_fetch_of_some_columns_defers_the_others(citizen):
-    select = sql.model_select(User, ["id", "email"], f"{connection.ops.quote_name('id')} = %s")
+    select = sql.model_select(User, ["email"], f"{sql.col(User, 'id')} = %s")
     (user,) = sql.fetch(select, [citizen.pk])
-    assert user.get_deferred_fields() >= {"full_name", "phone"}
+    assert user.pk == citizen.pk and user.get_deferred_fields() >= {"full_name", "phone"}
     assert user.full_name == citizen.full_name  # loads on access, like .only()
 
 
-def test_insert_applies_defaults_and_json_like_save(citizen):
-    row = AuditLog(actor=citizen, action="tests.sql.insert", object_type="x", object_id="1", after={"a": [1, "đ"]})
-    sql.insert(row)
-    stored = AuditLog.objects.get(pk=row.pk)
-    assert stored.after == {"a": [1, "đ"]} and stored.at is not None and stored.actor_id == citizen.pk
+def test_models_it_cannot_handle_are_refused():
+    class Generated(models.Model):  # noqa: DJ008
+        n = models.IntegerField()
+        twice = models.GeneratedField(expression=models.F("n") * 2, output_field=models.IntegerField(), db_persist=True)
 
+        class Meta:
+            app_label = "tests_sql"
 
-def test_audit_record_writes_one_row_and_returns_it(citizen):
-    row = audit_record(actor=citizen, action="tests.sql.audit", object_type="t", object_id=7, before=None, after={})
-    assert AuditLog.objects.filter(pk=row.pk, action="tests.sql.audit", object_id="7").count() == 1
+    class DbDefault(models.Model):  # noqa: DJ008
+        n = models.IntegerField(db_default=1)
+
+        class Meta:
+            app_label = "tests_sql"
+
+    class NaturalKey(models.Model):  # noqa: DJ008
+        code = models.CharField(max_length=5, primary_key=True)
+
+        class Meta:
+            app_label = "tests_sql"
+
+    for model in (Generated, DbDefault, NaturalKey):
+        with pytest.raises(sql.UnsupportedModelError):
+            sql.model_select(model, None, "TRUE")
 
 
 def test_session_user_backend_refuses_inactive_users_at_once(db):
