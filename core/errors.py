@@ -1,4 +1,4 @@
-"""The one error convention for services (ARCHITECTURE.md, "One way to do each thing").
+"""The one error convention for services (docs/adr/1001-layout.md).
 
 A service refuses an action by raising `ServiceError` (or a subclass named for its domain) with a
 translated message and, where the refusal is about one input, field errors. It never raises HTTP

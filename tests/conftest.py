@@ -32,15 +32,6 @@ def _forget_cached_keys():
         client.delete(key)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_officer_scopes():
-    """The border officers' scope cache is per process (border_gate.scope.SCOPE_CACHE_SECONDS)
-    and outlives each test's rolled-back transaction and the flushes of transactional tests."""
-    from border_gate import services
-
-    services.clear_reference_copies()
-
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """A transactional test (transactional_db, live_server, django_db(transaction=True)) ends with a

@@ -13,6 +13,15 @@ def _agency(code):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_officer_scopes():
+    """The border officers' scope cache is per process (border_gate.scope.SCOPE_CACHE_SECONDS)
+    and outlives each test's rolled-back transaction and the flushes of transactional tests."""
+    from border_gate import services
+
+    services.clear_reference_copies()
+
+
+@pytest.fixture(autouse=True)
 def _boards_always_fresh(monkeypatch):
     """Board copies live in Redis, which outlives each test's rolled-back transaction: a copy
     stored by one test must not be served to the next. Tests of the caching itself set

@@ -1,10 +1,13 @@
 """Accounts, HTTP level: registration with email confirmation, login/logout, TOTP at every official
 login, enrolment before any official page, lockout, the Django admin's login, admin-created officials."""
 
+import datetime
 import re
+import time
 
 import pyotp
 import pytest
+import time_machine
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
@@ -177,11 +180,11 @@ def test_inactive_account_cannot_log_in(client, citizen):
 # --- officials: TOTP -----------------------------------------------------------------------------
 
 
+# TOTP codes follow the clock: the tests that type one freeze it in the middle of a 30-second step.
+FROZEN = datetime.datetime(2026, 12, 1, 3, 0, 10, tzinfo=datetime.UTC)
+
+
 def test_official_is_asked_for_a_totp_code_at_every_login(client, border_guard):
-    import time
-
-    import time_machine
-
     def login_with_code(code):
         response = post_login(client, border_guard.email)
         assert response.status_code == 302
@@ -194,20 +197,34 @@ def test_official_is_asked_for_a_totp_code_at_every_login(client, border_guard):
         assert not signed_in_user(client).is_authenticated
         return client.post(reverse("mfa_authenticate"), {"code": code})
 
-    first_code = totp_code()
-    response = login_with_code(first_code)
-    assert response.status_code == 302
-    assert signed_in_user(client) == border_guard
-    client.post(reverse("account_logout"))
-    assert not signed_in_user(client).is_authenticated
+    with time_machine.travel(FROZEN, tick=False) as clock:
+        first_code = totp_code()
+        response = login_with_code(first_code)
+        assert response.status_code == 302
+        assert signed_in_user(client) == border_guard
+        client.post(reverse("account_logout"))
+        assert not signed_in_user(client).is_authenticated
 
-    # Next login, a minute later: the code is asked again; the old one cannot be replayed.
-    with time_machine.travel(time.time() + 60, tick=True):
+        # Next login, a minute later: the code is asked again; the old one cannot be replayed.
+        clock.shift(60)
         replay = login_with_code(first_code)
         assert replay.status_code == 200
         assert not signed_in_user(client).is_authenticated
         response = client.post(reverse("mfa_authenticate"), {"code": totp_code()})
         assert response.status_code == 302
+        assert signed_in_user(client) == border_guard
+
+
+def test_a_code_of_the_previous_step_is_accepted_an_older_one_is_not(client, border_guard):
+    """A product decision (settings.MFA_TOTP_TOLERANCE = 1): a code typed at the very end of its
+    30-second step still signs in when the request arrives in the next step; two steps old, it does not."""
+    with time_machine.travel(FROZEN, tick=False):
+        now = time.time()
+        previous, older = pyotp.TOTP(TOTP_SECRET).at(now - 30), pyotp.TOTP(TOTP_SECRET).at(now - 60)
+        post_login(client, border_guard.email)
+        assert client.post(reverse("mfa_authenticate"), {"code": older}).status_code == 200
+        assert not signed_in_user(client).is_authenticated
+        assert client.post(reverse("mfa_authenticate"), {"code": previous}).status_code == 302
         assert signed_in_user(client) == border_guard
 
 
@@ -223,6 +240,7 @@ def new_official(db):
     )
 
 
+@time_machine.travel(FROZEN, tick=False)
 def test_official_without_totp_is_sent_to_enrolment_then_uses_the_code(client, new_official):
     response = post_login(client, new_official.email)
     assert response.status_code == 302

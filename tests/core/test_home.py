@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def test_panel():
+def sample_panel():
     home.register_panel(
         "tests.leaders_only",
         roles={"province_leader"},
@@ -30,7 +30,7 @@ def test_panel():
     home.unregister_panel("tests.everyone")
 
 
-def test_anonymous_home_shows_what_the_portal_offers_and_how_to_sign_in(client, test_panel):
+def test_anonymous_home_shows_what_the_portal_offers_and_how_to_sign_in(client, sample_panel):
     html = client.get("/").content.decode()
     assert "Cổng cung cấp" in html
     assert reverse("account_login") in html and reverse("account_signup") in html
@@ -38,7 +38,7 @@ def test_anonymous_home_shows_what_the_portal_offers_and_how_to_sign_in(client, 
     assert "PANEL-FOR" not in html
 
 
-def test_panels_follow_roles(client, login, citizen, province_leader, test_panel):
+def test_panels_follow_roles(client, login, citizen, province_leader, sample_panel):
     login(citizen)
     html = client.get("/").content.decode()
     assert "PANEL-FOR-citizen@example.vn" in html
@@ -51,12 +51,12 @@ def test_panels_follow_roles(client, login, citizen, province_leader, test_panel
     assert html.index("PANEL-FOR-LEADERS") < html.index("PANEL-FOR-leader@langson.gov.vn")
 
 
-def test_superuser_sees_every_panel(client, login, sysadmin, test_panel):
+def test_superuser_sees_every_panel(client, login, sysadmin, sample_panel):
     login(sysadmin)
     assert "PANEL-FOR-LEADERS" in client.get("/").content.decode()
 
 
-def test_registering_a_panel_twice_replaces_it(test_panel):
+def test_registering_a_panel_twice_replaces_it(sample_panel):
     before = len(home.registered_panels())
     home.register_panel("tests.everyone", roles=None, template="core/home/_citizen.html")
     assert len(home.registered_panels()) == before
