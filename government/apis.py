@@ -69,6 +69,8 @@ class DossierFileSerializer(serializers.ModelSerializer):
 
 class DossierEventSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_to_status_display")
+    # Officials' internal notes (forwarding, approval) never reach the applicant.
+    note = serializers.CharField(source="citizen_note")
 
     class Meta:
         model = DossierEvent

@@ -76,17 +76,29 @@ class QueueFilterForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = forms.CharField(
-        label=_("Ghi chú"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Ghi chú nội bộ"),
+        help_text=_("Chỉ cán bộ thấy ghi chú này; công dân không thấy."),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Nội dung"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Nội dung"),
+        help_text=_("Công dân sẽ thấy ghi chú này."),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class ApologyForm(forms.Form):
     reason = forms.CharField(
-        label=_("Lý do chậm trả kết quả"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Lý do chậm trả kết quả"),
+        help_text=_("Công dân sẽ thấy ghi chú này."),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     new_due_date = forms.DateField(
         label=_("Ngày hẹn trả kết quả mới"),

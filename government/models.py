@@ -307,6 +307,17 @@ class DossierEvent(models.Model):
     def __str__(self):
         return f"{self.dossier_id} {self.verb} → {self.to_status}"
 
+    @property
+    def citizen_note(self) -> str:
+        """The note as the applicant may see it: only what was written for them (a supplement
+        request, a refusal, an apology, their own answer, the payment reference); the notes an
+        official adds when forwarding or approving are internal."""
+        return self.note if self.verb in CITIZEN_NOTE_VERBS else ""
+
+
+# The one definition of which steps' notes reach the applicant (pages, API, notifications).
+CITIZEN_NOTE_VERBS = frozenset({"paid", "request_supplement", "supplement", "reject", "apologise"})
+
 
 class DossierCounter(models.Model):
     """The daily sequence of dossier codes per receiving agency. One row per agency and day, bumped

@@ -868,7 +868,7 @@ def dossier_issue_result(*, dossier: Dossier, actor) -> Dossier:
         now = timezone.now()
         pdf = render_pdf(
             "government/pdf/result.html",
-            {"dossier": d, "procedure": d.procedure, "fields": _labelled_data(d), "issued_at": now},
+            {"dossier": d, "procedure": d.procedure, "fields": labelled_data(d), "issued_at": now},
         )
         signed = sign_pdf(
             pdf_bytes=pdf,
@@ -890,7 +890,8 @@ def _absolute(path: str) -> str:
     return path if path.startswith("http") else settings.SITE_URL.rstrip("/") + path
 
 
-def _labelled_data(d: Dossier) -> list[tuple[str, str]]:
+def labelled_data(d: Dossier) -> list[tuple[str, str]]:
+    """The declaration as (label, value) pairs, choices and dates as a reader writes them."""
     out = []
     for spec in d.procedure.form_fields:
         value = d.data.get(spec["name"], "")

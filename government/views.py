@@ -275,6 +275,7 @@ def _citizen_context(dossier, **extra):
         "deadline": selectors.deadline_state(dossier),
         "apologies": dossier.apologies.all(),
         "fee_payment": payment_paid_for(dossier) if dossier.paid_at else None,
+        "declaration": services.labelled_data(dossier),
     }
     context.update(extra)
     return context
