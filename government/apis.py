@@ -127,9 +127,19 @@ class DossierCreateSerializer(serializers.Serializer):
     client_token = serializers.UUIDField(required=False, help_text="Khóa chống tạo trùng khi gửi lại yêu cầu")
 
 
+class TextField(serializers.CharField):
+    """A CharField that takes text only: DRF's turns a JSON number into text, which the schema (string)
+    says is invalid (schemathesis: a number accepted as an ID number)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class DossierDataSerializer(serializers.Serializer):
     data = serializers.DictField()
-    applicant_id_number = serializers.CharField(
+    applicant_id_number = TextField(
         required=False,
         allow_blank=True,
         max_length=20,
