@@ -196,6 +196,20 @@ def _notification_extra(d: Dossier, event: DossierEvent) -> str:
     return ""
 
 
+def sms_text(d: Dossier, event: DossierEvent, subject: str) -> str:
+    """The SMS of a step: the subject (which carries the dossier code), the new appointment date
+    when there is one to keep, and where to read the rest. Reasons and links stay in the e-mail
+    and on the page: with Vietnamese diacritics an SMS part holds 70 characters, and this text
+    stays within two parts (tests/government/test_sms.py)."""
+    parts = [subject + "."]
+    if event.verb == "apologise":
+        slip = d.apologies.filter(issued_at__lte=event.at).order_by("-issued_at", "-pk").first()
+        if slip is not None:
+            parts.append(_("Hẹn mới: %(date)s.") % {"date": slip.new_due_date.strftime("%d/%m/%Y")})
+    parts.append(_("Xem tại Cổng CĐS Lạng Sơn."))
+    return " ".join(parts)
+
+
 def dossier_event_notify(*, event_id: int) -> list:
     """Record the applicant's notification (email and SMS, through core.notifications, which
     delivers them after commit) of one step of their dossier, and clear the event's
@@ -234,6 +248,7 @@ def dossier_event_notify(*, event_id: int) -> list:
                     lines.append(extra)
                 lines.append(_("Xem chi tiết: %(url)s") % {"url": url})
                 body = "\n".join(lines)
+                sms = sms_text(d, event, subject)
             recorded = notify(
                 event=f"government.dossier.{event.verb}",
                 subject=subject,
@@ -242,6 +257,7 @@ def dossier_event_notify(*, event_id: int) -> list:
                 email=d.applicant_email,
                 phone=d.applicant_phone,
                 dedupe_key=f"government.dossier.{d.pk}.event.{event.pk}",
+                sms_body=sms,
             )
         DossierEvent.objects.filter(pk=event.pk).update(notify_pending=False)
     return recorded

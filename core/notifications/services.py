@@ -38,6 +38,7 @@ def notify(
     phone: str = "",
     channels: tuple[str, ...] = ("email", "sms"),
     dedupe_key: str = "",
+    sms_body: str = "",
 ) -> list[Notification]:
     """Record one Notification per channel that has an address (explicit `email`/`phone` win over
     the user's own) and enqueue its delivery when the caller's transaction commits.
@@ -66,7 +67,8 @@ def notify(
                         channel=channel,
                         address=address[:254],
                         subject=subject[:200],
-                        body=body,
+                        # An SMS is paid per 70-character part: callers give it its own short text.
+                        body=(sms_body or body) if channel == "sms" else body,
                         event=event[:100],
                         dedupe_key=dedupe_key[:200],
                     )
