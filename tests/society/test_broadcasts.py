@@ -27,9 +27,10 @@ def _outbox(channel):
 
 
 @pytest.fixture(autouse=True)
-def clean_outbox():
-    for path in Path(settings.PORTAL_OUTBOX_PATH).glob("*-*.jsonl"):
-        path.unlink()
+def clean_outbox(settings, tmp_path):
+    # One outbox folder per test: the two xdist workers share the profile's outbox, and a test on
+    # the other worker emptying it between a send and its assertion made this test flaky.
+    settings.PORTAL_OUTBOX_PATH = tmp_path / "outbox"
 
 
 @pytest.fixture
