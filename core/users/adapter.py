@@ -8,12 +8,34 @@ from allauth.account.authentication import get_authentication_records
 from allauth.core import context
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext
 
 from core import http
 from core.users import services
 
 
+class PortalSite:
+    """What allauth's e-mails call "the site": the portal's name and its public address, not the
+    host name of whichever request triggered the mail (without django.contrib.sites, allauth uses
+    the request's host, e.g. "127.0.0.1:8765" or a load balancer's name)."""
+
+    @property
+    def name(self) -> str:
+        return str(gettext("Cổng chuyển đổi số tỉnh Lạng Sơn"))
+
+    @property
+    def domain(self) -> str:
+        return settings.SITE_URL.rstrip("/")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix, email, context):
+        context = {**context, "current_site": PortalSite()}
+        return super().send_mail(template_prefix, email, context)
+
     def get_client_ip(self, request):
         # allauth's rate limits count per client address: the portal's one reading of it, behind
         # PORTAL_TRUSTED_PROXY_COUNT proxies (core.http), not allauth's own setting.
