@@ -32,6 +32,23 @@ class DeliveryError(Exception):
         self.permanent = permanent
 
 
+def post_json(url: str, payload: dict, *, headers: dict, timeout: float, provider: str) -> dict:
+    """POST `payload` as JSON to a provider's HTTPS endpoint and return its JSON answer. An HTTP
+    error becomes a DeliveryError, permanent for a 4xx (the message itself is refused: retrying
+    cannot help). The callers' constructors refuse any URL that is not https."""
+    request = urllib.request.Request(  # noqa: S310  # nosec B310: https enforced by the callers' __init__
+        url,
+        data=json.dumps(payload).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", **headers},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310  # nosec B310: https only
+            return json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as exc:
+        raise DeliveryError(f"{provider} answered {exc.code}", permanent=400 <= exc.code < 500) from exc
+
+
 class EmailBackend:
     def send(self, notification) -> str:
         message_id = f"<{uuid.uuid4().hex}@{settings.SITE_URL.split('://')[-1].split(':')[0] or 'portal'}>"
@@ -112,25 +129,18 @@ class HttpSMSGatewayBackend(BaseSMSBackend):
         return "84" + digits[1:] if digits.startswith("0") else digits
 
     def send(self, notification) -> str:
-        payload = json.dumps(
+        answer = post_json(
+            self.url,
             {
                 "to": self.international(notification.address),
                 "brandname": self.brandname,
                 "message": notification.body,
                 "client_ref": f"portal-{notification.pk}",
-            }
-        ).encode()
-        request = urllib.request.Request(  # noqa: S310  # nosec B310: https enforced in __init__
-            self.url,
-            data=payload,
-            method="POST",
-            headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.token}"},
+            },
+            headers={"Authorization": f"Bearer {self.token}"},
+            timeout=self.timeout,
+            provider="gateway",
         )
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310  # nosec B310: https only
-                answer = json.loads(response.read() or b"{}")
-        except urllib.error.HTTPError as exc:
-            raise DeliveryError(f"gateway answered {exc.code}", permanent=400 <= exc.code < 500) from exc
         return str(answer.get("message_id", ""))
 
 
@@ -195,20 +205,13 @@ class ZaloOABackend:
             raise ImproperlyConfigured("ZaloOABackend needs PORTAL_ZALO_OA_URL (https) and PORTAL_ZALO_OA_ACCESS_TOKEN")
 
     def send(self, notification) -> str:
-        payload = json.dumps(
-            {"recipient": {"user_id": notification.address}, "message": {"text": notification.body[:2000]}}
-        ).encode()
-        request = urllib.request.Request(  # noqa: S310 - https enforced in __init__
+        answer = post_json(
             self.url,
-            data=payload,
-            method="POST",
-            headers={"Content-Type": "application/json", "access_token": self.token},
+            {"recipient": {"user_id": notification.address}, "message": {"text": notification.body[:2000]}},
+            headers={"access_token": self.token},
+            timeout=self.timeout,
+            provider="zalo",
         )
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310  # nosec B310: https only
-                answer = json.loads(response.read() or b"{}")
-        except urllib.error.HTTPError as exc:
-            raise DeliveryError(f"zalo answered {exc.code}", permanent=400 <= exc.code < 500) from exc
         if answer.get("error", 0) != 0:
             raise DeliveryError(f"zalo error {answer.get('error')}", permanent=answer.get("error", 0) in (-213, -201))
         return str(answer.get("data", {}).get("message_id", ""))
@@ -242,25 +245,18 @@ class HttpLoudspeakerBackend:
             raise ImproperlyConfigured("HttpLoudspeakerBackend needs PORTAL_LOUDSPEAKER_URL (https) and a token")
 
     def send(self, notification) -> str:
-        payload = json.dumps(
+        answer = post_json(
+            self.url,
             {
                 "area_code": notification.address,
                 "text": notification.body,
                 "client_ref": str(notification.pk),
                 "tts": True,
-            }
-        ).encode()
-        request = urllib.request.Request(  # noqa: S310 - https enforced in __init__
-            self.url,
-            data=payload,
-            method="POST",
-            headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.token}"},
+            },
+            headers={"Authorization": f"Bearer {self.token}"},
+            timeout=self.timeout,
+            provider="loudspeaker",
         )
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310  # nosec B310: https only
-                answer = json.loads(response.read() or b"{}")
-        except urllib.error.HTTPError as exc:
-            raise DeliveryError(f"loudspeaker answered {exc.code}", permanent=400 <= exc.code < 500) from exc
         return str(answer.get("schedule_id", ""))
 
 

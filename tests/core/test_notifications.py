@@ -179,3 +179,51 @@ def test_staff_see_delivery_status_in_admin(client, sysadmin, citizen, django_ca
     assert response.status_code == 200
     html = response.content.decode()
     assert "government.dossier.received" in html and "0912345678" in html and "Đã gửi" in html
+
+
+def test_the_gateways_post_json_and_classify_errors():
+    """The SMS, Zalo and loudspeaker gateways share one HTTP call: its answer is the provider's JSON,
+    a 4xx is a permanent failure (the message is refused) and a 5xx one worth retrying."""
+    import http.server
+    import json
+    import threading
+
+    from core.notifications.backends import DeliveryError, post_json
+
+    seen = []
+
+    class Provider(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            seen.append(
+                (
+                    self.path,
+                    self.headers["Authorization"],
+                    json.loads(self.rfile.read(int(self.headers["Content-Length"]))),
+                )
+            )
+            status = {"/ok": 200, "/refused": 400, "/down": 503}[self.path]
+            body = json.dumps({"message_id": "m-1"}).encode()
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Provider)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        answer = post_json(
+            base + "/ok", {"to": "84912345678"}, headers={"Authorization": "Bearer t"}, timeout=5, provider="sms"
+        )
+        assert answer == {"message_id": "m-1"} and seen[0] == ("/ok", "Bearer t", {"to": "84912345678"})
+        with pytest.raises(DeliveryError) as refused:
+            post_json(base + "/refused", {}, headers={}, timeout=5, provider="sms")
+        assert refused.value.permanent and "sms answered 400" in str(refused.value)
+        with pytest.raises(DeliveryError) as down:
+            post_json(base + "/down", {}, headers={}, timeout=5, provider="zalo")
+        assert not down.value.permanent
+    finally:
+        server.shutdown()
