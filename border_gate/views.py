@@ -210,7 +210,7 @@ def driver_page(request, token):
             DRIVER_LANGUAGE_COOKIE,
             language,
             max_age=60 * 60 * 24 * 365,
-            path=reverse("border_gate:driver", args=["x"]).rsplit("x/", 1)[0],
+            path=reverse("border_gate:driver_find"),  # /…/d/: the driver pages only
             samesite="Lax",
             secure=request.is_secure(),
             httponly=True,
