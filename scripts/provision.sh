@@ -80,7 +80,22 @@ as_pg() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 mkdir -p "$PORTAL_DATA_DIR" "$pgdata"
-if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$pgdata"; fi
+if [ "$(id -u)" = 0 ]; then
+  chown postgres:postgres "$pgdata"
+  # The cluster lives in the checkout, and the postgres user must be able to reach it: a clone
+  # inside a private folder (mktemp -d makes 0700 folders) would make initdb fail with a bare
+  # "permission denied". Grant search (x) only, never read, on each parent it cannot enter.
+  if ! runuser -u postgres -- test -x "$pgdata"; then
+    d=$(dirname "$pgdata")
+    while [ "$d" != / ]; do
+      if [ -z "$(find "$d" -maxdepth 0 -perm -o+x)" ]; then
+        log "letting the postgres user traverse $d (chmod o+x) to reach $pgdata"
+        chmod o+x "$d"
+      fi
+      d=$(dirname "$d")
+    done
+  fi
+fi
 chmod 700 "$pgdata"
 if [ ! -f "$pgdata/PG_VERSION" ]; then
   log "initialising PostgreSQL cluster in $pgdata"
