@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "party",
     "government",
     "government.land",
+    "government.documents",
     "economy",
     "society",
     "border_gate",
@@ -408,6 +409,15 @@ CELERY_BEAT_SCHEDULE: dict = {
     # government: applicant notifications still owed after their step committed (lost messages).
     "government-requeue-notifications": {
         "task": "government.tasks.requeue_dossier_notifications",
+        "schedule": 300.0,
+    },
+    # documents: task and overdue-document reminders; signature checks whose message was lost.
+    "documents-reminders": {
+        "task": "government.documents.tasks.send_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "documents-check-signatures": {
+        "task": "government.documents.tasks.check_unchecked_signatures",
         "schedule": 300.0,
     },
 }

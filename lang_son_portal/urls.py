@@ -21,6 +21,8 @@ urlpatterns = [
     # The land data platform (issue 12): a package of the government pillar with its own app label.
     path("dat-dai/", include("government.land.urls")),
     path("api/v1/land/", include("government.land.api_urls")),
+    # Documents and direction (issue 16): officials' document books, direction and tasks.
+    path("van-ban/", include("government.documents.urls")),
     path("", include("core.urls")),
 ]
 for pillar in PILLARS:

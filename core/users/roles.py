@@ -12,6 +12,10 @@ PARTY_OFFICIAL = "party_official"
 SYSTEM_ADMIN = "system_administrator"
 # The finance office: sees and settles money to refund (core.payments), nothing else of the pillars.
 FINANCE_OFFICER = "finance_officer"
+# Documents and direction (government.documents, issue 16), held beside an official's main role: the
+# clerk registers, numbers and issues an agency's documents; the leader assigns, directs and signs.
+DOCUMENT_CLERK = "document_clerk"
+AGENCY_LEADER = "agency_leader"
 
 LABELS = {
     CITIZEN: _("Công dân"),
@@ -23,6 +27,8 @@ LABELS = {
     PARTY_OFFICIAL: _("Cán bộ cơ quan Đảng"),
     SYSTEM_ADMIN: _("Quản trị hệ thống"),
     FINANCE_OFFICER: _("Cán bộ tài chính, kế toán"),
+    DOCUMENT_CLERK: _("Văn thư cơ quan"),
+    AGENCY_LEADER: _("Lãnh đạo cơ quan"),
 }
 ALL = tuple(LABELS)
 # Officials are created by administrators and must enrol TOTP before reaching any official page.
@@ -35,6 +41,8 @@ OFFICIAL_ROLES = frozenset(
         PARTY_OFFICIAL,
         SYSTEM_ADMIN,
         FINANCE_OFFICER,
+        DOCUMENT_CLERK,
+        AGENCY_LEADER,
     }
 )
 PUBLIC_ROLES = frozenset({CITIZEN, ENTERPRISE})

@@ -1,0 +1,409 @@
+"""Pages of documents and direction: thin views over selectors (what the person may read) and
+services (each action one transaction). A document nobody let this person read is a 404."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core.errors import ServiceError, apply_to_form
+from core.permissions import role_required
+from government.documents import selectors, services
+from government.documents.forms import (
+    AssignForm,
+    NoteForm,
+    OutgoingForm,
+    ProgressForm,
+    RegisterForm,
+    SearchForm,
+    SubmitForm,
+    TaskForm,
+)
+from government.documents.models import Status, Task
+from government.documents.permissions import DOCUMENT_ROLES, is_clerk, is_document_user, is_leader
+
+document_page = role_required(*DOCUMENT_ROLES)
+
+
+def _require_agency(request):
+    if not is_document_user(request.user):
+        raise PermissionDenied
+
+
+@document_page
+@require_GET
+def index(request):
+    _require_agency(request)
+    user = request.user
+    return render(
+        request,
+        "documents/index.html",
+        {
+            "counts": selectors.inbox_counts(user),
+            "form": SearchForm(),
+            "recent": selectors.search(user)[:10],
+            "is_clerk": is_clerk(user, user.agency_id),
+            "is_leader": is_leader(user, user.agency_id),
+        },
+    )
+
+
+@document_page
+@require_GET
+def search(request):
+    _require_agency(request)
+    form = SearchForm(request.GET or None)
+    rows = None
+    if form.is_valid():
+        data = form.cleaned_data
+        rows = selectors.search(
+            request.user,
+            q=data["q"],
+            direction=data["direction"],
+            doc_type=data["doc_type"],
+            status=data["status"],
+            year=data["year"],
+            overdue=data["overdue"],
+        )
+    elif not form.is_bound:
+        rows = selectors.search(request.user)
+    page = None
+    if rows is not None:
+        # No COUNT(*) over a large match: one row more than the page says whether there is a next.
+        number = (form.cleaned_data.get("page") if form.is_bound and form.is_valid() else None) or 1
+        start = (number - 1) * selectors.PAGE_SIZE
+        items = list(rows[start : start + selectors.PAGE_SIZE + 1])
+        page = {
+            "items": items[: selectors.PAGE_SIZE],
+            "number": number,
+            "has_next": len(items) > selectors.PAGE_SIZE,
+            "has_previous": number > 1,
+        }
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "documents/search.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@document_page
+@require_http_methods(["GET", "POST"])
+def incoming_new(request):
+    _require_agency(request)
+    if not is_clerk(request.user, request.user.agency_id):
+        raise PermissionDenied
+    form = RegisterForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            d = services.document_register(
+                actor=request.user,
+                doc_type=data["doc_type"],
+                number_symbol=data["number_symbol"],
+                issued_on=data["issued_on"],
+                issuing_body=data["issuing_body"],
+                abstract=data["abstract"],
+                urgency=data["urgency"],
+                confidentiality=data["confidentiality"],
+                deadline=data["deadline"],
+                main_file=data["main_file"],
+                attachments=[data["attachment"]] if data.get("attachment") else [],
+            )
+        except ServiceError as exc:
+            apply_to_form(form, exc)
+        else:
+            messages.success(request, _("Đã vào sổ văn bản đến, số đến %(n)s.") % {"n": d.arrival_number})
+            return redirect("documents:detail", uid=d.uid)
+    return render(request, "documents/incoming_new.html", {"form": form})
+
+
+@document_page
+@require_http_methods(["GET", "POST"])
+def outgoing_new(request):
+    _require_agency(request)
+    form = OutgoingForm(request.POST or None, request.FILES or None, agency_id=request.user.agency_id)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            d = services.outgoing_create(
+                actor=request.user,
+                doc_type=data["doc_type"],
+                abstract=data["abstract"],
+                urgency=data["urgency"],
+                confidentiality=data["confidentiality"],
+                drafting_unit=data["drafting_unit"],
+                recipients=list(data["recipients"]),
+                main_file=data["main_file"],
+            )
+        except ServiceError as exc:
+            apply_to_form(form, exc)
+        else:
+            messages.success(request, _("Đã lưu dự thảo."))
+            return redirect("documents:detail", uid=d.uid)
+    return render(request, "documents/outgoing_form.html", {"form": form, "d": None})
+
+
+@document_page
+@require_http_methods(["GET", "POST"])
+def outgoing_edit(request, uid):
+    d = selectors.document_for(request.user, uid)
+    if d is None:
+        raise Http404
+    if d.drafter_id != request.user.pk or d.status != Status.DRAFT:
+        raise PermissionDenied
+    initial = {
+        "doc_type": d.doc_type,
+        "abstract": d.abstract,
+        "drafting_unit": d.drafting_unit,
+        "urgency": d.urgency,
+        "confidentiality": d.confidentiality,
+        "recipients": list(d.recipients.all()),
+    }
+    form = OutgoingForm(
+        request.POST or None, request.FILES or None, agency_id=d.agency_id, file_required=False, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.outgoing_update(
+                document=d,
+                actor=request.user,
+                doc_type=data["doc_type"],
+                abstract=data["abstract"],
+                urgency=data["urgency"],
+                confidentiality=data["confidentiality"],
+                drafting_unit=data["drafting_unit"],
+                recipients=list(data["recipients"]),
+                main_file=data["main_file"],
+            )
+        except ServiceError as exc:
+            apply_to_form(form, exc)
+        else:
+            messages.success(request, _("Đã lưu dự thảo."))
+            return redirect("documents:detail", uid=d.uid)
+    return render(request, "documents/outgoing_form.html", {"form": form, "d": d})
+
+
+def _forms_for(request, d, data=None, action=""):
+    """The action forms this person may use on this document now (bound for the one posted)."""
+    user = request.user
+    staff = selectors.colleagues(d.agency_id)
+    leaders = selectors.colleagues(d.agency_id, leaders_only=True)
+    S = Status  # noqa: N806 - reads like the model's own name
+
+    def bound(name):
+        return data if action == name else None
+
+    forms = {}
+    leader, clerk = is_leader(user, d.agency_id), is_clerk(user, d.agency_id)
+    if d.is_incoming:
+        if clerk and d.status == S.RECEIVED:
+            forms["receive"] = NoteForm(bound("receive"), prefix="receive")
+            forms["refuse"] = NoteForm(bound("refuse"), prefix="refuse")
+        if leader and d.status in (S.REGISTERED, S.ASSIGNED, S.IN_PROGRESS):
+            initial = {"handler": d.handler_id, "handling_unit": d.handling_unit, "deadline": d.deadline}
+            forms["assign"] = AssignForm(bound("assign"), people=staff, initial=initial, prefix="assign")
+        if leader and d.status in (S.REGISTERED, S.ASSIGNED, S.IN_PROGRESS, S.PROCESSED):
+            forms["direct"] = NoteForm(bound("direct"), prefix="direct", initial={"note": d.direction_note})
+        if d.handler_id == user.pk and d.status == S.ASSIGNED:
+            forms["start"] = NoteForm(bound("start"), prefix="start")
+        if d.handler_id == user.pk and d.status in (S.ASSIGNED, S.IN_PROGRESS):
+            forms["report"] = NoteForm(bound("report"), prefix="report")
+        if (d.status == S.PROCESSED and (leader or clerk)) or (
+            leader and d.status in (S.REGISTERED, S.ASSIGNED, S.IN_PROGRESS)
+        ):
+            forms["close"] = NoteForm(bound("close"), prefix="close")
+    else:
+        if d.drafter_id == user.pk and d.status == S.DRAFT:
+            forms["submit"] = SubmitForm(bound("submit"), people=staff, leaders=leaders, prefix="submit")
+        if d.reviewer_id == user.pk and d.status == S.IN_REVIEW:
+            forms["approve"] = NoteForm(bound("approve"), prefix="approve")
+        if (d.status == S.IN_REVIEW and d.reviewer_id == user.pk) or (
+            d.status == S.AWAITING_SIGNATURE and d.signer_id == user.pk
+        ):
+            forms["return"] = NoteForm(bound("return"), prefix="return")
+        if d.signer_id == user.pk and d.status == S.AWAITING_SIGNATURE:
+            forms["sign"] = NoteForm(bound("sign"), prefix="sign")
+        if clerk and d.status == S.SIGNED:
+            forms["issue"] = NoteForm(bound("issue"), prefix="issue")
+    if leader and d.status not in (S.CLOSED, S.REFUSED, S.DRAFT, S.RECEIVED):
+        forms["task"] = TaskForm(bound("task"), people=staff, prefix="task")
+    return forms
+
+
+def _run(request, d, action, form):
+    user, data = request.user, form.cleaned_data
+    note = data.get("note", "")
+    calls = {
+        "receive": lambda: services.document_receive(document=d, actor=user),
+        "refuse": lambda: services.document_refuse(document=d, actor=user, reason=note),
+        "assign": lambda: services.document_assign(
+            document=d,
+            actor=user,
+            handler_id=data["handler"],
+            handling_unit=data["handling_unit"],
+            deadline=data["deadline"],
+            direction_note=data["direction_note"],
+        ),
+        "direct": lambda: services.document_direct(document=d, actor=user, note=note),
+        "start": lambda: services.document_start(document=d, actor=user),
+        "report": lambda: services.document_report(document=d, actor=user, result_note=note),
+        "close": lambda: services.document_close(document=d, actor=user, note=note),
+        "submit": lambda: services.outgoing_submit(
+            document=d, actor=user, reviewer_id=data["reviewer"], signer_id=data["signer"]
+        ),
+        "approve": lambda: services.outgoing_approve(document=d, actor=user, note=note),
+        "return": lambda: services.outgoing_return(document=d, actor=user, note=note),
+        "sign": lambda: services.outgoing_sign(document=d, actor=user),
+        "issue": lambda: services.outgoing_issue(document=d, actor=user),
+        "task": lambda: services.task_assign(
+            actor=user,
+            assignee_id=data["assignee"],
+            title=data["title"],
+            description=data["description"],
+            deadline=data["deadline"],
+            document=d,
+        ),
+    }
+    return calls[action]()
+
+
+ACTION_LABELS = {
+    "receive": gettext_lazy("Vào sổ văn bản đến"),
+    "refuse": gettext_lazy("Trả lại nơi gửi"),
+    "assign": gettext_lazy("Phân công xử lý"),
+    "direct": gettext_lazy("Ý kiến chỉ đạo"),
+    "start": gettext_lazy("Nhận xử lý"),
+    "report": gettext_lazy("Báo cáo kết quả xử lý"),
+    "close": gettext_lazy("Kết thúc văn bản"),
+    "submit": gettext_lazy("Trình dự thảo"),
+    "approve": gettext_lazy("Duyệt, chuyển người ký"),
+    "return": gettext_lazy("Trả lại dự thảo"),
+    "sign": gettext_lazy("Ký số"),
+    "issue": gettext_lazy("Cấp số và phát hành"),
+    "task": gettext_lazy("Giao việc"),
+}
+
+DONE_MESSAGES = {
+    "receive": gettext_lazy("Đã vào sổ văn bản đến."),
+    "refuse": gettext_lazy("Đã trả lại văn bản cho nơi gửi."),
+    "assign": gettext_lazy("Đã phân công xử lý."),
+    "direct": gettext_lazy("Đã lưu ý kiến chỉ đạo."),
+    "start": gettext_lazy("Đã nhận xử lý văn bản."),
+    "report": gettext_lazy("Đã báo cáo kết quả xử lý."),
+    "close": gettext_lazy("Đã kết thúc văn bản."),
+    "submit": gettext_lazy("Đã trình dự thảo."),
+    "approve": gettext_lazy("Đã duyệt, chuyển người ký."),
+    "return": gettext_lazy("Đã trả lại dự thảo."),
+    "sign": gettext_lazy("Đã ký số văn bản."),
+    "issue": gettext_lazy("Đã cấp số và phát hành văn bản."),
+    "task": gettext_lazy("Đã giao việc."),
+}
+
+
+@document_page
+@require_http_methods(["GET", "POST"])
+def detail(request, uid):
+    d = selectors.document_for(request.user, uid)
+    if d is None:
+        raise Http404
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    forms = _forms_for(request, d, request.POST, action)
+    if request.method == "POST":
+        form = forms.get(action)
+        if form is None:
+            # A second click after the first one moved the document on, or a stale page: show it as it is now.
+            messages.info(request, _("Thao tác này không còn áp dụng cho văn bản ở trạng thái hiện tại."))
+            return redirect("documents:detail", uid=d.uid)
+        if form.is_valid():
+            try:
+                _run(request, d, action, form)
+            except ServiceError as exc:
+                apply_to_form(form, exc)
+            else:
+                messages.success(request, str(DONE_MESSAGES[action]))
+                return redirect("documents:detail", uid=d.uid)
+    return render(
+        request,
+        "documents/detail.html",
+        {
+            "d": d,
+            "actions": [(name, ACTION_LABELS[name], form) for name, form in forms.items()],
+            "files": list(d.files.all()),
+            "events": list(d.events.select_related("actor")),
+            "tasks": list(d.tasks.select_related("assignee")),
+            "recipients": list(d.recipients.all()) if not d.is_incoming else [],
+            "deliveries": list(d.deliveries.select_related("agency")) if not d.is_incoming else [],
+        },
+    )
+
+
+@document_page
+@require_GET
+def file(request, uid, file_id):
+    d = selectors.document_for(request.user, uid)
+    if d is None:
+        raise Http404
+    f = d.files.filter(pk=file_id).first()
+    if f is None:
+        raise Http404
+    return FileResponse(f.file.open("rb"), as_attachment=True, filename=f.name, content_type="application/octet-stream")
+
+
+@document_page
+@require_GET
+def tasks(request):
+    rows = selectors.visible_tasks(request.user)
+    status = request.GET.get("status", "")
+    if status in Task.Status.values:
+        rows = rows.filter(status=status)
+    page = Paginator(rows.order_by("deadline", "id"), 30).get_page(request.GET.get("page"))
+    return render(request, "documents/tasks.html", {"page": page, "status": status, "statuses": Task.Status.choices})
+
+
+@document_page
+@require_http_methods(["GET", "POST"])
+def task_detail(request, uid):
+    t = selectors.task_for(request.user, uid)
+    if t is None:
+        raise Http404
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    open_ = t.status in (Task.Status.OPEN, Task.Status.IN_PROGRESS)
+    progress_form = (
+        ProgressForm(request.POST if action == "progress" else None, initial={"progress": t.progress})
+        if open_ and t.assignee_id == request.user.pk
+        else None
+    )
+    cancel_form = (
+        NoteForm(request.POST if action == "cancel" else None, prefix="cancel")
+        if open_ and services.tasks.may_manage(request.user, t)
+        else None
+    )
+    form = {"progress": progress_form, "cancel": cancel_form}.get(action)
+    if request.method == "POST":
+        if form is None:
+            messages.info(request, _("Thao tác này không còn áp dụng cho công việc ở trạng thái hiện tại."))
+            return redirect("documents:task", uid=t.uid)
+        if form.is_valid():
+            try:
+                if action == "progress":
+                    services.task_progress(
+                        task=t,
+                        actor=request.user,
+                        progress=form.cleaned_data["progress"],
+                        note=form.cleaned_data["note"],
+                    )
+                else:
+                    services.task_cancel(task=t, actor=request.user, reason=form.cleaned_data["note"])
+            except ServiceError as exc:
+                apply_to_form(form, exc)
+            else:
+                messages.success(request, _("Đã cập nhật công việc."))
+                return redirect("documents:task", uid=t.uid)
+    return render(
+        request,
+        "documents/task.html",
+        {"t": t, "progress_form": progress_form, "cancel_form": cancel_form, "updates": list(t.updates.all())},
+    )

@@ -1,0 +1,75 @@
+"""Full-text search over numbers, abstracts and metadata, with or without diacritics, scoped to what
+the person may read."""
+
+import pytest
+from django.urls import reverse
+
+from government.documents import selectors
+from tests.documents.conftest import registered
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def books(clerk):
+    return {
+        "border": registered(
+            clerk,
+            number_symbol="125/UBND-KT",
+            abstract="Về việc triển khai nền tảng số tại các xã biên giới",
+            issuing_body="Ủy ban nhân dân tỉnh Lạng Sơn",
+        ),
+        "health": registered(
+            clerk,
+            doc_type="QĐ",
+            number_symbol="1234/QĐ-SYT",
+            abstract="Quyết định phê duyệt kế hoạch tiêm chủng mở rộng",
+            issuing_body="Sở Y tế",
+        ),
+        "roads": registered(
+            clerk,
+            number_symbol="88/SXD-QLCL",
+            abstract="Đường giao thông nông thôn huyện Đình Lập",
+            issuing_body="Sở Xây dựng",
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("biên giới", {"border"}),
+        ("bien gioi", {"border"}),  # without diacritics
+        ("BIÊN GIỚI", {"border"}),
+        ("tiêm chủng", {"health"}),
+        ("tiem", {"health"}),  # a prefix
+        ("1234/QĐ-SYT", {"health"}),  # the number as printed
+        ("1234/QD-SYT", {"health"}),
+        ("qđ syt", {"health"}),
+        ("đình lập", {"roads"}),
+        ("dinh lap", {"roads"}),  # đ → d
+        ("sở xây dựng", {"roads"}),  # issuing body
+        ("so y te", {"health"}),
+        ("kế hoạch biên giới", set()),  # every word must match
+        ("'&|!():*", {"border", "health", "roads"}),  # no words: everything, never a syntax error
+    ],
+)
+def test_search(books, leader, query, expected):
+    found = {name for name, d in books.items() if d in set(selectors.search(leader, q=query))}
+    assert found == expected
+
+
+def test_another_agency_finds_nothing(books, commune_leader):
+    assert not selectors.search(commune_leader, q="biên giới").exists()
+
+
+def test_search_page(books, leader, login, commune_leader, client):
+    from django.test import Client
+
+    page = login(leader).get(reverse("documents:search"), {"q": "bien gioi"})
+    body = page.content.decode()
+    assert page.status_code == 200 and "125/UBND-KT" in body and "1234/QĐ-SYT" not in body
+    other = login(commune_leader, Client()).get(reverse("documents:search"), {"q": "bien gioi"})
+    assert "125/UBND-KT" not in other.content.decode()
+    bad = login(leader).get(reverse("documents:search"), {"year": "abc", "q": "x" * 500})
+    assert bad.status_code == 200 and "errorlist" in bad.content.decode()
