@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
@@ -209,11 +210,20 @@ class StudentResult:
 def class_results(school_class: SchoolClass) -> list[StudentResult]:
     """Every student's subject averages (or comment results) per term and year, learning results
     (Circular 22) and conduct: the class page and the transcripts read this one computation."""
-    gradebooks = list(Gradebook.objects.filter(school_class=school_class).select_related("subject"))
-    subjects = sorted({g.subject for g in gradebooks}, key=lambda s: (s.order, s.name))
-    cells: dict[tuple[int, int, int], dict[str, Mark]] = {}
-    for m in Mark.objects.filter(gradebook__in=gradebooks).select_related("gradebook"):
-        cells.setdefault((m.student_id, m.gradebook.subject_id, m.gradebook.term), {})[m.component] = m
+    gradebooks = {g.pk: g for g in Gradebook.objects.filter(school_class=school_class).select_related("subject")}
+    subjects = sorted({g.subject for g in gradebooks.values()}, key=lambda s: (s.order, s.name))
+    # Plain rows, not Mark instances: a class has ~4,000 marks and the signing job reads every
+    # class of a school (instances cost ~2 ms CPU per student).
+    scores: dict[tuple[int, int, int], dict[str, Decimal | None]] = {}
+    comments: dict[tuple[int, int, int], dict[str, str]] = {}
+    rows = Mark.objects.filter(gradebook__in=list(gradebooks)).values_list(
+        "student_id", "gradebook_id", "component", "score", "comment"
+    )
+    for student_id, gradebook_id, component, score, comment in rows:
+        book = gradebooks[gradebook_id]
+        key = (student_id, book.subject_id, book.term)
+        scores.setdefault(key, {})[component] = score
+        comments.setdefault(key, {})[component] = comment
     conduct: dict[int, dict[int, str]] = {}
     for c in Conduct.objects.filter(enrollment__school_class=school_class):
         conduct.setdefault(c.enrollment_id, {})[c.period] = c.level
@@ -223,11 +233,11 @@ def class_results(school_class: SchoolClass) -> list[StudentResult]:
         for s in subjects:
             sr = SubjectResult(subject=s)
             for term in (1, 2):
-                marks = cells.get((e.student_id, s.pk, term), {})
+                key = (e.student_id, s.pk, term)
                 if s.assessment == Subject.Assessment.COMMENT:
-                    value = assessment.comment_term_result({c: m.comment for c, m in marks.items()})
+                    value = assessment.comment_term_result(comments.get(key, {}))
                 else:
-                    value = assessment.term_average({c: m.score for c, m in marks.items()})
+                    value = assessment.term_average(scores.get(key, {}))
                 setattr(sr, f"term{term}", value)
             if s.assessment == Subject.Assessment.COMMENT:
                 sr.year = sr.term2

@@ -29,6 +29,39 @@ def _agency_id_of(obj) -> int | None:
     return None
 
 
+def _row(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    before: dict | None = None,
+    after: dict | None = None,
+    actor_label: str = "",
+    agency=None,
+) -> AuditLog:
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+    agency_id = _agency_id_of(obj) if agency is None else getattr(agency, "pk", agency)
+    meta = current_request_meta()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditLog(
+        actor=user,
+        actor_label=actor_label or (user.email if user else "system"),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        object_repr=str(obj)[:200] if obj is not None else "",
+        agency_id=agency_id,
+        before=_jsonable(before),
+        after=_jsonable(after),
+        ip=meta.get("ip"),
+        request_id=meta.get("request_id", ""),
+    )
+
+
 def audit_record(
     *,
     actor,
@@ -48,24 +81,23 @@ def audit_record(
     `agency` is the agency the object belongs to; officials of that agency may read the row in
     the audit UI. When not given it is taken from the object: an Agency itself, else an
     `audit_agency_id` attribute/property, else an `agency_id` field."""
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = object_id or obj.pk
-    agency_id = _agency_id_of(obj) if agency is None else getattr(agency, "pk", agency)
-    meta = current_request_meta()
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    row = AuditLog(
-        actor=user,
-        actor_label=actor_label or (user.email if user else "system"),
+    row = _row(
+        actor=actor,
         action=action,
+        obj=obj,
         object_type=object_type,
-        object_id=str(object_id),
-        object_repr=str(obj)[:200] if obj is not None else "",
-        agency_id=agency_id,
-        before=_jsonable(before),
-        after=_jsonable(after),
-        ip=meta.get("ip"),
-        request_id=meta.get("request_id", ""),
+        object_id=object_id,
+        before=before,
+        after=after,
+        actor_label=actor_label,
+        agency=agency,
     )
     row.save(force_insert=True)
     return row
+
+
+def audit_record_many(entries: list[dict]) -> list[AuditLog]:
+    """Append several audit rows in one INSERT: a batch job that changes many objects in one
+    transaction (the transcripts a signing job signs together). Each entry holds `audit_record`'s
+    keyword arguments; the rows are the same as `audit_record` would write one by one."""
+    return AuditLog.objects.bulk_create([_row(**entry) for entry in entries])

@@ -170,17 +170,42 @@ def kept_key_signer(*, certificate_pem: str, encrypted_key_pem: str, ca_pem: str
     signer = _SIGNERS.get(fingerprint)
     if signer is not None:
         return signer
+    from asn1crypto import cms
     from pyhanko.sign import signers
+    from pyhanko.sign.attributes import SigningCertificateV2Provider
     from pyhanko.sign.general import get_pyca_cryptography_hash
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     key = decrypt_key(encrypted_key_pem)
+
+    class KeptSigningCertificateV2(SigningCertificateV2Provider):
+        """The signing-certificate-v2 attribute (RFC 5035: the hash, issuer and serial number of
+        the signer's certificate) is the same in every signature by one certificate. pyHanko builds
+        it anew each time as a constructed asn1crypto tree, which asn1crypto re-serialises every
+        time a parent is encoded: ~90 % of a signature's CPU (bench/society, docs/benchmarks.md).
+        Built once, kept as DER, handed out as a freshly parsed (unmodified, cheap to encode) copy."""
+
+        _der: bytes | None = None
+
+        async def get_attribute(self, dry_run=False):
+            if KeptSigningCertificateV2._der is None:
+                KeptSigningCertificateV2._der = (await super().get_attribute(dry_run=dry_run)).dump()
+            return cms.CMSAttribute.load(KeptSigningCertificateV2._der)
 
     class KeptKeySigner(signers.SimpleSigner):
         def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
             if isinstance(key, ec.EllipticCurvePrivateKey):
                 return key.sign(data, ec.ECDSA(get_pyca_cryptography_hash(digest_algorithm)))
             return super().sign_raw(data, digest_algorithm)  # other key types: pyHanko's own path
+
+        def _signed_attr_providers(self, *args, **kwargs):
+            # pyHanko's own providers (content type and message digest are added by pyHanko
+            # itself), with the signing-certificate attribute swapped for the kept one.
+            for provider in super()._signed_attr_providers(*args, **kwargs):
+                if type(provider) is SigningCertificateV2Provider and provider.signing_cert is self.signing_cert:
+                    yield KeptSigningCertificateV2(self.signing_cert)
+                else:
+                    yield provider
 
     der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     signer = KeptKeySigner(

@@ -205,3 +205,64 @@ def test_transfer_to_another_school_which_receives_it_signed(client, login, worl
     response = client.get(reverse("society:transcript-pdf", args=[transcript.pk]))
     assert response.status_code == 200 and verify_pdf(response.content).valid
     assert len(verify_pdf(response.content).signatures) == 2
+
+
+def test_the_printed_qr_code_reads_as_the_verification_link(world, tmp_path):
+    """The code is drawn with a fixed mask (cheaper): a barcode reader still reads it from the page."""
+    from PIL import Image
+    from pyzbar.pyzbar import decode
+
+    complete_class(world)
+    sign_all(world)
+    t = Transcript.objects.first()
+    path = tmp_path / "hb.pdf"
+    path.write_bytes(t.file.open("rb").read())
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "-singlefile", str(path), str(tmp_path / "page")], check=True)
+    found = decode(Image.open(tmp_path / "page.png"))
+    assert [f.data.decode() for f in found if f.type == "QRCODE"] == [t.get_absolute_verification_url()]
+
+
+def test_signatures_name_the_signers_certificate_and_share_its_kept_attribute(world):
+    """Each signature's signing-certificate-v2 attribute (RFC 5035, required by PAdES) is the hash
+    and issuer/serial of the certificate that signed it, although it is built once per certificate."""
+    from asn1crypto import cms
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.general import as_signing_certificate_v2
+
+    from core.signing import crypto
+    from core.signing.models import SigningCertificate
+
+    complete_class(world)
+    sign_all(world)
+    certs = {
+        "Sig-homeroom": SigningCertificate.objects.get(user=world.homeroom, is_active=True),
+        "Sig-principal": SigningCertificate.objects.get(user=world.principal, is_active=True),
+    }
+    seen = set()
+    for t in Transcript.objects.all():
+        reader = PdfFileReader(t.file.open("rb"))
+        for sig in reader.embedded_signatures:
+            signer_info = sig.signer_info
+            attrs = {a["type"].native: a["values"][0] for a in signer_info["signed_attrs"]}
+            expected = as_signing_certificate_v2(crypto.asn1_cert(certs[sig.field_name].certificate_pem))
+            assert attrs["signing_certificate_v2"].dump() == expected.dump()
+            assert isinstance(signer_info, cms.SignerInfo)
+            seen.add(sig.field_name)
+    assert seen == {"Sig-homeroom", "Sig-principal"}
+
+
+def test_a_transcript_that_cannot_be_signed_leaves_the_rest_of_its_batch_signed(world):
+    complete_class(world)
+    job = services.transcripts_sign_class_homeroom(actor=world.homeroom, school_class=world.school_class)
+    services.signing_job_run(job_id=job.pk)
+    broken = Transcript.objects.order_by("pk")[1]
+    with broken.file.open("wb") as fh:  # a damaged file in storage
+        fh.write(b"not a PDF")
+    job2 = services.transcripts_sign_principal(actor=world.principal, school=world.school, year=world.year)
+    assert services.signing_job_run(job_id=job2.pk) == len(world.students) - 1
+    job2.refresh_from_db()
+    assert job2.failed == 1 and job2.status == "running" and str(broken.pk) in job2.last_error
+    assert services.job_progress(job2) == (len(world.students) - 1, len(world.students))
+    assert Transcript.objects.filter(status="signed").count() == len(world.students) - 1
+    assert Transcript.objects.get(pk=broken.pk).status == "homeroom_signed"
+    assert AuditLog.objects.filter(action="society.transcript.sign_principal").count() == len(world.students) - 1
