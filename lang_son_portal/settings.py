@@ -406,6 +406,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "government.tasks.remind_overdue_dossiers",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon-sat"),
     },
+    # party: owner agencies reminded of key tasks due soon, overdue, or with a report overdue.
+    "party-remind-key-tasks": {"task": "party.tasks.remind_key_tasks", "schedule": crontab(hour=7, minute=45)},
     # government: applicant notifications still owed after their step committed (lost messages).
     "government-requeue-notifications": {
         "task": "government.tasks.requeue_dossier_notifications",

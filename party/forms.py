@@ -1,7 +1,10 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from party.models import KeyTask, PartyDocument
+from party.models import KeyTask, MemberPosition, PartyDocument, PartyMember
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class TaskFilterForm(forms.Form):
@@ -19,9 +22,66 @@ class DocumentFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Loại văn bản"), required=False, choices=[("", _("Tất cả")), *PartyDocument.Kind.choices]
     )
-    q = forms.CharField(label=_("Tìm theo số, trích yếu"), required=False, max_length=100)
+    q = forms.CharField(label=_("Tìm theo số, trích yếu, cơ quan ban hành"), required=False, max_length=100)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern); each is checked by the service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
 
 
 class ProgressForm(forms.Form):
     progress = forms.IntegerField(label=_("Tiến độ (%)"), min_value=0, max_value=100)
-    note = forms.CharField(label=_("Nội dung báo cáo"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    note = forms.CharField(label=_("Nội dung báo cáo"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    # Checked by the service (type by content, size, count); the field only lets several be chosen.
+    files = MultipleFileField(
+        label=_("Tệp minh chứng (PDF, JPG, PNG, DOCX; tối đa 5 tệp, 10 MB mỗi tệp)"), required=False
+    )
+
+
+class MemberSearchForm(forms.Form):
+    q = forms.CharField(label=_("Tìm theo họ tên, số thẻ"), required=False, max_length=100)
+
+
+class MemberForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Chi bộ"), queryset=None)
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
+    birth_date = forms.DateField(label=_("Ngày sinh"), widget=DATE)
+    admitted_on = forms.DateField(label=_("Ngày vào Đảng"), widget=DATE)
+    status = forms.ChoiceField(label=_("Tình trạng"), choices=PartyMember.Status.choices)
+    card_number = forms.CharField(label=_("Số thẻ đảng viên"), max_length=20, required=False)
+    phone = forms.CharField(label=_("Số điện thoại"), max_length=15, required=False)
+
+    def __init__(self, *args, instance_member=None, cells, initial_cell=None, **kwargs):
+        bound = (args[0] if args else kwargs.get("data")) is not None
+        if instance_member is not None and not bound:
+            kwargs["initial"] = {
+                "organisation": instance_member.organisation_id,
+                "full_name": instance_member.full_name,
+                "birth_date": instance_member.birth_date,
+                "admitted_on": instance_member.admitted_on,
+                "status": instance_member.status,
+                "card_number": instance_member.card_number,
+                "phone": instance_member.phone,
+            }
+        elif initial_cell is not None:
+            kwargs.setdefault("initial", {"organisation": initial_cell.pk})
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = cells
+
+
+class PositionForm(forms.Form):
+    role = forms.ChoiceField(label=_("Chức vụ"), choices=MemberPosition.Role.choices)
+    since = forms.DateField(label=_("Từ ngày"), widget=DATE, initial=timezone.localdate)

@@ -51,6 +51,10 @@ PERSONAS = [
     ),
     DemoPersona("haiquan@demo.langson.vn", "Đinh Thị Quan", roles.BORDER_OFFICER, agency_code="huu-nghi-customs"),
     DemoPersona("dang@demo.langson.vn", "Lý Văn Đảng", roles.PARTY_OFFICIAL, agency_code="tinh-uy"),
+    # The office of a commune's Party committee (party pillar: its inbox and its cells' members).
+    DemoPersona(
+        "dang.xa@demo.langson.vn", "Hà Thị Đảng Ủy", roles.PARTY_OFFICIAL, agency_code=f"dang-uy-xa-{COMMUNE_CODE}"
+    ),
     DemoPersona("quantri@demo.langson.vn", "Quản Trị Hệ Thống", roles.SYSTEM_ADMIN, staff=True),
 ]
 
