@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "government",
     "government.land",
     "government.documents",
+    "government.meetings",
     "economy",
     "society",
     "border_gate",
@@ -418,6 +419,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "government.documents.tasks.send_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    "meetings-remind": {"task": "government.meetings.tasks.remind_meetings", "schedule": crontab(hour=15, minute=0)},
     "documents-check-signatures": {
         "task": "government.documents.tasks.check_unchecked_signatures",
         "schedule": 300.0,
@@ -464,6 +466,9 @@ PORTAL_PAYMENT_SANDBOX_BANK_BIN = os.environ.get("PORTAL_PAYMENT_SANDBOX_BANK_BI
 PORTAL_PAYMENT_SANDBOX_ACCOUNT = os.environ.get("PORTAL_PAYMENT_SANDBOX_ACCOUNT", "0011001234567")
 # The agency (code) whose certificate signs the e-receipts of every fee paid online.
 PORTAL_RECEIPT_SIGNER_AGENCY = os.environ.get("PORTAL_RECEIPT_SIGNER_AGENCY", "so-tai-chinh")
+# Meetings' video rooms (government/meetings/video.py): `link` (a pasted https link) or `jitsi`.
+PORTAL_VIDEO_PROVIDER = os.environ.get("PORTAL_VIDEO_PROVIDER", "link")
+PORTAL_JITSI_URL = os.environ.get("PORTAL_JITSI_URL", "https://meet.jit.si")
 # A callback's timestamp may differ from our clock by this much; older ones are refused as stale
 # (and their nonces are kept at least twice as long, so a replay inside the window is refused too).
 PORTAL_PAYMENT_CALLBACK_TOLERANCE_SECONDS = int(os.environ.get("PORTAL_PAYMENT_CALLBACK_TOLERANCE_SECONDS", "300"))

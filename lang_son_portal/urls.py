@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/v1/land/", include("government.land.api_urls")),
     # Documents and direction (issue 16): officials' document books, direction and tasks.
     path("van-ban/", include("government.documents.urls")),
+    path("cuoc-hop/", include("government.meetings.urls")),
     path("", include("core.urls")),
 ]
 for pillar in PILLARS:

@@ -172,6 +172,10 @@ class Document(models.Model):
         indexes = [
             GinIndex(fields=["search_vector"], name="documents_search_gin"),
             models.Index(fields=["agency", "direction", "-created_at"], name="documents_book_idx"),
+            # Newest first with LIMIT: the planner walks this index and stops after a page of rows
+            # that pass the visibility filter (and, for common words, the text match), instead of
+            # sorting every match (measured: ADR 1601, docs/benchmarks.md).
+            models.Index(fields=["-created_at", "-id"], name="documents_newest_idx"),
             models.Index(fields=["handler", "status"], name="documents_handler_idx"),
         ]
         constraints = [
@@ -283,6 +287,14 @@ class Task(models.Model):
     agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
     document = models.ForeignKey(
         Document, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks", verbose_name=_("văn bản")
+    )
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("cuộc họp"),
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("người thực hiện")

@@ -48,11 +48,14 @@ def document_for(user, uid) -> Document | None:
 
 
 def tsquery_text(q: str) -> str:
-    """The words of a query as a prefix tsquery ("12:* & qđ:* & ubnd:*"); PostgreSQL removes the
-    diacritics (unaccent) on both sides. Only word characters reach to_tsquery, so no query text can
-    be a tsquery syntax error."""
+    """The words of a query as a tsquery, every word required ("125 & qđ & ubnd"); the last word also
+    matches as a prefix when it has 3 characters or more (typing "tiêm chủ" finds "tiêm chủng"), the
+    others exactly: a short prefix ("so:*" also matches "sơn", in every "Lạng Sơn") would make the index
+    read most of the table. PostgreSQL removes the diacritics (unaccent) on both sides. Only word
+    characters reach to_tsquery, so no query text can be a tsquery syntax error."""
     words = WORD.findall((q or "").lower())[:MAX_TERMS]
-    return " & ".join(f"{w}:*" for w in words)
+    terms = [*words[:-1], f"{words[-1]}:*" if len(words[-1]) >= 3 else words[-1]] if words else []
+    return " & ".join(terms)
 
 
 def search(

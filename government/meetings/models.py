@@ -1,0 +1,96 @@
+"""Meetings of an agency, with participants from any agency on the portal.
+
+scheduled ──start──▶ in_progress ──conclude (minutes)──▶ concluded
+    └──────cancel──────┘
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Đã lên lịch")
+        IN_PROGRESS = "in_progress", _("Đang họp")
+        CONCLUDED = "concluded", _("Đã kết thúc")
+        CANCELLED = "cancelled", _("Đã hủy")
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="meetings", verbose_name=_("cơ quan chủ trì")
+    )
+    title = models.CharField(_("tên cuộc họp"), max_length=300)
+    agenda = models.TextField(_("chương trình họp"), max_length=5000)
+    starts_at = models.DateTimeField(_("bắt đầu"))
+    ends_at = models.DateTimeField(_("kết thúc dự kiến"))
+    location = models.CharField(_("địa điểm"), max_length=300, blank=True)
+    video_provider = models.CharField(_("nền tảng họp trực tuyến"), max_length=20, blank=True)
+    video_url = models.URLField(_("liên kết phòng họp trực tuyến"), max_length=500, blank=True)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("chủ trì")
+    )
+    organiser = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    minutes = models.TextField(_("biên bản"), max_length=20000, blank=True)
+    concluded_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("cuộc họp")
+        verbose_name_plural = _("cuộc họp")
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["agency", "starts_at"], name="meetings_agency_start_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="meetings_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Participant(models.Model):
+    class Attendance(models.TextChoices):
+        UNKNOWN = "unknown", _("Chưa điểm danh")
+        PRESENT = "present", _("Có mặt")
+        ONLINE = "online", _("Dự trực tuyến")
+        EXCUSED = "excused", _("Vắng có lý do")
+        ABSENT = "absent", _("Vắng")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="meeting_seats")
+    # The participant's agency when invited (kept if they move later).
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    attendance = models.CharField(_("điểm danh"), max_length=10, choices=Attendance.choices, default=Attendance.UNKNOWN)
+    invited_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["agency__name", "user__full_name"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "user"], name="meetings_one_seat_per_person")]
+
+    def __str__(self):
+        return f"{self.user} @ {self.meeting}"
+
+
+class MeetingFile(models.Model):
+    """A meeting document (materials, the signed minutes), served only to those who may see the meeting."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to="meetings/%Y/%m/")
+    name = models.CharField(max_length=200)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,51 @@
+"""Reads of meetings with who-may-see-what applied: participants, organiser and chair, and the
+officials of the host agency."""
+
+import calendar
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from government.documents.permissions import works_at
+from government.meetings.models import Meeting, Participant
+
+
+def visible_meetings(user) -> QuerySet:
+    if not getattr(user, "is_authenticated", False):
+        return Meeting.objects.none()
+    seat = Exists(Participant.objects.filter(meeting=OuterRef("pk"), user=user))
+    q = Q(seat) | Q(organiser=user) | Q(chair=user)
+    if user.agency_id and works_at(user, user.agency_id):
+        q |= Q(agency_id=user.agency_id)
+    return Meeting.objects.filter(q)
+
+
+def meeting_for(user, uid) -> Meeting | None:
+    return visible_meetings(user).select_related("agency", "chair", "organiser").filter(uid=uid).first()
+
+
+def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_current_timezone()
+    first = dt.datetime(year, month, 1, tzinfo=tz)
+    last_day = calendar.monthrange(year, month)[1]
+    return first, dt.datetime(year, month, last_day, tzinfo=tz) + dt.timedelta(days=1)
+
+
+def calendar_month(user, *, year: int, month: int, scope: str = "me") -> list[tuple[dt.date, list[Meeting]]]:
+    """The month's meetings by day: `me` — those the person sits in, chairs or organises; `agency` —
+    those their agency hosts or sends someone to."""
+    start, end = month_bounds(year, month)
+    if scope == "agency" and user.agency_id:
+        rows = Meeting.objects.filter(
+            Q(agency_id=user.agency_id)
+            | Q(Exists(Participant.objects.filter(meeting=OuterRef("pk"), agency_id=user.agency_id)))
+        )
+    else:
+        seat = Exists(Participant.objects.filter(meeting=OuterRef("pk"), user=user))
+        rows = Meeting.objects.filter(Q(seat) | Q(organiser=user) | Q(chair=user))
+    rows = rows.filter(starts_at__gte=start, starts_at__lt=end).select_related("agency").order_by("starts_at", "id")
+    days: dict[dt.date, list[Meeting]] = {}
+    for m in rows:
+        days.setdefault(timezone.localtime(m.starts_at).date(), []).append(m)
+    return sorted(days.items())

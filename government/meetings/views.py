@@ -1,0 +1,188 @@
+"""Pages of meetings: the calendar (mine or my agency's), scheduling, and one meeting's page with the
+actions its organiser and chair may take. A meeting this person may not see is a 404."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.forms import Form
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.errors import ServiceError, apply_to_form
+from core.permissions import role_required
+from government.documents import selectors as document_selectors
+from government.documents.permissions import DOCUMENT_ROLES, is_document_user
+from government.meetings import selectors, services
+from government.meetings.forms import (
+    AttendanceForm,
+    CancelForm,
+    FileForm,
+    InviteForm,
+    MeetingForm,
+    MeetingTaskForm,
+    MinutesForm,
+    MonthForm,
+)
+from government.meetings.models import Meeting
+
+meeting_page = role_required(*DOCUMENT_ROLES)
+S = Meeting.Status
+
+
+@meeting_page
+def calendar_view(request):
+    form = MonthForm(request.GET or None)
+    first = form.month_or_now()
+    scope = request.GET.get("scope") if request.GET.get("scope") in ("me", "agency") else "me"
+    days = selectors.calendar_month(request.user, year=first.year, month=first.month, scope=scope)
+    previous = (first - dt.timedelta(days=1)).replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return render(
+        request,
+        "meetings/calendar.html",
+        {
+            "days": days,
+            "first": first,
+            "scope": scope,
+            "previous": previous.strftime("%Y-%m"),
+            "following": following.strftime("%Y-%m"),
+            "current": first.strftime("%Y-%m"),
+            "may_schedule": is_document_user(request.user),
+        },
+    )
+
+
+@meeting_page
+def new(request):
+    if not is_document_user(request.user):
+        raise PermissionDenied
+    leaders = document_selectors.colleagues(request.user.agency_id, leaders_only=True)
+    form = MeetingForm(request.POST or None, leaders=leaders)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            m = services.meeting_create(
+                actor=request.user,
+                title=data["title"],
+                agenda=data["agenda"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                location=data["location"],
+                video_url=data["video_url"],
+                chair_id=data["chair"],
+                participant_emails=data["participants"],
+            )
+        except ServiceError as exc:
+            apply_to_form(form, exc)
+        else:
+            messages.success(request, _("Đã lên lịch cuộc họp và gửi giấy mời."))
+            return redirect("meetings:detail", uid=m.uid)
+    return render(request, "meetings/new.html", {"form": form})
+
+
+ACTION_LABELS = {
+    "invite": gettext_lazy("Mời thêm người dự"),
+    "file": gettext_lazy("Thêm tài liệu họp"),
+    "start": gettext_lazy("Bắt đầu cuộc họp"),
+    "attendance": gettext_lazy("Điểm danh"),
+    "conclude": gettext_lazy("Kết thúc và lưu biên bản"),
+    "task": gettext_lazy("Giao việc"),
+    "cancel": gettext_lazy("Hủy cuộc họp"),
+}
+
+
+def _forms_for(request, m, seats, data=None, files=None, action=""):
+    def bound(name):
+        return data if action == name else None
+
+    forms = {}
+    if not services.may_manage(request.user, m):
+        return forms
+    if m.status in (S.SCHEDULED, S.IN_PROGRESS):
+        forms["invite"] = InviteForm(bound("invite"), prefix="invite")
+    if m.status != S.CANCELLED:
+        forms["file"] = FileForm(bound("file"), files if action == "file" else None, prefix="file")
+    if m.status == S.SCHEDULED:
+        forms["start"] = Form(bound("start"), prefix="start")
+    if m.status in (S.IN_PROGRESS, S.CONCLUDED):
+        forms["attendance"] = AttendanceForm(bound("attendance"), seats=seats, prefix="attendance")
+    if m.status == S.IN_PROGRESS:
+        forms["conclude"] = MinutesForm(bound("conclude"), prefix="conclude")
+    if m.status in (S.IN_PROGRESS, S.CONCLUDED) and request.user.pk == m.chair_id:
+        people = [seat.user for seat in seats]
+        forms["task"] = MeetingTaskForm(bound("task"), people=people, prefix="task")
+    if m.status == S.SCHEDULED:
+        forms["cancel"] = CancelForm(bound("cancel"), prefix="cancel")
+    return forms
+
+
+def _run(request, m, action, form):
+    user, data = request.user, form.cleaned_data
+    if action == "invite":
+        return services.meeting_invite(meeting=m, actor=user, emails=data["participants"])
+    if action == "file":
+        return services.meeting_attach(meeting=m, actor=user, uploaded=data["file"])
+    if action == "start":
+        return services.meeting_start(meeting=m, actor=user)
+    if action == "attendance":
+        return services.meeting_attendance(meeting=m, actor=user, marks=form.marks())
+    if action == "conclude":
+        return services.meeting_conclude(meeting=m, actor=user, minutes=data["minutes"])
+    if action == "task":
+        return services.meeting_assign_task(
+            meeting=m,
+            actor=user,
+            assignee_id=data["assignee"],
+            title=data["title"],
+            description=data["description"],
+            deadline=data["deadline"],
+        )
+    return services.meeting_cancel(meeting=m, actor=user, reason=data["note"])
+
+
+@meeting_page
+def detail(request, uid):
+    m = selectors.meeting_for(request.user, uid)
+    if m is None:
+        raise Http404
+    seats = list(m.participants.select_related("user", "agency"))
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    forms = _forms_for(request, m, seats, request.POST, request.FILES, action)
+    if request.method == "POST":
+        form = forms.get(action)
+        if form is None:
+            messages.info(request, _("Thao tác này không còn áp dụng cho cuộc họp ở trạng thái hiện tại."))
+            return redirect("meetings:detail", uid=m.uid)
+        if form.is_valid():
+            try:
+                _run(request, m, action, form)
+            except ServiceError as exc:
+                apply_to_form(form, exc)
+            else:
+                messages.success(request, _("Đã cập nhật cuộc họp."))
+                return redirect("meetings:detail", uid=m.uid)
+    return render(
+        request,
+        "meetings/detail.html",
+        {
+            "m": m,
+            "seats": seats,
+            "files": list(m.files.all()),
+            "tasks": list(m.tasks.select_related("assignee")),
+            "actions": [(name, ACTION_LABELS[name], form) for name, form in forms.items()],
+        },
+    )
+
+
+@meeting_page
+def file(request, uid, file_id):
+    m = selectors.meeting_for(request.user, uid)
+    if m is None:
+        raise Http404
+    f = m.files.filter(pk=file_id).first()
+    if f is None:
+        raise Http404
+    return FileResponse(f.file.open("rb"), as_attachment=True, filename=f.name, content_type="application/octet-stream")

@@ -1,0 +1,107 @@
+"""An incoming document in a real browser, on a 360 px phone: the clerk registers it with its scan,
+the leader assigns it with a deadline and a direction note, the handler takes it on and reports, the
+leader closes it; each sees the state the others left."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+
+from tests.browser.conftest import MOBILE, browser_login
+from tests.conftest import DEMO_PASSWORD, TOTP_SECRET, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def people(transactional_db, settings, tmp_path):
+    call_command("load_reference_data", verbosity=0)
+    settings.MEDIA_ROOT = tmp_path / "media"
+    from core.agencies.models import Agency
+
+    agency = Agency.objects.get(code="so-khcn")
+
+    def official(email, name, *extra):
+        return make_user(email, roles=["department_official", *extra], full_name=name, agency=agency, totp=True)
+
+    return (
+        official("vanthu@langson.gov.vn", "Nông Thị Văn Thư", "document_clerk"),
+        official("giamdoc@langson.gov.vn", "Hoàng Văn Giám Đốc", "agency_leader"),
+        official("chuyenvien@langson.gov.vn", "Chu Văn Chuyên"),
+    )
+
+
+def _page(browser, live_server, user):
+    context = browser.new_context(viewport=MOBILE, locale="vi-VN")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    browser_login(page, live_server, user.email, DEMO_PASSWORD, totp_secret=TOTP_SECRET)
+    return page
+
+
+def _no_sideways_scroll(page):
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+
+
+def test_registration_assignment_handling_and_closure(browser, browser_page, live_server, people, tmp_path):
+    clerk, leader, handler = people
+    from tests.documents.conftest import pdf_bytes
+
+    scan = tmp_path / "cong-van-125.pdf"
+    scan.write_bytes(pdf_bytes("Công văn 125"))
+
+    page = browser_page
+    page.set_viewport_size(MOBILE)
+    browser_login(page, live_server, clerk.email, DEMO_PASSWORD, totp_secret=TOTP_SECRET)
+    page.goto(f"{live_server.url}/van-ban/den/vao-so/")
+    page.select_option("select[name=doc_type]", "CV")
+    page.fill("input[name=number_symbol]", "125/UBND-KT")
+    page.fill("input[name=issued_on]", "2026-11-20")
+    page.fill("input[name=issuing_body]", "Ủy ban nhân dân tỉnh Lạng Sơn")
+    page.fill("textarea[name=abstract]", "Về việc triển khai nền tảng số tại các xã biên giới")
+    page.click("#register")  # no file yet: refused, what was typed is kept
+    assert page.input_value("input[name=number_symbol]") == "125/UBND-KT"
+    assert "Trường này là bắt buộc" in page.inner_text("main")
+    page.set_input_files("input[name=main_file]", str(scan))
+    page.click("#register")
+    page.wait_for_selector("#arrival-number")
+    assert "Đã vào sổ văn bản đến, số đến 1" in page.inner_text("main")
+    assert page.inner_text("#document-status") == "Đã vào sổ, chờ phân công"
+    _no_sideways_scroll(page)
+    url = page.url
+
+    boss = _page(browser, live_server, leader)
+    boss.goto(f"{live_server.url}/van-ban/tim-kiem/?q=bien+gioi")  # found without diacritics
+    boss.click("text=125/UBND-KT")
+    boss.wait_for_selector("#action-assign")
+    deadline = (dt.date.today() + dt.timedelta(days=7)).isoformat()
+    boss.select_option("select[name=assign-handler]", str(handler.pk))
+    boss.fill("input[name=assign-handling_unit]", "Phòng Quản lý công nghệ")
+    boss.fill("input[name=assign-deadline]", deadline)
+    boss.fill("textarea[name=assign-direction_note]", "Giao phòng QLCN chủ trì, báo cáo trước hạn.")
+    boss.click("#action-assign button[type=submit]")
+    boss.wait_for_selector("text=Đã phân công xử lý.")
+    assert "Giao phòng QLCN chủ trì" in boss.inner_text("#direction-note")
+    _no_sideways_scroll(boss)
+
+    worker = _page(browser, live_server, handler)
+    worker.goto(f"{live_server.url}/van-ban/")
+    assert "Văn bản giao bạn xử lý: 1" in worker.inner_text("#inbox-counts")
+    worker.goto(url)
+    worker.click("#action-start button[type=submit]")
+    worker.wait_for_selector("text=Đã nhận xử lý văn bản.")
+    worker.click("#action-report button[type=submit]")  # no result written: refused
+    assert "Hãy nêu kết quả xử lý." in worker.inner_text("#action-report")
+    worker.fill("textarea[name=report-note]", "Đã rà soát 24 xã biên giới, dự thảo kế hoạch kèm theo.")
+    worker.click("#action-report button[type=submit]")
+    worker.wait_for_selector("text=Đã báo cáo kết quả xử lý.")
+    assert worker.inner_text("#document-status") == "Đã xử lý, chờ kết thúc"
+
+    boss.goto(url)
+    assert "Đã rà soát 24 xã biên giới" in boss.inner_text("#result-note")
+    boss.click("#action-close button[type=submit]")
+    boss.wait_for_selector("text=Đã kết thúc văn bản.")
+    assert boss.inner_text("#document-status") == "Đã kết thúc"
+    history = boss.inner_text("#history")
+    for verb in ("register", "assign", "start", "report", "close"):
+        assert verb in history
