@@ -7,6 +7,8 @@ from economy.models import (
     CommuneHouseholds,
     DigitalShop,
     EpaymentAccount,
+    EpaymentMonthlyUse,
+    Household,
     LedgerAccount,
     LedgerEntry,
     LedgerTransaction,
@@ -16,6 +18,7 @@ from economy.models import (
     ShopProduct,
     SoftAtmAgent,
     Wallet,
+    WalletUsage,
 )
 
 
@@ -26,12 +29,28 @@ class CommuneHouseholdsAdmin(admin.ModelAdmin):
     search_fields = ["commune__name"]
 
 
+@admin.register(Household)
+class HouseholdAdmin(admin.ModelAdmin):
+    list_display = ["code", "head_name", "village", "commune", "registered_on"]
+    search_fields = ["code", "head_name"]
+    list_select_related = ["commune"]
+    raw_id_fields = ["commune"]
+
+
+@admin.register(EpaymentMonthlyUse)
+class EpaymentMonthlyUseAdmin(admin.ModelAdmin):
+    list_display = ["account", "month", "transactions", "recorded_at"]
+    list_filter = ["month"]
+    raw_id_fields = ["account"]
+
+
 @admin.register(DigitalShop)
 class DigitalShopAdmin(admin.ModelAdmin):
     list_display = ["name", "commune", "platform", "registered_on", "status"]
     list_filter = ["platform", "status"]
     search_fields = ["name", "products"]
     list_select_related = ["commune"]
+    raw_id_fields = ["household"]
     # status moves only through economy.services (audited)
     readonly_fields = ["status", "closed_on"]
 
@@ -41,6 +60,7 @@ class EpaymentAccountAdmin(admin.ModelAdmin):
     list_display = ["commune", "kind", "provider", "opened_on", "closed_on"]
     list_filter = ["kind"]
     list_select_related = ["commune"]
+    raw_id_fields = ["household"]
 
 
 @admin.register(SoftAtmAgent)
@@ -147,3 +167,11 @@ class ShopMonthlySalesAdmin(ReadOnlyAdmin):
     # Recorded through economy.services (checked, audited).
     list_display = ["shop", "month", "orders", "revenue", "source"]
     list_filter = ["source"]
+
+
+@admin.register(WalletUsage)
+class WalletUsageAdmin(ReadOnlyAdmin):
+    """Kept by PostgreSQL from the ledger's entries (migration 0006): read only."""
+
+    list_display = ["account", "day", "operation", "amount"]
+    list_filter = ["operation"]

@@ -57,47 +57,55 @@ def _share_of_households(fn):
     return compute, by_commune
 
 
-_shop_share, _shop_share_by_commune = _share_of_households("active_shops_by_commune")
-_account_share, _account_share_by_commune = _share_of_households("accounts_by_commune")
+# Honest measures (issue 13): households of the register whose shop sold, whose e-payment account
+# was used, in the 30 days before the day; not shops or accounts merely registered.
+_shop_share, _shop_share_by_commune = _share_of_households("selling_households_by_commune")
+_account_share, _account_share_by_commune = _share_of_households("paying_households_by_commune")
 
 register(
     Indicator(
         code="economy.households.digital_shop_share",
         pillar="economy",
-        name=_("Tỷ lệ hộ gia đình có cửa hàng số"),
+        name=_("Tỷ lệ hộ gia đình có cửa hàng số bán được hàng"),
         unit="%",
         compute=_shop_share,
         by_commune=True,
         compute_by_commune=_shop_share_by_commune,
         detail_url_name="economy:communes",
         public=True,
-        description=_("Cửa hàng số đang hoạt động trên sàn thương mại điện tử / số hộ gia đình."),
+        description=_("Hộ có cửa hàng số bán được hàng trong 30 ngày / số hộ trong sổ hộ của xã."),
     )
 )
 register(
     Indicator(
         code="economy.households.epayment_share",
         pillar="economy",
-        name=_("Tỷ lệ hộ gia đình có tài khoản thanh toán điện tử"),
+        name=_("Tỷ lệ hộ gia đình dùng tài khoản thanh toán điện tử"),
         unit="%",
         compute=_account_share,
         by_commune=True,
         compute_by_commune=_account_share_by_commune,
         detail_url_name="economy:communes",
         public=True,
-        description=_("Tài khoản ngân hàng, ví điện tử, Mobile Money đang mở / số hộ gia đình."),
+        description=_(
+            "Hộ có tài khoản ngân hàng, ví điện tử hoặc Mobile Money có giao dịch trong 30 ngày / số hộ trong sổ hộ."
+        ),
     )
 )
 for code, fn, name, url in [
-    ("economy.digital_shops.active", "active_shops_by_commune", _("Cửa hàng số đang hoạt động"), "economy:shops"),
-    # The honest measure (issue 13): a shop counts when it sold in the last 30 days.
+    # A shop is active when it sold in the last 30 days (issue 13), an account when it was used.
     (
-        "economy.digital_shops.selling",
+        "economy.digital_shops.active",
         "selling_shops_by_commune",
-        _("Cửa hàng số có bán hàng trong 30 ngày"),
-        "economy:products",
+        _("Cửa hàng số bán được hàng trong 30 ngày"),
+        "economy:shops",
     ),
-    ("economy.epayment_accounts.count", "accounts_by_commune", _("Tài khoản thanh toán điện tử"), "economy:communes"),
+    (
+        "economy.epayment_accounts.count",
+        "used_accounts_by_commune",
+        _("Tài khoản thanh toán điện tử có giao dịch trong 30 ngày"),
+        "economy:communes",
+    ),
     ("economy.soft_atm.agents", "agents_by_commune", _("Điểm ATM mềm"), "economy:agents"),
 ]:
     register(

@@ -5,7 +5,7 @@ import datetime as dt
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from core.geo.models import AdministrativeUnit as Unit
-from economy.models import CommuneHouseholds, DigitalShop, EpaymentAccount, SoftAtmAgent
+from economy.models import CommuneHouseholds, DigitalShop, EpaymentAccount, Household, SoftAtmAgent
 from economy.permissions import commune_scope
 
 
@@ -42,8 +42,23 @@ def agents_public(*, commune_code=None) -> QuerySet[SoftAtmAgent]:
 # --- figures, shared by the pages and the indicators -------------------------------------------------
 
 
+def _window_start(on: dt.date) -> dt.date:
+    """The first month that overlaps the 30 days before `on`: monthly figures count from there."""
+    return (on - dt.timedelta(days=30)).replace(day=1)
+
+
+def _by_commune(rows, key="commune__code") -> dict[int, int]:
+    return dict(rows.values(key).annotate(n=Count("id", distinct=True)).values_list(key, "n"))
+
+
 def households_by_commune(on: dt.date) -> dict[int, int]:
-    """Households of each commune, from the newest year not after `on`'s year."""
+    """Households in each commune's register at the start of day `on`: the shares' denominator."""
+    return _by_commune(Household.objects.filter(registered_on__lt=on))
+
+
+def official_households_by_commune(on: dt.date) -> dict[int, int]:
+    """The statistics office's number of households of each commune, from the newest year not after
+    `on`'s year: how complete each register is."""
     latest = CommuneHouseholds.objects.filter(commune=OuterRef("commune"), year__lte=on.year).order_by("-year")
     rows = CommuneHouseholds.objects.filter(year__lte=on.year, pk=Subquery(latest.values("pk")[:1])).values_list(
         "commune__code", "households"
@@ -51,38 +66,54 @@ def households_by_commune(on: dt.date) -> dict[int, int]:
     return dict(rows)
 
 
-def active_shops_by_commune(on: dt.date) -> dict[int, int]:
-    """Shops on a platform at the start of day `on` (registered before it, not closed before it)."""
-    rows = (
-        DigitalShop.objects.filter(registered_on__lt=on)
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=on))
-        .values("commune__code")
-        .annotate(n=Count("id"))
-        .values_list("commune__code", "n")
+def selling_households_by_commune(on: dt.date) -> dict[int, int]:
+    """Households of the register with a shop that sold in the 30 days before `on` (a month with
+    orders that overlaps the window)."""
+    return _by_commune(
+        Household.objects.filter(
+            registered_on__lt=on,
+            shops__monthly_sales__orders__gt=0,
+            shops__monthly_sales__month__gte=_window_start(on),
+            shops__monthly_sales__month__lt=on,
+        )
     )
-    return dict(rows)
 
 
-def accounts_by_commune(on: dt.date) -> dict[int, int]:
-    rows = (
-        EpaymentAccount.objects.filter(opened_on__lt=on)
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=on))
-        .values("commune__code")
-        .annotate(n=Count("id"))
-        .values_list("commune__code", "n")
+def paying_households_by_commune(on: dt.date) -> dict[int, int]:
+    """Households of the register with an e-payment account used in the 30 days before `on` (at
+    least one payment in a month that overlaps the window, as the provider reported)."""
+    return _by_commune(
+        Household.objects.filter(
+            registered_on__lt=on,
+            epayment_accounts__monthly_use__transactions__gt=0,
+            epayment_accounts__monthly_use__month__gte=_window_start(on),
+            epayment_accounts__monthly_use__month__lt=on,
+        )
     )
-    return dict(rows)
+
+
+def selling_shops_by_commune(on: dt.date) -> dict[int, int]:
+    """Shops that sold in the 30 days before `on`: what "active" means (issue 13)."""
+    return _by_commune(
+        DigitalShop.objects.filter(
+            monthly_sales__orders__gt=0, monthly_sales__month__gte=_window_start(on), monthly_sales__month__lt=on
+        )
+    )
+
+
+def used_accounts_by_commune(on: dt.date) -> dict[int, int]:
+    """E-payment accounts used in the 30 days before `on`."""
+    return _by_commune(
+        EpaymentAccount.objects.filter(
+            monthly_use__transactions__gt=0, monthly_use__month__gte=_window_start(on), monthly_use__month__lt=on
+        )
+    )
 
 
 def agents_by_commune(on: dt.date) -> dict[int, int]:
-    rows = (
-        SoftAtmAgent.objects.filter(opened_on__lt=on)
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=on))
-        .values("commune__code")
-        .annotate(n=Count("id"))
-        .values_list("commune__code", "n")
+    return _by_commune(
+        SoftAtmAgent.objects.filter(opened_on__lt=on).filter(Q(closed_on__isnull=True) | Q(closed_on__gte=on))
     )
-    return dict(rows)
 
 
 def share(part: dict[int, int], whole: dict[int, int]) -> dict[int, float]:
@@ -90,23 +121,43 @@ def share(part: dict[int, int], whole: dict[int, int]) -> dict[int, float]:
 
 
 def commune_summary(user, on: dt.date) -> list[dict]:
-    """Per commune the user may see: households, active shops, accounts, agents and the two shares."""
-    households = households_by_commune(on)
-    shops, accounts, agents = active_shops_by_commune(on), accounts_by_commune(on), agents_by_commune(on)
+    """Per commune the user may see: households in the register (and the statistics office's count),
+    households with a shop that sold and with an e-payment account used in the last 30 days, with
+    their shares, shops that sold, accounts used and soft-ATM agents."""
+    households, official = households_by_commune(on), official_households_by_commune(on)
+    selling, paying = selling_households_by_commune(on), paying_households_by_commune(on)
+    shops, accounts, agents = selling_shops_by_commune(on), used_accounts_by_commune(on), agents_by_commune(on)
     rows = []
     for unit in communes_for(user):
-        h = households.get(unit.code)
+        h = households.get(unit.code, 0)
         rows.append(
             {
                 "unit": unit,
                 "households": h,
+                "official": official.get(unit.code),
+                "selling": selling.get(unit.code, 0),
+                "paying": paying.get(unit.code, 0),
                 "shops": shops.get(unit.code, 0),
                 "accounts": accounts.get(unit.code, 0),
                 "agents": agents.get(unit.code, 0),
-                "shop_share": round(100 * shops.get(unit.code, 0) / h, 1) if h else None,
-                "account_share": round(100 * accounts.get(unit.code, 0) / h, 1) if h else None,
+                "shop_share": round(100 * selling.get(unit.code, 0) / h, 1) if h else None,
+                "account_share": round(100 * paying.get(unit.code, 0) / h, 1) if h else None,
             }
         )
+    return rows
+
+
+def households_for(user, *, commune_code=None, q: str = "") -> QuerySet[Household]:
+    """The register as the user may see it (the head's name is personal data): their commune, or
+    every commune for province and department officials."""
+    rows = Household.objects.select_related("commune").order_by("commune__name", "code")
+    scope = commune_scope(user)
+    if scope is not None:
+        rows = rows.filter(commune=scope)
+    if commune_code:
+        rows = rows.filter(commune__code=commune_code)
+    if q.strip():
+        rows = rows.filter(Q(code__iexact=q.strip()) | Q(head_name__unaccent__icontains=fold(q.strip())))
     return rows
 
 
@@ -116,7 +167,8 @@ def commune_summary(user, on: dt.date) -> list[dict]:
 def ledger_drift() -> dict:
     """The ledger's health, for tests, benchmarks and the supervisor: the sum of every balance
     (0 when no money was created or lost), the accounts whose balance differs from the sum of their
-    entries, and the accounts below zero that may not be."""
+    entries, the accounts below zero that may not be, unbalanced transactions, and the wallets whose
+    limit counters differ from their operations."""
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -135,7 +187,28 @@ def ledger_drift() -> dict:
             "HAVING sum(amount) <> 0 OR count(*) < 2"
         )
         unbalanced = [row[0] for row in cursor.fetchall()]
-    return {"total": int(total), "mismatched": mismatched, "negative": negative, "unbalanced": unbalanced}
+        # The limit counters against the ledger they are kept from (every limited operation not
+        # reversed, on the wallet and local day it counted for).
+        cursor.execute(
+            "WITH expected AS (SELECT e.account_id, (t.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS day,"
+            " t.kind AS operation, sum(t.amount) AS amount FROM economy_ledgertransaction t"
+            " JOIN economy_ledgerentry e ON e.transaction_id = t.id"
+            " JOIN economy_ledgeraccount a ON a.id = e.account_id AND a.kind = 'wallet'"
+            " WHERE t.kind IN ('cash_in', 'cash_out', 'transfer', 'payment') AND (t.kind = 'cash_in') = (e.amount > 0)"
+            " AND NOT EXISTS (SELECT 1 FROM economy_ledgertransaction r WHERE r.reversal_of_id = t.id)"
+            " GROUP BY 1, 2, 3)"
+            " SELECT coalesce(x.account_id, u.account_id) FROM expected x FULL JOIN economy_walletusage u"
+            " ON u.account_id = x.account_id AND u.day = x.day AND u.operation = x.operation"
+            " WHERE coalesce(x.amount, 0) <> coalesce(u.amount, 0)"
+        )
+        usage = sorted({row[0] for row in cursor.fetchall()})
+    return {
+        "total": int(total),
+        "mismatched": mismatched,
+        "negative": negative,
+        "unbalanced": unbalanced,
+        "usage": usage,
+    }
 
 
 # --- the soft ATM ---------------------------------------------------------------------------------
@@ -252,17 +325,3 @@ def product_directory(*, q: str = "", commune_code=None, specialties_only: bool 
         folded = fold(q.strip())
         rows = rows.filter(Q(name__unaccent__icontains=folded) | Q(shop__name__unaccent__icontains=folded))
     return rows.order_by("shop__commune__name", "name")
-
-
-def selling_shops_by_commune(on: dt.date) -> dict[int, int]:
-    """Shops that sold in the 30 days before `on` (a month with orders that overlaps the window)."""
-    from economy.models import ShopMonthlySales
-
-    window_start = (on - dt.timedelta(days=30)).replace(day=1)
-    rows = (
-        ShopMonthlySales.objects.filter(orders__gt=0, month__gte=window_start, month__lt=on)
-        .values("shop__commune__code")
-        .annotate(n=Count("shop", distinct=True))
-        .values_list("shop__commune__code", "n")
-    )
-    return dict(rows)

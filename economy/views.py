@@ -111,10 +111,11 @@ def shop_close(request, pk: int):
 @role_required(*VIEW_ROLES)
 def communes(request):
     rows = selectors.commune_summary(request.user, timezone.localdate())
-    totals = {key: sum(r[key] or 0 for r in rows) for key in ("households", "shops", "accounts", "agents")}
+    keys = ("households", "official", "selling", "paying", "shops", "accounts", "agents")
+    totals = {key: sum(r[key] or 0 for r in rows) for key in keys}
     if totals["households"]:
-        totals["shop_share"] = round(100 * totals["shops"] / totals["households"], 1)
-        totals["account_share"] = round(100 * totals["accounts"] / totals["households"], 1)
+        totals["shop_share"] = round(100 * totals["selling"] / totals["households"], 1)
+        totals["account_share"] = round(100 * totals["paying"] / totals["households"], 1)
     return render(request, "economy/communes.html", {"rows": rows, "totals": totals})
 
 

@@ -23,6 +23,9 @@ import django
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lang_son_portal.settings")
+# As the server runs (bench/lib/server.sh): with DEBUG on, Django keeps and formats every query
+# (CursorDebugWrapper), ~3 ms of CPU per service transfer that production never pays.
+os.environ.setdefault("DJANGO_DEBUG", "0")
 django.setup()
 
 import psycopg  # noqa: E402
@@ -125,6 +128,8 @@ def _worker(kind: str, pairs_name: str, n: int, stop: float, run_id: str, out) -
     pairs_for = hot_pair if pairs_name == "hot" else cold_pair
     rng = random.Random(f"{run_id}-{kind}-{n}")
     conn = psycopg.connect(_dsn(), autocommit=True) if kind == "raw" else None
+    backend = _backend_pid(conn)
+    cpu0, db0 = time.process_time(), _proc_cpu(backend)
     i = 0
     while time.time() < stop:
         a, b = pairs_for(rng, wallets)
@@ -137,7 +142,30 @@ def _worker(kind: str, pairs_name: str, n: int, stop: float, run_id: str, out) -
                 actor=a.user, source=a, to_number=b.number, amount=amount, idempotency_key=key
             )
         i += 1
-    out.put(i)
+    # CPU spent per transfer by this process and by its PostgreSQL backend: what the work costs,
+    # whatever the neighbours on a shared machine do to the wall clock.
+    out.put((i, time.process_time() - cpu0, _proc_cpu(backend) - db0))
+
+
+def _backend_pid(conn) -> int:
+    if conn is not None:
+        return conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def _proc_cpu(pid: int) -> float:
+    """user + system CPU seconds of a local process (the PostgreSQL backend), 0 if unreadable."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+CPU: dict[str, list[float]] = {}
 
 
 def _run_processes(kind: str, pairs_name: str, workers: int, seconds: float, run_id: str) -> float:
@@ -152,10 +180,14 @@ def _run_processes(kind: str, pairs_name: str, workers: int, seconds: float, run
     procs = [ctx.Process(target=_worker, args=(kind, pairs_name, n, stop, run_id, out)) for n in range(workers)]
     for p in procs:
         p.start()
-    counts = [out.get() for _ in procs]
+    reports = [out.get() for _ in procs]
     for p in procs:
         p.join()
-    return sum(counts) / seconds
+    done = sum(r[0] for r in reports)
+    if done:
+        label = kind if pairs_name == "cold" else f"{kind}_{pairs_name}"
+        CPU.setdefault(label, []).append(1000 * sum(r[1] + r[2] for r in reports) / done)
+    return done / seconds
 
 
 def cold_pair(rng, wallets):
@@ -190,8 +222,13 @@ def throughput(threads: int, seconds: float, rounds: int):
         "median_per_s": {k: round(v, 1) for k, v in med.items()},
         "service_vs_raw": round(med["service"] / med["raw"], 3),
         "hot_vs_cold": round(med["service_hot"] / med["service"], 3),
+        # CPU (client process + its PostgreSQL backend) per transfer, median of rounds, and the
+        # ratio it implies: raw CPU / service CPU.
+        "cpu_ms_per_transfer": {k: round(statistics.median(v), 2) for k, v in CPU.items()},
+        "service_vs_raw_by_cpu": round(statistics.median(CPU["raw"]) / statistics.median(CPU["service"]), 3),
         "drift_total": drift["total"],
         "mismatched": len(drift["mismatched"]),
+        "usage_mismatched": len(drift["usage"]),
         "negative": len(drift["negative"]),
     }
     print(json.dumps(summary))

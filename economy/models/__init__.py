@@ -8,6 +8,8 @@ from economy.models.shops import (
     CommuneHouseholds,
     DigitalShop,
     EpaymentAccount,
+    EpaymentMonthlyUse,
+    Household,
     Platform,
     ProductCategory,
     ShopMonthlySales,
@@ -23,6 +25,7 @@ from economy.models.soft_atm import (
     Operation,
     Reconciliation,
     Wallet,
+    WalletUsage,
 )
 
 __all__ = [
@@ -34,6 +37,8 @@ __all__ = [
     "CommuneHouseholds",
     "DigitalShop",
     "EpaymentAccount",
+    "EpaymentMonthlyUse",
+    "Household",
     "LedgerAccount",
     "LedgerEntry",
     "LedgerTransaction",
@@ -46,4 +51,5 @@ __all__ = [
     "ShopProduct",
     "SoftAtmAgent",
     "Wallet",
+    "WalletUsage",
 ]

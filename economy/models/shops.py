@@ -36,6 +36,30 @@ class CommuneHouseholds(models.Model):
         return f"{self.commune} {self.year}: {self.households}"
 
 
+class Household(models.Model):
+    """A household of a commune's register (sổ hộ), the unit the province's digital-economy shares
+    are counted in: a household has digital shops and e-payment accounts. The head's name is
+    personal data, shown only to officials of the commune (or the province)."""
+
+    commune = models.ForeignKey(
+        "geo.AdministrativeUnit", on_delete=models.PROTECT, limit_choices_to=COMMUNES_2025, verbose_name=_("xã, phường")
+    )
+    code = models.CharField(_("mã hộ"), max_length=20)
+    head_name = models.CharField(_("chủ hộ"), max_length=150)
+    village = models.CharField(_("thôn, bản, tổ dân phố"), max_length=100, blank=True)
+    registered_on = models.DateField(_("ngày ghi vào sổ"))
+
+    class Meta:
+        verbose_name = _("hộ gia đình")
+        verbose_name_plural = _("hộ gia đình")
+        ordering = ["commune__name", "code"]
+        constraints = [models.UniqueConstraint(fields=["commune", "code"], name="economy_household_unique_code")]
+        indexes = [models.Index(fields=["commune", "registered_on"], name="economy_household_day_idx")]
+
+    def __str__(self):
+        return f"{self.code} — {self.head_name}"
+
+
 class Platform(models.TextChoices):
     POSTMART = "postmart", "Postmart"
     VOSO = "voso", "Voso"
@@ -57,6 +81,14 @@ class DigitalShop(models.Model):
     name = models.CharField(_("tên cửa hàng"), max_length=200)
     commune = models.ForeignKey(
         "geo.AdministrativeUnit", on_delete=models.PROTECT, limit_choices_to=COMMUNES_2025, verbose_name=_("xã, phường")
+    )
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="shops",
+        verbose_name=_("hộ gia đình"),
     )
     platform = models.CharField(_("sàn"), max_length=10, choices=Platform.choices)
     products = models.CharField(_("sản phẩm chính"), max_length=200, blank=True)
@@ -96,6 +128,14 @@ class EpaymentAccount(models.Model):
 
     commune = models.ForeignKey(
         "geo.AdministrativeUnit", on_delete=models.PROTECT, limit_choices_to=COMMUNES_2025, verbose_name=_("xã, phường")
+    )
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="epayment_accounts",
+        verbose_name=_("hộ gia đình"),
     )
     kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices)
     provider = models.CharField(_("tổ chức cung ứng"), max_length=80)
@@ -216,6 +256,31 @@ class ShopMonthlySales(models.Model):
             models.CheckConstraint(condition=Q(revenue__gte=0), name="economy_sales_revenue_not_negative"),
             models.CheckConstraint(condition=Q(month__day=1), name="economy_sales_month_first_day"),
         ]
+        indexes = [models.Index(fields=["month"], name="economy_sales_month_idx")]
 
     def __str__(self):
         return f"{self.shop} {self.month:%m/%Y}"
+
+
+class EpaymentMonthlyUse(models.Model):
+    """How many payments an e-payment account made in a month, as its provider reports it: an
+    account counts as used when it made at least one in the last 30 days (issue 13's honest measure,
+    instead of accounts merely opened)."""
+
+    account = models.ForeignKey(EpaymentAccount, on_delete=models.CASCADE, related_name="monthly_use")
+    month = models.DateField(_("tháng"), help_text=_("ngày đầu tháng"))
+    transactions = models.PositiveIntegerField(_("số giao dịch"))
+    recorded_at = models.DateTimeField(_("ghi nhận lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("giao dịch tháng của tài khoản")
+        verbose_name_plural = _("giao dịch tháng của tài khoản")
+        ordering = ["-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "month"], name="economy_epayment_use_unique_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="economy_epayment_use_first_day"),
+        ]
+        indexes = [models.Index(fields=["month"], name="economy_epayment_use_month_idx")]
+
+    def __str__(self):
+        return f"{self.account_id} {self.month:%m/%Y}: {self.transactions}"

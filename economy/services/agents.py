@@ -300,7 +300,10 @@ def _cash_out_pay(*, actor, request_id: int) -> LedgerTransaction:
                 agent=agent,
                 extra={"wallet": wallet.number, "agent": agent.pk, "request": request.pk},
                 guard=lambda _a: check_limits(
-                    wallet_account_id=wallet.account_id, operation=Operation.CASH_OUT, amount=amount, field="code"
+                    wallet_account_id=wallet.account_id,
+                    operation=Operation.CASH_OUT,
+                    amount=amount,
+                    field="code",
                 ),
             )
         except ledger.InsufficientFundsError as exc:

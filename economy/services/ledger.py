@@ -10,7 +10,9 @@ Guarantees, each also held by PostgreSQL (migration 0003) so a bug here cannot b
   balances are checked under the lock (a readable message), and the CHECK constraint backs it up;
 - exactly once: every operation carries an idempotency key. The same key with the same content
   returns the first transaction (`replayed = True`); with other content it is refused
-  (ConflictError). A retry racing the first attempt waits on the same account locks, then finds it.
+  (ConflictError). The unique key is the check: the transaction row is inserted first, under the
+  account locks, so a retry racing the first attempt waits on those locks, then fails on the key
+  and is answered with the first transaction.
 """
 
 from __future__ import annotations
@@ -143,8 +145,6 @@ def ledger_post(
     if sum(a for _id, a in legs) != 0:
         raise ValueError("legs must sum to zero")
     fp = fingerprint(kind=kind, legs=legs, extra=extra)
-    # The replay check runs once, under the account locks below: a retry has the same content, so the
-    # same accounts, and waits there for a first attempt still in flight (one round trip less).
     net: dict[int, int] = {}
     for account_id, leg_amount in legs:
         net[account_id] = net.get(account_id, 0) + leg_amount
@@ -161,17 +161,10 @@ def ledger_post(
             }
             if len(accounts) != len(net):
                 raise ServiceError(_("Tài khoản không tồn tại."), errors={"account": [_("Tài khoản không tồn tại.")]})
-            # A retry that raced the first attempt waited on these locks: the first one has
-            # committed by now and this statement sees it (READ COMMITTED).
-            replay = _replay(key, fp)
-            if replay is not None:
-                return replay
-            if guard is not None:
-                guard(accounts)
-            for account_id, delta in net.items():
-                account = accounts[account_id]
-                if not account.allow_negative and account.balance + delta < 0:
-                    raise InsufficientFundsError(_("Số dư không đủ."), account=account)
+            # The transaction row goes in first: its unique key is the replay check. A retry (same
+            # content, so the same accounts) waited on the locks above for a first attempt in flight;
+            # its insert then fails on the key and the handler below answers with the first
+            # transaction, before any limit or balance is looked at. No lookup in the common path.
             txn = LedgerTransaction.objects.create(
                 kind=kind,
                 idempotency_key=key,
@@ -182,6 +175,12 @@ def ledger_post(
                 actor=actor if getattr(actor, "pk", None) else None,
                 agent=agent,
             )
+            if guard is not None:
+                guard(accounts)
+            for account_id, delta in net.items():
+                account = accounts[account_id]
+                if not account.allow_negative and account.balance + delta < 0:
+                    raise InsufficientFundsError(_("Số dư không đủ."), account=account)
             LedgerEntry.objects.bulk_create(
                 [LedgerEntry(transaction=txn, account_id=a, amount=d) for a, d in net.items() if d]
             )
@@ -193,7 +192,7 @@ def ledger_post(
                     after={"amount": amount, "legs": {accounts[a].code: d for a, d in net.items()}, **(extra or {})},
                 )
     except IntegrityError:
-        # The unique key lost a race that did not share our locks (other accounts): answer with it.
+        # The key was posted before (a retry, or a reuse with other content: ConflictError).
         replay = _replay(key, fp)
         if replay is None:
             raise
@@ -206,28 +205,25 @@ def ledger_reverse(
     *, original: LedgerTransaction, idempotency_key: str, actor=None, reason: str = ""
 ) -> LedgerTransaction:
     """Undo a transaction with a new one carrying the opposite entries (`reversal_of`). A
-    transaction is reversed at most once (InvalidTransitionError); a reversal is never reversed.
+    transaction is reversed at most once (`reversal_of` is unique: a second reversal fails on its
+    insert, InvalidTransitionError); a reversal is never reversed. The reversed operation stops
+    counting against the wallet's limits (the database's usage counters).
     Raises InsufficientFundsError when the money has already been spent."""
     if original.kind == Kind.REVERSAL:
         raise InvalidTransitionError(_("Không thể đảo một bút toán đảo."))
-    legs = [(e.account_id, -e.amount) for e in original.entries.all()]
-
-    def not_yet_reversed(_accounts):
-        if LedgerTransaction.objects.filter(reversal_of=original).exists():
-            raise InvalidTransitionError(_("Giao dịch %(ref)s đã được đảo.") % {"ref": original.reference})
+    legs = list(original.entries.values_list("account_id", "amount"))
 
     try:
         return ledger_post(
             kind=Kind.REVERSAL,
             idempotency_key=idempotency_key,
-            legs=legs,
+            legs=[(a, -amount) for a, amount in legs],
             amount=original.amount,
             description=(reason or _("Đảo giao dịch %(ref)s") % {"ref": original.reference})[:300],
             actor=actor,
             agent=original.agent,
             extra={"reversal_of": original.pk},
             reversal_of=original,
-            guard=not_yet_reversed,
         )
     except IntegrityError:
         # reversal_of is unique: a concurrent reversal under another key won.

@@ -91,11 +91,16 @@ def households_set(*, actor, commune, year: int, households: int, source: str) -
     return row
 
 
-def soft_atm_agent_register(*, actor, commune, name: str, address: str, bank: str, opened_on: dt.date) -> SoftAtmAgent:
+def soft_atm_agent_register(
+    *, actor, commune, name: str, address: str, bank: str, opened_on: dt.date, location=None
+) -> SoftAtmAgent:
+    """Record a soft-ATM agent point of a commune (with its place on the map when known). Audited."""
     if not can_edit_commune(actor, commune):
         raise NotAllowedError(_("Bạn không ghi được số liệu của xã này."))
     with transaction.atomic():
-        agent = SoftAtmAgent.objects.create(commune=commune, name=name, address=address, bank=bank, opened_on=opened_on)
+        agent = SoftAtmAgent.objects.create(
+            commune=commune, name=name, address=address, bank=bank, opened_on=opened_on, location=location
+        )
         audit_record(actor=actor, action="economy.soft_atm_agent.register", obj=agent, after={"bank": bank})
     return agent
 
@@ -124,36 +129,89 @@ def _whole(value: str) -> int:
     return int(cleaned)
 
 
-def shop_sales_record(*, actor, shop: DigitalShop, month: dt.date, orders: int, revenue: int, source="manual"):
-    """Record (or correct) a shop's sales of one month. Field errors: month in the future, negative
-    or non-whole figures, revenue without orders. Audited."""
-    from core.errors import NotAllowedError, ServiceError
-    from economy.models import ShopMonthlySales
-
-    if not can_edit_commune(actor, shop.commune):
-        raise NotAllowedError(_("Bạn chỉ ghi được doanh số của cửa hàng trong xã mình."))
-    month = month.replace(day=1)
-    errors = {}
-    if month > timezone.localdate().replace(day=1):
+def _check_sales(month: dt.date, orders, revenue, this_month: dt.date) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if month > this_month:
         errors["month"] = [_("Tháng chưa tới.")]
     for field, value in (("orders", orders), ("revenue", revenue)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             errors[field] = [_("Nhập số nguyên không âm.")]
     if not errors and revenue > 0 and orders == 0:
         errors["orders"] = [_("Có doanh thu thì phải có ít nhất một đơn hàng.")]
+    return errors
+
+
+def shop_sales_record(*, actor, shop: DigitalShop, month: dt.date, orders: int, revenue: int, source="manual"):
+    """Record (or correct) a shop's sales of one month. Field errors: month in the future, negative
+    or non-whole figures, revenue without orders. Sending the same figures again changes nothing (a
+    double submit is harmless). Audited with the figures before and after."""
+    from economy.models import ShopMonthlySales
+
+    if not can_edit_commune(actor, shop.commune):
+        raise NotAllowedError(_("Bạn chỉ ghi được doanh số của cửa hàng trong xã mình."))
+    month = month.replace(day=1)
+    errors = _check_sales(month, orders, revenue, timezone.localdate().replace(day=1))
     if errors:
         raise ServiceError(_("Doanh số chưa hợp lệ."), errors=errors)
     with transaction.atomic():
-        row, _created = ShopMonthlySales.objects.update_or_create(
-            shop=shop, month=month, defaults={"orders": orders, "revenue": revenue, "source": source}
-        )
+        row = ShopMonthlySales.objects.select_for_update().filter(shop=shop, month=month).first()
+        before = {"orders": row.orders, "revenue": row.revenue, "source": row.source} if row else None
+        if before == {"orders": orders, "revenue": revenue, "source": source}:
+            return row
+        if row is None:
+            row = ShopMonthlySales.objects.create(shop=shop, month=month, orders=orders, revenue=revenue, source=source)
+        else:
+            row.orders, row.revenue, row.source = orders, revenue, source
+            row.save(update_fields=["orders", "revenue", "source", "recorded_at"])
         audit_record(
             actor=actor,
             action="economy.shop_sales.record",
             obj=row,
+            before=before,
             after={"shop": shop.pk, "month": month, "orders": orders, "revenue": revenue, "source": source},
         )
     return row
+
+
+def shop_sales_record_many(*, actor, rows, source: str) -> int:
+    """Record (or correct) many (shop, month, orders, revenue) rows at once: a platform's export or
+    demo data. Checked like `shop_sales_record`, all or nothing (errors by line under `rows`), then
+    written in one transaction with one audit entry. Returns the number of rows."""
+    from economy.models import ShopMonthlySales
+
+    this_month = timezone.localdate().replace(day=1)
+    rows = [(shop, month.replace(day=1), orders, revenue) for shop, month, orders, revenue in rows]
+    problems = []
+    for number, (shop, month, orders, revenue) in enumerate(rows, start=1):
+        if not can_edit_commune(actor, shop.commune):
+            raise NotAllowedError(_("Bạn chỉ ghi được doanh số của cửa hàng trong xã mình."))
+        errors = _check_sales(month, orders, revenue, this_month)
+        if errors:
+            joined = "; ".join(m for messages in errors.values() for m in messages)
+            problems.append(_("Dòng %(n)s: %(errors)s") % {"n": number, "errors": joined})
+    if problems:
+        raise ServiceError(_("Có dòng chưa hợp lệ, chưa ghi dòng nào."), errors={"rows": problems})
+    with transaction.atomic():
+        ShopMonthlySales.objects.bulk_create(
+            [ShopMonthlySales(shop=s, month=m, orders=o, revenue=r, source=source) for s, m, o, r in rows],
+            batch_size=2000,
+            update_conflicts=True,
+            unique_fields=["shop", "month"],
+            update_fields=["orders", "revenue", "source", "recorded_at"],
+        )
+        if rows:
+            audit_record(
+                actor=actor,
+                action="economy.shop_sales.record_many",
+                object_type="economy.digitalshop",
+                object_id=rows[0][0].pk,
+                after={
+                    "count": len(rows),
+                    "source": source,
+                    "rows": [[s.pk, m.isoformat(), o, r] for s, m, o, r in rows[:500]],
+                },
+            )
+    return len(rows)
 
 
 def shop_sales_import_csv(*, actor, text: str) -> int:
@@ -213,7 +271,4 @@ def shop_sales_import_csv(*, actor, text: str) -> int:
     if not rows:
         message = _("Tệp không có dòng doanh số nào.")
         raise ServiceError(message, errors={"file": [message]})
-    with transaction.atomic():
-        for shop, month, orders, revenue in rows:
-            shop_sales_record(actor=actor, shop=shop, month=month, orders=orders, revenue=revenue, source="csv")
-    return len(rows)
+    return shop_sales_record_many(actor=actor, rows=rows, source="csv")

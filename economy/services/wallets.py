@@ -3,22 +3,18 @@ from a wallet. Money moves only through `economy.services.ledger.ledger_post`.""
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
-import time
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
-from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from core.audit.services import audit_record
 from core.errors import ConflictError, NotAllowedError, ServiceError
 from core.users.validators import normalize_vn_phone, validate_citizen_id, validate_vn_phone
-from economy.models import LedgerAccount, LedgerTransaction, LimitRule, Operation, Wallet
-from economy.services import ledger
+from economy.models import LedgerAccount, LedgerTransaction, Operation, Wallet
+from economy.services import ledger, limits
 
 Kind = LedgerTransaction.Kind
 
@@ -105,7 +101,8 @@ def wallet_open(*, actor, citizen_id: str, phone: str, full_name: str, commune, 
 def wallet_by_number(number: str, *, field: str = "wallet") -> Wallet:
     """The active wallet with this number, or a field error the person can act on."""
     number = "".join((number or "").split())
-    wallet = Wallet.objects.select_related("account").filter(number=number).first()
+    # [:1], not first(): no ORDER BY, the number's unique index answers alone.
+    wallet = next(iter(Wallet.objects.filter(number=number)[:1]), None)
     if wallet is None:
         raise field_error(field, _("Không tìm thấy ví số %(number)s.") % {"number": number or "—"})
     if wallet.status != Wallet.Status.ACTIVE:
@@ -113,73 +110,11 @@ def wallet_by_number(number: str, *, field: str = "wallet") -> Wallet:
     return wallet
 
 
-# --- limits --------------------------------------------------------------------------------------
+# --- limits (economy.services.limits; re-exported for the callers that import them from here) ------
 
-
-_rules_cache: dict = {}
-RULES_CACHE_SECONDS = 60
-
-
-def rules_on(day: dt.date) -> dict[str, LimitRule]:
-    """The limit rule in force for each operation on `day` (the newest not after it). Reference
-    data that changes a few times a year: kept per process for a minute (one query less per
-    operation)."""
-    now = time.monotonic()
-    cached = _rules_cache.get(day)
-    if cached is not None and now - cached[0] < RULES_CACHE_SECONDS:
-        return cached[1]
-    rules: dict[str, LimitRule] = {}
-    for rule in LimitRule.objects.filter(valid_from__lte=day).order_by("operation", "-valid_from"):
-        rules.setdefault(rule.operation, rule)
-    _rules_cache.clear()
-    _rules_cache[day] = (now, rules)
-    return rules
-
-
-def clear_rules_cache() -> None:
-    _rules_cache.clear()
-
-
-ALL_KINDS = [Operation.CASH_IN, Operation.CASH_OUT, Operation.TRANSFER, Operation.PAYMENT]
-
-
-def _usage(account_id: int, operation: str, day_start: dt.datetime, month_start: dt.datetime) -> dict[str, int]:
-    """The wallet's use this day and month, of this operation and of every kind, in one query
-    (reversed transactions do not count)."""
-    sums = LedgerTransaction.objects.filter(
-        entries__account_id=account_id, kind__in=ALL_KINDS, created_at__gte=month_start, reversed_by__isnull=True
-    ).aggregate(
-        day=Sum("amount", filter=Q(kind=operation, created_at__gte=day_start)),
-        month=Sum("amount", filter=Q(kind=operation)),
-        total_day=Sum("amount", filter=Q(created_at__gte=day_start)),
-        total_month=Sum("amount"),
-    )
-    return {k: v or 0 for k, v in sums.items()}
-
-
-def check_limits(*, wallet_account_id: int, operation: str, amount: int, field: str = "amount") -> None:
-    """Refuse an operation that would pass the wallet's per-transaction, daily or monthly limit (its
-    own kind, then the total of every kind). Call it under the wallet's lock (a ledger_post guard)
-    so two operations at once cannot both slip under the limit."""
-    now = timezone.localtime()
-    rules = rules_on(now.date())
-    own, total = rules.get(operation), rules.get(Operation.TOTAL)
-    for rule in (own, total):
-        if rule is not None and rule.per_transaction and amount > rule.per_transaction:
-            raise field_error(
-                field, _("Vượt hạn mức mỗi giao dịch (%(limit)s).") % {"limit": vnd(rule.per_transaction)}
-            )
-    if not any(r is not None and (r.per_day or r.per_month) for r in (own, total)):
-        return
-    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    used = _usage(wallet_account_id, operation, day_start, day_start.replace(day=1))
-    for rule, day_key, month_key in ((own, "day", "month"), (total, "total_day", "total_month")):
-        if rule is None:
-            continue
-        if rule.per_day and used[day_key] + amount > rule.per_day:
-            raise field_error(field, _("Vượt hạn mức trong ngày (%(limit)s).") % {"limit": vnd(rule.per_day)})
-        if rule.per_month and used[month_key] + amount > rule.per_month:
-            raise field_error(field, _("Vượt hạn mức trong tháng (%(limit)s).") % {"limit": vnd(rule.per_month)})
+check_limits = limits.check_limits
+rules_on = limits.rules_on
+clear_rules_cache = limits.clear_rules_cache
 
 
 # --- moving money between wallets ----------------------------------------------------------------

@@ -52,7 +52,7 @@ def test_transfer_moves_money_and_a_retry_returns_the_first_result(wallets):
     assert (balance(a), balance(b)) == (380_000, 120_000)
     assert LedgerTransaction.objects.filter(idempotency_key="t-1").count() == 1
     check_deferred()
-    assert ledger_drift() == {"total": 0, "mismatched": [], "negative": [], "unbalanced": []}
+    assert ledger_drift() == {"total": 0, "mismatched": [], "negative": [], "unbalanced": [], "usage": []}
 
 
 def test_same_key_with_other_content_is_refused_with_a_clear_message(wallets):

@@ -112,7 +112,7 @@ def test_sixteen_agents_ten_thousand_operations_leave_no_drift(ledger_tables):  
     assert tally["posted"] + tally["insufficient"] == (OPS // AGENTS) * AGENTS
     assert tally["retried"] > 0 and tally["dropped_before_commit"] > 0 and tally["dropped_after_commit"] > 0
     drift = ledger_drift()
-    assert drift == {"total": 0, "mismatched": [], "negative": [], "unbalanced": []}
+    assert drift == {"total": 0, "mismatched": [], "negative": [], "unbalanced": [], "usage": []}
     # No duplicate: one transaction per successful operation, and balances are exactly those the
     # successful operations imply (a transfer applied twice would show here).
     assert LedgerTransaction.objects.filter(kind=Kind.TRANSFER).count() == tally["posted"]

@@ -107,4 +107,4 @@ def _run(ops):
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # every transaction balances
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     drift = ledger_drift()
-    assert drift == {"total": 0, "mismatched": [], "negative": [], "unbalanced": []}
+    assert drift == {"total": 0, "mismatched": [], "negative": [], "unbalanced": [], "usage": []}

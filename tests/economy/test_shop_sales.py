@@ -81,7 +81,7 @@ def test_selling_indicator_counts_shops_that_sold_in_the_last_30_days(shops, dep
     shop_sales_import_csv(
         actor=department_official, text=f"link,thang,so_don,doanh_thu\n{na.link},{this_month()},2,50000\n"
     )
-    indicator = registry.get("economy.digital_shops.selling")
+    indicator = registry.get("economy.digital_shops.active")
     end = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(days=1)
     assert indicator.compute_by_commune(end - dt.timedelta(days=1), end) == {5977: 1}
 

@@ -264,3 +264,33 @@ def test_daily_reconciliation_flags_a_difference_to_the_supervisor(atm, customer
         agents.reconciliation_resolve(actor=clerk, reconciliation=flagged, resolution="Đã kiểm quỹ")
     agents.reconciliation_resolve(actor=boss, reconciliation=flagged, resolution="Đã kiểm quỹ, đại lý quên khai báo")
     assert Reconciliation.objects.get(pk=flagged.pk).status == "resolved"
+
+
+def test_limit_counters_follow_the_ledger_and_a_reversal_gives_the_limit_back(atm, customers, citizen):
+    from django.db.models import Sum
+
+    from economy.models import LimitRule, WalletUsage
+
+    agent, clerk, _boss = atm
+    w1, w2 = customers
+    LimitRule.objects.create(
+        operation="transfer", valid_from=dt.date(2025, 6, 1), per_day=500_000, source="test: a low daily cap"
+    )
+    wallets.clear_rules_cache()
+    agents.cash_in(actor=clerk, agent=agent, wallet_number=w1.number, amount=1_000_000, idempotency_key="ci")
+    first = wallets.wallet_transfer(actor=citizen, source=w1, to_number=w2.number, amount=400_000, idempotency_key="t1")
+    with pytest.raises(ServiceError) as exc:
+        wallets.wallet_transfer(actor=citizen, source=w1, to_number=w2.number, amount=200_000, idempotency_key="t2")
+    assert "trong ngày" in exc.value.errors["amount"][0]
+    # A retry of the first transfer is the same transfer: it does not count twice.
+    assert wallets.wallet_transfer(
+        actor=citizen, source=w1, to_number=w2.number, amount=400_000, idempotency_key="t1"
+    ).replayed
+    # The bank reverses the first transfer: the 400,000 no longer count against today's cap.
+    ledger.ledger_reverse(original=first, idempotency_key="rev-t1", reason="chuyển nhầm ví")
+    wallets.wallet_transfer(actor=citizen, source=w1, to_number=w2.number, amount=450_000, idempotency_key="t3")
+    usage = dict(
+        WalletUsage.objects.filter(account_id=w1.account_id).values_list("operation").annotate(s=Sum("amount"))
+    )
+    assert usage == {"cash_in": 1_000_000, "transfer": 450_000}
+    assert not WalletUsage.objects.filter(account_id=w2.account_id, operation="transfer").exclude(amount=0).exists()

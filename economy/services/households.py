@@ -1,0 +1,315 @@
+"""Households of a commune's register and what the province counts them by: their digital shops,
+e-payment accounts and the use providers report for those accounts.
+
+Each write exists once, for many rows: a commune enters one household from a form or its whole
+register from a file, a provider reports a month of use for all its accounts. Every row is checked
+by the same rules first; if any row is refused nothing is written and the errors come back by row
+(one row: by field). Rows already recorded identically are skipped, so a file sent twice (or a
+double submit) adds nothing. One transaction and one audit entry per call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit.services import audit_record
+from core.errors import NotAllowedError, ServiceError
+from economy.models import (
+    DigitalShop,
+    EpaymentAccount,
+    EpaymentMonthlyUse,
+    Household,
+    Platform,
+    ProductCategory,
+    ShopProduct,
+)
+from economy.permissions import can_edit_commune
+
+BATCH = 2000
+
+
+class _Problems:
+    """Refusals collected over every row: by field for a single row (a form), by line otherwise."""
+
+    def __init__(self, rows: int):
+        self.single = rows == 1
+        self.fields: dict[str, list[str]] = {}
+        self.lines: list[str] = []
+
+    def add(self, number: int, errors: dict[str, list[str]]) -> None:
+        if not errors:
+            return
+        if self.single:
+            for key, messages in errors.items():
+                self.fields.setdefault(key, []).extend(messages)
+        else:
+            joined = "; ".join(m for messages in errors.values() for m in messages)
+            self.lines.append(_("Dòng %(n)s: %(errors)s") % {"n": number, "errors": joined})
+
+    def raise_any(self) -> None:
+        if self.fields:
+            raise ServiceError(_("Thông tin chưa hợp lệ."), errors=self.fields)
+        if self.lines:
+            raise ServiceError(_("Có dòng chưa hợp lệ, chưa ghi dòng nào."), errors={"rows": self.lines})
+
+
+def _check_scope(actor, commune) -> None:
+    if not can_edit_commune(actor, commune):
+        raise NotAllowedError(_("Bạn không ghi được số liệu của xã này."))
+
+
+# --- households ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HouseholdRow:
+    code: str
+    head_name: str
+    village: str = ""
+    registered_on: dt.date | None = None
+
+
+def _clean_household(row: HouseholdRow, today: dt.date) -> tuple[HouseholdRow, dict[str, list[str]]]:
+    code = "".join((row.code or "").split()).upper()
+    head = " ".join((row.head_name or "").split())
+    village = " ".join((row.village or "").split())
+    on = row.registered_on or today
+    errors: dict[str, list[str]] = {}
+    if not code or len(code) > 20:
+        errors["code"] = [_("Mã hộ gồm 1 đến 20 ký tự, không có khoảng trắng.")]
+    if len(head) < 2 or len(head) > 150:
+        errors["head_name"] = [_("Nhập họ và tên chủ hộ.")]
+    if len(village) > 100:
+        errors["village"] = [_("Tên thôn, bản dài quá 100 ký tự.")]
+    if on > today:
+        errors["registered_on"] = [_("Ngày ghi vào sổ không được sau hôm nay.")]
+    return HouseholdRow(code, head, village, on), errors
+
+
+def households_register(*, actor, commune, rows: Sequence[HouseholdRow]) -> list[Household]:
+    """Enter households into `commune`'s register. A code already in the register with the same head
+    is skipped (returned as it is); with another head it is refused (field `code`). Refusals write
+    nothing: ServiceError by field for one row, by line under `rows` for several. NotAllowedError
+    outside the actor's commune. Audited once (`economy.households.register`)."""
+    _check_scope(actor, commune)
+    today = timezone.localdate()
+    problems = _Problems(len(rows))
+    checked = [_clean_household(row, today) for row in rows]
+    cleaned = [row for row, _errors in checked]
+    existing = {
+        h.code: h for h in Household.objects.filter(commune=commune, code__in=[r.code for r in cleaned if r.code])
+    }
+    heads: dict[str, str] = {code: h.head_name for code, h in existing.items()}
+    for number, (row, errors) in enumerate(checked, start=1):
+        if row.code and heads.setdefault(row.code, row.head_name) != row.head_name:
+            message = _("Mã hộ %(code)s đã có trong sổ với chủ hộ khác.") % {"code": row.code}
+            errors = {**errors, "code": [*errors.get("code", []), message]}
+        problems.add(number, errors)
+    problems.raise_any()
+    new: dict[str, Household] = {}
+    for row in cleaned:
+        if row.code not in existing and row.code not in new:
+            new[row.code] = Household(
+                commune=commune,
+                code=row.code,
+                head_name=row.head_name,
+                village=row.village,
+                registered_on=row.registered_on,
+            )
+    with transaction.atomic():
+        created = Household.objects.bulk_create(list(new.values()), batch_size=BATCH)
+        if created:
+            audit_record(
+                actor=actor,
+                action="economy.households.register",
+                object_type="geo.administrativeunit",
+                object_id=commune.pk,
+                after={"commune": commune.code, "count": len(created), "codes": [h.code for h in created[:200]]},
+            )
+    by_code = {**existing, **{h.code: h for h in created}}
+    return [by_code[row.code] for row in cleaned]
+
+
+def household_by_code(commune, code: str) -> Household | None:
+    code = "".join((code or "").split()).upper()
+    return next(iter(Household.objects.filter(commune=commune, code=code)[:1]), None)
+
+
+# --- digital shops and their products ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShopRow:
+    household: Household
+    name: str
+    platform: str
+    registered_on: dt.date
+    link: str = ""
+    products: tuple[tuple[str, str, bool], ...] = field(default=())  # (name, category, local specialty)
+
+
+def _clean_shop(row: ShopRow, commune, today: dt.date) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if row.household.commune_id != commune.pk:
+        errors["household"] = [_("Hộ này không thuộc xã đã chọn.")]
+    if not 2 <= len(row.name.strip()) <= 200:
+        errors["name"] = [_("Nhập tên cửa hàng (2 đến 200 ký tự).")]
+    if row.platform not in Platform.values:
+        errors["platform"] = [_("Chọn một sàn trong danh sách.")]
+    if row.registered_on > today:
+        errors["registered_on"] = [_("Ngày lên sàn không được sau hôm nay.")]
+    if row.link and not row.link.startswith(("https://", "http://")):
+        errors["link"] = [_("Đường dẫn cửa hàng phải bắt đầu bằng https://.")]
+    for name, category, _special in row.products:
+        if not name.strip() or len(name) > 200 or category not in ProductCategory.values:
+            errors["products"] = [_("Mỗi sản phẩm cần tên (tối đa 200 ký tự) và nhóm hợp lệ.")]
+    return errors
+
+
+def digital_shops_register(*, actor, commune, rows: Sequence[ShopRow]) -> list[DigitalShop]:
+    """Record households' shops on e-commerce platforms, with their products. A shop already open
+    under the same name on the same platform in the commune is returned as it is (a double submit
+    adds nothing). Errors as for households_register. Audited once (`economy.digital_shops.register`)."""
+    _check_scope(actor, commune)
+    today = timezone.localdate()
+    problems = _Problems(len(rows))
+    for number, row in enumerate(rows, start=1):
+        problems.add(number, _clean_shop(row, commune, today))
+    problems.raise_any()
+    with transaction.atomic():
+        open_shops = {
+            (s.platform, s.name.lower()): s
+            for s in DigitalShop.objects.select_for_update().filter(
+                commune=commune, status=DigitalShop.Status.ACTIVE, name__in=[r.name.strip() for r in rows]
+            )
+        }
+        new, result = [], []
+        for row in rows:
+            key = (row.platform, row.name.strip().lower())
+            shop = open_shops.get(key)
+            if shop is None:
+                shop = DigitalShop(
+                    commune=commune,
+                    household=row.household,
+                    name=row.name.strip(),
+                    platform=row.platform,
+                    link=row.link,
+                    products=", ".join(p[0] for p in row.products)[:200],
+                    registered_on=row.registered_on,
+                )
+                open_shops[key] = shop
+                new.append((shop, row))
+            result.append(shop)
+        DigitalShop.objects.bulk_create([shop for shop, _row in new], batch_size=BATCH)
+        ShopProduct.objects.bulk_create(
+            [
+                ShopProduct(shop=shop, name=name.strip(), category=category, is_local_specialty=special)
+                for shop, row in new
+                for name, category, special in dict.fromkeys(row.products)
+            ],
+            batch_size=BATCH,
+            ignore_conflicts=True,
+        )
+        if new:
+            audit_record(
+                actor=actor,
+                action="economy.digital_shops.register",
+                object_type="geo.administrativeunit",
+                object_id=commune.pk,
+                after={"commune": commune.code, "count": len(new), "shops": [s.pk for s, _r in new[:200]]},
+            )
+    return result
+
+
+# --- e-payment accounts and their use -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    household: Household
+    kind: str
+    provider: str
+    opened_on: dt.date
+
+
+def epayment_accounts_open(*, actor, commune, rows: Sequence[AccountRow]) -> list[EpaymentAccount]:
+    """Record households' e-payment accounts (bank, e-wallet, Mobile Money) as their providers
+    report them. Errors as for households_register. Audited once (`economy.epayment_accounts.open`)."""
+    _check_scope(actor, commune)
+    today = timezone.localdate()
+    problems = _Problems(len(rows))
+    for number, row in enumerate(rows, start=1):
+        errors: dict[str, list[str]] = {}
+        if row.household.commune_id != commune.pk:
+            errors["household"] = [_("Hộ này không thuộc xã đã chọn.")]
+        if row.kind not in EpaymentAccount.Kind.values:
+            errors["kind"] = [_("Chọn loại tài khoản trong danh sách.")]
+        if not 2 <= len(row.provider.strip()) <= 80:
+            errors["provider"] = [_("Nhập tổ chức cung ứng (2 đến 80 ký tự).")]
+        if row.opened_on > today:
+            errors["opened_on"] = [_("Ngày mở không được sau hôm nay.")]
+        problems.add(number, errors)
+    problems.raise_any()
+    accounts = [
+        EpaymentAccount(
+            commune=commune,
+            household=row.household,
+            kind=row.kind,
+            provider=row.provider.strip(),
+            opened_on=row.opened_on,
+        )
+        for row in rows
+    ]
+    with transaction.atomic():
+        EpaymentAccount.objects.bulk_create(accounts, batch_size=BATCH)
+        if accounts:
+            audit_record(
+                actor=actor,
+                action="economy.epayment_accounts.open",
+                object_type="geo.administrativeunit",
+                object_id=commune.pk,
+                after={"commune": commune.code, "count": len(accounts)},
+            )
+    return accounts
+
+
+def epayment_use_record(*, actor, rows: Iterable[tuple[EpaymentAccount, dt.date, int]]) -> int:
+    """Record (or correct) how many payments each account made in a month, as its provider reports:
+    rows of (account, month, transactions). All or nothing; a month not yet over is accepted (the
+    figure so far). Audited once (`economy.epayment_use.record`). Returns the number of rows."""
+    this_month = timezone.localdate().replace(day=1)
+    rows = [(account, month.replace(day=1), n) for account, month, n in rows]
+    problems = _Problems(len(rows))
+    for number, (account, month, n) in enumerate(rows, start=1):
+        if not can_edit_commune(actor, account.commune):
+            raise NotAllowedError(_("Bạn không ghi được số liệu của xã này."))
+        errors = {}
+        if month > this_month:
+            errors["month"] = [_("Tháng chưa tới.")]
+        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+            errors["transactions"] = [_("Số giao dịch phải là số nguyên không âm.")]
+        problems.add(number, errors)
+    problems.raise_any()
+    with transaction.atomic():
+        EpaymentMonthlyUse.objects.bulk_create(
+            [EpaymentMonthlyUse(account=a, month=m, transactions=n) for a, m, n in rows],
+            batch_size=BATCH,
+            update_conflicts=True,
+            unique_fields=["account", "month"],
+            update_fields=["transactions", "recorded_at"],
+        )
+        if rows:
+            audit_record(
+                actor=actor,
+                action="economy.epayment_use.record",
+                object_type="economy.epaymentaccount",
+                object_id=rows[0][0].pk,
+                after={"count": len(rows), "months": sorted({m.isoformat() for _a, m, _n in rows})},
+            )
+    return len(rows)
