@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.users.validators import validate_citizen_id, validate_vn_phone
+from government.data_text import data_text_lazy
 
 FIELD_TYPES = ("text", "textarea", "date", "integer", "choice", "cccd", "phone", "email", "parcel")
 
@@ -35,7 +36,11 @@ def _parcel_exists(value: str) -> None:
 
 def build_field(spec: dict) -> forms.Field:
     kind = spec["type"]
-    common = {"label": spec["label"], "required": bool(spec.get("required")), "help_text": spec.get("help", "")}
+    common = {
+        "label": data_text_lazy(spec["label"]),
+        "required": bool(spec.get("required")),
+        "help_text": data_text_lazy(spec["help"]) if spec.get("help") else "",
+    }
     if kind == "text":
         return forms.CharField(max_length=spec.get("max_length", 255), **common)
     if kind == "textarea":
@@ -53,7 +58,7 @@ def build_field(spec: dict) -> forms.Field:
     if kind == "integer":
         return forms.IntegerField(min_value=spec.get("min"), max_value=spec.get("max"), **common)
     if kind == "choice":
-        choices = [("", "—")] + [tuple(c) for c in spec["choices"]]
+        choices = [("", "—")] + [(value, data_text_lazy(label)) for value, label in spec["choices"]]
         return forms.ChoiceField(choices=choices, **common)
     if kind == "cccd":
         return forms.CharField(

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from core.users import roles
 from government import workdays
@@ -40,14 +41,16 @@ def procedure_get(code: str) -> Procedure:
 
 
 def procedure_agencies() -> list[tuple[str, str]]:
-    """The agencies that handle at least one procedure, for the catalogue's filter."""
+    """The agencies that handle at least one procedure, for the catalogue's filter, named in the
+    reader's language (the English name where the reference data has one)."""
+    english = (get_language() or "").startswith("en")
     rows = (
         Procedure.objects.filter(is_active=True, agency__isnull=False)
-        .values_list("agency__code", "agency__name")
+        .values_list("agency__code", "agency__name", "agency__name_en")
         .distinct()
         .order_by("agency__name")
     )
-    return list(rows)
+    return [(code, (name_en if english and name_en else name)) for code, name, name_en in rows]
 
 
 def can_see_all(user) -> bool:

@@ -35,6 +35,7 @@ from core.errors import InvalidTransitionError, NotAllowedError, ServiceError
 from core.users import roles
 from core.users.validators import validate_citizen_id
 from government import workdays
+from government.data_text import data_text
 from government.fields import draft_data_errors, procedure_form_class
 from government.models import (
     ApologySlip,
@@ -186,6 +187,16 @@ def _notification_extra(d: Dossier, event: DossierEvent) -> str:
         return _("Nội dung cần bổ sung: %(reason)s") % {"reason": event.note}
     if event.verb == "reject":
         return _("Lý do: %(reason)s") % {"reason": event.note}
+    if event.verb == "paid":
+        from core.payments.selectors import payment_paid_for
+
+        payment = payment_paid_for(d)
+        if payment is not None:
+            # The same signed e-receipt the dossier page links: the citizen can keep it from the mail.
+            return _("Biên lai thu lệ phí điện tử số %(number)s (PDF, có chữ ký số): %(url)s") % {
+                "number": payment.receipt_number,
+                "url": _absolute(payment.receipt_url),
+            }
     if event.verb == "issue_result" and d.result_document_id:
         return _("Kiểm tra chữ ký số: %(url)s") % {"url": _absolute(d.result_document.get_verification_url())}
     if event.verb == "apologise":
@@ -532,7 +543,7 @@ def validate_for_submission(d: Dossier) -> dict:
     attached = d.files.filter(document__isnull=False).values("document_id")
     missing = d.procedure.documents.filter(required=True).exclude(pk__in=attached)
     for doc in missing:
-        errors[f"doc_{doc.code}"] = [_("Vui lòng tải lên: %(name)s.") % {"name": doc.name}]
+        errors[f"doc_{doc.code}"] = [_("Vui lòng tải lên: %(name)s.") % {"name": data_text(doc.name)}]
     # The public lookup finds a dossier by its code and the last four digits of this number: a
     # dossier filed without it could never be looked up.
     if not d.applicant_id_number:
@@ -884,7 +895,8 @@ def dossier_issue_result(*, dossier: Dossier, actor) -> Dossier:
         now = timezone.now()
         pdf = render_pdf(
             "government/pdf/result.html",
-            {"dossier": d, "procedure": d.procedure, "fields": labelled_data(d), "issued_at": now},
+            # The legal document is Vietnamese whatever language the official reads the portal in.
+            {"dossier": d, "procedure": d.procedure, "fields": _vietnamese(labelled_data, d), "issued_at": now},
         )
         signed = sign_pdf(
             pdf_bytes=pdf,
@@ -906,19 +918,25 @@ def _absolute(path: str) -> str:
     return path if path.startswith("http") else settings.SITE_URL.rstrip("/") + path
 
 
+def _vietnamese(fn, *args):
+    with translation.override("vi"):
+        return fn(*args)
+
+
 def labelled_data(d: Dossier) -> list[tuple[str, str]]:
-    """The declaration as (label, value) pairs, choices and dates as a reader writes them."""
+    """The declaration as (label, value) pairs, choices and dates as a reader writes them, labels and
+    options in the active language (the result PDF renders it in Vietnamese)."""
     out = []
     for spec in d.procedure.form_fields:
         value = d.data.get(spec["name"], "")
         if spec["type"] == "choice":
-            value = dict(map(tuple, spec["choices"])).get(value, value)
+            value = data_text(dict(map(tuple, spec["choices"])).get(value, value))
         elif spec["type"] == "date" and value:
             try:
                 value = dt.date.fromisoformat(value).strftime("%d/%m/%Y")
             except ValueError:
                 pass
-        out.append((spec["label"], "" if value is None else str(value)))
+        out.append((data_text(spec["label"]), "" if value is None else str(value)))
     return out
 
 

@@ -22,6 +22,7 @@ from core.payments.selectors import payment_paid_for
 from core.permissions import role_required
 from core.users import roles
 from government import selectors, services
+from government.data_text import data_text
 from government.fields import procedure_form_class
 from government.forms import (
     ApologyForm,
@@ -197,7 +198,9 @@ def dossier_edit(request, uid):
     summary_errors = []
     for item in documents:
         item["errors"] = doc_errors.get(item["document"].code, [])
-        summary_errors += [(f"id_doc_{item['document'].code}", item["document"].name, e) for e in item["errors"]]
+        summary_errors += [
+            (f"id_doc_{item['document'].code}", data_text(item["document"].name), e) for e in item["errors"]
+        ]
     for e in applicant_form.errors.get("applicant_id_number", []):
         summary_errors.append(("id_applicant_id_number", applicant_form.fields["applicant_id_number"].label, e))
     status = 400 if request.method == "POST" else 200

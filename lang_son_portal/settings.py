@@ -29,6 +29,7 @@ DEV_SECRETS = {
     "DJANGO_SECRET_KEY": "dev-only-insecure-key-change-me-in-production-0123456789",
     "PORTAL_PAYMENT_CALLBACK_SECRET": "sandbox-callback-secret",
     "PORTAL_SIGNING_KEY_PASSPHRASE": "dev-signing-passphrase",
+    "PORTAL_VNEID_CLIENT_SECRET": "dev-vneid-client-secret",
 }
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", DEV_SECRETS["DJANGO_SECRET_KEY"])
 DEBUG = env_bool("DJANGO_DEBUG", ENV == "development")
@@ -56,6 +57,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    # VNeID sign-in: allauth's OpenID Connect provider (core/users/vneid.py, ADR 1101)
+    "allauth.socialaccount.providers.openid_connect",
     "axes",
     # the shared kernel: one package, small apps with their own migrations (ADR 0002)
     "core",
@@ -215,6 +219,44 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Cổng CĐS Lạng Sơn] "
 ACCOUNT_ADAPTER = "core.users.adapter.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "core.users.forms.SignupForm"}
 ACCOUNT_RATE_LIMITS = False if TESTING else {}
+# --- VNeID sign-in (OpenID Connect through allauth; core/users/vneid.py, ADR 1101) --------------------
+# Production: PORTAL_VNEID_ISSUER (the provider's issuer URL; its /.well-known/openid-configuration is
+# read), PORTAL_VNEID_CLIENT_ID and PORTAL_VNEID_CLIENT_SECRET as registered with the provider, and the
+# claim carrying the 12-digit personal ID number. No issuer: no VNeID button. Development and tests: the
+# local test identity provider (core/users/vneid_dev/) served by the portal itself at /dev/vneid/.
+PORTAL_VNEID_DEV_IDP = not PRODUCTION and env_bool("PORTAL_VNEID_DEV_IDP", True)
+PORTAL_VNEID_ISSUER = os.environ.get(
+    "PORTAL_VNEID_ISSUER", f"{SITE_URL.rstrip('/')}/dev/vneid" if PORTAL_VNEID_DEV_IDP else ""
+).rstrip("/")
+PORTAL_VNEID_CLIENT_ID = os.environ.get("PORTAL_VNEID_CLIENT_ID", "lang-son-portal-dev")
+PORTAL_VNEID_CLIENT_SECRET = os.environ.get("PORTAL_VNEID_CLIENT_SECRET", DEV_SECRETS["PORTAL_VNEID_CLIENT_SECRET"])
+PORTAL_VNEID_ID_NUMBER_CLAIM = os.environ.get("PORTAL_VNEID_ID_NUMBER_CLAIM", "citizen_id")
+SOCIALACCOUNT_ADAPTER = "core.users.social_adapter.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        # allauth's provider plus a nonce checked against the ID token
+        "provider_class": "core.users.vneid.VNeIDProvider",
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": "vneid",
+                "name": "VNeID",
+                "client_id": PORTAL_VNEID_CLIENT_ID,
+                "secret": PORTAL_VNEID_CLIENT_SECRET,
+                "settings": {"server_url": PORTAL_VNEID_ISSUER, "token_auth_method": "client_secret_post"},
+            }
+        ]
+        if PORTAL_VNEID_ISSUER
+        else [],
+    }
+}
+# The button on the login page is a form (POST): a link alone could be triggered by another site.
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+# An e-mail VNeID reports does not sign anybody in to an existing account (core.users.social_adapter).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_QUERY_EMAIL = False
+
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # The code fields open a phone's number pad (inputmode="numeric", one-time-code autofill).
 MFA_FORMS = {"authenticate": "core.users.forms.AuthenticateForm", "activate_totp": "core.users.forms.ActivateTOTPForm"}
@@ -495,6 +537,10 @@ def check_secrets(environ=os.environ) -> list[str]:
             problems.append(f"{name} still has its development or placeholder value")
         elif len(value) < minimum:
             problems.append(f"{name} is shorter than {minimum} characters")
+    if environ.get("PORTAL_VNEID_ISSUER", "").strip():
+        secret = environ.get("PORTAL_VNEID_CLIENT_SECRET", "").strip()
+        if not secret or secret == DEV_SECRETS["PORTAL_VNEID_CLIENT_SECRET"] or secret.lower() in PLACEHOLDER_SECRETS:
+            problems.append("PORTAL_VNEID_CLIENT_SECRET is not set (VNeID sign-in is configured)")
     return problems
 
 

@@ -1,5 +1,6 @@
 """URL configuration: each app mounts its own `urls.py` (pages) and `api_urls.py` (REST API)."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
@@ -26,6 +27,9 @@ urlpatterns = [
     path("cuoc-hop/", include("government.meetings.urls")),
     path("", include("core.urls")),
 ]
+if settings.PORTAL_VNEID_DEV_IDP:
+    # The local test identity provider standing in for VNeID (never in production: settings).
+    urlpatterns.insert(0, path("dev/vneid/", include("core.users.vneid_dev.urls")))
 for pillar in PILLARS:
     slug = pillar.replace("_", "-")
     urlpatterns += [

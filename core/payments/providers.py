@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.payments import vietqr
 
@@ -97,7 +98,8 @@ class SandboxProvider(PaymentProvider):
         return PaymentRequest(
             qr_payload=payload,
             qr_svg=vietqr.qr_svg(payload),
-            bank_name=getattr(settings, "PORTAL_PAYMENT_SANDBOX_BANK_NAME", "Ngân hàng thử nghiệm (sandbox)"),
+            bank_name=getattr(settings, "PORTAL_PAYMENT_SANDBOX_BANK_NAME", "")
+            or gettext("Ngân hàng thử nghiệm (sandbox)"),
             account=account,
             account_name=getattr(settings, "PORTAL_PAYMENT_SANDBOX_ACCOUNT_NAME", "KHO BAC NHA NUOC LANG SON"),
         )

@@ -56,6 +56,12 @@ class ProfileForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+        if user.identity_verified:
+            # Verified by VNeID: shown, not editable (a disabled field keeps its value whatever is posted).
+            for name, value in (("full_name", user.full_name), ("citizen_id", user.citizen_id)):
+                self.fields[name].disabled = True
+                self.fields[name].initial = value
+                self.fields[name].help_text = _("Đã xác thực qua VNeID.")
 
     def clean_full_name(self):
         value = " ".join(self.cleaned_data["full_name"].split())
@@ -71,6 +77,8 @@ class ProfileForm(forms.Form):
         return normalize_vn_phone(value)
 
     def clean_citizen_id(self):
+        if self.fields["citizen_id"].disabled:
+            return self.user.citizen_id
         # Spaces are common when people copy the number from the card ("020 090 000 123").
         value = "".join(self.cleaned_data["citizen_id"].split())
         if not value:

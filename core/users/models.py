@@ -52,6 +52,9 @@ class User(AbstractUser):
     admin_unit = models.ForeignKey(
         "geo.AdministrativeUnit", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("đơn vị hành chính")
     )
+    # Set only from a verified identity (VNeID): the profile form cannot change these afterwards.
+    birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
+    identity_verified_at = models.DateTimeField(_("xác thực danh tính lúc"), null=True, blank=True)
     preferred_language = models.CharField(
         _("ngôn ngữ"), max_length=5, default="vi", choices=[("vi", "Tiếng Việt"), ("en", "English")]
     )
@@ -86,6 +89,10 @@ class User(AbstractUser):
 
     def has_role(self, *names: str) -> bool:
         return bool(self.role_names.intersection(names))
+
+    @property
+    def identity_verified(self) -> bool:
+        return self.identity_verified_at is not None
 
     @property
     def is_official(self) -> bool:

@@ -1,17 +1,22 @@
 """Writes on users: registration, profile, language, roles. One transaction each, audited."""
 
+import datetime
+
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.audit.services import audit_record
+from core.errors import ServiceError
 from core.users import roles
 from core.users.models import User
-from core.users.validators import normalize_vn_phone
+from core.users.validators import normalize_vn_phone, validate_citizen_id
 
 LANGUAGES = ("vi", "en")
 
 
-def _mask_citizen_id(value: str) -> str:
+def mask_citizen_id(value: str) -> str:
     # The audit log is read by officials searching it; a full CCCD there would be needless exposure.
     return f"*********{value[-3:]}" if value else ""
 
@@ -20,7 +25,7 @@ def _profile_snapshot(user: User) -> dict:
     return {
         "full_name": user.full_name,
         "phone": user.phone,
-        "citizen_id": _mask_citizen_id(user.citizen_id),
+        "citizen_id": mask_citizen_id(user.citizen_id),
         "preferred_language": user.preferred_language,
     }
 
@@ -51,6 +56,13 @@ def profile_update(
     (phone, CCCD format, CCCD uniqueness) is the form's job; the database still enforces CCCD
     uniqueness. Writes one audit row listing the changed fields (CCCD masked)."""
     user = User.objects.select_for_update().get(pk=user.pk)
+    name_changed = " ".join(full_name.split()) != user.full_name
+    if user.identity_verified and (name_changed or citizen_id.strip() != user.citizen_id):
+        # Name and ID number came from VNeID: only a new verified sign-in changes them.
+        raise ServiceError(
+            _("Họ tên và số CCCD đã được xác thực qua VNeID, không sửa được ở đây."),
+            errors={"citizen_id": [_("Đã xác thực qua VNeID, không sửa được.")]},
+        )
     before = _profile_snapshot(user)
     user.full_name = full_name.strip()
     user.phone = normalize_vn_phone(phone) if phone else ""
@@ -125,3 +137,64 @@ def admin_snapshot(user: User) -> dict:
         "is_staff": user.is_staff,
         "is_superuser": user.is_superuser,
     }
+
+
+class IdentityMismatchError(ServiceError):
+    """A verified identity (VNeID) that contradicts what the portal already holds: another person's
+    ID number on this account, or this ID number already on another account."""
+
+    status_code = 409
+    code = "identity_mismatch"
+
+
+@transaction.atomic
+def user_bind_verified_identity(
+    *, user: User, citizen_id: str, full_name: str, birth_date: datetime.date | None, source: str = "vneid"
+) -> User:
+    """Bind the identity a national identity provider verified (ID number, name, date of birth) to the
+    account, so the profile form can no longer change them. Idempotent: signing in again with the same
+    identity refreshes name and date of birth (a legal name change) and writes an audit row only when
+    something changed.
+
+    Raises IdentityMismatchError (nothing written) when the account already holds another ID number —
+    typed in the profile or bound before — or when another account holds this one: the portal never
+    moves an ID number between accounts on its own; a person who typed someone else's number, or has
+    two accounts, must be sorted out by an administrator."""
+    validate_citizen_id(citizen_id)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.citizen_id and user.citizen_id != citizen_id:
+        raise IdentityMismatchError(
+            _(
+                "Số định danh VNeID (%(vneid)s) khác số CCCD đã lưu trong tài khoản này (%(saved)s). "
+                "Cổng không gộp hai danh tính khác nhau: hãy liên hệ quản trị hệ thống để được hỗ trợ."
+            )
+            % {"vneid": mask_citizen_id(citizen_id), "saved": mask_citizen_id(user.citizen_id)},
+            errors={"citizen_id": [_("Số CCCD của tài khoản khác số định danh VNeID.")]},
+        )
+    if User.objects.filter(citizen_id=citizen_id).exclude(pk=user.pk).exists():
+        raise IdentityMismatchError(
+            _(
+                "Số định danh VNeID này đã gắn với một tài khoản khác trên cổng. Hãy đăng nhập bằng email "
+                "của tài khoản đó rồi liên kết VNeID trong trang Thông tin cá nhân."
+            ),
+            errors={"citizen_id": [_("Số CCCD này đã được dùng cho một tài khoản khác.")]},
+        )
+    before = {**_profile_snapshot(user), "birth_date": user.birth_date and user.birth_date.isoformat()}
+    user.citizen_id = citizen_id
+    user.full_name = " ".join((full_name or "").split())[:150] or user.full_name
+    user.birth_date = birth_date
+    first = user.identity_verified_at is None
+    if first:
+        user.identity_verified_at = timezone.now()
+    after = {**_profile_snapshot(user), "birth_date": birth_date and birth_date.isoformat()}
+    changed = {k for k in after if after[k] != before[k]}
+    if first or changed:
+        user.save(update_fields=["citizen_id", "full_name", "birth_date", "identity_verified_at"])
+        audit_record(
+            actor=user,
+            action="users.identity.verify",
+            obj=user,
+            before={k: before[k] for k in changed},
+            after={**{k: after[k] for k in changed}, "source": source},
+        )
+    return user

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
@@ -7,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
+from core.errors import ServiceError, apply_to_form
 from core.users import services
 from core.users.adapter import set_language_cookie
 from core.users.forms import ProfileForm
@@ -20,10 +22,12 @@ def profile(request):
         if form.is_valid():
             try:
                 user = services.profile_update(user=user, actor=user, **form.cleaned_data)
+            except ServiceError as exc:
+                apply_to_form(form, exc)
             except IntegrityError:
                 # Two accounts saving the same CCCD at the same moment: the database constraint wins.
                 form.add_error("citizen_id", _("Số CCCD này đã được dùng cho một tài khoản khác."))
-            else:
+            if not form.errors:
                 language = user.preferred_language
                 translation.activate(language)
                 messages.success(request, _("Đã lưu thông tin cá nhân."))
@@ -40,7 +44,7 @@ def profile(request):
                 "preferred_language": user.preferred_language,
             },
         )
-    return render(request, "account/profile.html", {"form": form})
+    return render(request, "account/profile.html", {"form": form, "vneid_enabled": bool(settings.PORTAL_VNEID_ISSUER)})
 
 
 @require_POST

@@ -4,6 +4,14 @@ from django.utils.translation import gettext as _
 register = template.Library()
 
 
+@register.filter(name="data_text")
+def data_text_filter(text) -> str:
+    """A procedure catalogue text (label, document, fee note, result, step) in the page's language."""
+    from government.data_text import data_text
+
+    return data_text(str(text or ""))
+
+
 @register.filter
 def vnd(amount) -> str:
     """1234000 → "1.234.000 ₫" (Vietnamese grouping, integer VND)."""

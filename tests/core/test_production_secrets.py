@@ -73,3 +73,37 @@ def test_dockerfile_ships_no_secret():
     dockerfile = (ROOT / "Dockerfile").read_text()
     for name in (*SECRETS, "PORTAL_DB_PASSWORD"):
         assert name not in dockerfile
+
+
+def test_production_with_vneid_needs_its_client_secret_and_serves_no_test_provider():
+    issuer = {"PORTAL_VNEID_ISSUER": "https://sso.vneid.gov.vn", "PORTAL_VNEID_CLIENT_ID": "lang-son-portal"}
+    env_secret = os.environ.pop("PORTAL_VNEID_CLIENT_SECRET", None)
+    try:
+        refused = _start(**GOOD, **issuer)
+        assert refused.returncode != 0
+        assert "PORTAL_VNEID_CLIENT_SECRET is not set (VNeID sign-in is configured)" in refused.stderr
+        dev_value = _start(**GOOD, **issuer, PORTAL_VNEID_CLIENT_SECRET="dev-vneid-client-secret")
+        assert "PORTAL_VNEID_CLIENT_SECRET is not set" in dev_value.stderr
+    finally:
+        if env_secret is not None:
+            os.environ["PORTAL_VNEID_CLIENT_SECRET"] = env_secret
+    # with a real secret it starts, and the local test identity provider is not mounted
+    env = {k: v for k, v in os.environ.items() if k not in SECRETS}
+    env.update(GOOD, **issuer, PORTAL_VNEID_CLIENT_SECRET="a-real-secret-from-the-vneid-operator-0123")
+    env.update(DJANGO_ENV="production", DJANGO_ALLOWED_HOSTS="portal.langson.gov.vn")
+    probe = (
+        "import django; django.setup()\nfrom django.conf import settings\n"
+        "from django.urls import resolve, Resolver404\n"
+        "try:\n    resolve('/dev/vneid/.well-known/openid-configuration'); print('MOUNTED')\n"
+        "except Resolver404:\n    print('ABSENT', settings.SOCIALACCOUNT_PROVIDERS['openid_connect']['APPS'][0]"
+        "['settings']['server_url'])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "lang_son_portal.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.strip() == "ABSENT https://sso.vneid.gov.vn", result.stderr

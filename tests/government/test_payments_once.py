@@ -90,3 +90,20 @@ def test_the_e_receipt_is_signed_and_linked_from_the_dossier_page(login, citizen
     signed = SignedDocument.objects.get(sha256=hashlib.sha256(pdf).hexdigest())
     assert signed.signer_agency.code == "so-tai-chinh"
     assert c.get(reverse("signing:verify", kwargs={"code": signed.verification_code})).status_code == 200
+
+
+def test_the_payment_e_mail_links_the_e_receipt(citizen, settings, django_capture_on_commit_callbacks):
+    from core.notifications.models import Notification
+    from tests.government.conftest import pay
+
+    dossier = submitted(citizen, HOUSEHOLD_BUSINESS)
+    with django_capture_on_commit_callbacks(execute=True):
+        payment = pay(dossier)
+    payment.refresh_from_db()
+    email = Notification.objects.get(event="government.dossier.paid", channel="email", recipient=citizen)
+    url = settings.SITE_URL.rstrip("/") + payment.receipt_url
+    assert f"Biên lai thu lệ phí điện tử số {payment.receipt_number}" in email.body and url in email.body
+    # the link in the mail opens the signed receipt, for the citizen without signing in again
+    assert Client().get(payment.receipt_url)["Content-Type"] == "application/pdf"
+    sms = Notification.objects.get(event="government.dossier.paid", channel="sms", recipient=citizen)
+    assert url not in sms.body  # SMS stay short: the link is in the e-mail and on the page
