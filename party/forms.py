@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from party.models import KeyTask, MemberPosition, PartyDocument, PartyMember
+from party.models import CommitteeMember, KeyTask, MemberPosition, PartyDocument, PartyMember
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -85,3 +85,87 @@ class MemberForm(forms.Form):
 class PositionForm(forms.Form):
     role = forms.ChoiceField(label=_("Chức vụ"), choices=MemberPosition.Role.choices)
     since = forms.DateField(label=_("Từ ngày"), widget=DATE, initial=timezone.localdate)
+
+
+class DocumentDraftForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Cơ quan ban hành"), queryset=None)
+    kind = forms.ChoiceField(label=_("Loại văn bản"), choices=PartyDocument.Kind.choices)
+    title = forms.CharField(label=_("Trích yếu"), max_length=300)
+    summary = forms.CharField(
+        label=_("Nội dung tóm tắt"), widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=20000
+    )
+    confidentiality = forms.ChoiceField(label=_("Độ mật"), choices=PartyDocument.Confidentiality.choices)
+    files = MultipleFileField(label=_("Tệp đính kèm (PDF, DOCX, JPG, PNG; tối đa 20 MB mỗi tệp)"), required=False)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        if len(organisations) == 1:
+            self.fields["organisation"].initial = organisations[0].pk
+
+
+class AttachForm(forms.Form):
+    files = MultipleFileField(label=_("Thêm tệp đính kèm"), required=True)
+
+
+class RecipientsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class IssueForm(forms.Form):
+    recipients = RecipientsField(label=_("Nơi nhận"), queryset=None, widget=forms.SelectMultiple(attrs={"size": 12}))
+    signer_title = forms.CharField(
+        label=_("Thẩm quyền, chức vụ người ký"), max_length=150, help_text=_("Ví dụ: T/M Ban Thường vụ — Bí thư")
+    )
+    signer_name = forms.CharField(
+        label=_("Họ tên người ký"), max_length=150, required=False, help_text=_("Để trống: người ký số là bạn.")
+    )
+
+    def __init__(self, *args, recipients, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipients"].queryset = recipients
+
+
+class DistributeForm(forms.Form):
+    recipients = RecipientsField(
+        label=_("Gửi thêm nơi nhận"), queryset=None, widget=forms.SelectMultiple(attrs={"size": 8})
+    )
+
+    def __init__(self, *args, recipients, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipients"].queryset = recipients
+
+
+class InboxFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("Trạng thái"),
+        required=False,
+        choices=[("", _("Tất cả")), ("unread", _("Chưa xác nhận đọc")), ("read", _("Đã xác nhận đọc"))],
+    )
+
+
+class CommitteeMemberForm(forms.Form):
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
+    position = forms.CharField(label=_("Chức vụ, đơn vị công tác"), max_length=200)
+    role = forms.ChoiceField(label=_("Vai trò trong ban"), choices=CommitteeMember.Role.choices)
+    since = forms.DateField(label=_("Từ ngày"), widget=DATE, initial=timezone.localdate)
+
+
+class CommitteeRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Vai trò trong ban"), choices=CommitteeMember.Role.choices)
+
+
+class CommitteeLeaveForm(forms.Form):
+    until = forms.DateField(label=_("Thôi nhiệm vụ từ ngày"), widget=DATE, initial=timezone.localdate)
+    # Checked by the service, which says why a reason is needed.
+    reason = forms.CharField(label=_("Lý do"), max_length=300, required=False)
+
+
+class MeetingForm(forms.Form):
+    held_on = forms.DateField(label=_("Ngày họp"), widget=DATE, initial=timezone.localdate)
+    subject = forms.CharField(label=_("Nội dung cuộc họp"), max_length=300)
+    conclusion_title = forms.CharField(label=_("Trích yếu thông báo kết luận"), max_length=300)
+    summary = forms.CharField(
+        label=_("Nội dung kết luận"), widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=20000
+    )

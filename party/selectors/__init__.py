@@ -3,7 +3,6 @@
 
 from party.selectors.resolutions import (  # noqa: F401
     digital_documents_rate,
-    documents,
     rollup,
     task_rows,
     tasks,

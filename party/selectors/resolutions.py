@@ -1,4 +1,4 @@
-"""Reads of the resolution tasks and the document register (scoped by party.selectors.access)."""
+"""Reads of the resolution tasks (scoped by party.selectors.access) and their indicators."""
 
 import datetime as dt
 from collections import defaultdict
@@ -7,27 +7,6 @@ from django.db.models import Q, QuerySet
 
 from party.assessment import Assessment, assess, next_report_due, on_track, report_overdue
 from party.models import KeyTask, KeyTaskUpdate, PartyDocument
-
-
-def documents(user, *, kind: str = "", q: str = "") -> QuerySet[PartyDocument]:
-    """The documents `user` may see (party.selectors.access), searched over number, abstract and
-    issuing body with or without diacritics (unaccent on both sides)."""
-    from economy.selectors import fold
-    from party.selectors.access import documents_visible_to
-
-    docs = documents_visible_to(user).select_related("organisation")
-    if kind:
-        docs = docs.filter(kind=kind)
-    if q.strip():
-        folded = fold(q.strip())
-        docs = docs.filter(
-            Q(number__unaccent__icontains=folded)
-            | Q(title__unaccent__icontains=folded)
-            | Q(summary__unaccent__icontains=folded)
-            | Q(organisation__name__unaccent__icontains=folded)
-            | Q(organisation__short_name__unaccent__icontains=folded)
-        )
-    return docs.order_by("status", "-issued_on", "-created_at", "number")
 
 
 def tasks(user, *, status: str = "", owner_id: int | None = None, document_id: int | None = None) -> QuerySet[KeyTask]:

@@ -9,7 +9,9 @@ from party.permissions import PARTY_ROLES, TASK_ROLES, VIEW_ROLES
 SERVICES = [
     Service(gettext_lazy("Nhiệm vụ trọng tâm Nghị quyết 49-NQ/TU"), "party:tasks", TASK_ROLES),
     Service(gettext_lazy("Văn bản Đảng"), "party:documents", VIEW_ROLES),
+    Service(gettext_lazy("Hộp thư văn bản Đảng"), "party:inbox", PARTY_ROLES),
     Service(gettext_lazy("Tổ chức Đảng, đảng viên"), "party:organisations", PARTY_ROLES),
+    Service(gettext_lazy("Ban chỉ đạo chuyển đổi số"), "party:committees", VIEW_ROLES),
 ]
 
 

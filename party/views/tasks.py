@@ -16,6 +16,7 @@ from party.forms import DocumentFilterForm, ProgressForm, TaskFilterForm
 from party.models import TaskEvidence
 from party.permissions import TASK_ROLES, VIEW_ROLES
 from party.selectors import access
+from party.selectors import documents as doc_selectors
 from party.services import tasks as task_services
 
 
@@ -106,7 +107,8 @@ def task_evidence(request, pk: int, evidence_id: int):
 def documents(request):
     form = DocumentFilterForm(request.GET or None)
     f = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(selectors.documents(request.user, kind=f.get("kind", ""), q=f.get("q", "")), 50).get_page(
+    page = Paginator(doc_selectors.register(request.user, kind=f.get("kind", ""), q=f.get("q", "")), 50).get_page(
         request.GET.get("page")
     )
-    return render(request, "party/documents.html", {"form": form, "page": page})
+    can_draft = bool(access.officer_organisations(request.user))
+    return render(request, "party/documents.html", {"form": form, "page": page, "can_draft": can_draft})
