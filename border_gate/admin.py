@@ -1,12 +1,9 @@
 """Administration: reference data (crossings, yards, pipelines, the fee tariff) is editable here;
 entries are read-only (they change only through the pipeline's services)."""
 
-from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
+from django.contrib import admin
 
-from border_gate import models, services
+from border_gate import models
 
 
 class YardInline(admin.TabularInline):
@@ -71,75 +68,6 @@ class EnterpriseAdmin(admin.ModelAdmin):
     list_display = ["name", "tax_code", "is_verified", "created_at"]
     list_filter = ["is_verified"]
     search_fields = ["name", "tax_code"]
-
-
-class ApiKeyForm(forms.ModelForm):
-    class Meta:
-        model = models.ApiKey
-        fields = ["organisation", "kind", "enterprise", "yards", "crossing", "scopes", "is_active"]
-
-    def clean(self):
-        data = super().clean()
-        if not self.errors:
-            # The same binding rule as keys created by the service.
-            try:
-                services.api_key_check(
-                    kind=data["kind"],
-                    crossing=data["crossing"],
-                    scopes=data.get("scopes") or [],
-                    enterprise=data.get("enterprise"),
-                    yards=data.get("yards") or [],
-                )
-            except ValidationError as e:
-                for field, messages_ in e.message_dict.items():
-                    self.add_error(field if field in self.fields else None, messages_)
-        return data
-
-
-@admin.register(models.ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
-    form = ApiKeyForm
-    list_display = ["organisation", "kind", "crossing", "prefix", "scopes", "is_active", "last_used_at"]
-    list_filter = ["kind", "crossing", "is_active"]
-    readonly_fields = ["prefix", "created_at", "last_used_at"]
-    fields = [
-        "organisation",
-        "kind",
-        "enterprise",
-        "yards",
-        "crossing",
-        "scopes",
-        "is_active",
-        "prefix",
-        "created_at",
-        "last_used_at",
-    ]
-    filter_horizontal = ["yards"]
-    autocomplete_fields = ["enterprise"]
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            return super().save_model(request, obj, form, change)
-        # New keys go through the service: the secret is generated, hashed, and shown once.
-        key, raw = services.api_key_create(
-            actor=request.user,
-            organisation=obj.organisation,
-            crossing=obj.crossing,
-            scopes=obj.scopes,
-            kind=obj.kind,
-            enterprise=obj.enterprise,
-            yards=form.cleaned_data.get("yards") or [],
-        )
-        obj.pk = key.pk
-        obj.prefix = key.prefix
-        obj.key_hash = key.key_hash
-        obj._state.adding = False
-        messages.warning(request, _("Khóa API (chỉ hiển thị một lần, hãy lưu lại ngay): %(key)s") % {"key": raw})
-
-    @admin.action(description=_("Thu hồi khóa đã chọn"))
-    def revoke(self, request, queryset):
-        for key in queryset:
-            services.api_key_revoke(actor=request.user, key=key)
 
 
 @admin.register(models.Entry)

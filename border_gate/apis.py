@@ -1,130 +1,51 @@
 """Machine-to-machine API of the border gate (yard operators, customs systems) and the declarants'
 read API. Thin: authenticate, validate, call a service or a selector, serialise.
 
-Yard and customs systems authenticate with `Authorization: Api-Key <key>`; a key belongs to one
-organisation, is scoped to one crossing and to named permissions, bound to what its organisation may
-see (selectors.entries_for_api_key: an enterprise's own trucks, a yard operator's yards), and every
-call is audited."""
+Yard and customs systems are machine clients of core.api_clients (ADR 1603): `Authorization:
+Api-Key <key>`, data services as scopes, a rate limit and a call log. Each client is bound by a
+ClientBinding to one crossing and to what its organisation may see (selectors.entries_for_client: an
+enterprise's own trucks, a yard operator's yards). State changes (yard events, lanes) are audited by
+their services with the client as the actor label."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.authentication import BaseAuthentication
 from rest_framework.generics import ListAPIView, RetrieveAPIView
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from border_gate import selectors, services
-from border_gate.models import ApiKey, Direction, Entry, YardEvent
+from border_gate.models import ClientBinding, Direction, Entry, YardEvent
 from core.api import QueryParamsSerializer
-from core.audit.services import audit_record
+from core.api_clients.api import ClientAPIView
 from core.permissions import HasRole
 from core.users import roles
 
-# -- authentication ----------------------------------------------------------------------------
+# -- machine clients ---------------------------------------------------------------------------
 
 
-class ApiKeyPrincipal:
-    """request.user of a key-authenticated call: an organisation, not a person."""
+class KeyAPIView(ClientAPIView):
+    """Base of the border gate's key-authenticated endpoints: core's machine-client view (key,
+    data service, rate limit, call log) plus the client's border-gate binding."""
 
-    is_authenticated = True
-    is_active = True
-    is_superuser = False
-    is_staff = False
-    pk = None
+    def binding(self) -> ClientBinding | None:
+        client = self.request.auth.client
+        return ClientBinding.objects.select_related("crossing").filter(client=client).first()
 
-    def __init__(self, key: ApiKey):
-        self.key = key
-
-    def has_role(self, *names):
-        return False
-
-    def __str__(self):
-        return f"api-key:{self.key.prefix} ({self.key.organisation})"
-
-
-class ApiKeyAuthentication(BaseAuthentication):
-    keyword = "Api-Key"
-
-    def authenticate(self, request):
-        header = request.META.get("HTTP_AUTHORIZATION", "")
-        if not header.startswith(self.keyword + " "):
-            return None
-        raw = header[len(self.keyword) + 1 :].strip()
-        prefix = raw[3:11] if raw.startswith("bg_") else ""
-        key = ApiKey.objects.select_related("crossing").filter(prefix=prefix, is_active=True).first()
-        # Compare hashes in constant time; an unknown prefix costs the same hash.
-        import hmac
-
-        if key is None or not hmac.compare_digest(key.key_hash, services.api_key_hash(raw)):
-            raise exceptions.AuthenticationFailed(_("Khóa API không hợp lệ hoặc đã bị thu hồi."))
-        ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
-        return ApiKeyPrincipal(key), key
-
-    def authenticate_header(self, request):
-        return self.keyword
-
-
-class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
-    target_class = "border_gate.apis.ApiKeyAuthentication"
-    name = "ApiKeyAuth"
-
-    def get_security_definition(self, auto_schema):
-        return {
-            "type": "apiKey",
-            "in": "header",
-            "name": "Authorization",
-            "description": "`Api-Key <key>`: key of a yard operator or customs system, scoped to one crossing.",
-        }
-
-
-def HasScope(scope: str):  # noqa: N802 - reads like a class in permission_classes
-    class _HasScope(BasePermission):
-        message = _("Khóa API không có quyền này.")
-
-        def has_permission(self, request, view):
-            return isinstance(request.auth, ApiKey) and request.auth.has_scope(scope)
-
-    _HasScope.__name__ = f"HasScope({scope})"
-    return _HasScope
-
-
-class KeyAPIView(APIView):
-    """Base of key-authenticated endpoints: every call, allowed or refused, is audited."""
-
-    authentication_classes = [ApiKeyAuthentication]
-    audit_action = "border_gate.api.call"
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        key = request.auth if isinstance(getattr(request, "auth", None), ApiKey) else None
-        audit_record(
-            actor=None,
-            action=self.audit_action,
-            object_type="border_gate.apikey",
-            object_id=key.pk if key else "",
-            after={
-                "method": request.method,
-                "path": request.path,
-                "status": response.status_code,
-                "query": dict(request.query_params),
-            },
-            actor_label=f"api-key:{key.prefix} ({key.organisation})" if key else "api-key:invalid",
-        )
-        return response
-
-    def key_label(self) -> str:
-        key = self.request.auth
-        return f"api-key:{key.prefix} ({key.organisation})"
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if getattr(self, "swagger_fake_view", False):
+            return
+        self._binding = self.binding()
+        if self._binding is None:
+            # A client not bound to a crossing (an LGSP consumer given this service by mistake)
+            # reads nothing of the border gate.
+            raise exceptions.PermissionDenied(_("Hệ thống kết nối không gắn với cửa khẩu nào."))
 
     def get_serializer_context(self):
-        # The serializer leaves out what this key's organisation may not see (EntrySerializer).
-        return {**super().get_serializer_context(), "api_key": self.request.auth}
+        # The serializer leaves out what this client's organisation may not see (EntrySerializer).
+        return {**super().get_serializer_context(), "binding": getattr(self, "_binding", None)}
 
 
 # -- serializers -------------------------------------------------------------------------------
@@ -186,8 +107,8 @@ class EntrySerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        key = self.context.get("api_key")
-        if isinstance(key, ApiKey) and not selectors.api_key_shows_personal_data(key, instance):
+        binding = self.context.get("binding")
+        if binding is not None and not selectors.client_shows_personal_data(binding, instance):
             # Another company's driver and the value of its goods are not a yard operator's business.
             data["driver_name"] = ""
             for line in data["goods"]:
@@ -231,14 +152,13 @@ class EntryListParams(QueryParamsSerializer):
 class EntryListApi(KeyAPIView, ListAPIView):
     """Entries at the key's crossing (newest change first)."""
 
-    permission_classes = [HasScope(ApiKey.Scope.READ_ENTRIES)]
+    service = services.SERVICE_ENTRIES
     serializer_class = EntrySerializer
-    audit_action = "border_gate.api.read_entries"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Entry.objects.none()
-        qs = _entries_qs().filter(pk__in=selectors.entries_for_api_key(self.request.auth).values("pk"))
+        qs = _entries_qs().filter(pk__in=selectors.entries_for_client(self._binding).values("pk"))
         qs = qs.order_by("-updated_at", "-pk")
         params = EntryListParams(data=self.request.query_params)
         params.is_valid(raise_exception=True)
@@ -254,17 +174,16 @@ class EntryListApi(KeyAPIView, ListAPIView):
 
 @extend_schema(tags=["border-gate: yards & customs"])
 class EntryDetailApi(KeyAPIView, RetrieveAPIView):
-    permission_classes = [HasScope(ApiKey.Scope.READ_ENTRIES)]
+    service = services.SERVICE_ENTRIES
     serializer_class = EntrySerializer
     lookup_field = "code"
-    audit_action = "border_gate.api.read_entry"
 
     def get_queryset(self):
         # Another crossing's or organisation's entry is a 404, not a 403: a key learns nothing
         # outside its scope.
         if getattr(self, "swagger_fake_view", False):
             return Entry.objects.none()
-        return _entries_qs().filter(pk__in=selectors.entries_for_api_key(self.request.auth).values("pk"))
+        return _entries_qs().filter(pk__in=selectors.entries_for_client(self._binding).values("pk"))
 
 
 class YardEventIn(serializers.Serializer):
@@ -307,20 +226,19 @@ class YardEventApi(KeyAPIView):
     """A yard system reports a truck entering or leaving its yard. An "in" while the truck is at
     the yard-entry step passes that step. Retrying with the same external_id records nothing twice."""
 
-    permission_classes = [HasScope(ApiKey.Scope.YARD_EVENTS)]
-    audit_action = "border_gate.api.yard_event"
+    service = services.SERVICE_YARD_EVENTS
 
     def post(self, request):
         s = YardEventIn(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data
-        key = request.auth
+        binding = self._binding
         # A yard system reports for its own yards only.
-        yard = key.yards.filter(code=d["yard"], crossing_id=key.crossing_id).first()
+        yard = binding.yards.filter(code=d["yard"], crossing_id=binding.crossing_id).first()
         if yard is None:
             raise exceptions.ValidationError({"yard": [_("Bãi không thuộc đơn vị vận hành của khóa API.")]})
-        entry = _entry_at(key.crossing, d["entry_code"])
-        if d["kind"] == YardEvent.Kind.OUT and not selectors.entries_for_api_key(key).filter(pk=entry.pk).exists():
+        entry = _entry_at(binding.crossing, d["entry_code"])
+        if d["kind"] == YardEvent.Kind.OUT and not selectors.entries_for_client(binding).filter(pk=entry.pk).exists():
             # Any truck at the crossing may arrive at the yard's gate, but only one of the yard's own
             # can leave it (an "out" must not make another yard's truck readable).
             raise exceptions.NotFound(_("Không có lượt xe này tại cửa khẩu của khóa API."))
@@ -359,14 +277,13 @@ class CustomsLaneOut(serializers.Serializer):
 class CustomsLaneApi(KeyAPIView):
     """The customs system posts the risk lane of a declaration (green/yellow/red)."""
 
-    permission_classes = [HasScope(ApiKey.Scope.CUSTOMS_LANES)]
-    audit_action = "border_gate.api.customs_lane"
+    service = services.SERVICE_CUSTOMS_LANES
 
     def post(self, request):
         s = CustomsLaneIn(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data
-        crossing = request.auth.crossing
+        crossing = self._binding.crossing
         if d.get("entry_code"):
             entry = _entry_at(crossing, d["entry_code"])
         else:
@@ -381,6 +298,49 @@ class CustomsLaneApi(KeyAPIView):
             services.customs_assign_lane, actor=None, entry=entry, lane=d["lane"], actor_label=self.key_label()
         )
         return Response(CustomsLaneOut(entry).data)
+
+
+# -- LGSP: border traffic ------------------------------------------------------------------------
+
+
+class TrafficParams(QueryParamsSerializer):
+    date_from = serializers.DateField(help_text="first day (YYYY-MM-DD)")
+    date_to = serializers.DateField(help_text="last day (YYYY-MM-DD), at most 366 days after date_from")
+    crossing = serializers.SlugField(required=False, help_text="crossing code, e.g. huu-nghi")
+
+    def validate(self, attrs):
+        if attrs["date_to"] < attrs["date_from"]:
+            raise serializers.ValidationError({"date_to": [_("Ngày kết thúc phải sau ngày bắt đầu.")]})
+        if (attrs["date_to"] - attrs["date_from"]).days > 366:
+            raise serializers.ValidationError({"date_to": [_("Mỗi lần lấy tối đa 366 ngày.")]})
+        return attrs
+
+
+class TrafficOut(serializers.Serializer):
+    day = serializers.DateField()
+    crossing = serializers.CharField()
+    direction = serializers.CharField()
+    trucks = serializers.IntegerField()
+
+
+@extend_schema(tags=["LGSP"], summary="Border traffic per day (border_gate.traffic)", parameters=[TrafficParams],
+               responses={200: TrafficOut(many=True)})  # fmt: skip
+class TrafficApi(ClientAPIView):
+    """Trucks arrived at each crossing per day and direction: the figures other agencies (tax,
+    statistics, the ministry) take over LGSP. No vehicle, driver or goods details."""
+
+    service = services.SERVICE_TRAFFIC
+
+    def get(self, request):
+        params = TrafficParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        p = params.validated_data
+        return Response(
+            TrafficOut(
+                selectors.traffic_by_day(date_from=p["date_from"], date_to=p["date_to"], crossing=p.get("crossing")),
+                many=True,
+            ).data
+        )
 
 
 # -- declarants' API (session) -----------------------------------------------------------------

@@ -550,61 +550,44 @@ class YardEvent(models.Model):
         return f"{self.kind} {self.yard_id} {self.at:%Y-%m-%d %H:%M}"
 
 
-class ApiKey(models.Model):
-    """Machine-to-machine key of one organisation, scoped to one crossing and bound to what that
-    organisation may see (border_gate.selectors.entries_for_api_key): an enterprise's system reads
-    its own trucks only; a yard operator's reads the trucks at its yards and posts events for those
-    yards only; the customs system reads the crossing and posts lanes. Only a SHA-256 of the secret
-    is stored; the key is shown once at creation."""
-
-    class Scope(models.TextChoices):
-        READ_ENTRIES = "entries:read", _("Đọc lượt xe")
-        YARD_EVENTS = "yard:write", _("Gửi sự kiện bãi")
-        CUSTOMS_LANES = "customs:write", _("Gửi phân luồng hải quan")
+class ClientBinding(models.Model):
+    """What a machine client of the border gate may see: the client itself (its keys, services,
+    rate limit and call log) is core's (core.api_clients.ApiClient, ADR 1603); this row binds it to
+    one crossing and its organisation (border_gate.selectors.entries_for_client): an enterprise's
+    system reads its own trucks only; a yard operator's reads the trucks at its yards and posts
+    events for those yards only; the customs system reads the crossing and posts lanes."""
 
     class Kind(models.TextChoices):
         ENTERPRISE = "enterprise", _("Hệ thống của doanh nghiệp")
         YARD_OPERATOR = "yard_operator", _("Đơn vị vận hành bãi")
         CUSTOMS = "customs", _("Hệ thống hải quan")
 
-    organisation = models.CharField(_("tổ chức"), max_length=200)
-    # Existing keys became yard-operator keys without yards (they read nothing until bound): a key
-    # fails closed rather than keep reading the whole crossing.
-    kind = models.CharField(_("loại khóa"), max_length=20, choices=Kind.choices, default=Kind.YARD_OPERATOR)
+    client = models.OneToOneField("api_clients.ApiClient", on_delete=models.PROTECT, related_name="border_gate_binding")
+    kind = models.CharField(_("loại khóa"), max_length=20, choices=Kind.choices)
+    crossing = models.ForeignKey(Crossing, on_delete=models.PROTECT, related_name="client_bindings")
     enterprise = models.ForeignKey(
         Enterprise,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="api_keys",
+        related_name="client_bindings",
         verbose_name=_("doanh nghiệp"),
     )
-    yards = models.ManyToManyField(Yard, blank=True, related_name="api_keys", verbose_name=_("bãi"))
-    crossing = models.ForeignKey(Crossing, on_delete=models.PROTECT, related_name="api_keys")
-    scopes = models.JSONField(_("quyền"), default=list)
-    prefix = models.CharField(max_length=12, unique=True, editable=False)
-    key_hash = models.CharField(max_length=64, editable=False)
-    is_active = models.BooleanField(_("đang hiệu lực"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    yards = models.ManyToManyField(Yard, blank=True, related_name="client_bindings", verbose_name=_("bãi"))
 
     class Meta:
-        verbose_name = _("khóa API")
-        verbose_name_plural = _("khóa API")
+        verbose_name = _("phạm vi hệ thống kết nối")
+        verbose_name_plural = _("phạm vi hệ thống kết nối")
         constraints = [
-            # An enterprise's key names its enterprise, and only an enterprise's key does.
+            # An enterprise's client names its enterprise, and only an enterprise's client does.
             models.CheckConstraint(
                 condition=Q(kind="enterprise", enterprise__isnull=False) | (~Q(kind="enterprise") & Q(enterprise=None)),
-                name="bg_apikey_enterprise_iff_kind",
+                name="bg_binding_enterprise_iff_kind",
             )
         ]
 
     def __str__(self):
-        return f"{self.organisation} ({self.prefix}…)"
-
-    # DRF's IsAuthenticated looks at request.user.is_authenticated; the key is the request.auth.
-    def has_scope(self, scope: str) -> bool:
-        return scope in (self.scopes or [])
+        return f"{self.get_kind_display()} — {self.crossing_id}"
 
 
 class FeeTariff(models.Model):

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from border_gate import congestion
 from border_gate.models import (
-    ApiKey,
+    ClientBinding,
     Crossing,
     DailyReport,
     Direction,
@@ -63,34 +63,56 @@ def entry_for_declarant(user, code: str) -> Entry | None:
 # -- officers ------------------------------------------------------------------------------------
 
 
-def entries_for_api_key(key: ApiKey) -> QuerySet[Entry]:
-    """The entries a machine client may read: at its crossing, and
+def entries_for_client(key: ClientBinding) -> QuerySet[Entry]:
+    """The entries a machine client (by its binding) may read: at its crossing, and
     - an enterprise's key: that enterprise's trucks only;
     - a yard operator's key: the trucks assigned to or recorded at one of its yards;
     - the customs system's key: every truck at the crossing.
     Anything else (an unknown kind, a yard key without yards) reads nothing."""
     qs = Entry.objects.filter(crossing_id=key.crossing_id)
-    if key.kind == ApiKey.Kind.CUSTOMS:
+    if key.kind == ClientBinding.Kind.CUSTOMS:
         return qs
-    if key.kind == ApiKey.Kind.ENTERPRISE and key.enterprise_id:
+    if key.kind == ClientBinding.Kind.ENTERPRISE and key.enterprise_id:
         return qs.filter(enterprise_id=key.enterprise_id)
-    if key.kind == ApiKey.Kind.YARD_OPERATOR:
+    if key.kind == ClientBinding.Kind.YARD_OPERATOR:
         yard_ids = key.yards.values("pk")
         seen_at_yards = YardEvent.objects.filter(yard_id__in=yard_ids).values("entry_id")
         return qs.filter(Q(current_yard_id__in=yard_ids) | Q(pk__in=seen_at_yards))
     return qs.none()
 
 
-def api_key_shows_personal_data(key: ApiKey, entry: Entry) -> bool:
+def client_shows_personal_data(key: ClientBinding, entry: Entry) -> bool:
     """Driver names and goods values go only to the truck's own enterprise and to customs; a yard
     operator sees the plate, containers, goods and step it needs to handle the truck."""
-    if key.kind == ApiKey.Kind.CUSTOMS:
+    if key.kind == ClientBinding.Kind.CUSTOMS:
         return True
     return (
-        key.kind == ApiKey.Kind.ENTERPRISE
+        key.kind == ClientBinding.Kind.ENTERPRISE
         and key.enterprise_id is not None
         and key.enterprise_id == entry.enterprise_id
     )
+
+
+def traffic_by_day(*, date_from: datetime.date, date_to: datetime.date, crossing: str | None = None) -> list[dict]:
+    """Trucks arrived per local day, crossing and direction (LGSP's border-traffic service)."""
+    from django.db.models.functions import TruncDate
+
+    tz = timezone.get_default_timezone()
+    start = datetime.datetime.combine(date_from, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    qs = Entry.objects.filter(arrived_at__gte=start, arrived_at__lt=end)
+    if crossing:
+        qs = qs.filter(crossing__code=crossing)
+    rows = (
+        qs.annotate(day=TruncDate("arrived_at", tzinfo=tz))
+        .values("day", "crossing__code", "direction")
+        .annotate(trucks=Count("pk"))
+        .order_by("day", "crossing__code", "direction")
+    )
+    return [
+        {"day": r["day"], "crossing": r["crossing__code"], "direction": r["direction"], "trucks": r["trucks"]}
+        for r in rows
+    ]
 
 
 def entries_for_officer(user) -> QuerySet[Entry]:

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "core.signing",
     "core.indicators",
     "core.outbox",
+    "core.api_clients",
     # the five pillars
     "party",
     "government",

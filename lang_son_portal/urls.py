@@ -16,6 +16,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/v1/core/", include("core.api_urls")),
+    # The LGSP data services of every pillar under one namespace (core.api_clients, ADR 1601).
+    path("api/lgsp/v1/", include("core.api_clients.lgsp_urls")),
+    path("api-clients/", include("core.api_clients.urls")),
     path("payments/", include("core.payments.urls")),
     path("verify/", include("core.signing.urls")),
     path("audit/", include("core.audit.urls")),

@@ -34,12 +34,19 @@ from border_gate.services.declarations import (
     snapshot_diff,
 )
 from border_gate.services.enterprises import (
+    API_KEY_SCOPES_BY_KIND,
+    SERVICE_CUSTOMS_LANES,
+    SERVICE_ENTRIES,
+    SERVICE_TRAFFIC,
+    SERVICE_YARD_EVENTS,
     api_key_check,
     api_key_create,
     api_key_hash,
     api_key_revoke,
+    client_bind,
     enterprise_add_staff,
     enterprise_register,
+    gate_board_of,
 )
 from border_gate.services.fees import (
     FEE_PURPOSE,
@@ -75,6 +82,7 @@ from border_gate.services.yard import (
 )
 
 __all__ = [
+    "API_KEY_SCOPES_BY_KIND",
     "CORRECTABLE_FIELDS",
     "EXPIRY_GRACE",
     "FEE_PURPOSE",
@@ -82,6 +90,10 @@ __all__ = [
     "MAX_GOODS_LINES",
     "QUEUE_RECOMPUTE_WINDOW",
     "SCOPE_CACHE_SECONDS",
+    "SERVICE_CUSTOMS_LANES",
+    "SERVICE_ENTRIES",
+    "SERVICE_TRAFFIC",
+    "SERVICE_YARD_EVENTS",
     "TAKE_TIMEOUT",
     "BorderGateError",
     "DeclarationData",
@@ -95,6 +107,7 @@ __all__ = [
     "api_key_hash",
     "api_key_revoke",
     "clear_reference_copies",
+    "client_bind",
     "crossing_prefix",
     "customs_assign_lane",
     "daily_report_generate",
@@ -110,6 +123,7 @@ __all__ = [
     "fee_quote",
     "fee_request_payment",
     "fee_vehicle_class",
+    "gate_board_of",
     "notify_called",
     "officer_scope",
     "payment_return_url",

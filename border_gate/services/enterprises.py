@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,13 +9,15 @@ from django.utils.translation import gettext as _
 
 from border_gate import validators as v
 from border_gate.models import (
-    ApiKey,
+    ClientBinding,
     Crossing,
     Enterprise,
     EnterpriseMember,
 )
 from border_gate.services.common import BorderGateError
+from core.api_clients.services import client_create, key_hash, key_revoke
 from core.audit.services import audit_record
+from core.errors import ServiceError
 from core.users import roles
 
 
@@ -62,41 +61,71 @@ def enterprise_add_staff(*, actor, enterprise: Enterprise, email: str) -> Enterp
     return member
 
 
-def api_key_hash(raw: str) -> str:
-    # Keys are 256-bit random: a plain SHA-256 is enough (no dictionary to resist, unlike passwords).
-    return hashlib.sha256(raw.encode()).hexdigest()
-
+# The border gate's data services (core.api_clients.registry; registered in data_services.py): a
+# machine client's scopes are these codes.
+SERVICE_ENTRIES = "border_gate.entries"
+SERVICE_YARD_EVENTS = "border_gate.yard_events"
+SERVICE_CUSTOMS_LANES = "border_gate.customs_lanes"
+SERVICE_TRAFFIC = "border_gate.traffic"
 
 # What each kind of machine client may be given: an enterprise reads its own trucks; a yard operator
 # reads the trucks at its yards and reports them in and out; the customs system posts lanes.
 API_KEY_SCOPES_BY_KIND = {
-    ApiKey.Kind.ENTERPRISE: {ApiKey.Scope.READ_ENTRIES},
-    ApiKey.Kind.YARD_OPERATOR: {ApiKey.Scope.READ_ENTRIES, ApiKey.Scope.YARD_EVENTS},
-    ApiKey.Kind.CUSTOMS: {ApiKey.Scope.READ_ENTRIES, ApiKey.Scope.CUSTOMS_LANES},
+    ClientBinding.Kind.ENTERPRISE: {SERVICE_ENTRIES},
+    ClientBinding.Kind.YARD_OPERATOR: {SERVICE_ENTRIES, SERVICE_YARD_EVENTS},
+    ClientBinding.Kind.CUSTOMS: {SERVICE_ENTRIES, SERVICE_CUSTOMS_LANES},
 }
 
 
+def api_key_hash(raw: str) -> str:
+    return key_hash(raw)
+
+
 def api_key_check(*, kind: str, crossing: Crossing, scopes, enterprise: Enterprise | None = None, yards=()) -> None:
-    """The one rule binding a key to its organisation (used by api_key_create and the admin form).
-    Raises ValidationError (field-level)."""
+    """The one rule binding a client to its organisation (used when a client is issued on the
+    portal page and by api_key_create). Raises ValidationError (field-level)."""
     errors: dict[str, str] = {}
-    if kind not in ApiKey.Kind.values:
+    if kind not in ClientBinding.Kind.values:
         errors["kind"] = _("Loại khóa không hợp lệ.")
     elif not scopes or set(scopes) - set(API_KEY_SCOPES_BY_KIND[kind]):
         errors["scopes"] = _("Quyền không hợp lệ cho loại khóa này.")
-    if kind == ApiKey.Kind.ENTERPRISE and enterprise is None:
+    if kind == ClientBinding.Kind.ENTERPRISE and enterprise is None:
         errors["enterprise"] = _("Khóa của doanh nghiệp phải gắn với một doanh nghiệp.")
-    if kind != ApiKey.Kind.ENTERPRISE and enterprise is not None:
+    if kind != ClientBinding.Kind.ENTERPRISE and enterprise is not None:
         errors["enterprise"] = _("Chỉ khóa của doanh nghiệp gắn với doanh nghiệp.")
     yards = list(yards)
-    if kind == ApiKey.Kind.YARD_OPERATOR and not yards:
+    if kind == ClientBinding.Kind.YARD_OPERATOR and not yards:
         errors["yards"] = _("Khóa của đơn vị vận hành bãi phải gắn với ít nhất một bãi.")
-    elif kind != ApiKey.Kind.YARD_OPERATOR and yards:
+    elif kind != ClientBinding.Kind.YARD_OPERATOR and yards:
         errors["yards"] = _("Chỉ khóa của đơn vị vận hành bãi gắn với bãi.")
-    elif any(yard.crossing_id != crossing.pk for yard in yards):
+    elif crossing is not None and any(yard.crossing_id != crossing.pk for yard in yards):
         errors["yards"] = _("Bãi không thuộc cửa khẩu của khóa.")
     if errors:
         raise ValidationError(errors)
+
+
+def gate_board_of(crossing: Crossing):
+    """The crossing's gate board (Ban Quản lý cửa khẩu): the agency whose administrators issue the
+    crossing's yard, enterprise and customs clients. None when reference data has no such agency."""
+    from core.agencies.models import Agency
+
+    return Agency.objects.filter(kind="border_force", force="gate_board", crossing_code=crossing.code).first()
+
+
+def client_bind(*, client, kind: str, crossing: Crossing, enterprise: Enterprise | None = None, yards=()):
+    """Bind a core machine client to the border gate (called inside client_create's transaction).
+    Raises ServiceError with field errors."""
+    yards = list(yards)
+    try:
+        api_key_check(kind=kind, crossing=crossing, scopes=client.services, enterprise=enterprise, yards=yards)
+    except ValidationError as e:
+        raise ServiceError(
+            _("Phạm vi của hệ thống kết nối chưa hợp lệ."),
+            errors={("services" if f == "scopes" else f): m for f, m in e.message_dict.items()},
+        ) from None
+    binding = ClientBinding.objects.create(client=client, kind=kind, crossing=crossing, enterprise=enterprise)
+    binding.yards.set(yards)
+    return binding
 
 
 def api_key_create(
@@ -108,43 +137,24 @@ def api_key_create(
     kind: str,
     enterprise: Enterprise | None = None,
     yards=(),
-) -> tuple[ApiKey, str]:
-    """Create a key bound to its organisation (api_key_check); returns (key, raw) — the raw key is
-    shown once and never stored. Audited."""
+):
+    """Issue a border-gate machine client with its first key (core.api_clients), owned by the
+    crossing's gate board; returns (key, raw) — the raw key is shown once and never stored. For
+    scripts and tests: people issue clients on the portal page. Raises ValidationError. Audited."""
     yards = list(yards)
     api_key_check(kind=kind, crossing=crossing, scopes=scopes, enterprise=enterprise, yards=yards)
-    prefix = secrets.token_hex(4)
-    raw = f"bg_{prefix}.{secrets.token_urlsafe(32)}"
-    with transaction.atomic():
-        key = ApiKey.objects.create(
-            organisation=organisation,
-            kind=kind,
-            enterprise=enterprise,
-            crossing=crossing,
-            scopes=sorted(scopes),
-            prefix=prefix,
-            key_hash=api_key_hash(raw),
-        )
-        key.yards.set(yards)
-        audit_record(
-            actor=actor,
-            action="border_gate.api_key.create",
-            obj=key,
-            after={
-                "organisation": organisation,
-                "kind": kind,
-                "enterprise": enterprise.tax_code if enterprise else None,
-                "yards": sorted(y.code for y in yards),
-                "crossing": crossing.code,
-                "scopes": key.scopes,
-            },
-        )
-    return key, raw
+    client, raw = client_create(
+        actor=actor,
+        name=organisation,
+        organisation=organisation,
+        kind=f"border_gate.{kind}",
+        services=list(scopes),
+        owner_agency=gate_board_of(crossing),
+        binding={"crossing": crossing, "enterprise": enterprise, "yards": yards},
+        check_actor=False,
+    )
+    return client.keys.get(), raw
 
 
-def api_key_revoke(*, actor, key: ApiKey) -> ApiKey:
-    with transaction.atomic():
-        ApiKey.objects.filter(pk=key.pk).update(is_active=False)
-        audit_record(actor=actor, action="border_gate.api_key.revoke", obj=key, after={"is_active": False})
-    key.is_active = False
-    return key
+def api_key_revoke(*, actor, key):
+    return key_revoke(actor=actor, key=key)

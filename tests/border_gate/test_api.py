@@ -1,11 +1,12 @@
-"""The machine-to-machine API: keys hashed at rest, scoped to a crossing and to permissions,
-every call audited; reading entries, posting yard events and customs lanes."""
+"""The machine-to-machine API: keys hashed at rest, scoped to a crossing and to data services,
+every call in the call log; reading entries, posting yard events and customs lanes."""
 
 import pytest
 from django.urls import reverse
 
 from border_gate import services
-from border_gate.models import ApiKey, Crossing, Entry, Yard
+from border_gate.models import Crossing, Entry, Yard
+from core.api_clients.models import ApiCall, ApiKey
 from core.audit.models import AuditLog
 
 pytestmark = pytest.mark.django_db
@@ -28,9 +29,9 @@ def key_factory(sysadmin):
         yards=(YARD,),
     ):
         default_scopes = {
-            "yard_operator": ["entries:read", "yard:write"],
-            "customs": ["entries:read", "customs:write"],
-            "enterprise": ["entries:read"],
+            "yard_operator": ["border_gate.entries", "border_gate.yard_events"],
+            "customs": ["border_gate.entries", "border_gate.customs_lanes"],
+            "enterprise": ["border_gate.entries"],
         }
         key, raw = services.api_key_create(
             actor=sysadmin,
@@ -63,20 +64,22 @@ def test_read_entries_scoped_to_the_keys_crossing(client, key_factory, declare):
     detail = client.get(reverse("border_gate-api:entry", args=[mine.code]), **headers)
     assert detail.status_code == 200 and detail.json()["goods"][0]["hs_code"] == "08106000"
     assert client.get(reverse("border_gate-api:entry", args=[other.code]), **headers).status_code == 404
-    # Every call is audited, the refused one too.
-    calls = AuditLog.objects.filter(action__startswith="border_gate.api.", object_id=str(key.pk))
-    assert calls.count() == 3 and {c.after["status"] for c in calls} == {200, 404}
+    # Every call is in the call log, the refused one too, with its service and result size.
+    calls = ApiCall.objects.filter(client=key.client).order_by("at", "pk")
+    assert [(c.service, c.status) for c in calls] == [("border_gate.entries", s) for s in (200, 200, 404)]
+    assert calls[0].rows == 1 and calls[0].size_bytes > 100 and calls[0].key_prefix == key.prefix
 
 
 def test_bad_or_revoked_keys_and_missing_scopes(client, key_factory, sysadmin, declare):
     url = reverse("border_gate-api:entries")
     assert client.get(url, HTTP_AUTHORIZATION="Api-Key bg_deadbeef.nope").status_code == 401
     assert client.get(url).status_code in (401, 403)
-    key, headers = key_factory(scopes=["yard:write"])
+    key, headers = key_factory(scopes=["border_gate.yard_events"])
     assert client.get(url, **headers).status_code == 403
     services.api_key_revoke(actor=sysadmin, key=key)
     assert client.get(url, **headers).status_code == 401
-    assert AuditLog.objects.filter(action="border_gate.api.read_entries", actor_label="api-key:invalid").exists()
+    refused = ApiCall.objects.filter(client=None, status=401, service="border_gate.entries")
+    assert {c.key_prefix for c in refused} == {"", "deadbeef", key.prefix}  # no key, a bad key, a revoked key
 
 
 def test_yard_event_passes_yard_entry_and_is_idempotent(client, key_factory, declare, run_pipeline):
@@ -121,7 +124,7 @@ def test_yard_event_validation_and_scope(client, key_factory, declare):
         **headers,
     )
     assert r.status_code == 400 and "kind" in r.json()
-    no_scope = key_factory(kind="customs", scopes=["entries:read"])[1]
+    no_scope = key_factory(kind="customs", scopes=["border_gate.entries"])[1]
     r = client.post(
         url,
         {"entry_code": mine.code, "yard": "huu-nghi-xuan-cuong", "kind": "in"},
@@ -133,7 +136,7 @@ def test_yard_event_validation_and_scope(client, key_factory, declare):
 
 def test_customs_lane_by_declaration_number(client, key_factory, declare):
     entry = declare(customs_declaration_number="305123456789")
-    _key, headers = key_factory(kind="customs", scopes=["customs:write"])
+    _key, headers = key_factory(kind="customs", scopes=["border_gate.customs_lanes"])
     url = reverse("border_gate-api:customs_lanes")
     r = client.post(
         url, {"customs_declaration_number": "305123456789", "lane": "red"}, content_type="application/json", **headers

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from border_gate import services
-from border_gate.models import ApiKey, Crossing, Enterprise, EnterpriseMember, Entry, Yard, YardEvent
+from border_gate.models import Crossing, Enterprise, EnterpriseMember, Entry, Yard, YardEvent
+from core.api_clients.models import ApiClient
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -45,9 +46,9 @@ def key(sysadmin):
         scopes = (
             scopes
             or {
-                "enterprise": ["entries:read"],
-                "yard_operator": ["entries:read", "yard:write"],
-                "customs": ["entries:read", "customs:write"],
+                "enterprise": ["border_gate.entries"],
+                "yard_operator": ["border_gate.entries", "border_gate.yard_events"],
+                "customs": ["border_gate.entries", "border_gate.customs_lanes"],
             }[kind]
         )
         _key, raw = services.api_key_create(
@@ -167,14 +168,14 @@ def test_only_the_customs_key_posts_lanes(client, key, trucks):
 @pytest.mark.parametrize(
     ("kind", "with_enterprise", "yards", "scopes", "field"),
     [
-        ("enterprise", False, [], ["entries:read"], "enterprise"),
-        ("enterprise", True, [], ["entries:read", "yard:write"], "scopes"),
-        ("yard_operator", False, [], ["entries:read", "yard:write"], "yards"),
-        ("yard_operator", False, ["chi-ma-inspection"], ["yard:write"], "yards"),
-        ("yard_operator", False, [XUAN_CUONG], ["customs:write"], "scopes"),
-        ("customs", False, [XUAN_CUONG], ["customs:write"], "yards"),
-        ("customs", True, [], ["customs:write"], "enterprise"),
-        ("nobody", False, [], ["entries:read"], "kind"),
+        ("enterprise", False, [], ["border_gate.entries"], "enterprise"),
+        ("enterprise", True, [], ["border_gate.entries", "border_gate.yard_events"], "scopes"),
+        ("yard_operator", False, [], ["border_gate.entries", "border_gate.yard_events"], "yards"),
+        ("yard_operator", False, ["chi-ma-inspection"], ["border_gate.yard_events"], "yards"),
+        ("yard_operator", False, [XUAN_CUONG], ["border_gate.customs_lanes"], "scopes"),
+        ("customs", False, [XUAN_CUONG], ["border_gate.customs_lanes"], "yards"),
+        ("customs", True, [], ["border_gate.customs_lanes"], "enterprise"),
+        ("nobody", False, [], ["border_gate.entries"], "kind"),
     ],
 )
 def test_a_key_is_bound_to_its_organisation_at_creation(
@@ -191,32 +192,4 @@ def test_a_key_is_bound_to_its_organisation_at_creation(
             yards=list(Yard.objects.filter(code__in=yards)),
         )
     assert field in error.value.message_dict
-    assert not ApiKey.objects.exists()
-
-
-def test_the_admin_applies_the_same_rule(client, sysadmin):
-    client.force_login(sysadmin)
-    crossing = Crossing.objects.get(code="huu-nghi")
-    response = client.post(
-        "/admin/border_gate/apikey/add/",
-        {"organisation": "Bãi X", "kind": "enterprise", "crossing": crossing.pk, "scopes": '["entries:read"]'},
-    )
-    assert response.status_code == 200
-    assert "enterprise" in response.context["adminform"].form.errors
-    assert not ApiKey.objects.exists()
-
-    yard = Yard.objects.get(code=XUAN_CUONG)
-    response = client.post(
-        "/admin/border_gate/apikey/add/",
-        {
-            "organisation": "Xuân Cương",
-            "kind": "yard_operator",
-            "yards": [yard.pk],
-            "crossing": crossing.pk,
-            "scopes": '["entries:read", "yard:write"]',
-            "is_active": "on",
-        },
-    )
-    assert response.status_code == 302
-    created = ApiKey.objects.get()
-    assert list(created.yards.all()) == [yard] and created.kind == "yard_operator"
+    assert not ApiClient.objects.exists()

@@ -138,7 +138,7 @@ def test_an_unknown_status_or_direction_is_a_400(client, sysadmin):
         actor=sysadmin,
         organisation="Hải quan Hữu Nghị",
         crossing=Crossing.objects.get(code="huu-nghi"),
-        scopes=["entries:read"],
+        scopes=["border_gate.entries"],
         kind="customs",
     )
     url = reverse("border_gate-api:entries")

@@ -247,7 +247,7 @@ def admin_change(client, url, **changes):
 def test_admin_changes_to_fees_keys_enterprises_and_roles_are_audited(client, sysadmin, citizen):
     from django.contrib.auth.models import Group
 
-    from border_gate.models import ApiKey, Crossing, Enterprise, FeeRate
+    from border_gate.models import Enterprise, FeeRate
 
     client.force_login(sysadmin)
 
@@ -263,14 +263,6 @@ def test_admin_changes_to_fees_keys_enterprises_and_roles_are_audited(client, sy
     assert AuditLog.objects.get(action="admin.change", object_type="border_gate.feetariff").after["title"] == (
         "Biểu phí sửa đổi"
     )
-
-    key = ApiKey.objects.create(
-        organisation="Hải quan Hữu Nghị", kind="customs", crossing=Crossing.objects.get(code="huu-nghi"),
-        scopes=["entries:read"], prefix="abcd1234", key_hash="0" * 64,
-    )  # fmt: skip
-    admin_change(client, f"/admin/border_gate/apikey/{key.pk}/change/", scopes='["entries:read", "customs:write"]')
-    row = AuditLog.objects.get(action="admin.change", object_type="border_gate.apikey")
-    assert row.before == {"scopes": ["entries:read"]} and row.after["scopes"] == ["entries:read", "customs:write"]
 
     enterprise = Enterprise.objects.create(tax_code="0101234567", name="Công ty Xuất Nhập Khẩu Đông Bắc")
     admin_change(client, f"/admin/border_gate/enterprise/{enterprise.pk}/change/", is_verified="on")

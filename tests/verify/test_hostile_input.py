@@ -77,7 +77,7 @@ def world(django_db_setup, django_db_blocker):
                 actor=personas["sysadmin"],
                 organisation="Hostile corpus",
                 crossing=Crossing.objects.get(code="huu-nghi"),
-                scopes=["entries:read", "yard:write"],
+                scopes=["border_gate.entries", "border_gate.yard_events"],
                 kind="yard_operator",
                 yards=Yard.objects.filter(code="huu-nghi-xuan-cuong"),
             )

@@ -112,7 +112,7 @@ def test_the_api_matches_its_schema_with_an_api_key(live_server, tmp_path):
         actor=admin,
         organisation="Bãi xe schemathesis",
         crossing=Crossing.objects.get(code="huu-nghi"),
-        scopes=["entries:read", "yard:write"],
+        scopes=["border_gate.entries", "border_gate.yard_events"],
         kind="yard_operator",
         yards=Yard.objects.filter(code="huu-nghi-xuan-cuong"),
     )
