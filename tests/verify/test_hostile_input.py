@@ -11,7 +11,7 @@ as a persona who may use it (issue 9, "Make the checks part of the suite").
 
 Checks: no 5xx (an exception in the view counts), no page reflects the HTML value unescaped, and a
 refused request (4xx, or a form re-rendered with errors) changes no row of any table (tables written
-by design on refusal — sessions, lockout attempts, audit log — excepted: hostile.UNCOUNTED_PREFIXES).
+by design on refusal — sessions, lockout attempts, audit log, API call log — excepted: hostile.UNCOUNTED_PREFIXES).
 Each request runs in a savepoint rolled back afterwards, so the crawl leaves nothing behind.
 Figures are printed at the end (`-s`) and recorded in docs/reliability.md."""
 
