@@ -100,7 +100,8 @@ def test_demo_accounts_are_created_once_with_their_roles(client):
     generator.func(scale="small", log=lambda *a: None)
     generator.func(scale="small", log=lambda *a: None)  # idempotent
     users = User.objects.filter(email__in=[p.email for p in PERSONAS])
-    assert users.count() == len(PERSONAS) == 9
+    # One per role, and a second Party official: the office of a commune Party committee (party pillar).
+    assert users.count() == len(PERSONAS) == 10
     roles_seen = {name for u in users for name in u.role_names}
     assert roles_seen == {
         "citizen",
