@@ -1,4 +1,5 @@
-"""Indicators of the digital border gate for the operations centre (core.indicators.registry).
+"""Indicators of the digital border gate, and its live panel on the operations centre's province view
+(core.indicators.registry).
 
 Periods are half-open `[start, end)`. Flows (trucks cleared, average wait) count what happened in the
 period; stocks (backlog, congestion level) are the state at `period_end`, computed from the entries'
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from border_gate import congestion
 from border_gate.models import Entry
-from core.indicators.registry import Indicator, register
+from core.indicators.registry import Indicator, Panel, PanelColumn, register, register_panel
 
 _CROSSINGS = json.loads((Path(__file__).resolve().parent / "reference" / "crossings.v1.json").read_text("utf-8"))[
     "crossings"
@@ -174,3 +175,25 @@ for _c in _CROSSINGS:
             extra={"crossing": _code},
         )
     )
+
+
+# The crossings' live panel: the newest snapshot of each indicator above by crossing, and this pillar's
+# public live feed (views.live_json) polled by the operations centre's page between snapshots.
+register_panel(
+    Panel(
+        code="border_gate.crossings",
+        pillar="border_gate",
+        title=_("Cửa khẩu — trực tiếp"),
+        empty_text=_("Chưa có số liệu cửa khẩu."),
+        group_key="crossing",
+        group_names=lambda: {c["code"]: c["name"] for c in _CROSSINGS},
+        live_url_name="border_gate:live_json",
+        live_rows_key="crossings",
+        live_columns=(
+            PanelColumn("name", _("Cửa khẩu")),
+            PanelColumn("waiting", _("Xe đang chờ"), band_key="band"),
+            PanelColumn("cleared_today", _("Đã thông quan hôm nay")),
+            PanelColumn("expected_outside", _("Xe chưa vào bãi")),
+        ),
+    )
+)

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.indicators.selectors import IOC_ROLES
 from core.users import roles
 
 
@@ -20,11 +19,11 @@ class NavItem:
 
 # The operations centre comes first for the officials who may open it: it is their main page, and
 # the menu scrolls sideways at 360 px, so the first items are the ones visible without scrolling.
-# Its roles are the dashboard's own (core.indicators.selectors.IOC_ROLES), so menu and view agree.
+# Its roles are the dashboard's own (core.users.roles.OPERATIONS_CENTRE_ROLES), so menu and view agree.
 OPERATIONS_CENTRE = NavItem(
     _("Trung tâm điều hành"),
-    "government:ioc-dashboard",
-    frozenset(IOC_ROLES),
+    "operations_centre:dashboard",
+    frozenset(roles.OPERATIONS_CENTRE_ROLES),
     _("Chỉ tiêu chuyển đổi số của mọi trụ cột, bản đồ xã, phường và mục tiêu Nghị quyết 49-NQ/TU."),
 )
 
@@ -64,7 +63,7 @@ PILLAR_NAV = [
 # The public statistics and open-data page (no login, no personal data), last: it is for everyone.
 PUBLIC_STATISTICS = NavItem(
     _("Số liệu thống kê"),
-    "government:ioc-public",
+    "operations_centre:public",
     None,
     _("Các chỉ tiêu chuyển đổi số chính của tỉnh và dữ liệu mở (CSV, JSON)."),
 )
@@ -75,7 +74,7 @@ SITE_NAV = [OPERATIONS_CENTRE, *PILLAR_NAV, PUBLIC_STATISTICS]
 def navigation_for(user, path: str = "") -> list[dict]:
     """The menu for `user`: [{"label", "url", "description", "current"}]. `current` marks the one
     entry whose URL is the longest prefix of `path` (for aria-current): the operations centre lives
-    under /government/ioc/, so on its pages it is current, not "Chính quyền số" (/government/).
+    under /government/operations-centre/, so on its pages it is current, not "Chính quyền số" (/government/).
     The home page lists the same entries as cards with their descriptions."""
     user_roles = user.role_names if user is not None and user.is_authenticated else set()
     items = []

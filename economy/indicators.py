@@ -3,58 +3,26 @@ state at the start of the period's end day, per the registry's compute contract)
 
 from django.utils.translation import gettext_lazy as _
 
-from core.indicators.registry import Indicator, register
-from core.indicators.targets import LOCAL
-
-
-def _day(period_end):
-    """Records dated before this day existed at `period_end` (exclusive bound, local calendar)."""
-    local = period_end.astimezone(LOCAL)
-    day = local.date()
-    return day if local.time() == local.time().min else day.fromordinal(day.toordinal() + 1)
-
-
-def _province(values: dict[int, float | int]):
-    return sum(values.values()) if values else 0
-
-
-def _commune_or_province(by_commune):
-    def compute(period_start, period_end, commune_code=None):
-        values = by_commune(period_start, period_end)
-        if commune_code is not None:
-            return values.get(commune_code)
-        return _province(values)
-
-    return compute
+from core.indicators.registry import Indicator, day_after, from_by_commune, register, share_indicator
 
 
 def _counts(fn):
     def by_commune(period_start, period_end):
         from economy import selectors
 
-        return getattr(selectors, fn)(_day(period_end))
+        return getattr(selectors, fn)(day_after(period_end))
 
     return by_commune
 
 
 def _share_of_households(fn):
-    def by_commune(period_start, period_end):
+    def parts(period_start, period_end):
         from economy import selectors
 
-        day = _day(period_end)
-        return selectors.share(getattr(selectors, fn)(day), selectors.households_by_commune(day))
+        day = day_after(period_end)
+        return getattr(selectors, fn)(day), selectors.households_by_commune(day)
 
-    def compute(period_start, period_end, commune_code=None):
-        from economy import selectors
-
-        day = _day(period_end)
-        part, households = getattr(selectors, fn)(day), selectors.households_by_commune(day)
-        if commune_code is not None:
-            return selectors.share(part, households).get(commune_code)
-        total = sum(households.values())
-        return round(100.0 * sum(part.get(c, 0) for c in households) / total, 2) if total else None
-
-    return compute, by_commune
+    return share_indicator(parts)
 
 
 # Honest measures (issue 13): households of the register whose shop sold, whose e-payment account
@@ -92,6 +60,7 @@ register(
         ),
     )
 )
+# Counts per commune, summed for the province.
 for code, fn, name, url in [
     # A shop is active when it sold in the last 30 days (issue 13), an account when it was used.
     (
@@ -108,15 +77,16 @@ for code, fn, name, url in [
     ),
     ("economy.soft_atm.agents", "agents_by_commune", _("Điểm ATM mềm"), "economy:agents"),
 ]:
+    by_commune = _counts(fn)
     register(
         Indicator(
             code=code,
             pillar="economy",
             name=name,
             unit=_("cửa hàng") if "shops" in code else _("tài khoản") if "accounts" in code else _("điểm"),
-            compute=_commune_or_province(_counts(fn)),
+            compute=from_by_commune(by_commune),
             by_commune=True,
-            compute_by_commune=_counts(fn),
+            compute_by_commune=by_commune,
             detail_url_name=url,
             public=True,
         )

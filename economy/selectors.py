@@ -116,10 +116,6 @@ def agents_by_commune(on: dt.date) -> dict[int, int]:
     )
 
 
-def share(part: dict[int, int], whole: dict[int, int]) -> dict[int, float]:
-    return {code: round(100.0 * part.get(code, 0) / total, 2) for code, total in whole.items() if total}
-
-
 def commune_summary(user, on: dt.date) -> list[dict]:
     """Per commune the user may see: households in the register (and the statistics office's count),
     households with a shop that sold and with an e-payment account used in the last 30 days, with

@@ -13,7 +13,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.indicators.registry import Indicator, register
+from core.indicators.registry import Indicator, every_commune, register
 from government.models import OPEN_STATUSES, Dossier, DossierRating
 
 S = Dossier.Status
@@ -47,11 +47,7 @@ def _result(rows, group, formula, *, counts=False):
     out = {}
     if counts and group == "commune":
         # A count is data even when nothing happened: every commune of the map gets its 0.
-        from core.geo.models import AdministrativeUnit
-
-        out = dict.fromkeys(
-            AdministrativeUnit.objects.filter(structure="2025", level="commune").values_list("code", flat=True), 0
-        )
+        out = every_commune({})
     for row in rows:
         value = formula(row)
         if value is not None:

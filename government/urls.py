@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from government import views
 
@@ -28,6 +28,4 @@ urlpatterns = [
     path("xu-ly/", views.queue, name="queue"),
     path("xu-ly/<uuid:uid>/", views.official_dossier, name="official-dossier"),
     path("xu-ly/<uuid:uid>/<slug:action>/", views.official_action, name="official-action"),
-    # The provincial operations centre (IOC): reads only core's indicators registry.
-    path("ioc/", include("government.ioc.urls")),
 ]

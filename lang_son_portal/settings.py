@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "government.land",
     "government.documents",
     "government.meetings",
+    "government.operations_centre",
     "economy",
     "society",
     "border_gate",

@@ -2,8 +2,10 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+
+from government.operations_centre.views import moved as operations_centre_moved
 
 PILLARS = ["party", "government", "economy", "society", "border_gate"]
 
@@ -28,6 +30,9 @@ urlpatterns = [
     # Documents and direction (issue 16): officials' document books, direction and tasks.
     path("van-ban/", include("government.documents.urls")),
     path("cuoc-hop/", include("government.meetings.urls")),
+    # The provincial operations centre (ADR 1002); its old addresses under /government/ioc/ redirect.
+    path("government/operations-centre/", include("government.operations_centre.urls")),
+    re_path(r"^government/ioc/(?P<rest>.*)$", operations_centre_moved),  # unnamed: not a page of its own
     path("", include("core.urls")),
 ]
 if settings.PORTAL_VNEID_DEV_IDP:

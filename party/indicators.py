@@ -4,21 +4,14 @@ indicators: the state at the start of the period's end day, each task as of its 
 
 from django.utils.translation import gettext_lazy as _
 
-from core.indicators.registry import Indicator, register
-from core.indicators.targets import LOCAL
-
-
-def _day(moment):
-    local = moment.astimezone(LOCAL)
-    day = local.date()
-    return day if local.time() == local.time().min else day.fromordinal(day.toordinal() + 1)
+from core.indicators.registry import Indicator, day_after, register
 
 
 def _province_only(selector_name):
     def compute(period_start, period_end, commune_code=None):
         from party.selectors import resolutions as tasks
 
-        return None if commune_code is not None else getattr(tasks, selector_name)(_day(period_end))
+        return None if commune_code is not None else getattr(tasks, selector_name)(day_after(period_end))
 
     return compute
 
@@ -26,7 +19,7 @@ def _province_only(selector_name):
 def _late_compute(period_start, period_end, commune_code=None):
     from party.selectors import resolutions as tasks
 
-    day = _day(period_end)
+    day = day_after(period_end)
     if commune_code is None:
         return tasks.tasks_late_count(day)
     return tasks.tasks_late_by_commune(day).get(commune_code)
@@ -35,7 +28,7 @@ def _late_compute(period_start, period_end, commune_code=None):
 def _late_by_commune(period_start, period_end):
     from party.selectors import resolutions as tasks
 
-    return tasks.tasks_late_by_commune(_day(period_end))
+    return tasks.tasks_late_by_commune(day_after(period_end))
 
 
 register(

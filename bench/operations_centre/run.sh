@@ -20,9 +20,9 @@ cookie=$(.venv/bin/python bench/session.py bench.leader@langson.gov.vn)
 # A signed-in browser sends back the CSRF cookie it was given with its session cookie (without it,
 # every page that shows a form would mint a new CSRF secret and cookie for wrk, which never keeps any).
 cookie="$cookie; csrftoken=$(.venv/bin/python -c 'from django.utils.crypto import get_random_string; print(get_random_string(32))')"
-DASH="/government/ioc/?period=365d"
-MAP="/government/ioc/map-values/?period=365d&indicator=economy.households.digital_shop_share"
-PUBLIC="/government/ioc/open-data/?period=365d"
+DASH="/government/operations-centre/?period=365d"
+MAP="/government/operations-centre/map-values/?period=365d&indicator=economy.households.digital_shop_share"
+PUBLIC="/government/operations-centre/open-data/?period=365d"
 echo "server: ${BENCH_SERVER_DESC:-gunicorn}; load before: $(uptime)"
 # warm-up: pool connections, template caches, the dashboard's per-generation cache
 for p in /bench/bare/ "$DASH" "$MAP"; do BENCH_DURATION=3s wrk_json warmup "$p" "$cookie" >/dev/null; done

@@ -1,5 +1,7 @@
-"""Writes of the operations centre: snapshot runs (scheduled and on demand), targets and the DTI
-self-assessment. Keyword-only functions, one transaction each, audited."""
+"""The snapshot job every pillar's indicators share: snapshot runs (scheduled, on demand, live),
+their execution and recovery, and the generation counter that cached readers key on. Keyword-only
+functions, one transaction each, audited. Targets and the DTI self-assessment are the operations
+centre's (government.operations_centre.services)."""
 
 import logging
 from dataclasses import dataclass
@@ -11,8 +13,8 @@ from django.utils import timezone
 
 from core.audit.services import audit_record
 from core.indicators import registry
-from core.indicators.models import DtiAssessment, DtiEntry, DtiFramework, DtiNode, IndicatorSnapshot, SnapshotRun
-from core.indicators.targets import LOCAL
+from core.indicators.models import IndicatorSnapshot, SnapshotRun
+from core.indicators.registry import LOCAL
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +60,7 @@ def cache_key(name: str) -> str:
     runs, staging next to production) and must never read each other's figures."""
     from django.db import connection
 
-    return f"ioc:{connection.settings_dict['NAME']}:{name}"
+    return f"indicators:{connection.settings_dict['NAME']}:{name}"
 
 
 _local_generation: dict[str, tuple[float, int]] = {}
@@ -229,16 +231,6 @@ class Step:
     commune_code: int | None = None
 
 
-def commune_codes() -> list[int]:
-    from core.geo.models import AdministrativeUnit as Unit
-
-    return list(
-        Unit.objects.filter(structure=Unit.Structure.CURRENT, level=Unit.Level.COMMUNE)
-        .order_by("code")
-        .values_list("code", flat=True)
-    )
-
-
 def run_indicators(run: SnapshotRun) -> list[registry.Indicator]:
     if run.indicator_code:
         try:
@@ -259,7 +251,7 @@ def run_steps(run: SnapshotRun) -> list[Step]:
         if indicator.compute_by_commune is not None:
             steps.append(Step(indicator.code, "by_commune"))
         else:
-            communes = communes if communes is not None else commune_codes()
+            communes = communes if communes is not None else registry.commune_codes()
             steps.extend(Step(indicator.code, "commune", code) for code in communes)
     return steps
 
@@ -429,71 +421,3 @@ def snapshot_runs_recover(*, now: datetime | None = None, max_attempts: int = 3)
         snapshot_run_retry(run=run)
         ids.append(run.pk)
     return ids
-
-
-# --- DTI self-assessment -------------------------------------------------------------------------------
-
-
-class DtiError(Exception):
-    pass
-
-
-def dti_assessment_get_or_create(*, year: int, framework: DtiFramework | None = None, actor=None) -> DtiAssessment:
-    framework = framework or DtiFramework.objects.filter(is_current=True).first()
-    if framework is None:
-        raise DtiError("no current DTI framework: run load_reference_data")
-    with transaction.atomic():
-        assessment, created = DtiAssessment.objects.get_or_create(framework=framework, year=year)
-        if created:
-            audit_record(actor=actor, action="indicators.dti_assessment.create", obj=assessment, after={"year": year})
-    return assessment
-
-
-def dti_entry_record(
-    *,
-    assessment: DtiAssessment,
-    node: DtiNode,
-    value: float,
-    note: str,
-    actor,
-    evidence_file=None,
-    evidence_url: str = "",
-) -> DtiEntry:
-    """Record a manually assessed value for a sub-indicator, with evidence (a file or a URL, and a note
-    citing the document). The newest entry counts; earlier ones stay as history. Raises DtiError
-    when the node is not a sub-indicator of the assessment's framework or the value is out of range."""
-    if node.framework_id != assessment.framework_id or node.kind != DtiNode.Kind.SUB:
-        raise DtiError("not a sub-indicator of this framework")
-    if value < 0:
-        raise DtiError("negative value")
-    if node.formula in (DtiNode.Formula.BOOLEAN, DtiNode.Formula.TIERED) and value > 1:
-        raise DtiError("a yes/no or tiered sub-indicator takes a value between 0 and 1")
-    if not evidence_file and not evidence_url:
-        raise DtiError("evidence is required")
-    with transaction.atomic():
-        previous = DtiEntry.objects.filter(assessment=assessment, node=node).order_by("-entered_at", "-id").first()
-        entry = DtiEntry(
-            assessment=assessment,
-            node=node,
-            value=value,
-            note=note,
-            evidence_url=evidence_url,
-            entered_by=actor,
-        )
-        if evidence_file:
-            entry.evidence_file.save(evidence_file.name, evidence_file, save=False)
-        entry.save()
-        audit_record(
-            actor=actor,
-            action="indicators.dti_entry.record",
-            obj=entry,
-            before={"value": previous.value} if previous else None,
-            after={
-                "year": assessment.year,
-                "node": node.code,
-                "value": value,
-                "evidence_url": evidence_url,
-                "evidence_file": entry.evidence_file.name if entry.evidence_file else "",
-            },
-        )
-    return entry

@@ -4,7 +4,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from core.home import register_panel
-from core.indicators.selectors import IOC_ROLES
 from core.users import roles
 
 
@@ -22,10 +21,13 @@ def _official_context(request) -> dict:
     user = request.user
     # The operations centre and its DTI self-assessment open only to its own roles (a border officer
     # would get a 403): offer them to those roles only, the same rule as the site menu.
-    may_use_ioc = user.is_superuser or bool(user.role_names & set(IOC_ROLES))
+    may_use_operations_centre = user.is_superuser or bool(user.role_names & set(roles.OPERATIONS_CENTRE_ROLES))
     candidates = [
-        (_("Trung tâm điều hành thông minh (IOC)"), ("government:ioc-dashboard",) if may_use_ioc else ()),
-        (_("Tự đánh giá chỉ số chuyển đổi số (DTI)"), ("government:ioc-dti",) if may_use_ioc else ()),
+        (
+            _("Trung tâm điều hành thông minh (IOC)"),
+            ("operations_centre:dashboard",) if may_use_operations_centre else (),
+        ),
+        (_("Tự đánh giá chỉ số chuyển đổi số (DTI)"), ("operations_centre:dti",) if may_use_operations_centre else ()),
         (_("Tra cứu nhật ký kiểm toán"), ("audit:log",)),
         (_("Quản trị hệ thống"), ("admin:index",) if user.is_staff else ()),
         (_("Xác thực hai lớp của tôi"), ("mfa_index",)),

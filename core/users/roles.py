@@ -46,3 +46,6 @@ OFFICIAL_ROLES = frozenset(
     }
 )
 PUBLIC_ROLES = frozenset({CITIZEN, ENTERPRISE})
+# Who opens the provincial operations centre (government.operations_centre): its views and the site
+# menu both use this one definition, so a menu entry never leads to a 403.
+OPERATIONS_CENTRE_ROLES = (PROVINCE_LEADER, DEPARTMENT_OFFICIAL, COMMUNE_OFFICIAL, PARTY_OFFICIAL, SYSTEM_ADMIN)

@@ -5,7 +5,7 @@ error reports still open (a flow the land office works down). No personal data."
 from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
-from core.indicators.registry import Indicator, register
+from core.indicators.registry import Indicator, from_by_commune, register
 from government.land.models import ErrorReport, Parcel
 
 
@@ -16,22 +16,24 @@ def _parcels(end, commune_code=None):
     return qs
 
 
-def parcels_total(start, end, commune_code=None):
-    return _parcels(end, commune_code).count() or None
-
-
 def parcels_by_commune(start, end):
     return dict(Parcel.objects.values_list("commune__code").annotate(n=Count("id")).values_list("commune__code", "n"))
-
-
-def area_ha(start, end, commune_code=None):
-    total = _parcels(end, commune_code).aggregate(a=Sum("area_m2"))["a"]
-    return round(float(total) / 10_000, 1) if total else None
 
 
 def area_by_commune(start, end):
     rows = Parcel.objects.values("commune__code").annotate(a=Sum("area_m2"))
     return {row["commune__code"]: round(float(row["a"]) / 10_000, 1) for row in rows if row["a"]}
+
+
+# The province's figure from the communes' (one answer); none at all is "no data": nothing imported yet.
+parcels_total = from_by_commune(parcels_by_commune, province=lambda values: sum(values.values()) or None)
+
+
+def area_ha(start, end, commune_code=None):
+    if commune_code is not None:
+        return area_by_commune(start, end).get(int(commune_code))
+    total = _parcels(end).aggregate(a=Sum("area_m2"))["a"]
+    return round(float(total) / 10_000, 1) if total else None
 
 
 def residential_share(start, end, commune_code=None):

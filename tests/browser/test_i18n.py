@@ -61,5 +61,5 @@ def test_leader_reaches_the_operations_centre_from_the_first_menu_entry(
     assert first.is_visible()  # visible at 360 px without scrolling the menu
     first.click()
     page.wait_for_load_state()
-    assert page.url.endswith("/government/ioc/")
+    assert page.url.endswith("/government/operations-centre/")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Trung tâm điều hành thông minh")

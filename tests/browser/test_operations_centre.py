@@ -67,7 +67,7 @@ def test_leader_map_drill_down_and_xlsx(browser_page, browser_login, live_server
     page.on("pageerror", lambda e: errors.append(str(e)))
     browser_login(page, live_server, leader_with_history.email, DEMO_PASSWORD, TOTP_SECRET)
 
-    page.goto(f"{live_server.url}/government/ioc/?period=30d")
+    page.goto(f"{live_server.url}/government/operations-centre/?period=30d")
     assert "Toàn tỉnh" in page.locator("h1").inner_text()
     page.wait_for_selector(f"#ioc-map[data-indicator='{SHOP}']")
     assert page.locator("path.commune-shape").count() == 65
@@ -85,7 +85,7 @@ def test_leader_map_drill_down_and_xlsx(browser_page, browser_login, live_server
 
     # Drill down: click Đồng Đăng on the map.
     page.locator("path.commune-shape[data-code='6184']").dispatch_event("click")
-    page.wait_for_url("**/government/ioc/commune/6184/**")
+    page.wait_for_url("**/government/operations-centre/commune/6184/**")
     assert "Xã Đồng Đăng" in page.locator("h1").inner_text()
     assert page.locator(".tile").count() >= 2
     page.wait_for_selector("path.commune-shape[data-code='6184']")

@@ -170,6 +170,7 @@ def test_the_project_has_the_expected_catalogues():
                 "society",
                 "border_gate",
                 "core/indicators",
+                "government/operations_centre",
                 "core/audit",
                 "core/notifications",
                 "core/payments",
@@ -315,8 +316,8 @@ DATA_FIELDS = [
     ("geo", "AdministrativeUnit", ["name"]),
     ("agencies", "Agency", ["name", "short_name"]),
     ("government", "Procedure", ["name"]),
-    ("indicators", "DtiFramework", ["name", "decision", "notes"]),
-    ("indicators", "DtiNode", ["name", "source_note"]),
+    ("operations_centre", "DtiFramework", ["name", "decision", "notes"]),
+    ("operations_centre", "DtiNode", ["name", "source_note"]),
     ("border_gate", "Crossing", ["name"]),
 ]
 
@@ -365,7 +366,7 @@ PUBLIC_PAGES = [
     ("economy:agents", {}, ["Soft-ATM agent points"]),
     ("society:index", {}, ["Digital society", "Indicators tracked"]),
     ("party:index", {}, ["Party agencies"]),
-    ("government:ioc-public", {}, ["Lạng Sơn digital transformation statistics", "Open data", "Period"]),
+    ("operations_centre:public", {}, ["Lạng Sơn digital transformation statistics", "Open data", "Period"]),
     ("account_login", {}, ["Sign in", "Forgot your password?"]),
     ("account_signup", {}, ["Register", "Already have an account?"]),
 ]
@@ -386,17 +387,17 @@ def test_province_leader_pages_in_english(english, login, province_leader):
     login(province_leader, english)
     home = english.get(reverse("home"))
     assert_english(home, present=["My work", "Smart operations centre (IOC)", "Operations centre"])
-    dashboard = english.get(reverse("government:ioc-dashboard"))
+    dashboard = english.get(reverse("operations_centre:dashboard"))
     assert_english(dashboard, present=["Smart operations centre", "Download the data (XLSX)", "Public statistics"])
     assert 'aria-current="page">Operations centre<' in dashboard.content.decode()
-    assert_english(english.get(reverse("government:ioc-dti")), present=["DTI self-assessment", "Assessment year"])
+    assert_english(english.get(reverse("operations_centre:dti")), present=["DTI self-assessment", "Assessment year"])
     assert_english(english.get(reverse("party:tasks")), present=["Resolution 49-NQ/TU key tasks"])
     assert_english(english.get(reverse("party:documents")), present=["Party documents"])
 
 
 def test_commune_official_pages_in_english(english, login, commune_official):
     login(commune_official, english)
-    assert_english(english.get(reverse("government:ioc-dashboard")), present=["Smart operations centre"])
+    assert_english(english.get(reverse("operations_centre:dashboard")), present=["Smart operations centre"])
     assert_english(english.get(reverse("economy:shops")), present=["Record a new shop"])
     assert_english(english.get(reverse("economy:communes")), present=["Digital economy by commune"])
     assert_english(english.get(reverse("society:schools")), present=["Schools and digital transcripts"])
@@ -441,7 +442,7 @@ def test_menu_offers_the_operations_centre_to_its_roles_and_statistics_to_everyo
         request.getfixturevalue("db")
     menu = _menu(client)
     urls = [url for url, _, _ in menu]
-    ioc, public = reverse("government:ioc-dashboard"), reverse("government:ioc-public")
+    ioc, public = reverse("operations_centre:dashboard"), reverse("operations_centre:public")
     assert public in urls and [label for url, _, label in menu if url == public] == ["Số liệu thống kê"]
     assert (ioc in urls) == (persona in IOC_PERSONAS)
     if persona in IOC_PERSONAS:
@@ -457,9 +458,9 @@ def test_menu_offers_the_operations_centre_to_its_roles_and_statistics_to_everyo
 def test_menu_marks_the_most_specific_entry_as_current(client, login, province_leader):
     login(province_leader)
     for path, label in [
-        (reverse("government:ioc-dashboard"), "Trung tâm điều hành"),
-        (reverse("government:ioc-dti"), "Trung tâm điều hành"),
-        (reverse("government:ioc-public"), "Số liệu thống kê"),
+        (reverse("operations_centre:dashboard"), "Trung tâm điều hành"),
+        (reverse("operations_centre:dti"), "Trung tâm điều hành"),
+        (reverse("operations_centre:public"), "Số liệu thống kê"),
         (reverse("government:procedure-list"), "Chính quyền số"),
     ]:
         current = [lbl for _, cur, lbl in _menu(client, path) if cur]
@@ -467,7 +468,7 @@ def test_menu_marks_the_most_specific_entry_as_current(client, login, province_l
 
 
 def test_home_panel_links_the_operations_centre_only_to_its_roles(client, login, province_leader, border_guard):
-    ioc, dti = reverse("government:ioc-dashboard"), reverse("government:ioc-dti")
+    ioc, dti = reverse("operations_centre:dashboard"), reverse("operations_centre:dti")
     login(province_leader)
     panel = client.get("/").content.decode().split('data-panel="core.official_work"')[1].split("</section>")[0]
     assert f'href="{ioc}"' in panel and f'href="{dti}"' in panel

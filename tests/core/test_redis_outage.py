@@ -87,7 +87,7 @@ def test_sign_in_and_reading_pages_work_with_redis_stopped(client, citizen, own_
     assert get_user(client) == citizen
     home = client.get(reverse("home"))
     assert home.status_code == 200 and home.wsgi_request.user == citizen  # session read from the database
-    for name in ("government:index", "border_gate:index", "border_gate:public_board", "government:ioc-public"):
+    for name in ("government:index", "border_gate:index", "border_gate:public_board", "operations_centre:public"):
         assert client.get(reverse(name)).status_code == 200, name
     assert client.get(reverse("health")).status_code in (200, 503)
     # Redis is back: the session written during the outage is still the one in use.
@@ -102,9 +102,9 @@ def test_a_committed_change_is_never_a_500_and_its_task_is_sent_when_redis_retur
 ):
     login(department_official)
     own_redis.stop()
-    response = client.post(reverse("government:ioc-refresh", args=["border_gate.backlog"]))
+    response = client.post(reverse("operations_centre:refresh", args=["border_gate.backlog"]))
     run = SnapshotRun.objects.get(indicator_code="border_gate.backlog")
-    assert response.status_code == 302 and response["Location"] == reverse("government:ioc-run", args=[run.pk])
+    assert response.status_code == 302 and response["Location"] == reverse("operations_centre:run", args=[run.pk])
     kept = OutboxMessage.objects.get(sent_at__isnull=True)
     assert kept.task_name == "core.indicators.tasks.snapshot_run_execute" and kept.args == [run.pk]
     assert outbox.outbox_flush() == 0  # still down: nothing sent, nothing lost

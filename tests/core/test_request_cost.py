@@ -12,7 +12,7 @@ from django.urls import reverse
 from core import home
 
 pytestmark = pytest.mark.django_db
-DASHBOARD = reverse("government:ioc-dashboard")
+DASHBOARD = reverse("operations_centre:dashboard")
 AGENCIES = "/api/v1/core/agencies/"
 
 
@@ -144,5 +144,7 @@ def test_a_fragment_without_the_site_header_never_builds_the_menu(client, login,
 
     monkeypatch.setattr(core.context_processors, "navigation_for", lambda *a: pytest.fail("menu built"))
     login(province_leader)
-    response = client.get(reverse("government:ioc-border-panel"))  # rendered with the request context
+    response = client.get(
+        reverse("operations_centre:panel", args=["border_gate.crossings"])
+    )  # rendered with the request context
     assert response.status_code == 200 and "<header" not in response.content.decode()

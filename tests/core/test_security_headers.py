@@ -46,10 +46,10 @@ def test_the_api_explorer_runs_without_inline_script(client):
 
 def test_the_dashboard_scripts_are_files_with_their_labels_as_data(client, province_leader, login):
     login(province_leader)
-    response = client.get(reverse("government:ioc-dashboard"))
+    response = client.get(reverse("operations_centre:dashboard"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'id="ioc-i18n" type="application/json"' in html and "government/ioc/dashboard.js" in html
+    assert 'id="ioc-i18n" type="application/json"' in html and "operations_centre/dashboard.js" in html
     assert not csp_problems(response)
 
 

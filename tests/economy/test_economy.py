@@ -12,7 +12,7 @@ from core.audit.models import AuditLog
 from core.errors import ServiceError
 from core.geo.models import AdministrativeUnit as Unit
 from core.indicators import registry
-from core.indicators.targets import LOCAL
+from core.indicators.registry import LOCAL
 from economy import services
 from economy.models import CommuneHouseholds, DigitalShop, EpaymentAccount, Household, SoftAtmAgent
 from economy.services import households

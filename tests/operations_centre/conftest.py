@@ -7,8 +7,7 @@ import pytest
 
 from border_gate import congestion
 from core.indicators import registry
-from core.indicators.registry import Indicator
-from core.indicators.targets import LOCAL
+from core.indicators.registry import LOCAL, Indicator
 
 COMMUNE_A, COMMUNE_B = 5977, 6184
 

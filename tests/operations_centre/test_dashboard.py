@@ -9,11 +9,12 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from core.indicators.models import IndicatorTarget, SnapshotRun
+from core.indicators.models import SnapshotRun
+from government.operations_centre.models import IndicatorTarget
 from tests.operations_centre.conftest import COMMUNE_A, COMMUNE_B
 
 pytestmark = pytest.mark.django_db
-DASHBOARD = reverse("government:ioc-dashboard")
+DASHBOARD = reverse("operations_centre:dashboard")
 
 
 @pytest.fixture
@@ -73,7 +74,7 @@ def test_a_leader_sees_the_province_tiles_targets_ranking_and_border(client, log
     assert "mục tiêu 60 (2030)" in page
     # Ranking of communes, best first (Đồng Đăng 72.75 before Đông Kinh 45), linking to the drill-down.
     assert page.index("Xã Đồng Đăng") < page.index("Phường Đông Kinh")
-    assert reverse("government:ioc-commune", args=[COMMUNE_B]) in page
+    assert reverse("operations_centre:commune", args=[COMMUNE_B]) in page
     assert "Xe chờ" in page and 'class="band orange"' in page  # 1,200 waiting: orange band
     assert reverse("economy:communes") in page  # the tile leads to the pillar's own page
 
@@ -85,20 +86,20 @@ def test_a_commune_official_sees_only_their_commune(client, login, commune_offic
     assert "Số đếm thử" not in page  # a province-only indicator is not shown at commune scope
     assert "Xã Đồng Đăng" not in page and "72,75" not in page and "72.75" not in page  # no other commune, no ranking
     assert "45" in page
-    values = client.get(reverse("government:ioc-map-values") + "?indicator=test.share").json()
+    values = client.get(reverse("operations_centre:map-values") + "?indicator=test.share").json()
     assert values["values"] == {str(COMMUNE_A): 45.0}
     assert values["ranking"] == []
-    assert client.get(reverse("government:ioc-commune", args=[COMMUNE_B])).status_code == 404
-    assert client.get(reverse("government:ioc-commune", args=[COMMUNE_A])).status_code == 200
+    assert client.get(reverse("operations_centre:commune", args=[COMMUNE_B])).status_code == 404
+    assert client.get(reverse("operations_centre:commune", args=[COMMUNE_A])).status_code == 200
 
 
 def test_a_leader_drills_down_into_a_commune(client, login, province_leader, figures):
     login(province_leader)
-    page = client.get(reverse("government:ioc-commune", args=[COMMUNE_B]) + "?indicator=test.share").content.decode()
+    page = client.get(reverse("operations_centre:commune", args=[COMMUNE_B]) + "?indicator=test.share").content.decode()
     assert "Xã Đồng Đăng" in page and "72,8" in page  # tiles show one decimal
     assert "Số đếm thử" not in page
-    assert client.get(reverse("government:ioc-commune", args=[999999])).status_code == 404
-    values = client.get(reverse("government:ioc-map-values") + "?indicator=test.share").json()
+    assert client.get(reverse("operations_centre:commune", args=[999999])).status_code == 404
+    values = client.get(reverse("operations_centre:map-values") + "?indicator=test.share").json()
     assert values["values"] == {str(COMMUNE_A): 45.0, str(COMMUNE_B): 72.75}
     assert [r[0] for r in values["ranking"]] == ["Xã Đồng Đăng", "Phường Đông Kinh"]
     assert len(values["series"]) == 2
@@ -110,12 +111,12 @@ def test_bad_filters_never_fail(client, login, province_leader, figures):
         assert client.get(DASHBOARD + query).status_code == 200
     # A NUL byte is refused before any view (issue 9): a clear 400, not a 500.
     assert client.get(DASHBOARD + "?period=%00").status_code == 400
-    assert client.get(reverse("government:ioc-map-values") + "?indicator=nope&period=x").status_code == 200
+    assert client.get(reverse("operations_centre:map-values") + "?indicator=nope&period=x").status_code == 200
 
 
 def test_the_commune_boundaries_come_from_postgis(client, login, province_leader):
     login(province_leader)
-    data = json.loads(client.get(reverse("government:ioc-geojson")).content)
+    data = json.loads(client.get(reverse("operations_centre:geojson")).content)
     assert len(data["features"]) == 65
     codes = {f["properties"]["code"] for f in data["features"]}
     assert {COMMUNE_A, COMMUNE_B} <= codes
@@ -125,9 +126,9 @@ def test_the_commune_boundaries_come_from_postgis(client, login, province_leader
 def test_refresh_shows_a_job_with_progress(client, login, department_official, figures):
     login(department_official)
     with mock.patch("core.indicators.tasks.snapshot_run_execute.delay"):
-        response = client.post(reverse("government:ioc-refresh", args=["test.share"]))
+        response = client.post(reverse("operations_centre:refresh", args=["test.share"]))
     run = SnapshotRun.objects.get(indicator_code="test.share")
-    assert response.status_code == 302 and response.url == reverse("government:ioc-run", args=[run.pk])
+    assert response.status_code == 302 and response.url == reverse("operations_centre:run", args=[run.pk])
     page = client.get(response.url).content.decode()
     assert "Đang chờ" in page and "<progress" in page
     status = client.get(response.url + "?format=json").json()
@@ -145,13 +146,13 @@ def test_refresh_shows_a_job_with_progress(client, login, department_official, f
     snapshot_run_execute(run_id=run.pk)
     status = client.get(response.url + "?format=json").json()
     assert status["finished"] and status["percent"] == 100 and status["total_steps"] == 66
-    assert client.post(reverse("government:ioc-refresh", args=["nope"])).status_code == 404
-    assert client.get(reverse("government:ioc-refresh", args=["test.share"])).status_code == 405
+    assert client.post(reverse("operations_centre:refresh", args=["nope"])).status_code == 404
+    assert client.get(reverse("operations_centre:refresh", args=["test.share"])).status_code == 405
 
 
 def test_xlsx_export_contains_the_current_view(client, login, province_leader, figures):
     login(province_leader)
-    response = client.get(reverse("government:ioc-export-xlsx") + "?period=30d&indicator=test.share")
+    response = client.get(reverse("operations_centre:export-xlsx") + "?period=30d&indicator=test.share")
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="ioc-tinh-30d-')
     wb = openpyxl.load_workbook(io.BytesIO(response.content))
@@ -167,18 +168,18 @@ def test_xlsx_export_contains_the_current_view(client, login, province_leader, f
 def test_xlsx_export_of_a_commune_official_holds_only_their_commune(client, login, commune_official, figures):
     login(commune_official)
     wb = openpyxl.load_workbook(
-        io.BytesIO(client.get(reverse("government:ioc-export-xlsx") + "?indicator=test.share").content)
+        io.BytesIO(client.get(reverse("operations_centre:export-xlsx") + "?indicator=test.share").content)
     )
     assert "Xếp hạng xã" not in wb.sheetnames
     codes = [r[1] for r in wb["Chỉ tiêu"].iter_rows(min_row=2, values_only=True)]
     assert codes == ["test.share"]
     assert [r[1] for r in wb["Chuỗi thời gian"].iter_rows(min_row=2, values_only=True)] == [40.0, 45.0]
-    assert client.get(reverse("government:ioc-commune-export-xlsx", args=[COMMUNE_B])).status_code == 404
+    assert client.get(reverse("operations_centre:commune-export-xlsx", args=[COMMUNE_B])).status_code == 404
 
 
 def test_pdf_export(client, login, province_leader, figures):
     login(province_leader)
-    response = client.get(reverse("government:ioc-export-pdf") + "?indicator=test.share")
+    response = client.get(reverse("operations_centre:export-pdf") + "?indicator=test.share")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
@@ -190,5 +191,5 @@ def test_pdf_export(client, login, province_leader, figures):
 
 def test_border_panel_fragment(client, login, province_leader, figures):
     login(province_leader)
-    html = client.get(reverse("government:ioc-border-panel")).content.decode()
+    html = client.get(reverse("operations_centre:panel", args=["border_gate.crossings"])).content.decode()
     assert "Cửa khẩu quốc tế Hữu Nghị" in html and "1.200" in html and "band orange" in html

@@ -1,4 +1,4 @@
-"""The dashboard's cached parts (government/ioc/views.py _dashboard_page, core.indicators.caching):
+"""The dashboard's cached parts (government/operations_centre/views.py _dashboard_page and caching.py):
 shared between officials of the same scope, never carrying anyone's name or CSRF token, retired as
 soon as a snapshot run finishes, and served without touching the snapshot tables in between."""
 
@@ -12,13 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from core.indicators import caching
 from core.indicators.services import bump_generation
+from government.operations_centre import caching
 from tests.conftest import make_user
 from tests.operations_centre.conftest import COMMUNE_A
 
 pytestmark = pytest.mark.django_db
-DASHBOARD = reverse("government:ioc-dashboard")
+DASHBOARD = reverse("operations_centre:dashboard")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -70,11 +70,11 @@ def test_a_commune_officials_locked_view_differs_from_a_leaders_drill_down(
     other = Client()
     login(province_leader)
     login(commune_official, other)
-    drill = client.get(reverse("government:ioc-commune", args=[COMMUNE_A])).content.decode()
+    drill = client.get(reverse("operations_centre:commune", args=[COMMUNE_A])).content.decode()
     locked = other.get(DASHBOARD).content.decode()
     assert 'id="back-to-province"' in drill and 'id="back-to-province"' not in locked
     assert '"locked": true' in locked and '"locked": false' in drill
-    assert f"{reverse('government:ioc-commune', args=[COMMUNE_A])}export.xlsx" in drill
+    assert f"{reverse('operations_centre:commune', args=[COMMUNE_A])}export.xlsx" in drill
     assert f"{DASHBOARD}export.xlsx" in locked
 
 
@@ -88,7 +88,7 @@ def test_english_and_vietnamese_pages_are_cached_apart(client, login, province_l
 
 
 def test_map_values_are_cached_per_scope(client, login, province_leader, commune_official, figures):
-    url = reverse("government:ioc-map-values") + "?indicator=test.share"
+    url = reverse("operations_centre:map-values") + "?indicator=test.share"
     other = Client()
     login(province_leader)
     login(commune_official, other)
@@ -103,7 +103,7 @@ def test_map_values_are_cached_per_scope(client, login, province_leader, commune
 
 
 def test_the_public_page_is_cached_per_generation_and_language(client, figures):
-    url = reverse("government:ioc-public")
+    url = reverse("operations_centre:public")
     page = client.get(url).content.decode()
     assert "Tỷ lệ thử" in page and "55,0" in page and "Số đếm thử" not in page  # public indicators only
     figures("test.share", timezone.now() - timezone.timedelta(hours=1), 61.5)
@@ -115,7 +115,7 @@ def test_the_public_page_is_cached_per_generation_and_language(client, figures):
     assert 'lang="en"' in english and "Số liệu chuyển đổi số tỉnh Lạng Sơn" not in english
 
 
-# --- core.indicators.caching ---------------------------------------------------------------------------
+# --- government.operations_centre.caching ---------------------------------------------------------------------------
 
 
 @pytest.fixture

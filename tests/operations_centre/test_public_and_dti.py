@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.audit.models import AuditLog
-from core.indicators import selectors, services
-from core.indicators.models import DtiEntry, DtiFramework, DtiNode
+from government.operations_centre import selectors, services
+from government.operations_centre.models import DtiEntry, DtiFramework, DtiNode
 
 pytestmark = pytest.mark.django_db
 
@@ -26,21 +26,21 @@ def public_figures(fake_registry, snapshot):
 
 
 def test_public_page_needs_no_login_and_shows_only_public_indicators(client, public_figures):
-    response = client.get(reverse("government:ioc-public"))
+    response = client.get(reverse("operations_centre:public"))
     assert response.status_code == 200
     page = response.content.decode()
     assert "Tỷ lệ thử" in page and "55,0" in page
     assert "Số đếm thử" not in page and "4.321" not in page
     assert "CC BY 4.0" in page
     assert "Tính lại" not in page  # no refresh button for the public
-    assert reverse("government:ioc-public-csv") in page and reverse("government:ioc-public-json") in page
+    assert reverse("operations_centre:public-csv") in page and reverse("operations_centre:public-json") in page
 
 
 def test_public_data_holds_no_personal_data(client, public_figures, citizen, commune_official):
     texts = [
-        client.get(reverse("government:ioc-public")).content.decode(),
-        client.get(reverse("government:ioc-public-csv")).content.decode("utf-8-sig"),
-        client.get(reverse("government:ioc-public-json")).content.decode(),
+        client.get(reverse("operations_centre:public")).content.decode(),
+        client.get(reverse("operations_centre:public-csv")).content.decode("utf-8-sig"),
+        client.get(reverse("operations_centre:public-json")).content.decode(),
     ]
     for text in texts:
         for secret in [citizen.full_name, citizen.email, citizen.phone, citizen.citizen_id, commune_official.email]:
@@ -48,14 +48,14 @@ def test_public_data_holds_no_personal_data(client, public_figures, citizen, com
 
 
 def test_open_data_csv_and_json(client, public_figures):
-    response = client.get(reverse("government:ioc-public-csv") + "?period=30d")
+    response = client.get(reverse("operations_centre:public-csv") + "?period=30d")
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [float(r["value"]) for r in rows] == [50.0, 52.5, 55.0]
     assert {r["indicator_code"] for r in rows} == {"test.share"}
     assert rows[0]["licence"] == "CC BY 4.0"
 
-    data = json.loads(client.get(reverse("government:ioc-public-json") + "?period=30d").content)
+    data = json.loads(client.get(reverse("operations_centre:public-json") + "?period=30d").content)
     assert data["licence"] == "CC BY 4.0" and data["licence_url"].startswith("https://creativecommons.org/")
     assert [i["code"] for i in data["indicators"]] == ["test.share"]
     assert [h["value"] for h in data["indicators"][0]["history"]] == [50.0, 52.5, 55.0]
@@ -175,21 +175,21 @@ def test_dti_entry_rejects_bad_values_and_missing_evidence(department_official):
 
 
 def test_dti_pages_by_role(client, login, department_official, province_leader, commune_official, citizen):
-    url = reverse("government:ioc-dti-entry", args=[2026, "3.1"])
+    url = reverse("operations_centre:dti-entry", args=[2026, "3.1"])
     login(province_leader)
-    assert client.get(reverse("government:ioc-dti")).status_code == 200
+    assert client.get(reverse("operations_centre:dti")).status_code == 200
     assert client.get(url).status_code == 403  # leaders read; Sở KH&CN enters
     login(citizen)
-    assert client.get(reverse("government:ioc-dti")).status_code == 403
+    assert client.get(reverse("operations_centre:dti")).status_code == 403
     login(department_official)
-    page = client.get(reverse("government:ioc-dti") + "?year=2026").content.decode()
+    page = client.get(reverse("operations_centre:dti") + "?year=2026").content.decode()
     assert "Quyết định 405/QĐ-BKHCN" in page and url in page
     assert client.get(url).status_code == 200
 
 
 def test_dti_entry_form_keeps_input_and_explains_errors(client, login, department_official):
     login(department_official)
-    url = reverse("government:ioc-dti-entry", args=[2026, "3.1"])
+    url = reverse("operations_centre:dti-entry", args=[2026, "3.1"])
     response = client.post(url, {"value": "62,5", "note": "Báo cáo"})
     assert response.status_code == 200
     page = response.content.decode()
@@ -204,7 +204,7 @@ def test_dti_entry_form_keeps_input_and_explains_errors(client, login, departmen
 def test_dti_entry_with_a_real_pdf_is_saved_and_audited(client, login, department_official, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     login(department_official)
-    url = reverse("government:ioc-dti-entry", args=[2026, "3.1"])
+    url = reverse("operations_centre:dti-entry", args=[2026, "3.1"])
     pdf = SimpleUploadedFile(
         "bao-cao.pdf",
         b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF",
@@ -216,5 +216,32 @@ def test_dti_entry_with_a_real_pdf_is_saved_and_audited(client, login, departmen
     assert entry.value == 62.5 and entry.evidence_file.name.startswith("dti/evidence/2026/3.1/")
     assert AuditLog.objects.filter(action="indicators.dti_entry.record", actor=department_official).exists()
     # A double submit records a second (identical) entry in history but the score is unchanged.
-    page = client.get(reverse("government:ioc-dti") + "?year=2026").content.decode()
+    page = client.get(reverse("operations_centre:dti") + "?year=2026").content.decode()
     assert "62,5" in page
+
+
+def test_reading_the_dti_pages_opens_no_assessment(client, login, department_official, province_leader):
+    """GET never writes: a year nobody has entered a value for is shown (all zero), not created."""
+    from government.operations_centre.models import DtiAssessment
+
+    login(province_leader)
+    page = client.get(reverse("operations_centre:dti") + "?year=2024")
+    assert page.status_code == 200 and "Quyết định 405/QĐ-BKHCN" in page.content.decode()
+    login(department_official)
+    assert client.get(reverse("operations_centre:dti-entry", args=[2024, "3.1"])).status_code == 200
+    assert not DtiAssessment.objects.exists()
+    assert not AuditLog.objects.filter(action__startswith="indicators.dti").exists()
+
+
+def test_the_first_value_of_a_year_opens_its_assessment_in_the_same_transaction(client, login, department_official):
+    from government.operations_centre.models import DtiAssessment
+
+    login(department_official)
+    url = reverse("operations_centre:dti-entry", args=[2024, "3.1"])
+    refused = client.post(url, {"value": "-1", "note": "Báo cáo", "evidence_url": "https://example.vn/bc"})
+    assert refused.status_code == 200 and not DtiAssessment.objects.exists()  # a refused value opens nothing
+    response = client.post(url, {"value": "40", "note": "Báo cáo", "evidence_url": "https://example.vn/bc"})
+    assert response.status_code == 302
+    assessment = DtiAssessment.objects.get(year=2024)
+    assert DtiEntry.objects.get().assessment == assessment
+    assert AuditLog.objects.filter(action="indicators.dti_assessment.create", object_id=str(assessment.pk)).exists()

@@ -2,7 +2,7 @@
 
 from types import SimpleNamespace as T
 
-from core.indicators.targets import BEHIND, MET, NO_DATA, NO_TARGET, ON_TRACK, evaluate, pick_target
+from government.operations_centre.targets import BEHIND, MET, NO_DATA, NO_TARGET, ON_TRACK, evaluate, pick_target
 from tests.operations_centre.conftest import at
 
 

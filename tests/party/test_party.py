@@ -10,7 +10,7 @@ from django.urls import reverse
 from core.agencies.models import Agency
 from core.audit.models import AuditLog
 from core.indicators import registry
-from core.indicators.targets import LOCAL
+from core.indicators.registry import LOCAL
 from party import services
 from party.models import KeyTask, KeyTaskUpdate, PartyDocument, PartyOrganisation
 from party.services.documents import document_record

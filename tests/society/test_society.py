@@ -9,7 +9,7 @@ from django.urls import reverse
 from core.audit.models import AuditLog
 from core.geo.models import AdministrativeUnit as Unit
 from core.indicators import registry
-from core.indicators.targets import LOCAL
+from core.indicators.registry import LOCAL
 from society.models import School, TechTeam, TechTeamVisit
 from tests.conftest import make_user
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from core.audit.models import AuditLog
 from core.geo.models import AdministrativeUnit as Unit
 from core.indicators import registry
-from core.indicators.targets import LOCAL
+from core.indicators.registry import LOCAL
 from society.models import HouseholdVisit, TechTeam, TechTeamMember
 from tests.conftest import COMMUNE_A, COMMUNE_B, make_user
 

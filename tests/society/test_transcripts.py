@@ -79,7 +79,7 @@ def test_double_signed_transcripts_validate_with_pyhanko_and_pdfsig(world, tmp_p
         assert "Signed Ranges" in out and out.count("Total document signed") == 1, out
     # The issuing school's indicator counts real transcripts now.
     from core.indicators import registry
-    from core.indicators.targets import LOCAL
+    from core.indicators.registry import LOCAL
 
     now = timezone.now().astimezone(LOCAL)
     assert registry.get("society.transcripts.signed").compute(now, now + timezone.timedelta(days=1)) == len(transcripts)
