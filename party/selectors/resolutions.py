@@ -130,7 +130,7 @@ def digital_documents_rate(on: dt.date) -> float | None:
 
 def unread_distributions_count(on: dt.date) -> int:
     """Distributions sent before `on` and not acknowledged by then (read receipts as of a day)."""
-    from core.indicators.targets import LOCAL
+    from core.indicators.registry import LOCAL
     from party.models import Distribution
 
     end = dt.datetime.combine(on, dt.time.min, tzinfo=LOCAL)
