@@ -83,8 +83,13 @@ class MemberForm(forms.Form):
 
 
 class PositionForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Tổ chức"), queryset=None)
     role = forms.ChoiceField(label=_("Chức vụ"), choices=MemberPosition.Role.choices)
     since = forms.DateField(label=_("Từ ngày"), widget=DATE, initial=timezone.localdate)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
 
 
 class DocumentDraftForm(forms.Form):

@@ -29,6 +29,7 @@ urlpatterns = [
     path("organisations/<int:pk>/", organisations.organisation_detail, name="organisation-detail"),
     path("organisations/<int:pk>/members/new/", organisations.member_create, name="member-create"),
     path("members/<int:pk>/", organisations.member_edit, name="member-edit"),
+    path("members/<int:pk>/positions/", organisations.member_position, name="member-position"),
     path("committees/", committees.committee_list, name="committees"),
     path("committees/<int:pk>/", committees.committee_detail, name="committee-detail"),
     path("committees/<int:pk>/members/", committees.committee_member_add, name="committee-member-add"),

@@ -49,3 +49,10 @@ def cells_in_scope(user) -> QuerySet[PartyOrganisation]:
     return (
         access.organisations_in_scope(user).filter(level=PartyOrganisation.Level.CELL, is_active=True).order_by("name")
     )
+
+
+def organisations_for_positions(user, member: PartyMember) -> QuerySet[PartyOrganisation]:
+    """Where a member may be given a position by `user`: the member's cell and the organisations
+    above it, within the user's scope."""
+    ancestors = [int(pk) for pk in member.organisation.path.strip("/").split("/")]
+    return access.organisations_in_scope(user).filter(pk__in=ancestors).order_by("path")

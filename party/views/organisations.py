@@ -6,10 +6,11 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from core.errors import ServiceError, apply_to_form
 from core.permissions import role_required
-from party.forms import MemberForm, MemberSearchForm
+from party.forms import MemberForm, MemberSearchForm, PositionForm
 from party.models import PartyMember, PartyOrganisation
 from party.permissions import PARTY_ROLES
 from party.selectors import access
@@ -62,7 +63,13 @@ def _member_form_view(request, *, org: PartyOrganisation, member: PartyMember | 
         else:
             messages.success(request, _("Đã lưu thông tin đảng viên."))
             return redirect("party:organisation-detail", pk=saved.organisation_id)
-    return render(request, "party/member_form.html", {"form": form, "org": org, "member": member})
+    context = {"form": form, "org": org, "member": member}
+    if member is not None:
+        context["position_form"] = PositionForm(
+            organisations=org_selectors.organisations_for_positions(request.user, member)
+        )
+        context["positions"] = member.positions.select_related("organisation")
+    return render(request, "party/member_form.html", context)
 
 
 @role_required(*PARTY_ROLES)
@@ -78,3 +85,20 @@ def member_edit(request, pk: int):
     # Out of scope answers 404: a member's existence is itself Party data.
     member = get_object_or_404(access.members_visible_to(request.user), pk=pk)
     return _member_form_view(request, org=member.organisation, member=member)
+
+
+@require_POST
+@role_required(*PARTY_ROLES)
+def member_position(request, pk: int):
+    member = get_object_or_404(access.members_visible_to(request.user), pk=pk)
+    form = PositionForm(request.POST, organisations=org_selectors.organisations_for_positions(request.user, member))
+    if form.is_valid():
+        try:
+            org_services.position_assign(actor=request.user, member=member, **form.cleaned_data)
+        except ServiceError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Đã giao chức vụ."))
+    else:
+        messages.error(request, "; ".join(m for msgs in form.errors.values() for m in msgs))
+    return redirect("party:member-edit", pk=member.pk)

@@ -163,3 +163,22 @@ def test_officer_assignment_refuses_government_officials(cells, department_offic
 
     with pytest.raises(PartyError):
         officer_assign(organisation=cells["a1"], user=department_official)
+
+
+def test_positions_given_within_scope(client, login, cells, commune_party_official, cell_secretary):
+    member = PartyMember.objects.get(organisation=cells["a1"])
+    login(commune_party_official)
+    url = reverse("party:member-position", args=[member.pk])
+    committee = cells["a1"].parent
+    assert (
+        client.post(url, {"organisation": committee.pk, "role": "committee", "since": "2025-07-01"}).status_code == 302
+    )
+    page = client.get(reverse("party:member-edit", args=[member.pk])).content.decode()
+    assert "Cấp ủy viên — " + committee.name in page
+    # The cell's secretary may give positions in the cell only, not in the committee above.
+    login(cell_secretary)
+    client.post(url, {"organisation": committee.pk, "role": "secretary", "since": "2025-07-01"})
+    assert not member.positions.filter(role="secretary").exists()
+    client.post(url, {"organisation": cells["a1"].pk, "role": "secretary", "since": "2025-07-01"})
+    assert member.positions.filter(role="secretary", organisation=cells["a1"]).exists()
+    assert AuditLog.objects.filter(action="party.member.position", object_id=str(member.pk)).count() == 2

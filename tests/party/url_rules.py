@@ -21,6 +21,7 @@ RULES = [
     Rule("party:organisation-detail", roles("party_official"), kwargs=_org),
     Rule("party:member-create", SKIP("needs a Party cell in scope; tested in tests/party/test_organisations.py")),
     Rule("party:member-edit", SKIP("needs a member in scope; tested in tests/party/test_organisations.py")),
+    Rule("party:member-position", SKIP("POST only; tested in tests/party/test_organisations.py")),
     Rule("party:document-create", roles("party_official")),
     Rule("party:inbox", roles("party_official")),
     Rule(
