@@ -93,6 +93,51 @@ def search(
     return rows.select_related("agency", "handler").order_by("-created_at", "-id")
 
 
+# How far back the first page of a text search looks before searching the whole book (see search_page).
+RECENT_WINDOW = 1000
+
+
+def search_page(
+    user, *, page: int = 1, size: int = PAGE_SIZE, window: int = RECENT_WINDOW, **filters
+) -> tuple[list[Document], bool]:
+    """One page of `search` (newest first) and whether there is a next one, without a COUNT.
+
+    Why two steps for the first page of a text search: PostgreSQL estimates the matches of several
+    words as if they were independent ("chuyển đổi số" is estimated at 80 rows of 100,000 and has
+    5,000), so for a common phrase it reads every match through the GIN index and sorts them
+    (35–120 ms measured) where walking the newest documents would stop after a few hundred. The
+    first step matches the words against only the newest `window` documents the person may read (the
+    ORM's own query with its filters, newest first, LIMIT — wrapped as a derived table so PostgreSQL
+    cannot flatten it into the GIN plan); when they hold a full page it is the answer, since every
+    document outside the window is older. Otherwise the words are rare and the whole book is searched
+    through the GIN index, which is then cheap (ADR 1601; tests/documents/test_search.py compares
+    both steps with `search`)."""
+    from django.db import connection
+
+    rows = search(user, **filters)
+    want = size + 1
+    raw = tsquery_text(filters.get("q", ""))
+    if raw and page == 1:
+        unfiltered = {**filters, "q": ""}
+        inner = search(user, **unfiltered).order_by("-created_at", "-id").values("id", "created_at", "search_vector")
+        inner_sql, inner_params = inner[:window].query.sql_with_params()
+        # The ORM's own compiled query inside, its parameters bound like ours.
+        sql = (
+            f"SELECT w.id FROM ({inner_sql}) w "  # noqa: S608  # nosec B608
+            "WHERE w.search_vector @@ to_tsquery('simple', unaccent(%s)) "
+            "ORDER BY w.created_at DESC, w.id DESC LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*inner_params, raw, want])
+            ids = [row[0] for row in cursor.fetchall()]
+        if len(ids) == want:
+            found = {d.pk: d for d in Document.objects.filter(pk__in=ids).select_related("agency", "handler")}
+            return [found[pk] for pk in ids[:size]], True
+    start = (page - 1) * size
+    items = list(rows[start : start + want])
+    return items[:size], len(items) > size
+
+
 def inbox_counts(user) -> dict:
     """What waits for this person: to register (clerk), to assign (leader), to handle, to review,
     to sign, to issue, and their open tasks."""

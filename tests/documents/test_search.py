@@ -73,3 +73,18 @@ def test_search_page(books, leader, login, commune_leader, client):
     assert "125/UBND-KT" not in other.content.decode()
     bad = login(leader).get(reverse("documents:search"), {"year": "abc", "q": "x" * 500})
     assert bad.status_code == 200 and "errorlist" in bad.content.decode()
+
+
+@pytest.mark.parametrize("window", [1, 2, 3, 50])
+@pytest.mark.parametrize("query", ["", "biên giới", "ve viec", "so", "x y z", "1234/QĐ-SYT"])
+def test_a_page_from_the_newest_window_is_the_page_of_the_whole_search(clerk, leader, window, query):
+    """The first step of search_page (the newest documents only) gives exactly the ORM search's page."""
+    from tests.documents.conftest import registered
+
+    for i in range(7):
+        registered(clerk, number_symbol=f"{i}/UBND-VP", abstract=f"Về việc số {i} tại các xã biên giới")
+        registered(clerk, number_symbol=f"{i}/SYT", abstract=f"Về việc tiêm chủng số {i}")
+    for size in (1, 2, 3, 5):
+        items, has_next = selectors.search_page(leader, q=query, size=size, window=window)
+        whole = list(selectors.search(leader, q=query)[: size + 1])
+        assert items == whole[:size] and has_next == (len(whole) > size)
