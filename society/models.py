@@ -679,7 +679,8 @@ class BroadcastDelivery(models.Model):
     """One recipient on one channel of a broadcast. The unique constraint makes a second row for
     the same recipient and channel impossible; a worker claims rows with SKIP LOCKED and marks
     them SENDING (committed) before calling the provider, so a row whose worker died mid-send
-    becomes UNKNOWN, never sent again (services/broadcasts.py)."""
+    becomes UNKNOWN; it is sent again only when the provider says it never got it, or ignores a
+    repeated reference (services/broadcasts.py, ADR 1402)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Chờ gửi")
@@ -701,6 +702,8 @@ class BroadcastDelivery(models.Model):
     error = models.CharField(max_length=300, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Hand-overs to the provider so far (services/broadcasts.py: MAX_ATTEMPTS bounds the resends).
+    attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
 
     class Meta:
         verbose_name = _("lượt gửi thông báo")

@@ -36,8 +36,17 @@ def send_broadcast(broadcast_id: int) -> int:
 
 
 @shared_task(acks_late=True, ignore_result=True)
+def settle_unknown_deliveries(broadcast_id: int) -> dict:
+    """Settle a broadcast's interrupted deliveries: sent, sent again (bounded), or left for an
+    official when the provider cannot tell. Idempotent: only unsettled rows are looked at."""
+    from society.services import broadcasts
+
+    return broadcasts.deliveries_settle_unknown(broadcast_id=broadcast_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
 def recover_broadcasts() -> list[int]:
-    """Beat job: interrupted deliveries become "unknown"; pending ones are enqueued again."""
+    """Beat job: interrupted deliveries become "unknown" and are settled; pending ones are enqueued again."""
     from society.services import broadcasts
 
     return list(broadcasts.broadcasts_recover())

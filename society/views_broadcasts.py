@@ -54,6 +54,7 @@ def broadcast_detail(request, pk: int):
     context = {
         "broadcast": broadcast,
         "counts": service.delivery_counts(broadcast),
+        "max_attempts": service.MAX_ATTEMPTS,
         "page": deliveries,
         "query": "",
         "can_submit": broadcast.created_by_id == request.user.pk and broadcast.status == "draft",

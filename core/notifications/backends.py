@@ -8,6 +8,13 @@ message id (or "") and raises on failure; the task records the outcome and retri
 - zalo: settings.PORTAL_ZALO_BACKEND — FileZaloBackend locally, ZaloOABackend (Zalo OA OpenAPI);
 - loudspeaker: settings.PORTAL_LOUDSPEAKER_BACKEND — FileLoudspeakerBackend locally (the commune's
   schedule as JSON lines), HttpLoudspeakerBackend for a commune IP-loudspeaker system.
+
+When a worker dies between handing a message over and recording it, the sender does not know
+whether the provider has it. Two optional answers let it resend without a duplicate:
+`find_sent(notification, since=date)` (the provider's message id if it already holds a message
+with this notification's reference, else None: the local file backends read their outbox), and
+`deduplicates = True` (the provider ignores a repeated `client_ref`). A backend with neither
+cannot tell; its interrupted messages stay "unknown" for an official to decide.
 """
 
 import json
@@ -47,6 +54,40 @@ def post_json(url: str, payload: dict, *, headers: dict, timeout: float, provide
             return json.loads(response.read() or b"{}")
     except urllib.error.HTTPError as exc:
         raise DeliveryError(f"{provider} answered {exc.code}", permanent=400 <= exc.code < 500) from exc
+
+
+def client_ref(notification) -> str:
+    """The reference a provider sees for one message: unique across the portal's notifications and
+    broadcast deliveries (their ids alone overlap), stable across resends so a provider that
+    deduplicates on it ignores a repeat."""
+    return f"portal-{notification.event}-{notification.pk}"
+
+
+def _find_in_outbox(paths, *, ref_key: str, ref: str, event: str) -> str | None:
+    """The id of the line written for (`ref`, `event`) in these JSON-lines files, or None."""
+    for path in paths:
+        try:
+            fh = open(path, encoding="utf-8")
+        except FileNotFoundError:
+            continue
+        with fh:
+            for line in fh:
+                try:
+                    item = json.loads(line)
+                except ValueError:  # a line cut by a crash mid-write was never sent
+                    continue
+                if str(item.get(ref_key)) == ref and item.get("event") == event:
+                    return str(item.get("id", ""))
+    return None
+
+
+def _days(since, prefix: str, folder: Path) -> list[Path]:
+    today = timezone.localdate()
+    day, paths = min(since, today), []
+    while day <= today:
+        paths.append(folder / f"{prefix}-{day:%Y-%m-%d}.jsonl")
+        day += timezone.timedelta(days=1)
+    return paths
 
 
 class EmailBackend:
@@ -97,6 +138,12 @@ class FileSMSBackend(BaseSMSBackend):
             os.fsync(fh.fileno())
         return message_id
 
+    def find_sent(self, notification, *, since) -> str | None:
+        folder = Path(settings.PORTAL_SMS_FILE_PATH)
+        return _find_in_outbox(
+            _days(since, "sms", folder), ref_key="notification_id", ref=str(notification.pk), event=notification.event
+        )
+
 
 class HttpSMSGatewayBackend(BaseSMSBackend):
     """A brandname SMS gateway reached over HTTPS with JSON (the shape Vietnamese carriers'
@@ -111,6 +158,8 @@ class HttpSMSGatewayBackend(BaseSMSBackend):
     with `Authorization: Bearer <token>`; a 2xx answer with {"message_id": "..."} is success, 4xx is
     permanent (bad number, content refused), 5xx/timeouts are retried by the task.
     Not exercised by the test suite (no gateway here)."""
+
+    deduplicates = True  # the gateway ignores a repeated client_ref
 
     def __init__(self):
         self.url = getattr(settings, "PORTAL_SMS_HTTP_URL", "")
@@ -135,7 +184,7 @@ class HttpSMSGatewayBackend(BaseSMSBackend):
                 "to": self.international(notification.address),
                 "brandname": self.brandname,
                 "message": notification.body,
-                "client_ref": f"portal-{notification.pk}",
+                "client_ref": client_ref(notification),
             },
             headers={"Authorization": f"Bearer {self.token}"},
             timeout=self.timeout,
@@ -175,6 +224,12 @@ class JsonLinesFileBackend:
             fh.flush()
             os.fsync(fh.fileno())
         return message_id
+
+    def find_sent(self, notification, *, since) -> str | None:
+        folder = Path(settings.PORTAL_OUTBOX_PATH)
+        return _find_in_outbox(
+            _days(since, self.channel, folder), ref_key="ref", ref=str(notification.pk), event=notification.event
+        )
 
 
 class FileZaloBackend(JsonLinesFileBackend):
@@ -237,6 +292,8 @@ class HttpLoudspeakerBackend:
     `client_ref` lets it ignore a repeated request. 2xx with {"schedule_id": ...} is success.
     Not exercised by the test suite."""
 
+    deduplicates = True  # the vendor ignores a repeated client_ref
+
     def __init__(self):
         self.url = getattr(settings, "PORTAL_LOUDSPEAKER_URL", "")
         self.token = getattr(settings, "PORTAL_LOUDSPEAKER_TOKEN", "")
@@ -250,7 +307,7 @@ class HttpLoudspeakerBackend:
             {
                 "area_code": notification.address,
                 "text": notification.body,
-                "client_ref": str(notification.pk),
+                "client_ref": client_ref(notification),
                 "tts": True,
             },
             headers={"Authorization": f"Bearer {self.token}"},

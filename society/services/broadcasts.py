@@ -4,15 +4,18 @@ approves it, then every recipient gets it once per channel through core.notifica
 Never twice: one BroadcastDelivery row per (broadcast, recipient, channel) by a unique constraint;
 a worker claims pending rows with `FOR UPDATE SKIP LOCKED` and commits them as SENDING before it
 calls the provider, then records SENT or FAILED. A row left SENDING by a dead worker is marked
-UNKNOWN by the beat job and never sent again: a missed message can be resent by hand, a message
-received twice cannot be taken back.
+UNKNOWN by the beat job, then settled by `deliveries_settle_unknown`: SENT when the provider
+already holds the message (its reference found), sent again when the provider says it does not
+or ignores a repeated reference — at most MAX_ATTEMPTS hand-overs in all, then FAILED. A channel
+whose provider can neither tell nor deduplicate keeps the row UNKNOWN for an official: a message
+received twice cannot be taken back (ADR 1402).
 """
 
 import logging
 import string
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +32,10 @@ logger = logging.getLogger(__name__)
 PLACEHOLDERS = {"ho_ten", "xa", "ngay"}
 BATCH = 200
 STALE_SENDING_SECONDS = 300
+MAX_ATTEMPTS = 3
+# `error` of an UNKNOWN delivery: interrupted (to be settled), or settled as undecidable.
+ERROR_INTERRUPTED = "worker stopped while sending"
+ERROR_CANNOT_TELL = "provider cannot tell whether it was received"
 AUTHOR_ROLES = (roles.COMMUNE_OFFICIAL, roles.DEPARTMENT_OFFICIAL, roles.PROVINCE_LEADER, roles.SYSTEM_ADMIN)
 APPROVER_ROLES = (roles.PROVINCE_LEADER,)
 
@@ -217,7 +224,7 @@ def broadcast_send(*, broadcast_id: int, limit: int | None = None) -> int:
                 break
             now = timezone.now()
             BroadcastDelivery.objects.filter(pk__in=[d.pk for d in batch]).update(
-                status=BroadcastDelivery.Status.SENDING, claimed_at=now
+                status=BroadcastDelivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
             )
         # Committed as SENDING: from here a crash leaves them SENDING (→ UNKNOWN), never PENDING.
         for delivery in batch:
@@ -236,13 +243,21 @@ def broadcast_send(*, broadcast_id: int, limit: int | None = None) -> int:
 
 
 def broadcasts_recover() -> tuple[int, int]:
-    """Beat job: deliveries left SENDING by a dead worker become UNKNOWN (not resent); broadcasts
-    with pending deliveries are enqueued again (lost messages). Returns (unknown, re-enqueued)."""
+    """Beat job: deliveries left SENDING by a dead worker become UNKNOWN and are settled (see
+    `deliveries_settle_unknown`); broadcasts with pending deliveries are enqueued again (lost
+    messages). Returns (newly unknown, broadcasts enqueued)."""
     stale = timezone.now() - timezone.timedelta(seconds=STALE_SENDING_SECONDS)
     unknown = BroadcastDelivery.objects.filter(status=BroadcastDelivery.Status.SENDING, claimed_at__lt=stale).update(
-        status=BroadcastDelivery.Status.UNKNOWN, error="worker stopped while sending"
+        status=BroadcastDelivery.Status.UNKNOWN, error=ERROR_INTERRUPTED
     )
-    pending = list(
+    unsettled = set(
+        BroadcastDelivery.objects.filter(status=BroadcastDelivery.Status.UNKNOWN, error=ERROR_INTERRUPTED)
+        .values_list("broadcast_id", flat=True)
+        .distinct()
+    )
+    for broadcast_id in unsettled:
+        _enqueue_settle(broadcast_id)
+    pending = set(
         BroadcastDelivery.objects.filter(status=BroadcastDelivery.Status.PENDING)
         .values_list("broadcast_id", flat=True)
         .distinct()
@@ -252,9 +267,87 @@ def broadcasts_recover() -> tuple[int, int]:
     return unknown, len(pending)
 
 
-def delivery_counts(broadcast: Broadcast) -> dict[str, dict[str, int]]:
-    """{channel: {status: n}} for the broadcast's page."""
+def _enqueue_settle(broadcast_id: int) -> None:
+    from society.tasks import settle_unknown_deliveries
+
+    try:
+        settle_unknown_deliveries.delay(broadcast_id)
+    except Exception:  # the beat job tries again
+        logger.exception("could not enqueue settling broadcast %s", broadcast_id)
+
+
+def deliveries_settle_unknown(*, broadcast_id: int) -> dict[str, int]:
+    """Settle a broadcast's interrupted (UNKNOWN) deliveries without ever sending one twice:
+    - the provider already holds it (`find_sent`): SENT, with the provider's id;
+    - it says it does not, or it ignores a repeated reference (`deduplicates`): back to PENDING
+      and sent again after commit, unless MAX_ATTEMPTS hand-overs were made: then FAILED;
+    - the provider cannot tell: left UNKNOWN, marked so the page shows it needs an official.
+    Idempotent: rows are locked (SKIP LOCKED) and only UNKNOWN ones not yet found undecidable
+    are looked at. Returns how many became sent / pending / failed / undecidable."""
+    result = {"sent": 0, "pending": 0, "failed": 0, "undecidable": 0}
+    with transaction.atomic():
+        rows = list(
+            BroadcastDelivery.objects.select_for_update(skip_locked=True)
+            .filter(broadcast_id=broadcast_id, status=BroadcastDelivery.Status.UNKNOWN, error=ERROR_INTERRUPTED)
+            .select_related("broadcast")
+            .order_by("pk")
+        )
+        backends = {}
+        for delivery in rows:
+            if delivery.channel not in backends:
+                backends[delivery.channel] = get_backend(delivery.channel)
+            backend = backends[delivery.channel]
+            found = None
+            if hasattr(backend, "find_sent"):
+                since = timezone.localdate(delivery.claimed_at or timezone.now())
+                found = backend.find_sent(delivery, since=since)
+            if found is not None:
+                delivery.status, delivery.provider_id, delivery.error = BroadcastDelivery.Status.SENT, found[:100], ""
+                delivery.sent_at = delivery.sent_at or delivery.claimed_at
+                result["sent"] += 1
+            elif not (hasattr(backend, "find_sent") or getattr(backend, "deduplicates", False)):
+                delivery.error = ERROR_CANNOT_TELL
+                result["undecidable"] += 1
+            elif delivery.attempts >= MAX_ATTEMPTS:
+                delivery.status = BroadcastDelivery.Status.FAILED
+                delivery.error = f"not received after {delivery.attempts} attempts"
+                result["failed"] += 1
+            else:
+                delivery.status, delivery.error = BroadcastDelivery.Status.PENDING, ""
+                result["pending"] += 1
+        BroadcastDelivery.objects.bulk_update(rows, ["status", "provider_id", "error", "sent_at"])
+        if rows:
+            audit_record(
+                actor=None,
+                actor_label="system:broadcasts",
+                action="society.broadcast.settle_unknown",
+                obj=rows[0].broadcast,
+                after=result,
+            )
+        if result["pending"]:
+            transaction.on_commit(lambda: _enqueue(broadcast_id))
+    return result
+
+
+def delivery_counts(broadcast: Broadcast) -> list[dict]:
+    """Per channel: its label and [(status label, n, status)] for the broadcast's page; interrupted
+    deliveries the provider could not settle are counted apart ("needs an official")."""
+    channels = dict(BROADCAST_CHANNELS)
+    statuses = dict(BroadcastDelivery.Status.choices)
     counts: dict[str, dict[str, int]] = {}
-    for row in broadcast.deliveries.values("channel", "status").annotate(n=Count("id")):
-        counts.setdefault(row["channel"], {})[row["status"]] = row["n"]
-    return counts
+    rows = broadcast.deliveries.values("channel", "status", "error").annotate(n=Count("id"))
+    for row in rows:
+        status = row["status"]
+        if status == BroadcastDelivery.Status.UNKNOWN and row["error"] == ERROR_CANNOT_TELL:
+            status = "undecidable"
+        by_status = counts.setdefault(row["channel"], {})
+        by_status[status] = by_status.get(status, 0) + row["n"]
+    labels = {**statuses, "undecidable": _("Không rõ, nhà cung cấp không xác nhận được: cần cán bộ kiểm tra")}
+    return [
+        {
+            "channel": channel,
+            "label": channels.get(channel, channel),
+            "statuses": [(labels[status], n, status) for status, n in sorted(by_status.items())],
+        }
+        for channel, by_status in sorted(counts.items())
+    ]

@@ -31,6 +31,7 @@ def clean_outbox(settings, tmp_path):
     # One outbox folder per test: the two xdist workers share the profile's outbox, and a test on
     # the other worker emptying it between a send and its assertion made this test flaky.
     settings.PORTAL_OUTBOX_PATH = tmp_path / "outbox"
+    settings.PORTAL_SMS_FILE_PATH = tmp_path / "sms"
 
 
 @pytest.fixture
@@ -131,7 +132,7 @@ def test_a_worker_dying_mid_send_never_sends_twice(commune, commune_official, pr
     assert broadcasts.broadcasts_recover() == (1, 0)
     delivery.refresh_from_db()
     assert delivery.status == "unknown"
-    assert broadcasts.broadcast_send(broadcast_id=broadcast.pk) == 0
+    assert broadcasts.broadcast_send(broadcast_id=broadcast.pk) == 0  # never sent blindly
     assert _outbox("zalo") == []
     # The database refuses a second row for the same recipient and channel.
     from django.db import IntegrityError, transaction
@@ -151,3 +152,85 @@ def test_authors_cannot_approve_their_own(commune, province_leader):
         broadcasts.broadcast_approve(actor=province_leader, broadcast=broadcast)
     with pytest.raises(ServiceError):
         broadcasts.broadcast_reject(actor=province_leader, broadcast=broadcast, note="")
+
+
+def _interrupted(commune_official, province_leader, commune, channels):
+    """An approved broadcast whose deliveries a worker claimed (committed SENDING, one hand-over
+    counted) before dying; the beat job has marked them unknown."""
+    broadcast = broadcasts.broadcast_create(
+        actor=commune_official,
+        title="Lịch tiêm phòng",
+        body="Kính gửi {ho_ten}: tiêm phòng ngày {ngay}",
+        communes=[commune],
+        group="citizens",
+        channels=channels,
+    )
+    broadcasts.broadcast_submit(actor=commune_official, broadcast=broadcast)
+    broadcasts.broadcast_approve(actor=province_leader, broadcast=broadcast)  # on_commit not run here
+    BroadcastDelivery.objects.filter(broadcast=broadcast).update(
+        status="sending", claimed_at=timezone.now() - timezone.timedelta(minutes=10), attempts=1
+    )
+    broadcasts.broadcasts_recover()
+    return broadcast
+
+
+def test_an_interrupted_delivery_the_provider_never_got_is_sent_again_exactly_once(
+    client, login, commune, commune_official, province_leader, citizen
+):
+    broadcast = _interrupted(commune_official, province_leader, commune, ["zalo", "sms"])
+    assert set(BroadcastDelivery.objects.values_list("status", flat=True)) == {"unknown"}
+    assert broadcasts.deliveries_settle_unknown(broadcast_id=broadcast.pk) == {
+        "sent": 0,
+        "pending": 2,
+        "failed": 0,
+        "undecidable": 0,
+    }
+    broadcasts.broadcast_send(broadcast_id=broadcast.pk)
+    # Settling again, a redelivered task, the beat job: nothing more is sent.
+    assert broadcasts.deliveries_settle_unknown(broadcast_id=broadcast.pk)["pending"] == 0
+    broadcasts.broadcasts_recover()
+    broadcasts.broadcast_send(broadcast_id=broadcast.pk)
+    assert [m["to"] for m in _outbox("zalo")] == [citizen.phone]
+    sms = [line for p in Path(settings.PORTAL_SMS_FILE_PATH).glob("sms-*.jsonl") for line in p.read_text().splitlines()]
+    assert sum(1 for line in sms if f'"society.broadcast.{broadcast.pk}"' in line) == 1
+    assert set(BroadcastDelivery.objects.values_list("status", "attempts")) == {("sent", 2)}
+    login(commune_official)
+    page = client.get(reverse("society:broadcast-detail", args=[broadcast.pk])).content.decode()
+    assert "Đã gửi 1" in page and "Zalo OA" in page
+
+
+def test_an_interrupted_delivery_the_provider_already_holds_is_not_sent_again(
+    commune, commune_official, province_leader, citizen
+):
+    from core.notifications.backends import get_backend
+
+    broadcast = _interrupted(commune_official, province_leader, commune, ["zalo"])
+    delivery = BroadcastDelivery.objects.get()
+    provider_id = get_backend("zalo").send(delivery)  # the provider got it just before the worker died
+    assert broadcasts.deliveries_settle_unknown(broadcast_id=broadcast.pk)["sent"] == 1
+    broadcasts.broadcast_send(broadcast_id=broadcast.pk)
+    delivery.refresh_from_db()
+    assert delivery.status == "sent" and delivery.provider_id == provider_id and delivery.attempts == 1
+    assert len(_outbox("zalo")) == 1
+
+
+def test_resends_are_bounded_and_a_provider_that_cannot_tell_leaves_it_to_an_official(
+    client, login, commune, commune_official, province_leader, citizen
+):
+    broadcast = _interrupted(commune_official, province_leader, commune, ["zalo", "email"])
+    BroadcastDelivery.objects.filter(channel="zalo").update(attempts=broadcasts.MAX_ATTEMPTS)
+    result = broadcasts.deliveries_settle_unknown(broadcast_id=broadcast.pk)
+    assert result == {"sent": 0, "pending": 0, "failed": 1, "undecidable": 1}
+    assert BroadcastDelivery.objects.get(channel="zalo").status == "failed"
+    email = BroadcastDelivery.objects.get(channel="email")
+    assert email.status == "unknown"  # e-mail cannot be looked up: not resent
+    assert broadcasts.deliveries_settle_unknown(broadcast_id=broadcast.pk) == {
+        "sent": 0,
+        "pending": 0,
+        "failed": 0,
+        "undecidable": 0,
+    }
+    assert _outbox("zalo") == []
+    login(commune_official)
+    page = client.get(reverse("society:broadcast-detail", args=[broadcast.pk])).content.decode()
+    assert "cần cán bộ kiểm tra" in page and "Gửi thất bại 1" in page
