@@ -184,3 +184,40 @@ class BroadcastForm(forms.Form):
 
 class DecisionForm(forms.Form):
     note = forms.CharField(label=_("Ý kiến"), max_length=300, required=False)
+
+
+class TeamForm(forms.Form):
+    """A community technology team: set up (commune chosen) or edited (commune fixed)."""
+
+    commune = forms.TypedChoiceField(label=_("Xã, phường"), coerce=int)
+    village = forms.CharField(label=_("Thôn, khối phố"), max_length=120)
+    name = forms.CharField(label=_("Tên tổ"), max_length=200)
+    members = forms.IntegerField(
+        label=_("Số thành viên"),
+        min_value=1,
+        max_value=200,
+        help_text=_("Cả những thành viên chưa có tài khoản trên cổng."),
+    )
+    established_on = forms.DateField(label=_("Ngày thành lập"), widget=forms.DateInput(attrs={"type": "date"}))
+    is_active = forms.BooleanField(label=_("Đang hoạt động"), required=False, initial=True)
+
+    def __init__(self, *args, communes=None, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["commune"]
+        else:
+            del self.fields["is_active"]
+            self.fields["commune"].choices = [("", "—")] + [(u.code, u.name) for u in communes]
+            self.communes = {u.code: u for u in communes}
+
+    def clean_commune(self):
+        return self.communes.get(self.cleaned_data["commune"])
+
+
+class TeamMemberForm(forms.Form):
+    account = forms.CharField(
+        label=_("Thư điện tử hoặc số điện thoại của thành viên"),
+        max_length=254,
+        help_text=_("Người đó cần có tài khoản trên cổng."),
+    )
+    is_leader = forms.BooleanField(label=_("Tổ trưởng"), required=False)

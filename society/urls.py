@@ -8,6 +8,14 @@ urlpatterns = [
     path("schools/", views.schools, name="schools"),
     path("tech-teams/", views.teams, name="teams"),
     path("tech-teams/<int:pk>/", views.team_detail, name="team-detail"),
+    path("tech-teams/new/", views_teams.team_new, name="team-new"),
+    path("tech-teams/<int:pk>/edit/", views_teams.team_edit, name="team-edit"),
+    path("tech-teams/<int:pk>/members/", views_teams.team_members, name="team-members"),
+    path(
+        "tech-teams/<int:pk>/members/<int:member_pk>/remove/",
+        views_teams.team_member_remove,
+        name="team-member-remove",
+    ),
     # Broadcasts to citizens
     path("broadcasts/", views_broadcasts.broadcast_list, name="broadcasts"),
     path("broadcasts/new/", views_broadcasts.broadcast_new, name="broadcast-new"),

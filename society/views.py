@@ -53,7 +53,9 @@ def teams(request):
     f = form.cleaned_data if form.is_valid() else {}
     queryset = selectors.teams_for(request.user, commune_code=f.get("commune"), q=f.get("q", ""))
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
-    return render(request, "society/teams.html", {"form": form, "page": page, "query": _query_without_page(request)})
+    context = {"form": form, "page": page, "query": _query_without_page(request)}
+    context["can_create"] = user_has_role(request.user, *EDIT_ROLES)
+    return render(request, "society/teams.html", context)
 
 
 @role_required(*VIEW_ROLES)

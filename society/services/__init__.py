@@ -11,7 +11,15 @@ from society.services.gradebook import (  # noqa: F401
     gradebook_unlock,
     mark_field,
 )
-from society.services.teams import SocietyError, household_visit_record, visit_record  # noqa: F401
+from society.services.teams import (  # noqa: F401
+    SocietyError,
+    household_visit_record,
+    team_create,
+    team_member_add,
+    team_member_deactivate,
+    team_update,
+    visit_record,
+)
 from society.services.transcripts import (  # noqa: F401
     job_progress,
     record_transfer_receive,

@@ -8,6 +8,11 @@ RULES = [
     Rule(
         "society:team-detail", SKIP("needs a team of a given commune; scoping tested in tests/society/test_society.py")
     ),
+    Rule("society:team-new", roles("commune_official", "department_official")),
+    *[
+        Rule(name, SKIP("needs a team of a given commune; tests/society/test_team_management.py"))
+        for name in ("society:team-edit", "society:team-members", "society:team-member-remove")
+    ],
     Rule("society:school-home", AUTH),
     *[
         Rule(name, SKIP("needs a school membership (SchoolStaff) or a student record; tests/society/test_gradebook.py"))
