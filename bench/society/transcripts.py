@@ -172,8 +172,14 @@ def postgres_backends() -> dict[int, float]:
     return ticks
 
 
+# Last CPU time seen per backend: the workers' backends may end with their tasks, so they are
+# sampled while the jobs run (at most one polling interval of a backend's work is missed).
+DB_SEEN: dict[int, float] = {}
+
+
 def wait(jobs, label):
     while True:
+        DB_SEEN.update(postgres_backends())
         done = sum(services.job_progress(j)[0] for j in jobs)
         total = sum(j.total for j in jobs)
         if done >= total:
@@ -202,8 +208,8 @@ def main():
     wait([job], "principal")
     end = time.perf_counter()
     cpu = worker_cpu_seconds() - cpu_start
-    db_end = postgres_backends()
-    db_cpu = sum(used - db_start.get(pid, 0.0) for pid, used in db_end.items())
+    DB_SEEN.update(postgres_backends())
+    db_cpu = sum(used - db_start.get(pid, 0.0) for pid, used in DB_SEEN.items())
 
     signed = Transcript.objects.filter(school=school, status="signed").count()
     ids = [j.pk for j in jobs]
