@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "government.documents",
     "government.meetings",
     "government.operations_centre",
+    "government.reporting",
     "economy",
     "society",
     "border_gate",
@@ -457,6 +458,15 @@ CELERY_BEAT_SCHEDULE: dict = {
     "government-requeue-notifications": {
         "task": "government.tasks.requeue_dossier_notifications",
         "schedule": 300.0,
+    },
+    # periodic reporting: open the new periods, lock the expired ones (both idempotent).
+    "reporting-ensure-periods": {
+        "task": "government.reporting.tasks.ensure_periods",
+        "schedule": crontab(minute=10, hour=0),
+    },
+    "reporting-lock-expired": {
+        "task": "government.reporting.tasks.lock_expired_periods",
+        "schedule": crontab(minute=1),
     },
     # documents: task and overdue-document reminders; signature checks whose message was lost.
     "documents-reminders": {

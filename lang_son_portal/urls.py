@@ -33,6 +33,8 @@ urlpatterns = [
     # The provincial operations centre (ADR 1002); its old addresses under /government/ioc/ redirect.
     path("government/operations-centre/", include("government.operations_centre.urls")),
     re_path(r"^government/ioc/(?P<rest>.*)$", operations_centre_moved),  # unnamed: not a page of its own
+    # Periodic reporting (issue 16): a package of the government pillar, app label `reporting`.
+    path("bao-cao/", include("government.reporting.urls")),
     path("", include("core.urls")),
 ]
 if settings.PORTAL_VNEID_DEV_IDP:
