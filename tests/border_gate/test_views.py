@@ -484,7 +484,7 @@ def test_boards_are_served_from_the_stored_copy(client, login, declare, run_pipe
     login(officer_factory("gate_board"))
     first = client.get(reverse("border_gate:officer_board"), HTTP_HX_REQUEST="true").content.decode()
     assert "12C-123.45" in first and "<html" not in first
-    monkeypatch.setattr("border_gate.views.render_to_string", lambda *a, **k: "not rendered again")
+    monkeypatch.setattr("border_gate.views.public.render_to_string", lambda *a, **k: "not rendered again")
     assert client.get(reverse("border_gate:officer_board"), HTTP_HX_REQUEST="true").content.decode() == first
     # A stale copy is recomputed by the request that finds it.
     monkeypatch.setattr(selectors, "BOARD_MAX_AGE", 0)

@@ -1,0 +1,174 @@
+"""Declarants' pages (enterprises and citizens): declare, correct, cancel, pay; enterprises' staff."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from border_gate import selectors, services
+from border_gate.forms import (
+    CorrectionForm,
+    DeclarationForm,
+    EnterpriseForm,
+    GoodsFormSet,
+    StaffForm,
+    apply_service_errors,
+    declaration_data,
+)
+from border_gate.views.common import DECLARANT_ROLES
+from border_gate.views.drivers import _driver_url, _qr_svg
+from core.permissions import role_required
+from core.users import roles
+
+
+@role_required(*DECLARANT_ROLES)
+def my_entries(request):
+    return render(
+        request, "border_gate/my_entries.html", {"entries": selectors.entries_for_declarant(request.user)[:100]}
+    )
+
+
+@role_required(*DECLARANT_ROLES)
+def declare(request):
+    enterprises = list(selectors.enterprises_of(request.user))
+    form = DeclarationForm(request.POST or None, enterprises=enterprises)
+    goods = GoodsFormSet(request.POST or None, prefix="goods")
+    if request.method == "POST" and form.is_valid() and goods.is_valid():
+        enterprise = next((e for e in enterprises if e.pk == form.cleaned_data["enterprise"]), None)
+        try:
+            entry = services.entry_declare(
+                actor=request.user,
+                data=declaration_data(form, goods),
+                enterprise=enterprise,
+                submission_key=form.cleaned_data["submission_key"],
+            )
+        except ValidationError as e:
+            apply_service_errors(e, form, goods)
+        except services.BorderGateError as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, _("Đã khai báo. Mã khai báo: %(code)s") % {"code": entry.code})
+            return redirect("border_gate:entry", code=entry.code)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "border_gate/declare.html", {"form": form, "goods": goods}, status=status)
+
+
+def _declarant_entry(request, code):
+    entry = selectors.entry_for_declarant(request.user, code)
+    if entry is None:
+        raise Http404
+    return entry
+
+
+@role_required(*DECLARANT_ROLES)
+def entry_detail(request, code):
+    entry = _declarant_entry(request, code)
+    return render(
+        request,
+        "border_gate/entry.html",
+        {
+            "entry": entry,
+            "qr": _qr_svg(_driver_url(request, entry)),
+            "driver_url": _driver_url(request, entry),
+            "versions": selectors.entry_versions(entry),
+            "steps": selectors.entry_steps(entry),
+            "status": selectors.driver_status(entry),
+        },
+    )
+
+
+@role_required(*DECLARANT_ROLES)
+def entry_correct(request, code):
+    entry = _declarant_entry(request, code)
+    form = CorrectionForm(request.POST or None, entry=entry, initial={"field_name": request.GET.get("field")})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            version = services.entry_correct(
+                actor=request.user,
+                entry=entry,
+                field_name=d["field_name"],
+                value=d["value"],
+                reason=d["reason"],
+                line_no=d["line_no"],
+            )
+        except ValidationError as e:
+            apply_service_errors(e, form)
+        except services.BorderGateError as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, _("Đã lưu phiên bản %(n)d của khai báo.") % {"n": version.number})
+            return redirect("border_gate:entry", code=entry.code)
+    return render(
+        request,
+        "border_gate/correct.html",
+        {"entry": entry, "form": form, "snapshot": services.entry_snapshot(entry)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@role_required(*DECLARANT_ROLES)
+@require_POST
+def entry_cancel(request, code):
+    entry = _declarant_entry(request, code)
+    try:
+        services.entry_cancel(actor=request.user, entry=entry, reason=request.POST.get("reason", "")[:300])
+        messages.success(request, _("Đã hủy khai báo."))
+    except services.BorderGateError as e:
+        messages.error(request, str(e))
+    return redirect("border_gate:entry", code=entry.code)
+
+
+@role_required(*DECLARANT_ROLES)
+@require_POST
+def entry_pay(request, code):
+    entry = _declarant_entry(request, code)
+    try:
+        payment = services.fee_request_payment(actor=request.user, entry=entry)
+    except services.BorderGateError as e:
+        messages.error(request, str(e))
+        return redirect("border_gate:entry", code=entry.code)
+    return redirect(payment.get_absolute_url())
+
+
+@role_required(roles.ENTERPRISE)
+def enterprises(request):
+    form = EnterpriseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enterprise_register(actor=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            apply_service_errors(e, form)
+        else:
+            messages.success(request, _("Đã đăng ký doanh nghiệp."))
+            return redirect("border_gate:enterprises")
+    items = [(e, selectors.is_manager(request.user, e)) for e in selectors.enterprises_of(request.user)]
+    return render(
+        request,
+        "border_gate/enterprises.html",
+        {"form": form, "items": items, "staff_form": StaffForm()},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@role_required(roles.ENTERPRISE)
+@require_POST
+def enterprise_add_staff(request, pk):
+    enterprise = get_object_or_404(selectors.enterprises_of(request.user), pk=pk)
+    form = StaffForm(request.POST)
+    if form.is_valid():
+        try:
+            services.enterprise_add_staff(actor=request.user, enterprise=enterprise, email=form.cleaned_data["email"])
+            messages.success(request, _("Đã thêm nhân viên."))
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        except services.BorderGateError as e:
+            messages.error(request, str(e))
+    else:
+        messages.error(request, " ".join(m for errs in form.errors.values() for m in errs))
+    return redirect("border_gate:enterprises")
+
+
+# -- officers --------------------------------------------------------------------------------------
