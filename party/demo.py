@@ -214,6 +214,18 @@ def _committees(*, log) -> None:
                 [("Bí thư Đảng ủy", org.name, "head"), ("Chủ tịch UBND", org.admin_unit.name, "deputy")],
             )
         )
+    # A village's committee, led by its Party cell (the seed: committees down to every village).
+    for cell in PartyOrganisation.objects.filter(level=PartyOrganisation.Level.CELL, code__endswith="-cb-1").filter(
+        parent__admin_unit__code__in=DEMO_COMMUNES
+    ):
+        plan.append(
+            (
+                cell,
+                SteeringCommittee.Level.VILLAGE,
+                f"Ban Chỉ đạo chuyển đổi số {cell.name.removeprefix('Chi bộ ')}",
+                [("Bí thư chi bộ", cell.name, "head"), ("Tổ trưởng tổ công nghệ số cộng đồng", cell.name, "member")],
+            )
+        )
     for org, level, name, members in plan:
         committee = committee_create(
             actor=None, system=True, organisation=org, level=level, name=name, established_on=dt.date(2021, 10, 20)

@@ -26,14 +26,21 @@ def _page(request, committee, **forms):
     can_manage = access.in_scope(request.user, committee.organisation)
     context = {
         "committee": committee,
-        "current": committee.members.filter(until__isnull=True).order_by("role", "full_name"),
+        # One leave form per seat, each with its own prefix so field ids stay unique on the page.
+        "current": [
+            (
+                seat,
+                forms["leave_form"]
+                if forms.get("form_seat") == seat.pk
+                else CommitteeLeaveForm(prefix=f"seat{seat.pk}"),
+            )
+            for seat in committee.members.filter(until__isnull=True).order_by("role", "full_name")
+        ],
         "former": committee.members.filter(until__isnull=False).order_by("-until"),
         "meetings": committee.meetings.select_related("conclusion"),
         "can_manage": can_manage,
         "member_form": forms.get("member_form") or CommitteeMemberForm(),
         "meeting_form": forms.get("meeting_form") or MeetingForm(),
-        "leave_form": forms.get("leave_form") or CommitteeLeaveForm(),
-        "blank_leave_form": CommitteeLeaveForm(),
         "role_form": CommitteeRoleForm(),
         "form_seat": forms.get("form_seat"),
     }
@@ -69,7 +76,7 @@ def committee_member_change(request, pk: int, member_id: int):
     seat = get_object_or_404(CommitteeMember, pk=member_id, committee=committee)
     action = request.POST.get("action")
     if action == "leave":
-        form = CommitteeLeaveForm(request.POST)
+        form = CommitteeLeaveForm(request.POST, prefix=f"seat{seat.pk}")
         if form.is_valid():
             try:
                 committee_services.committee_member_remove(actor=request.user, member=seat, **form.cleaned_data)

@@ -52,9 +52,10 @@ def test_membership_changes_through_the_page_are_audited(
     seat = CommitteeMember.objects.get(committee=committee, full_name="Nông Thị Phó")
     head = CommitteeMember.objects.get(committee=committee, role="head")
     change = reverse("party:committee-member-change", args=[committee.pk, head.pk])
-    page = client.post(change, {"action": "leave", "until": "2025-10-01", "reason": ""}).content.decode()
+    leave = {"action": "leave", f"seat{head.pk}-until": "2025-10-01", f"seat{head.pk}-reason": ""}
+    page = client.post(change, leave).content.decode()
     assert "Ghi rõ lý do thôi nhiệm vụ." in page
-    assert client.post(change, {"action": "leave", "until": "2025-10-01", "reason": "Nghỉ hưu"}).status_code == 302
+    assert client.post(change, {**leave, f"seat{head.pk}-reason": "Nghỉ hưu"}).status_code == 302
     promote = reverse("party:committee-member-change", args=[committee.pk, seat.pk])
     assert client.post(promote, {"action": "role", "role": "head"}).status_code == 302
     seat.refresh_from_db()

@@ -164,3 +164,12 @@ def test_demo_is_idempotent():
     generate(scale="small", log=lambda m: None)
     assert KeyTask.objects.count() == 30
     assert PartyDocument.objects.filter(number="49-NQ/TU").count() == 1
+
+
+def test_demo_has_committees_at_every_level():
+    from party.demo import generate
+    from party.models import SteeringCommittee
+
+    generate(scale="small", log=lambda m: None)
+    levels = set(SteeringCommittee.objects.values_list("level", flat=True))
+    assert levels == {"province", "commune", "village"}
