@@ -89,11 +89,14 @@ def _login(browser, live_server, user):
 
 def _late_tile(page, live_server):
     """Recompute the late-task indicator from the dashboard, as an official does, and read its tile."""
-    page.goto(f"{live_server.url}/government/ioc/")
+    from django.urls import reverse
+
+    dashboard = live_server.url + reverse("operations_centre:dashboard")
+    page.goto(dashboard)
     tile = page.locator(f"li.tile[data-indicator='{LATE}']")
     tile.locator("button", has_text="Tính lại").click()
-    page.wait_for_url("**/government/ioc/runs/**")
-    page.goto(f"{live_server.url}/government/ioc/")
+    page.wait_for_url("**/runs/**")
+    page.goto(dashboard)
     return page.locator(f"li.tile[data-indicator='{LATE}'] .value").inner_text().split()[0]
 
 
