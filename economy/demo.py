@@ -73,6 +73,7 @@ SELL_RATE, USE_RATE = 0.72, 0.8  # chance that a shop sold / an account was used
 DEMO_OFFICIAL = "canbo.so@demo.langson.vn"  # the department official who enters the registers
 CLERK, SUPERVISOR = "daily.atm@demo.langson.vn", "giamsat.nganhang@demo.langson.vn"
 DEMO_COMMUNE = 5977
+CITIZEN = "congdan@demo.langson.vn"
 
 
 def _communes() -> list[Unit]:
@@ -140,6 +141,7 @@ def generate(*, scale: str, log) -> None:
 
 def _commune(unit, official, n_households, n_shops, n_accounts, months) -> dict[str, int]:
     """One commune's register, its households' shops and accounts, and their recent months."""
+    from core.users.models import User
     from economy.models import DigitalShop, EpaymentAccount
     from economy.services import households as hh
     from economy.services.shops import shop_sales_record_many
@@ -159,6 +161,8 @@ def _commune(unit, official, n_households, n_shops, n_accounts, months) -> dict[
     random.Random(f"owners-{unit.code}").shuffle(order)
 
     have = DigitalShop.objects.filter(commune=unit).count()
+    # The demo citizen runs the first shop of the demo commune (the sales page "Cửa hàng số của tôi").
+    citizen = User.objects.filter(email=CITIZEN).first() if unit.code == DEMO_COMMUNE else None
     shop_rows = []
     for i in range(have, n_shops):
         r = random.Random(f"shop-{unit.code}-{i}")
@@ -173,6 +177,7 @@ def _commune(unit, official, n_households, n_shops, n_accounts, months) -> dict[
                 registered_on=_adoption_date(r),
                 link=f"https://{platform}.example.vn/shop/{unit.code}-{owner.code.lower()}-{i}",
                 products=((product, SPECIALTIES.get(product, "other"), product in SPECIALTIES),),
+                owner=citizen if i == 0 else None,
             )
         )
     shops = hh.digital_shops_register(actor=official, commune=unit, rows=shop_rows) if shop_rows else []
@@ -271,7 +276,7 @@ def _soft_atm(units, official, log) -> None:
     agent_service.agent_fund(
         actor=people[SUPERVISOR], agent=agent, emoney=200_000_000, cash=50_000_000, idempotency_key="demo:fund:1"
     )
-    citizen = User.objects.filter(email="congdan@demo.langson.vn").first()
+    citizen = User.objects.filter(email=CITIZEN).first()
     numbers = []
     for i in range(40):
         rng = random.Random(f"wallet-{i}")  # per wallet, amount first: a re-run posts the same content

@@ -1,3 +1,4 @@
+import datetime as dt
 import uuid
 
 from django import forms
@@ -164,3 +165,47 @@ class SalesImportForm(forms.Form):
             return upload.read().decode("utf-8")
         except UnicodeDecodeError:
             raise forms.ValidationError(_("Tệp phải là văn bản UTF-8 (CSV).")) from None
+
+
+def recent_months(today, count: int = 12) -> list[tuple[str, str]]:
+    """The current month and the ones before it, newest first: ("2026-12", "12/2026")."""
+    month, choices = today.replace(day=1), []
+    for _i in range(count):
+        choices.append((month.strftime("%Y-%m"), month.strftime("%m/%Y")))
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+    return choices
+
+
+class SalesEntryForm(forms.Form):
+    """A shop's sales of one month, typed on a phone by the person who runs the shop."""
+
+    month = forms.ChoiceField(label=_("Tháng"))
+    orders = forms.IntegerField(
+        label=_("Số đơn hàng"),
+        min_value=0,
+        max_value=10_000_000,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"invalid": _("Nhập số đơn là số nguyên (ví dụ 12)."), "min_value": _("Số đơn không được âm.")},
+    )
+    revenue = AmountField(label=_("Doanh thu (đồng)"), min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].choices = recent_months(timezone.localdate())
+        self.fields["revenue"].error_messages["min_value"] = _("Doanh thu không được âm.")
+
+    def clean_month(self):
+        return dt.datetime.strptime(self.cleaned_data["month"], "%Y-%m").date()
+
+
+class TransactionSearchForm(forms.Form):
+    ref = forms.CharField(label=_("Mã giao dịch (ví dụ GD00000012)"), required=False, max_length=20)
+
+
+class ReverseForm(IdempotentForm):
+    reason = forms.CharField(
+        label=_("Lý do đảo giao dịch"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=250,
+        help_text=_("Ví dụ: khách nộp nhầm ví, nhân viên nhập sai số tiền. Lý do được lưu vào nhật ký."),
+    )

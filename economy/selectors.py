@@ -321,3 +321,37 @@ def product_directory(*, q: str = "", commune_code=None, specialties_only: bool 
         folded = fold(q.strip())
         rows = rows.filter(Q(name__unaccent__icontains=folded) | Q(shop__name__unaccent__icontains=folded))
     return rows.order_by("shop__commune__name", "name")
+
+
+def shops_owned_by(user) -> QuerySet[DigitalShop]:
+    """The shops a signed-in person runs (enters the monthly sales of)."""
+    if not getattr(user, "is_authenticated", False):
+        return DigitalShop.objects.none()
+    return DigitalShop.objects.filter(owner=user).select_related("commune").order_by("name")
+
+
+def shop_sales_history(shop, *, months: int = 12) -> list:
+    from economy.models import ShopMonthlySales
+
+    return list(ShopMonthlySales.objects.filter(shop=shop).order_by("-month")[:months])
+
+
+def reversible_for(supervisor, *, reference: str = "") -> QuerySet:
+    """Operations a bank's supervisor may reverse, newest first: those of the bank's agents and the
+    transfers and payments of wallets opened at them. `reference` (GD00000012 or 12) narrows to one."""
+    from economy.models import LedgerTransaction
+
+    rows = (
+        LedgerTransaction.objects.exclude(kind=LedgerTransaction.Kind.REVERSAL)
+        .filter(
+            Q(agent__bank=supervisor.bank)
+            | Q(agent__isnull=True, entries__account__wallet__opened_by_agent__bank=supervisor.bank)
+        )
+        .select_related("agent", "reversed_by")
+        .distinct()
+        .order_by("-id")
+    )
+    digits = "".join(c for c in reference if c.isdigit())
+    if reference.strip():
+        rows = rows.filter(pk=int(digits)) if digits and len(digits) <= 12 else rows.none()
+    return rows

@@ -11,6 +11,8 @@ urlpatterns = [
     path("communes/", views.communes, name="communes"),
     path("products/", views.products, name="products"),
     path("shops/sales/import/", views.sales_import, name="sales-import"),
+    path("my-shops/", views.my_shops, name="my-shops"),
+    path("my-shops/<int:pk>/sales/", views.shop_sales, name="shop-sales"),
     path("soft-atm/", views.agents, name="agents"),
     path("wallet/", views.wallet, name="wallet"),
     path("wallet/pay/<str:token>/", views.wallet_pay, name="wallet-pay"),
@@ -18,4 +20,6 @@ urlpatterns = [
     path("counter/cash-out/<int:pk>/", views.counter_confirm, name="counter-confirm"),
     path("supervision/", views.supervision, name="supervision"),
     path("supervision/reconciliation/<int:pk>/", views.reconciliation_resolve, name="reconciliation-resolve"),
+    path("supervision/transactions/", views.supervision_transactions, name="supervision-transactions"),
+    path("supervision/transactions/<int:pk>/reverse/", views.transaction_reverse, name="transaction-reverse"),
 ]

@@ -21,9 +21,12 @@ from economy.forms import (
     PayForm,
     ProductSearchForm,
     ResolveForm,
+    ReverseForm,
+    SalesEntryForm,
     SalesImportForm,
     ShopFilterForm,
     ShopRegisterForm,
+    TransactionSearchForm,
     TransferForm,
     WalletOpenForm,
 )
@@ -41,6 +44,7 @@ SERVICES = [
     Service(gettext_lazy("Ghi nhận cửa hàng số"), "economy:shop-register", EDIT_ROLES),
     Service(gettext_lazy("Sản phẩm địa phương theo xã"), "economy:products", None),
     Service(gettext_lazy("Nhập doanh số tháng từ tệp của sàn"), "economy:sales-import", EDIT_ROLES),
+    Service(gettext_lazy("Cửa hàng số của tôi (nhập doanh số tháng)"), "economy:my-shops", None),
 ]
 
 
@@ -419,3 +423,88 @@ def sales_import(request):
             messages.success(request, _("Đã nhập %(n)s dòng doanh số.") % {"n": count})
             return redirect("economy:sales-import")
     return render(request, "economy/sales_import.html", {"form": form})
+
+
+@login_required
+def my_shops(request):
+    """The shops the signed-in person runs: where they enter each month's sales."""
+    return render(request, "economy/my_shops.html", {"shops": selectors.shops_owned_by(request.user)})
+
+
+@login_required
+def shop_sales(request, pk: int):
+    """A month's sales of one of the person's shops, on a phone (no JavaScript). Sending the same
+    figures twice changes nothing; another month's figures can be corrected by entering them again."""
+    shop = get_object_or_404(selectors.shops_owned_by(request.user), pk=pk)
+    form = SalesEntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.shop_sales_record(
+                actor=request.user, shop=shop, month=data["month"], orders=data["orders"], revenue=data["revenue"]
+            )
+        except ServiceError as exc:
+            apply_to_form(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Đã lưu doanh số tháng %(month)s: %(orders)s đơn, %(revenue)s.")
+                % {
+                    "month": data["month"].strftime("%m/%Y"),
+                    "orders": data["orders"],
+                    "revenue": wallets.vnd(data["revenue"]),
+                },
+            )
+            return redirect("economy:shop-sales", pk=shop.pk)
+    return render(
+        request, "economy/shop_sales.html", {"shop": shop, "form": form, "history": selectors.shop_sales_history(shop)}
+    )
+
+
+def _supervisor(request):
+    supervisor = selectors.supervisor_of(request.user)
+    if supervisor is None:
+        raise PermissionDenied
+    return supervisor
+
+
+@login_required
+def supervision_transactions(request):
+    """The supervisor finds an operation of the bank's agents (by reference) to reverse."""
+    supervisor = _supervisor(request)
+    form = TransactionSearchForm(request.GET or None)
+    ref = form.cleaned_data.get("ref", "") if form.is_valid() else ""
+    page = Paginator(selectors.reversible_for(supervisor, reference=ref), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "economy/supervision_transactions.html",
+        {"supervisor": supervisor, "form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@login_required
+def transaction_reverse(request, pk: int):
+    """Reverse one operation with a compensating transaction, giving the reason (audited)."""
+    supervisor = _supervisor(request)
+    txn = get_object_or_404(selectors.reversible_for(supervisor), pk=pk)
+    form = ReverseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reversal = agents_service.transaction_reverse(
+                actor=request.user,
+                transaction_id=txn.pk,
+                reason=form.cleaned_data["reason"],
+                idempotency_key=f"web:{request.user.pk}:{form.cleaned_data['idempotency_key']}",
+            )
+        except ServiceError as exc:
+            apply_to_form(form, exc)
+        else:
+            _money_message(request, _("Đã đảo giao dịch %(ref)s") % {"ref": txn.reference}, reversal)
+            return redirect("economy:supervision-transactions")
+    return render(
+        request,
+        "economy/transaction_reverse.html",
+        {"txn": txn, "entries": txn.entries.select_related("account").order_by("id"), "form": form},
+    )

@@ -5,6 +5,7 @@ counted by commune."""
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.gis.db import models as gis_models
 from django.db import models
 from django.db.models import F, Q
@@ -89,6 +90,15 @@ class DigitalShop(models.Model):
         blank=True,
         related_name="shops",
         verbose_name=_("hộ gia đình"),
+    )
+    # The household member who runs the shop and enters its monthly sales on the portal.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="digital_shops",
+        verbose_name=_("người quản lý cửa hàng"),
     )
     platform = models.CharField(_("sàn"), max_length=10, choices=Platform.choices)
     products = models.CharField(_("sản phẩm chính"), max_length=200, blank=True)

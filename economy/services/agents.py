@@ -439,3 +439,55 @@ def reconciliation_resolve(*, actor, reconciliation: Reconciliation, resolution:
             after={"status": "resolved", "resolution": resolution[:500]},
         )
     return row
+
+
+# --- reversals by the bank's supervisor -------------------------------------------------------------
+
+
+def supervisor_can_reverse(supervisor: BankSupervisor, txn: LedgerTransaction) -> bool:
+    """A supervisor reverses operations of their bank's agents, and transfers or payments of
+    wallets opened at those agents."""
+    if txn.kind == Kind.REVERSAL:
+        return False
+    if txn.agent_id is not None:
+        return txn.agent.bank == supervisor.bank
+    return Wallet.objects.filter(account__entries__transaction=txn, opened_by_agent__bank=supervisor.bank).exists()
+
+
+def transaction_reverse(*, actor, transaction_id: int, reason: str, idempotency_key: str) -> LedgerTransaction:
+    """The bank's supervisor undoes an operation with a compensating transaction (the original is
+    never edited), giving the reason, which is kept on the reversal and in the audit log
+    (`economy.ledger.reversal`). A double submit with the same key returns the same reversal.
+    Refusals: `reason` shorter than 10 characters; NotAllowedError for anyone but a supervisor of
+    the operation's bank; InvalidTransitionError when it was already reversed (or is a reversal);
+    ServiceError on `reason` when the money has been spent since (an account would go negative)."""
+    reason = " ".join((reason or "").split())
+    supervisor = BankSupervisor.objects.filter(user=actor).first() if getattr(actor, "pk", None) else None
+    txn = LedgerTransaction.objects.select_related("agent").filter(pk=transaction_id).first()
+    if supervisor is None or txn is None or not supervisor_can_reverse(supervisor, txn):
+        raise NotAllowedError(_("Chỉ giám sát viên của ngân hàng đảo được giao dịch này."))
+    if len(reason) < 10:
+        raise field_error("reason", _("Ghi rõ lý do đảo giao dịch (ít nhất 10 ký tự)."))
+    key = (idempotency_key or "").strip()[:100]
+    if not key:
+        raise field_error("idempotency_key", _("Thiếu mã giao dịch (khóa idempotency)."))
+    key = f"reverse:{key}"
+    existing = LedgerTransaction.objects.filter(reversal_of=txn).first()
+    if existing is not None:
+        if existing.idempotency_key == key:  # the same request sent again
+            existing.replayed = True
+            return existing
+        already = _("Giao dịch %(ref)s đã được đảo (%(by)s).") % {"ref": txn.reference, "by": existing.reference}
+        raise InvalidTransitionError(already, errors={"reason": [already]})
+    try:
+        return ledger.ledger_reverse(
+            original=txn,
+            idempotency_key=key,
+            actor=actor,
+            reason=_("Đảo giao dịch %(ref)s: %(reason)s") % {"ref": txn.reference, "reason": reason},
+        )
+    except ledger.InsufficientFundsError:
+        raise field_error(
+            "reason",
+            _("Không đảo được: tiền của giao dịch này đã được dùng (một tài khoản sẽ bị âm)."),
+        ) from None

@@ -152,6 +152,7 @@ class ShopRow:
     registered_on: dt.date
     link: str = ""
     products: tuple[tuple[str, str, bool], ...] = field(default=())  # (name, category, local specialty)
+    owner: object = None  # the user who runs the shop and enters its sales
 
 
 def _clean_shop(row: ShopRow, commune, today: dt.date) -> dict[str, list[str]]:
@@ -197,6 +198,7 @@ def digital_shops_register(*, actor, commune, rows: Sequence[ShopRow]) -> list[D
                 shop = DigitalShop(
                     commune=commune,
                     household=row.household,
+                    owner=row.owner,
                     name=row.name.strip(),
                     platform=row.platform,
                     link=row.link,

@@ -142,12 +142,14 @@ def _check_sales(month: dt.date, orders, revenue, this_month: dt.date) -> dict[s
 
 
 def shop_sales_record(*, actor, shop: DigitalShop, month: dt.date, orders: int, revenue: int, source="manual"):
-    """Record (or correct) a shop's sales of one month. Field errors: month in the future, negative
-    or non-whole figures, revenue without orders. Sending the same figures again changes nothing (a
+    """Record (or correct) a shop's sales of one month, by the shop's owner (the household member
+    who runs it) or an official of its commune. Field errors: month in the future, negative or
+    non-whole figures, revenue without orders. Sending the same figures again changes nothing (a
     double submit is harmless). Audited with the figures before and after."""
     from economy.models import ShopMonthlySales
 
-    if not can_edit_commune(actor, shop.commune):
+    is_owner = shop.owner_id is not None and shop.owner_id == getattr(actor, "pk", None)
+    if not is_owner and not can_edit_commune(actor, shop.commune):
         raise NotAllowedError(_("Bạn chỉ ghi được doanh số của cửa hàng trong xã mình."))
     month = month.replace(day=1)
     errors = _check_sales(month, orders, revenue, timezone.localdate().replace(day=1))

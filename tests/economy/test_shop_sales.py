@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from core.audit.models import AuditLog
 from core.errors import ServiceError
 from core.geo.models import AdministrativeUnit as Unit
 from core.indicators import registry
@@ -99,3 +100,36 @@ def test_public_product_directory_searches_with_or_without_diacritics(client, sh
     page = client.get(reverse("economy:products"), {"q": query}).content.decode()
     expected = "Na dai Chi Lăng" if "lang" in query.lower() or "lăng" in query.lower() else "Hoa hồi khô"
     assert expected in page
+
+
+def test_the_shop_owner_enters_a_months_sales_on_the_phone_page(client, login, shops, citizen, citizen2):
+    na, hoi = shops
+    DigitalShop.objects.filter(pk=na.pk).update(owner=citizen)
+    login(citizen)
+    page = client.get(reverse("economy:my-shops")).content.decode()
+    assert "Na Chi Lăng nhà bà Lý" in page and "Hồi Văn Quan" not in page
+    url = reverse("economy:shop-sales", args=[na.pk])
+    month = this_month()
+    # Bad input: field-level Vietnamese messages, what was typed is kept, nothing written.
+    response = client.post(url, {"month": month, "orders": "-3", "revenue": "abc"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "Số đơn không được âm." in page and "Nhập số tiền là số nguyên" in page
+    assert 'value="-3"' in page and not ShopMonthlySales.objects.exists()
+    response = client.post(url, {"month": month, "orders": "0", "revenue": "50.000"})
+    assert "Có doanh thu thì phải có ít nhất một đơn hàng." in response.content.decode()
+    response = client.post(url, {"month": "2099-01", "orders": "1", "revenue": "1"})
+    assert response.status_code == 200 and not ShopMonthlySales.objects.exists()
+    # Good input, sent twice (a double tap): one row, one audit entry.
+    for _ in range(2):
+        response = client.post(url, {"month": month, "orders": "12", "revenue": "3.600.000"})
+        assert response.status_code == 302
+    row = ShopMonthlySales.objects.get()
+    assert (row.shop_id, row.orders, row.revenue, row.source) == (na.pk, 12, 3_600_000, "manual")
+    assert AuditLog.objects.filter(action="economy.shop_sales.record").count() == 1
+    page = client.get(url).content.decode()
+    assert f'data-testid="sales-{month}"' in page and "3.600.000" in page.replace(",", ".")
+    # Nobody else reaches the page: another citizen, and the owner for a shop they do not run.
+    assert client.get(reverse("economy:shop-sales", args=[hoi.pk])).status_code == 404
+    login(citizen2)
+    assert client.post(url, {"month": month, "orders": "1", "revenue": "1"}).status_code == 404
+    assert ShopMonthlySales.objects.get().orders == 12

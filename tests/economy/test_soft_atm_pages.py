@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from economy.models import LedgerTransaction, Reconciliation, Wallet
 from economy.services import agents, wallets
+from tests.conftest import make_user
 from tests.economy.test_soft_atm import atm, commune, customers, sms_code  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +126,46 @@ def test_supervisor_resolves_a_flagged_day(client, login, atm):  # noqa: F811
     assert "Ghi rõ cách xử lý" in client.post(url, {"resolution": "ok"}).content.decode()
     client.post(url, {"resolution": "Đại lý quên khai báo, đã kiểm quỹ đủ"})
     assert Reconciliation.objects.get(pk=row.pk).status == "resolved"
+
+
+def test_the_supervisor_reverses_a_wrong_cash_in_with_a_reason(client, login, atm, customers, citizen, outsider):  # noqa: F811
+    from core.audit.models import AuditLog
+    from economy.models import BankSupervisor
+    from economy.selectors import ledger_drift
+
+    agent, clerk, boss = atm
+    w1, w2 = customers
+    wrong = agents.cash_in(actor=clerk, agent=agent, wallet_number=w1.number, amount=300_000, idempotency_key="ci")
+    agents.cash_in(actor=clerk, agent=agent, wallet_number=w2.number, amount=100_000, idempotency_key="ci2")
+    login(boss)
+    page = client.get(reverse("economy:supervision-transactions") + f"?ref={wrong.reference}").content.decode()
+    assert wrong.reference in page and "GD" in page
+    url = reverse("economy:transaction-reverse", args=[wrong.pk])
+    page = client.get(url).content.decode()
+    key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', page).group(1)
+    # A reason is required: field-level message, nothing written.
+    response = client.post(url, {"reason": "nhầm", "idempotency_key": key})
+    assert "ít nhất 10 ký tự" in response.content.decode() and not LedgerTransaction.objects.filter(kind="reversal")
+    # Reversed once, even when the form is sent twice.
+    for _ in range(2):
+        response = client.post(url, {"reason": "Nhân viên nộp nhầm ví của khách", "idempotency_key": key})
+        assert response.status_code == 302
+    reversal = LedgerTransaction.objects.get(kind="reversal")
+    assert reversal.reversal_of_id == wrong.pk and "nộp nhầm ví" in reversal.description
+    w1.account.refresh_from_db()
+    assert w1.account.balance == 0
+    log = AuditLog.objects.get(action="economy.ledger.reversal")
+    assert log.actor == boss and log.after["reversal_of"] == wrong.pk
+    # Another key, the same operation: refused with a message on the form.
+    response = client.post(url, {"reason": "Đảo thêm một lần nữa", "idempotency_key": "other"})
+    assert response.status_code == 200 and "đã được đảo" in response.content.decode()
+    assert LedgerTransaction.objects.filter(kind="reversal").count() == 1
+    assert ledger_drift()["total"] == 0 and ledger_drift()["usage"] == []
+    # Another bank's supervisor, the clerk and a citizen cannot reach it.
+    other = make_user("vcb@example.vn", full_name="Giám sát VCB")
+    BankSupervisor.objects.create(user=other, bank="Vietcombank")
+    for person, status in ((other, 404), (clerk, 403), (citizen, 403), (outsider, 403)):
+        login(person)
+        assert client.get(url).status_code == status, person
+        assert client.post(url, {"reason": "Thử đảo giao dịch này", "idempotency_key": "x"}).status_code == status
+    assert LedgerTransaction.objects.filter(kind="reversal").count() == 1
