@@ -209,3 +209,12 @@ class ReverseForm(IdempotentForm):
         max_length=250,
         help_text=_("Ví dụ: khách nộp nhầm ví, nhân viên nhập sai số tiền. Lý do được lưu vào nhật ký."),
     )
+
+
+class HouseholdFilterForm(forms.Form):
+    commune = forms.TypedChoiceField(label=_("Xã, phường"), required=False, coerce=int, empty_value=None)
+    q = forms.CharField(label=_("Mã hộ hoặc tên chủ hộ"), required=False, max_length=100)
+
+    def __init__(self, *args, communes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].choices = [("", _("Tất cả"))] + [(u.code, u.name) for u in communes]

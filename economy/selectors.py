@@ -355,3 +355,22 @@ def reversible_for(supervisor, *, reference: str = "") -> QuerySet:
     if reference.strip():
         rows = rows.filter(pk=int(digits)) if digits and len(digits) <= 12 else rows.none()
     return rows
+
+
+def household_activity(household_ids: list[int], on: dt.date) -> dict[int, tuple[bool, bool]]:
+    """For a page of households: whether each one's shop sold, and whether its e-payment account
+    was used, in the 30 days before `on` (two queries, whatever the page's size)."""
+    from economy.models import EpaymentMonthlyUse, ShopMonthlySales
+
+    start = _window_start(on)
+    sold = set(
+        ShopMonthlySales.objects.filter(
+            shop__household_id__in=household_ids, orders__gt=0, month__gte=start, month__lt=on
+        ).values_list("shop__household_id", flat=True)
+    )
+    paid = set(
+        EpaymentMonthlyUse.objects.filter(
+            account__household_id__in=household_ids, transactions__gt=0, month__gte=start, month__lt=on
+        ).values_list("account__household_id", flat=True)
+    )
+    return {pk: (pk in sold, pk in paid) for pk in household_ids}

@@ -9,6 +9,7 @@ urlpatterns = [
     path("shops/new/", views.shop_register, name="shop-register"),
     path("shops/<int:pk>/close/", views.shop_close, name="shop-close"),
     path("communes/", views.communes, name="communes"),
+    path("households/", views.households, name="households"),
     path("products/", views.products, name="products"),
     path("shops/sales/import/", views.sales_import, name="sales-import"),
     path("my-shops/", views.my_shops, name="my-shops"),

@@ -18,6 +18,7 @@ from economy.forms import (
     CommuneFilterForm,
     ConfirmCodeForm,
     DeclareCashForm,
+    HouseholdFilterForm,
     PayForm,
     ProductSearchForm,
     ResolveForm,
@@ -41,6 +42,7 @@ SERVICES = [
     Service(gettext_lazy("Ví điện tử của tôi"), "economy:wallet", None),
     Service(gettext_lazy("Cửa hàng số theo xã"), "economy:shops", VIEW_ROLES),
     Service(gettext_lazy("Số hộ, cửa hàng số, thanh toán điện tử theo xã"), "economy:communes", VIEW_ROLES),
+    Service(gettext_lazy("Sổ hộ gia đình"), "economy:households", VIEW_ROLES),
     Service(gettext_lazy("Ghi nhận cửa hàng số"), "economy:shop-register", EDIT_ROLES),
     Service(gettext_lazy("Sản phẩm địa phương theo xã"), "economy:products", None),
     Service(gettext_lazy("Nhập doanh số tháng từ tệp của sàn"), "economy:sales-import", EDIT_ROLES),
@@ -507,4 +509,26 @@ def transaction_reverse(request, pk: int):
         request,
         "economy/transaction_reverse.html",
         {"txn": txn, "entries": txn.entries.select_related("account").order_by("id"), "form": form},
+    )
+
+
+@role_required(*VIEW_ROLES)
+def households(request):
+    """The households of the register as the official may see them (their commune, or all), with
+    whether each one's shop sold and account was used in the last 30 days."""
+    communes = selectors.communes_for(request.user)
+    form = HouseholdFilterForm(request.GET or None, communes=communes)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = selectors.households_for(request.user, commune_code=filters.get("commune"), q=filters.get("q", ""))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    active = selectors.household_activity([h.pk for h in page.object_list], today)
+    for household in page.object_list:
+        household.sold, household.paid = active.get(household.pk, (False, False))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "economy/households.html",
+        {"form": form, "page": page, "total": page.paginator.count, "query": query.urlencode()},
     )

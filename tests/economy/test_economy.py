@@ -217,3 +217,17 @@ def test_demo_is_made_through_the_services_and_is_idempotent_at_small_scale():
     end = tomorrow()
     share = registry.get("economy.households.digital_shop_share").compute(end - dt.timedelta(days=1), end)
     assert 25 < share < 60
+
+
+def test_the_register_shows_head_names_only_to_the_communes_officials(client, login, data, commune_official, citizen):
+    url = reverse("economy:households")
+    login(commune_official)  # commune A
+    page = client.get(url + "?q=H001").content.decode()
+    assert "Chủ hộ 1" in page and "Phường Đông Kinh" in page and "Xã Đồng Đăng" not in page
+    page = client.get(url + f"?commune={B}").content.decode()
+    assert "Xã Đồng Đăng" not in page  # another commune is not within reach, whatever the query says
+    # Whether the household's shop sold / account was used in the last 30 days.
+    page = client.get(url + "?q=H000").content.decode()
+    assert page.count(">Có<") == 2
+    login(citizen)
+    assert client.get(url).status_code == 403

@@ -10,6 +10,7 @@ RULES = [
     Rule("economy:agents", PUBLIC),
     Rule("economy:shops", roles(*VIEW)),
     Rule("economy:communes", roles(*VIEW)),
+    Rule("economy:households", roles(*VIEW)),
     Rule("economy:shop-register", roles("commune_official", "department_official")),
     Rule("economy:shop-close", SKIP("POST only; tested in tests/economy/test_economy.py")),
     Rule("economy:wallet", AUTH),
