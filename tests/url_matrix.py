@@ -25,6 +25,8 @@ PERSONAS = [
     "border_guard",
     "customs_officer",
     "party_official",
+    "land_official",
+    "cadastral_officer",
     "sysadmin",
     "outsider",
 ]
@@ -38,9 +40,19 @@ PERSONA_ROLES = {
     "border_guard": {"border_officer"},
     "customs_officer": {"border_officer"},
     "party_official": {"party_official"},
+    # Land officials (government/land/permissions.py): the Land Registration Office's department
+    # official (whole province) and Phường Đông Kinh's official granted the land permission.
+    "land_official": {"department_official"},
+    "cadastral_officer": {"commune_official"},
     "sysadmin": {"system_administrator"},
     "outsider": set(),
 }
+
+
+# A persona that holds the same role as another answers as its twin wherever a rule overrides the twin
+# (an object of another agency or commune is as foreign to the land official as to the department
+# official); rules that concern them (tests/land/url_rules.py) override them by name.
+PERSONA_TWINS = {"land_official": "department_official", "cadastral_officer": "commune_official"}
 
 
 @dataclass(frozen=True)
@@ -70,14 +82,17 @@ class Rule:
     access: Access
     kwargs: dict | Callable | None = None
     query: str = ""
-    # Per-persona overrides, e.g. {"commune_official": 404} when an object belongs to another commune.
-    overrides: dict[str, int] = field(default_factory=dict)
+    # Per-persona overrides, e.g. {"commune_official": 404} when an object belongs to another commune,
+    # or "ok" where access follows something other than the role (an agency, a permission).
+    overrides: dict[str, int | str] = field(default_factory=dict)
 
 
 def expected(rule: Rule, persona: str) -> str | int:
     """'ok', 'login', or an exact status code."""
     if persona in rule.overrides:
         return rule.overrides[persona]
+    if PERSONA_TWINS.get(persona) in rule.overrides:
+        return rule.overrides[PERSONA_TWINS[persona]]
     access = rule.access
     if access.kind == "public":
         return "ok"

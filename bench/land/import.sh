@@ -26,6 +26,6 @@ export PORTAL_DB_NAME="$DST_DB"
 .venv/bin/python manage.py migrate -v0
 .venv/bin/python manage.py load_reference_data -v0
 echo "load before: $(uptime)"
-/usr/bin/time -f "first import: %e s wall, %M KB max RSS" .venv/bin/python manage.py import_parcels "$file" --no-progress
-/usr/bin/time -f "re-import: %e s wall, %M KB max RSS" .venv/bin/python manage.py import_parcels "$file" --no-progress
+/usr/bin/time -f "first import: %e s wall, %U s user + %S s sys CPU in python and ogr2ogr, %M KB max RSS" .venv/bin/python manage.py import_parcels "$file"
+/usr/bin/time -f "re-import: %e s wall, %U s user + %S s sys CPU in python and ogr2ogr, %M KB max RSS" .venv/bin/python manage.py import_parcels "$file"
 echo "load after: $(uptime)"

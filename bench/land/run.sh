@@ -4,7 +4,9 @@
 # - lookup by commune/sheet/parcel (the public form, answers 302 to the sheet): wrk closed loop for
 #   the throughput ratio (target >= 0.6 x bare) and an open-loop 100 req/s run for p95 (<= 50 ms);
 # - point-in-parcel (coordinate lookup) at 100 req/s: p95 <= 50 ms;
-# - vector tiles (ST_AsMVT) at zooms 14-18 around random parcels: p95 <= 150 ms;
+# - vector tiles (ST_AsMVT) at zooms 14-18 around random parcels: p95 <= 150 ms (zooms 14-15 come
+#   from the tile store: BENCH_TILE_WARM=1 renders every z14 tile of the province first, as
+#   `manage.py land_tiles --warm` does after an import; without it they are rendered on first use);
 # - the full parcel sheet, for reference.
 # Usage: bash bench/land/run.sh   (after bench/land/setup.sh; see docs/benchmarks.md)
 set -euo pipefail
@@ -18,6 +20,10 @@ mkdir -p bench/results
 dir=bench/results/land-paths
 .venv/bin/python bench/land/paths.py "$dir" "${BENCH_SAMPLE:-2000}"
 out="bench/results/land-$(date -u +%Y%m%dT%H%M%SZ).jsonl"
+.venv/bin/python manage.py migrate -v0
+if [ "${BENCH_TILE_WARM:-0}" = 1 ] && [ -f government/land/tiles.py ]; then
+  /usr/bin/time -f "tile warm-up: %e s wall" .venv/bin/python manage.py land_tiles --clear --warm --zoom 14
+fi
 bench_server_start
 trap bench_server_stop EXIT
 wrk_paths() {  # wrk_paths <label> <paths-file>

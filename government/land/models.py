@@ -241,3 +241,20 @@ class ErrorReport(models.Model):
 
     def __str__(self):
         return f"{self.parcel_id}/{self.uid}"
+
+
+class ParcelTile(models.Model):
+    """A rendered vector tile of the parcels at a low zoom (14–15), where one tile holds thousands of
+    parcels and rendering costs tens of milliseconds: computed once, served until a parcel inside
+    it changes (`tiles.invalidate_*`) or it grows older than `tiles.TILE_CACHE_SECONDS`."""
+
+    z = models.PositiveSmallIntegerField()
+    x = models.PositiveIntegerField()
+    y = models.PositiveIntegerField()
+    mvt = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ô bản đồ đã dựng")
+        verbose_name_plural = _("ô bản đồ đã dựng")
+        constraints = [models.UniqueConstraint(fields=["z", "x", "y"], name="land_tile_unique_zxy")]

@@ -97,6 +97,16 @@ def parcel_exists(code: str) -> bool:
     return Parcel.objects.filter(code=(code or "").strip()).exists()
 
 
+def parcel_code(code: str) -> str | None:
+    """The code if such a parcel exists: the lookup form only redirects to the sheet, so it reads
+    one indexed column instead of the parcel with its commune, land-use row and geometry."""
+    return _one(Parcel.objects.filter(code=(code or "").strip()).values_list("code", flat=True))
+
+
+def parcel_code_by_sheet(*, commune_code: int, sheet: int, number: int) -> str | None:
+    return parcel_code(Parcel.make_code(commune_code, sheet, number))
+
+
 def sheets_for_dossier(dossier) -> list[Sheet]:
     """The sheets of the parcels a dossier's declaration attaches (its fields of type `parcel`),
     for the official handling it (government's dossier page calls this, not the land models)."""
@@ -207,25 +217,11 @@ def parcel_sheet(parcel: Parcel) -> Sheet:
 
 def tile_mvt(z: int, x: int, y: int) -> bytes:
     """A Mapbox vector tile of the parcels (layer `parcels`: code, land-use code) for z ≥ 14;
-    an empty tile below (the province at low zoom is drawn from the commune boundaries)."""
-    if z < 14:
-        return b""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            WITH env AS (SELECT ST_TileEnvelope(%s, %s, %s) AS e),
-            box AS (SELECT ST_Transform(e, {VN2000_SRID}) AS b FROM env)
-            SELECT ST_AsMVT(t, 'parcels', 4096, 'geom') FROM (
-                SELECT p.code, p.land_use_id AS land_use,
-                       ST_AsMVTGeom(ST_Transform(p.geom, 3857), env.e, 4096, 64, true) AS geom
-                  FROM land_parcel p, env, box
-                 WHERE p.geom && box.b
-            ) AS t
-            """,  # noqa: S608  # nosec B608: built from module constants and numbers, values are parameters
-            [z, x, y],
-        )
-        row = cursor.fetchone()
-    return bytes(row[0]) if row and row[0] else b""
+    an empty tile below (the province at low zoom is drawn from the commune boundaries). Low zooms
+    come from the tile cache (government/land/tiles.py)."""
+    from government.land import tiles
+
+    return tiles.tile(z, x, y)
 
 
 class BBoxTooLargeError(ValueError):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from core.audit.services import audit_record
 from core.errors import ConflictError, InvalidTransitionError, NotAllowedError, ServiceError
+from government.land import tiles
 from government.land.geo import VN2000_SRID, in_province_vn2000
 from government.land.models import ErrorReport, LandUseCode, Parcel, ParcelOwner, ParcelVersion
 from government.land.permissions import is_land_official, may_handle_parcel
@@ -97,6 +98,7 @@ def parcel_edit(
                 % {"v": locked.version}
             )
         before = _snapshot(locked)
+        before_geom = locked.geom
         fields = {("land_use_id" if k == "land_use" else k): v for k, v in changes.items()}
         differs = {k: v for k, v in fields.items() if str(getattr(locked, k)) != str(v)}
         if not differs and (new_geom is None or new_geom.equals_exact(locked.geom, 0.001)):
@@ -110,6 +112,10 @@ def parcel_edit(
             locked.geom = new_geom
         locked.version += 1
         locked.save()
+        # The map's stored low-zoom tiles show the parcel's shape and land use: drop those over it,
+        # once the change is visible to the request that renders them again.
+        old_geom, new_shape = before_geom, locked.geom
+        transaction.on_commit(lambda: tiles.invalidate_geometries(old_geom, new_shape))
         after = _snapshot(locked)
         audit_record(
             actor=actor,

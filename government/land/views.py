@@ -37,12 +37,24 @@ from government.land.permissions import is_land_official, land_scope, may_handle
 REPORTER_ROLES = (roles.CITIZEN, roles.ENTERPRISE)
 
 
-def _forms(data=None, by=""):
-    return {
-        "sheet_form": SheetLookupForm(data if by == "sheet" else None),
-        "code_form": CodeLookupForm(data if by == "code" else None, auto_id="code_%s"),
-        "coords_form": CoordinateLookupForm(data if by == "coords" else None, auto_id="xy_%s"),
-    }
+# by → (context name, form, auto_id): the page's three lookups.
+LOOKUPS = {
+    "sheet": ("sheet_form", SheetLookupForm, "id_%s"),
+    "code": ("code_form", CodeLookupForm, "code_%s"),
+    "coords": ("coords_form", CoordinateLookupForm, "xy_%s"),
+}
+
+
+def _forms() -> dict:
+    return {name: form_class(auto_id=auto_id) for name, form_class, auto_id in LOOKUPS.values()}
+
+
+def _found_code(by: str, data: dict) -> str | None:
+    if by == "sheet":
+        return selectors.parcel_code_by_sheet(commune_code=data["commune"], sheet=data["sheet"], number=data["number"])
+    if by == "code":
+        return selectors.parcel_code(data["code"])
+    return selectors.parcel_code_at(data["point"])
 
 
 @require_GET
@@ -55,27 +67,21 @@ def lookup(request):
     """The three lookups in one GET endpoint (`by` = sheet | code | coords): a found parcel redirects
     to its sheet; otherwise the page comes back with the typed values and the reason."""
     by = request.GET.get("by", "")
-    forms = _forms(request.GET, by)
-    parcel = None
+    submitted = {}
     searched = False
-    if by == "sheet" and forms["sheet_form"].is_valid():
-        searched = True
-        data = forms["sheet_form"].cleaned_data
-        parcel = selectors.parcel_by_sheet(commune_code=data["commune"], sheet=data["sheet"], number=data["number"])
-    elif by == "code" and forms["code_form"].is_valid():
-        searched = True
-        parcel = selectors.parcel_by_code(forms["code_form"].cleaned_data["code"])
-    elif by == "coords" and forms["coords_form"].is_valid():
-        searched = True
-        code = selectors.parcel_code_at(forms["coords_form"].cleaned_data["point"])
+    if by in LOOKUPS:
+        # Only the submitted form is validated; a found parcel answers with a redirect at once.
+        name, form_class, auto_id = LOOKUPS[by]
+        form = form_class(request.GET, auto_id=auto_id)
+        searched = form.is_valid()
+        code = _found_code(by, form.cleaned_data) if searched else None
         if code:
             return redirect("land:parcel", code=code)
-    if parcel is not None:
-        return redirect("land:parcel", code=parcel.code)
+        submitted[name] = form  # with its errors and what was typed
     return render(
         request,
         "land/index.html",
-        {**forms, "by": by, "not_found": searched, "is_official": is_land_official(request.user)},
+        {**_forms(), **submitted, "by": by, "not_found": searched, "is_official": is_land_official(request.user)},
         status=200,
     )
 

@@ -58,6 +58,13 @@ def test_rules_name_real_urls():
     assert not unknown, f"rules for URL names that do not exist: {unknown}"
 
 
+def _with_land_permission(user):
+    from django.contrib.auth.models import Permission
+
+    user.user_permissions.add(Permission.objects.get(codename="change_parcel", content_type__app_label="land"))
+    return user
+
+
 def _build_personas() -> dict:
     from core.agencies.models import Agency
     from core.geo.models import AdministrativeUnit
@@ -109,6 +116,14 @@ def _build_personas() -> dict:
             "party.official@langson.gov.vn", roles=["party_official"], full_name="Lý Văn Đảng",
             agency=agency("tinh-uy"), totp=True,
         ),
+        "land_official": make_user(
+            "diachinh@langson.gov.vn", roles=["department_official"], full_name="Lộc Văn Địa",
+            agency=agency("van-phong-dkdd"), totp=True,
+        ),
+        "cadastral_officer": _with_land_permission(make_user(
+            "diachinh.dongkinh@langson.gov.vn", roles=["commune_official"], full_name="Hoàng Thị Chính",
+            agency=agency(f"ubnd-xa-{COMMUNE_A}"), admin_unit=unit(COMMUNE_A), totp=True,
+        )),
         "sysadmin": make_user(
             "admin@langson.gov.vn", roles=["system_administrator"], full_name="Quản Trị", is_staff=True,
             is_superuser=True, totp=True,

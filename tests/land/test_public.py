@@ -126,3 +126,48 @@ def test_index_works_without_javascript_and_loads_only_static_scripts(client):
         and "leaflet.js" in page
         and "http://" not in page.split("<body")[1].split("data-")[0]
     )
+
+
+def _tile_of(parcel, z):
+    import math
+
+    lon, lat = wgs84_centre(parcel)
+    n = 2**z
+    return z, int((lon + 180) / 360 * n), int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+
+
+def test_low_zoom_tiles_are_stored_and_redrawn_after_an_official_edit(
+    client, parcel, land_official, django_capture_on_commit_callbacks
+):
+    """A z14 tile is rendered once and kept; when an official changes the parcel's land use, the map
+    shows the new code (the stored tile over it is dropped), not the old one."""
+    from government.land import services
+    from government.land.models import ParcelTile
+
+    z, x, y = _tile_of(parcel, 14)
+    first = client.get(reverse("land:tile", args=[z, x, y])).content
+    assert b"ODT" in first and ParcelTile.objects.filter(z=z, x=x, y=y).exists()
+    assert client.get(reverse("land:tile", args=[z, x, y])).content == first
+    with django_capture_on_commit_callbacks(execute=True):
+        services.parcel_edit(
+            parcel=parcel,
+            actor=land_official,
+            reason="Chuyển mục đích theo QĐ 12",
+            expected_version=1,
+            changes={"land_use": "ONT"},
+        )
+    assert not ParcelTile.objects.filter(z=z, x=x, y=y).exists()
+    redrawn = client.get(reverse("land:tile", args=[z, x, y])).content
+    assert b"ONT" in redrawn and b"ODT" not in redrawn
+
+
+def test_warming_stores_the_province_tiles_that_hold_parcels(parcel):
+    from django.core.management import call_command
+
+    from government.land.models import ParcelTile
+
+    call_command("land_tiles", "--warm", "--zoom", "14")
+    z, x, y = _tile_of(parcel, 14)
+    assert list(ParcelTile.objects.values_list("z", "x", "y")) == [(z, x, y)]  # empty tiles are not stored
+    call_command("land_tiles", "--clear")
+    assert not ParcelTile.objects.exists()

@@ -1,13 +1,16 @@
 """Access rules of the land platform's named URLs (tests/url_matrix.py).
 
-Public pages and the GeoJSON API answer everyone. Land-official pages answer only officials of the
-land agencies or commune officials granted the land permission — none of the matrix's personas but
-the superuser (the department official works at the Department of Science and Technology, the commune
-official holds no land permission), so everyone else gets 403."""
+Public pages and the GeoJSON API answer everyone. Land-official pages answer only the land officials:
+the `land_official` persona (department official of the Land Registration Office: the whole
+province), the `cadastral_officer` (Phường Đông Kinh's official granted the land permission: that
+commune, where the matrix's parcel lies) and the superuser. Everyone else gets 403 — the department
+official of another agency and the commune official without the permission included."""
 
 from tests.url_matrix import PUBLIC, SKIP, Rule, roles
 
 LAND_OFFICIALS = roles("system_administrator")
+# Land access follows the agency or the permission, not the role alone (government/land/permissions.py).
+AS_LAND_OFFICIAL = {"land_official": "ok", "cadastral_officer": "ok"}
 NOT_THE_LAND_USER = {"enterprise_rep": 403, "sysadmin": 403}
 
 
@@ -57,11 +60,12 @@ RULES = [
         "land:report-evidence",
         SKIP("a file download for the reporter and the land office; tests/land/test_services.py"),
     ),
-    Rule("land:official", LAND_OFFICIALS),
-    Rule("land:owner-search", LAND_OFFICIALS, query="q=Hoàng"),
-    Rule("land:report-detail", LAND_OFFICIALS, kwargs=_report),
-    Rule("land:parcel-edit", LAND_OFFICIALS, kwargs=_code),
-    Rule("land:statistics", roles("province_leader", "commune_official")),
+    Rule("land:official", LAND_OFFICIALS, overrides=AS_LAND_OFFICIAL),
+    Rule("land:owner-search", LAND_OFFICIALS, query="q=Hoàng", overrides=AS_LAND_OFFICIAL),
+    Rule("land:report-detail", LAND_OFFICIALS, kwargs=_report, overrides=AS_LAND_OFFICIAL),
+    Rule("land:parcel-edit", LAND_OFFICIALS, kwargs=_code, overrides=AS_LAND_OFFICIAL),
+    # Province leaders, land officials (their scope) and commune officials (their own commune).
+    Rule("land:statistics", roles("province_leader", "commune_official"), overrides={"land_official": "ok"}),
     Rule("land-api:parcel-list", PUBLIC, query="bbox=106.76,21.85,106.77,21.86"),
     Rule("land-api:parcel-detail", PUBLIC, kwargs=_code),
     Rule("land-api:plan-zones", PUBLIC, query="lon=106.76&lat=21.85"),

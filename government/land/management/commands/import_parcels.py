@@ -7,12 +7,15 @@ from government.land.importer import ImportAbortedError, import_parcels
 
 
 class Command(BaseCommand):
-    help = "Import (insert or update) land parcels from a GeoJSON/Shapefile through GDAL, streamed by COPY."
+    help = (
+        "Import (insert or update) land parcels from a GeoJSON/Shapefile: GDAL's ogr2ogr loads a staging "
+        "table by COPY, PostgreSQL checks every feature and upserts."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path")
         parser.add_argument("--srs", help="the file's spatial reference when it declares none or a wrong one")
-        parser.add_argument("--batch-size", type=int, default=10_000)
+        parser.add_argument("--batch-size", type=int, default=100_000, help="features per committed chunk")
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args, path, srs, batch_size, no_progress, **options):
@@ -28,4 +31,5 @@ class Command(BaseCommand):
             f"parcels: {result.read} read, {result.inserted} inserted, {result.updated} updated, "
             f"{result.unchanged} unchanged, {result.skipped} skipped"
             f"{', file truncated' if result.truncated else ''} in {result.seconds:.1f} s"
+            f" ({', '.join(f'{name} {seconds:.1f} s' for name, seconds in result.phases.items())})"
         )
