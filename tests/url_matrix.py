@@ -49,10 +49,12 @@ PERSONA_ROLES = {
 }
 
 
-# A persona that holds the same role as another answers as its twin wherever a rule overrides the twin
-# (an object of another agency or commune is as foreign to the land official as to the department
-# official); rules that concern them (tests/land/url_rules.py) override them by name.
+# The land personas hold the same role as a twin but another agency (or an extra permission). Where a
+# rule does not name them (tests/land/url_rules.py does), they may see at most what their twin sees:
+# the twin's success may be their 403/404 (a document addressed to the twin's agency is not theirs),
+# but the twin's refusal must be theirs too.
 PERSONA_TWINS = {"land_official": "department_official", "cadastral_officer": "commune_official"}
+AT_MOST = "at most"
 
 
 @dataclass(frozen=True)
@@ -87,12 +89,12 @@ class Rule:
     overrides: dict[str, int | str] = field(default_factory=dict)
 
 
-def expected(rule: Rule, persona: str) -> str | int:
-    """'ok', 'login', or an exact status code."""
+def expected(rule: Rule, persona: str) -> str | int | tuple:
+    """'ok', 'login', an exact status code, or (AT_MOST, the twin's answer) for a land persona."""
     if persona in rule.overrides:
         return rule.overrides[persona]
-    if PERSONA_TWINS.get(persona) in rule.overrides:
-        return rule.overrides[PERSONA_TWINS[persona]]
+    if persona in PERSONA_TWINS:
+        return (AT_MOST, expected(rule, PERSONA_TWINS[persona]))
     access = rule.access
     if access.kind == "public":
         return "ok"

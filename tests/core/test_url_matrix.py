@@ -159,6 +159,13 @@ def _is_login_redirect(response) -> bool:
 
 def _check(url: str, want, response) -> str | None:
     status = response.status_code
+    if isinstance(want, tuple):  # (AT_MOST, the twin's answer): no more access than the twin
+        twin = want[1]
+        if twin == "ok" and status in (403, 404):
+            return None
+        if twin != "ok" and twin != "login":
+            return None if status in (403, 404) else f"expected a refusal like its twin ({twin}), got {status}"
+        return _check(url, twin, response)
     if want == "ok":
         if status >= 400 or _is_login_redirect(response):
             return f"expected success, got {status} {response.get('Location', '')}"

@@ -144,3 +144,30 @@ def test_generator_tessellates_a_commune_idempotently():
         cursor.execute("SELECT sum(ST_Area(geom)), ST_Area(ST_Union(geom)) FROM land_parcel")
         summed, union = cursor.fetchone()
     assert abs(summed - union) < 1.0
+
+
+def _staging_tables() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'land_import_%%'")
+        return cursor.fetchone()[0]
+
+
+def test_duplicates_bad_area_and_no_leftover_staging_tables(tmp_path):
+    # (Other tests' staging tables reappear when their transaction rolls back the DROP: count the
+    # difference this import makes.)
+    before = _staging_tables()
+    features = [
+        _feature(1, _lonlat_square(LON, LAT), dia_chi="Bản cũ"),
+        _feature(2, _lonlat_square(LON + 0.0005, LAT), dien_tich="khoảng 300"),
+        _feature(3, _lonlat_square(LON + 0.001, LAT), dien_tich="-5"),
+        _feature(1, _lonlat_square(LON, LAT), dia_chi="Bản mới"),  # the same parcel again: the later wins
+    ]
+    result = import_parcels(str(_write(tmp_path, features)))
+    reasons = {p.position: p.reason for p in result.problems}
+    assert result.inserted == 1 and result.skipped == 3
+    assert "later one is kept" in reasons[1]
+    assert "dien_tich is not a number" in reasons[2] and "dien_tich must be positive" in reasons[3]
+    assert Parcel.objects.get(code="05977-7-1").address == "Bản mới"
+    assert _staging_tables() == before

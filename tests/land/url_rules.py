@@ -65,7 +65,11 @@ RULES = [
     Rule("land:report-detail", LAND_OFFICIALS, kwargs=_report, overrides=AS_LAND_OFFICIAL),
     Rule("land:parcel-edit", LAND_OFFICIALS, kwargs=_code, overrides=AS_LAND_OFFICIAL),
     # Province leaders, land officials (their scope) and commune officials (their own commune).
-    Rule("land:statistics", roles("province_leader", "commune_official"), overrides={"land_official": "ok"}),
+    Rule(
+        "land:statistics",
+        roles("province_leader", "commune_official"),
+        overrides={"land_official": "ok", "cadastral_officer": "ok"},
+    ),
     Rule("land-api:parcel-list", PUBLIC, query="bbox=106.76,21.85,106.77,21.86"),
     Rule("land-api:parcel-detail", PUBLIC, kwargs=_code),
     Rule("land-api:plan-zones", PUBLIC, query="lon=106.76&lat=21.85"),

@@ -28,7 +28,6 @@ RULES = [
         "operations_centre:dti-entry",
         roles("department_official"),
         kwargs={"year": 2026, "node_code": "3.1"},
-        overrides={"land_official": 403},  # the DTI index is entered by the Department of Science and Technology
     ),
     Rule("operations_centre:public", PUBLIC),
     Rule("operations_centre:public-csv", PUBLIC),
