@@ -6,7 +6,7 @@ app_name = "border_gate-api"
 urlpatterns = [
     path("entries/", apis.EntryListApi.as_view(), name="entries"),
     path("entries/<str:code>/", apis.EntryDetailApi.as_view(), name="entry"),
-    path("yard-events/", apis.YardEventApi.as_view(), name="yard_events"),
-    path("customs-lanes/", apis.CustomsLaneApi.as_view(), name="customs_lanes"),
-    path("my/declarations/", apis.MyDeclarationsApi.as_view(), name="my_declarations"),
+    path("yard-events/", apis.YardEventApi.as_view(), name="yard-events"),
+    path("customs-lanes/", apis.CustomsLaneApi.as_view(), name="customs-lanes"),
+    path("my/declarations/", apis.MyDeclarationsApi.as_view(), name="my-declarations"),
 ]

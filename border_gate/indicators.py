@@ -76,7 +76,7 @@ register(
         unit=_("xe"),
         compute=_cleared,
         frequency="daily",
-        detail_url_name="border_gate:public_board",
+        detail_url_name="border_gate:public-board",
         public=True,
         description=_("Số lượt xe đã qua cửa khẩu (xuất và nhập) trong kỳ."),
     )
@@ -89,7 +89,7 @@ register(
         unit=_("xe"),
         compute=_cleared,
         frequency="hourly",
-        detail_url_name="border_gate:public_board",
+        detail_url_name="border_gate:public-board",
         public=True,
     )
 )
@@ -102,7 +102,7 @@ register(
         compute=_backlog,
         higher_is_better=False,
         frequency="hourly",
-        detail_url_name="border_gate:public_board",
+        detail_url_name="border_gate:public-board",
         public=True,
         description=_("Xe đã đến cửa khẩu, chưa được gọi qua, vào cuối kỳ."),
     )
@@ -116,7 +116,7 @@ register(
         compute=_avg_wait,
         higher_is_better=False,
         frequency="hourly",
-        detail_url_name="border_gate:public_board",
+        detail_url_name="border_gate:public-board",
         public=True,
         description=_("Từ khi xe đến cửa khẩu đến khi được gọi, trung bình các xe được gọi trong kỳ."),
     )
@@ -143,7 +143,7 @@ for _c in _CROSSINGS:
             compute=lambda s, e, commune_code=None, _code=_code: _backlog(s, e, commune_code, _code),
             higher_is_better=False,
             frequency="hourly",
-            detail_url_name="border_gate:public_board",
+            detail_url_name="border_gate:public-board",
             public=True,
             extra={"crossing": _code},
         )
@@ -157,7 +157,7 @@ for _c in _CROSSINGS:
             compute=lambda s, e, commune_code=None, _code=_code: _level(s, e, commune_code, _code),
             higher_is_better=False,
             frequency="hourly",
-            detail_url_name="border_gate:public_board",
+            detail_url_name="border_gate:public-board",
             public=True,
             extra={"crossing": _code, "band": congestion.level_band},
         )
@@ -170,7 +170,7 @@ for _c in _CROSSINGS:
             unit=_("xe"),
             compute=lambda s, e, commune_code=None, _code=_code: _cleared(s, e, commune_code, _code),
             frequency="daily",
-            detail_url_name="border_gate:public_board",
+            detail_url_name="border_gate:public-board",
             public=True,
             extra={"crossing": _code},
         )
@@ -187,7 +187,7 @@ register_panel(
         empty_text=_("Chưa có số liệu cửa khẩu."),
         group_key="crossing",
         group_names=lambda: {c["code"]: c["name"] for c in _CROSSINGS},
-        live_url_name="border_gate:live_json",
+        live_url_name="border_gate:live-json",
         live_rows_key="crossings",
         live_columns=(
             PanelColumn("name", _("Cửa khẩu")),

@@ -98,7 +98,7 @@ def driver_page(request, token):
             DRIVER_LANGUAGE_COOKIE,
             language,
             max_age=60 * 60 * 24 * 365,
-            path=reverse("border_gate:driver_find"),  # /…/d/: the driver pages only
+            path=reverse("border_gate:driver-find"),  # /…/d/: the driver pages only
             samesite="Lax",
             secure=request.is_secure(),
             httponly=True,

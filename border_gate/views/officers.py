@@ -38,7 +38,7 @@ def officer_home(request):
     results = selectors.find_for_officer(request.user, query) if "q" in request.GET else None
     # A scanned QR code names exactly one truck: open it, as an officer with a scanner expects.
     if results and len(results) == 1 and selectors.driver_token_in(query) == results[0].token:
-        return redirect("border_gate:officer_entry", results[0].code)
+        return redirect("border_gate:officer-entry", results[0].code)
     steps = selectors.officer_steps(request.user)
     counts = selectors.queue_counts(steps)
     return render(
@@ -74,8 +74,8 @@ def officer_take_next(request, step_id):
     es = services.step_take_next(officer=request.user, step=step)
     if es is None:
         messages.info(request, _("Không còn xe nào chờ ở bước này."))
-        return redirect("border_gate:officer_step", step_id=step.pk)
-    return redirect("border_gate:officer_entry", code=es.entry.code)
+        return redirect("border_gate:officer-step", step_id=step.pk)
+    return redirect("border_gate:officer-entry", code=es.entry.code)
 
 
 def _officer_entry(request, code):
@@ -137,7 +137,7 @@ def officer_take(request, code):
             services.step_take(officer=request.user, entry_step=entry.current_step)
         except services.BorderGateError as e:
             messages.error(request, str(e))
-    return redirect("border_gate:officer_entry", code=entry.code)
+    return redirect("border_gate:officer-entry", code=entry.code)
 
 
 @role_required(roles.BORDER_OFFICER)
@@ -146,7 +146,7 @@ def officer_release(request, code):
     entry = _officer_entry(request, code)
     if entry.current_step is not None:
         services.step_release(officer=request.user, entry_step=entry.current_step)
-    return redirect("border_gate:officer_home")
+    return redirect("border_gate:officer-home")
 
 
 @role_required(roles.BORDER_OFFICER)
@@ -166,7 +166,7 @@ def officer_lane(request, code):
     else:
         _officer_entry(request, code)  # 404 for an entry the officer may not see
         messages.error(request, _("Chọn luồng."))
-    return redirect("border_gate:officer_entry", code=code)
+    return redirect("border_gate:officer-entry", code=code)
 
 
 @role_required(roles.BORDER_OFFICER)
@@ -203,7 +203,7 @@ def officer_decide(request, code):
             form.add_error(None, str(e))
         else:
             messages.success(request, _("Đã ghi quyết định cho %(code)s.") % {"code": code})
-            return redirect("border_gate:officer_step", step_id=es.step_id)
+            return redirect("border_gate:officer-step", step_id=es.step_id)
     # Re-render with the officer's input and field errors (nothing was recorded: one transaction).
     return _officer_entry_page(request, _officer_entry(request, code), form=form, status=400)
 
@@ -252,7 +252,7 @@ def officer_call_next(request, code):
             )
         except services.BorderGateError as e:
             messages.error(request, str(e))
-    return redirect(f"{reverse('border_gate:officer_board')}?crossing={crossing.code}")
+    return redirect(f"{reverse('border_gate:officer-board')}?crossing={crossing.code}")
 
 
 # -- reports ---------------------------------------------------------------------------------------

@@ -86,7 +86,7 @@ def test_yard_event_passes_yard_entry_and_is_idempotent(client, key_factory, dec
     entry = run_pipeline(declare(), until="yard_entry")
     _key, headers = key_factory()
     body = {"entry_code": entry.code, "yard": "huu-nghi-xuan-cuong", "kind": "in", "external_id": "XC-0001"}
-    url = reverse("border_gate-api:yard_events")
+    url = reverse("border_gate-api:yard-events")
     first = client.post(url, body, content_type="application/json", **headers)
     assert first.status_code == 201, first.content
     second = client.post(url, body, content_type="application/json", **headers)
@@ -100,7 +100,7 @@ def test_yard_event_passes_yard_entry_and_is_idempotent(client, key_factory, dec
 def test_yard_event_validation_and_scope(client, key_factory, declare):
     entry = declare(crossing=Crossing.objects.get(code="chi-ma"))
     _key, headers = key_factory()
-    url = reverse("border_gate-api:yard_events")
+    url = reverse("border_gate-api:yard-events")
     # Another crossing's truck does not exist for this key.
     r = client.post(
         url,
@@ -137,7 +137,7 @@ def test_yard_event_validation_and_scope(client, key_factory, declare):
 def test_customs_lane_by_declaration_number(client, key_factory, declare):
     entry = declare(customs_declaration_number="305123456789")
     _key, headers = key_factory(kind="customs", scopes=["border_gate.customs_lanes"])
-    url = reverse("border_gate-api:customs_lanes")
+    url = reverse("border_gate-api:customs-lanes")
     r = client.post(
         url, {"customs_declaration_number": "305123456789", "lane": "red"}, content_type="application/json", **headers
     )
@@ -156,10 +156,10 @@ def test_customs_lane_by_declaration_number(client, key_factory, declare):
 def test_declarant_session_api(client, login, declare, enterprise_rep, citizen):
     entry = declare()
     login(enterprise_rep)
-    data = client.get(reverse("border_gate-api:my_declarations")).json()
+    data = client.get(reverse("border_gate-api:my-declarations")).json()
     assert [e["code"] for e in data["results"]] == [entry.code]
     login(citizen)
-    assert client.get(reverse("border_gate-api:my_declarations")).json()["results"] == []
+    assert client.get(reverse("border_gate-api:my-declarations")).json()["results"] == []
 
 
 def test_api_in_openapi_schema(client, sysadmin, login):

@@ -14,7 +14,7 @@ from tests.conftest import make_user
 pytestmark = pytest.mark.django_db
 
 ENTRIES = reverse("border_gate-api:entries")
-EVENTS = reverse("border_gate-api:yard_events")
+EVENTS = reverse("border_gate-api:yard-events")
 XUAN_CUONG = "huu-nghi-xuan-cuong"
 VIETTEL = "huu-nghi-viettel-logistics"
 
@@ -155,7 +155,7 @@ def test_no_event_for_a_truck_that_has_crossed(client, key, declare, run_pipelin
 
 
 def test_only_the_customs_key_posts_lanes(client, key, trucks):
-    url = reverse("border_gate-api:customs_lanes")
+    url = reverse("border_gate-api:customs-lanes")
     body = {"entry_code": trucks["a"].code, "lane": "green"}
     yard_key = key("yard_operator", yards=[XUAN_CUONG])
     assert client.post(url, body, content_type="application/json", **yard_key).status_code == 403

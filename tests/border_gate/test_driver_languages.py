@@ -64,7 +64,7 @@ def test_the_page_opens_in_the_language_chosen_at_declaration(client, declare):
 
 def test_a_driver_finds_the_page_by_code_and_phone(client, declare):
     entry = declare()
-    find = reverse("border_gate:driver_find")
+    find = reverse("border_gate:driver-find")
     assert client.get(find).status_code == 200
     r = client.get(find, {"code": entry.code.lower(), "phone": "0912 000 111", "lang": "zh-hans"})
     assert r.status_code == 302 and r["Location"].startswith(reverse("border_gate:driver", args=[entry.token]))

@@ -99,7 +99,7 @@ def test_cancelling_a_declaration_closes_its_payment_link(declare, enterprise_re
 
 def test_a_driver_retrying_after_a_declined_payment_gets_a_new_payable_link(client, declare):
     entry = declare()
-    pay = reverse("border_gate:driver_pay", args=[entry.token])
+    pay = reverse("border_gate:driver-pay", args=[entry.token])
     first_url = client.post(pay)["Location"]
     assert client.post(pay)["Location"] == first_url  # a double click reuses the open link
     first = Payment.objects.get(object_id=str(entry.pk))

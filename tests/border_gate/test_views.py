@@ -92,13 +92,13 @@ def test_declarant_sees_only_their_entries(client, login, declare, citizen):
     entry = declare()
     login(citizen)
     assert client.get(reverse("border_gate:entry", args=[entry.code])).status_code == 404
-    assert client.post(reverse("border_gate:entry_cancel", args=[entry.code])).status_code == 404
+    assert client.post(reverse("border_gate:entry-cancel", args=[entry.code])).status_code == 404
 
 
 def test_correction_through_the_form(client, login, declare, enterprise_rep):
     entry = declare()
     login(enterprise_rep)
-    url = reverse("border_gate:entry_correct", args=[entry.code])
+    url = reverse("border_gate:entry-correct", args=[entry.code])
     bad = client.post(url, {"field_name": "vehicle_plate", "value": "ABC", "reason": "Nhầm biển"})
     assert bad.status_code == 400 and "không đúng định dạng" in bad.content.decode()
     ok = client.post(url, {"field_name": "vehicle_plate", "value": "12C-999.88", "reason": "Nhầm biển"})
@@ -115,7 +115,7 @@ def test_enterprise_registration_validates_tax_code_and_adds_staff(client, login
     assert bad.status_code == 400 and "Mã số thuế không hợp lệ" in bad.content.decode()
     client.post(reverse("border_gate:enterprises"), {"tax_code": "0100109106", "name": "Cty Xuất Khẩu"})
     enterprise = Enterprise.objects.get()
-    client.post(reverse("border_gate:enterprise_add_staff", args=[enterprise.pk]), {"email": citizen.email})
+    client.post(reverse("border_gate:enterprise-add-staff", args=[enterprise.pk]), {"email": citizen.email})
     assert citizen.has_role("enterprise_representative") or citizen.groups.filter(name="enterprise_representative")
     assert enterprise.members.filter(pk=citizen.pk).exists()
 
@@ -131,26 +131,26 @@ def test_driver_page_needs_no_login_and_shows_position(client, declare, run_pipe
 
 def test_public_board_and_live_json(client, declare, run_pipeline):
     run_pipeline(declare(), until="customs")
-    data = client.get(reverse("border_gate:live_json")).json()
+    data = client.get(reverse("border_gate:live-json")).json()
     hn = next(c for c in data["crossings"] if c["code"] == "huu-nghi")
     assert hn["waiting"] == 1 and hn["band"] == "green" and data["waiting_total"] == 1
     assert "driver" not in str(data)
-    page = client.get(reverse("border_gate:crossing_board", args=["huu-nghi"])).content.decode()
+    page = client.get(reverse("border_gate:crossing-board", args=["huu-nghi"])).content.decode()
     assert "Bãi Xuân Cương" in page and "12C-123.45" not in page  # plates stay off the public board
 
 
 def test_fee_calculator(client):
     response = client.get(
-        reverse("border_gate:fee_calculator"),
+        reverse("border_gate:fee-calculator"),
         {"regime": "export", "journey": "normal", "goods_types": ["fresh_vegetables"], "weight_kg": "1500"},
     )
     assert "100.000 đ" in response.content.decode()
     mixed = client.get(
-        reverse("border_gate:fee_calculator"),
+        reverse("border_gate:fee-calculator"),
         {"regime": "export", "journey": "normal", "goods_types": ["fresh_fruit", "ore"], "weight_kg": "12000"},
     ).content.decode()
     assert "hàng ghép" in mixed
-    assert client.get(reverse("border_gate:fee_calculator"), {"weight_kg": "abc"}).status_code == 200
+    assert client.get(reverse("border_gate:fee-calculator"), {"weight_kg": "abc"}).status_code == 200
 
 
 def test_officer_takes_next_and_decides_at_their_step(client, login, declare, officer_factory):
@@ -158,12 +158,12 @@ def test_officer_takes_next_and_decides_at_their_step(client, login, declare, of
     gate = officer_factory("gate_board")
     login(gate)
     step = entry.current_step.step
-    response = client.post(reverse("border_gate:officer_take_next", args=[step.pk]))
-    assert response["Location"] == reverse("border_gate:officer_entry", args=[entry.code])
+    response = client.post(reverse("border_gate:officer-take-next", args=[step.pk]))
+    assert response["Location"] == reverse("border_gate:officer-entry", args=[entry.code])
     page = client.get(response["Location"]).content.decode()
     assert "Ghi quyết định" in page
     es = EntryStep.objects.get(entry=entry, step=step)
-    decide = reverse("border_gate:officer_decide", args=[entry.code])
+    decide = reverse("border_gate:officer-decide", args=[entry.code])
     # Hold without reason: a field error, nothing recorded.
     bad = client.post(decide, {"entry_step": es.pk, "decision": "hold", "reason": ""})
     assert bad.status_code == 400 and "Nêu lý do" in bad.content.decode()
@@ -177,14 +177,14 @@ def test_officer_takes_next_and_decides_at_their_step(client, login, declare, of
 def test_officer_scoping(client, login, declare, customs_officer, officer_factory):
     entry = declare()
     login(customs_officer)
-    home = client.get(reverse("border_gate:officer_home")).content.decode()
+    home = client.get(reverse("border_gate:officer-home")).content.decode()
     assert "Kiểm tra hải quan" in home and "Tiếp nhận tại điểm kiểm soát" not in home
     # Customs cannot take the check-in step.
-    client.post(reverse("border_gate:officer_take", args=[entry.code]))
+    client.post(reverse("border_gate:officer-take", args=[entry.code]))
     assert EntryStep.objects.get(pk=entry.current_step_id).status == "pending"
     other = officer_factory("customs", crossing="chi-ma")
     login(other)
-    assert client.get(reverse("border_gate:officer_entry", args=[entry.code])).status_code == 404
+    assert client.get(reverse("border_gate:officer-entry", args=[entry.code])).status_code == 404
 
 
 def test_decision_posts_outside_the_officers_scope_change_nothing(
@@ -195,7 +195,7 @@ def test_decision_posts_outside_the_officers_scope_change_nothing(
     another entry a 404, malformed input a field error — and nothing is written by any of them."""
     entry = declare()
     other_entry = declare()
-    url = reverse("border_gate:officer_decide", args=[entry.code])
+    url = reverse("border_gate:officer-decide", args=[entry.code])
     step_id = entry.current_step_id
     data = {"entry_step": step_id, "decision": "pass", "take": "True"}
     # Sign-ins are audited too; this test is about what the decisions write.
@@ -219,7 +219,7 @@ def test_decision_posts_outside_the_officers_scope_change_nothing(
     assert client.post(url, {**data, "entry_step": other_entry.current_step_id}).status_code == 404
     r = client.post(url, {**data, "entry_step": "not-a-number", "decision": "maybe"})
     assert r.status_code == 400 and 'name="decision"' in r.content.decode()
-    assert client.post(reverse("border_gate:officer_decide", args=["BG-NOSUCH"]), data).status_code == 404
+    assert client.post(reverse("border_gate:officer-decide", args=["BG-NOSUCH"]), data).status_code == 404
     assert EntryStep.objects.get(pk=step_id).status == "pending"
     assert decision_rows.count() == audit_rows + 1  # only the lane row
 
@@ -232,8 +232,8 @@ def test_decision_posts_outside_the_officers_scope_change_nothing(
 def test_officer_search_by_plate_or_code(client, login, declare, border_guard):
     entry = declare()
     login(border_guard)
-    assert entry.code in client.get(reverse("border_gate:officer_home"), {"q": "12c 12345"}).content.decode()
-    assert entry.code in client.get(reverse("border_gate:officer_home"), {"q": entry.code.lower()}).content.decode()
+    assert entry.code in client.get(reverse("border_gate:officer-home"), {"q": "12c 12345"}).content.decode()
+    assert entry.code in client.get(reverse("border_gate:officer-home"), {"q": entry.code.lower()}).content.decode()
 
 
 def test_scanning_the_drivers_qr_opens_the_truck(client, login, declare, border_guard, officer_factory):
@@ -241,11 +241,11 @@ def test_scanning_the_drivers_qr_opens_the_truck(client, login, declare, border_
     entry = declare()
     other = declare(vehicle_plate="12C-543.21")
     login(border_guard)
-    home = reverse("border_gate:officer_home")
+    home = reverse("border_gate:officer-home")
     driver_url = "https://portal.langson.gov.vn" + reverse("border_gate:driver", args=[entry.token])
     for scanned in (driver_url, driver_url.rstrip("/"), driver_url + "?lang=zh-hans", f"  {entry.token} "):
         r = client.get(home, {"q": scanned})
-        assert r.status_code == 302 and r["Location"] == reverse("border_gate:officer_entry", args=[entry.code])
+        assert r.status_code == 302 and r["Location"] == reverse("border_gate:officer-entry", args=[entry.code])
     assert other.code not in client.get(home, {"q": driver_url}, follow=True).content.decode()
     # A token that matches nothing, or a truck outside the officer's crossing, is "not found", never a 500.
     r = client.get(home, {"q": driver_url.replace(entry.token, "x" * 32)})
@@ -261,7 +261,7 @@ def test_officer_sees_the_correction_diff(client, login, declare, enterprise_rep
         actor=enterprise_rep, entry=entry, field_name="driver_name", value="Lý Văn Mới", reason="Đổi lái xe"
     )
     login(border_guard)
-    page = client.get(reverse("border_gate:officer_entry", args=[entry.code])).content.decode()
+    page = client.get(reverse("border_gate:officer-entry", args=[entry.code])).content.decode()
     assert "<del>Hoàng Văn Lái</del>" in page and "<ins>Lý Văn Mới</ins>" in page and "Đổi lái xe" in page
 
 
@@ -269,7 +269,7 @@ def test_call_next_from_the_board_once(client, login, declare, run_pipeline, off
     entry = run_pipeline(declare(), until="exit_control")
     gate = officer_factory("gate_board")
     login(gate)
-    url = reverse("border_gate:officer_call_next", args=["huu-nghi"])
+    url = reverse("border_gate:officer-call-next", args=["huu-nghi"])
     # A fresh key: the double-submit guard lives in Redis, which outlives the test database (whose
     # user ids start again at 1), so a fixed key would be "already done" in the next run.
     key = uuid.uuid4().hex
@@ -279,7 +279,7 @@ def test_call_next_from_the_board_once(client, login, declare, run_pipeline, off
     assert first_call is not None
     client.post(url, {"direction": "export", "count": "5", "call_key": key})
     assert AuditLog.objects.filter(action="border_gate.entry.call").count() == 1
-    board = client.get(reverse("border_gate:officer_board")).content.decode()
+    board = client.get(reverse("border_gate:officer-board")).content.decode()
     assert "Bảng điều hành bãi" in board
 
 
@@ -287,18 +287,18 @@ def test_lane_and_yard_forms(client, login, declare, run_pipeline, customs_offic
     entry = run_pipeline(declare(), until="yard_entry")
     gate = officer_factory("gate_board")
     login(gate)
-    client.post(reverse("border_gate:officer_take", args=[entry.code]))
+    client.post(reverse("border_gate:officer-take", args=[entry.code]))
     yard = Yard.objects.get(code="huu-nghi-xuan-cuong")
     client.post(
-        reverse("border_gate:officer_decide", args=[entry.code]),
+        reverse("border_gate:officer-decide", args=[entry.code]),
         {"entry_step": entry.current_step_id, "decision": "pass", "yard": yard.pk},
     )
     entry.refresh_from_db()
     assert entry.current_yard == yard
     entry = run_pipeline(entry, until="customs")
     login(customs_officer)
-    client.post(reverse("border_gate:officer_take", args=[entry.code]))
-    client.post(reverse("border_gate:officer_lane", args=[entry.code]), {"lane": "red"})
+    client.post(reverse("border_gate:officer-take", args=[entry.code]))
+    client.post(reverse("border_gate:officer-lane", args=[entry.code]), {"lane": "red"})
     entry.refresh_from_db()
     assert entry.lane == "red" and entry.inspection_required
 
@@ -311,8 +311,8 @@ def test_lane_and_pass_in_one_submission(client, login, declare, run_pipeline, c
     green.crossing.random_inspection_share = 0  # no random draw in this test
     green.crossing.save(update_fields=["random_inspection_share"])
     login(customs_officer)
-    url = reverse("border_gate:officer_decide", args=[green.code])
-    page = client.get(reverse("border_gate:officer_entry", args=[green.code])).content.decode()
+    url = reverse("border_gate:officer-decide", args=[green.code])
+    page = client.get(reverse("border_gate:officer-entry", args=[green.code])).content.decode()
     assert 'name="lane"' in page
     r = client.post(url, {"entry_step": green.current_step_id, "decision": "pass", "take": "True", "lane": "green"})
     assert r.status_code == 302
@@ -321,7 +321,7 @@ def test_lane_and_pass_in_one_submission(client, login, declare, run_pipeline, c
     assert AuditLog.objects.filter(object_id=str(green.pk), action="border_gate.entry.lane").count() == 1
 
     red = run_pipeline(declare(), until="customs")
-    url = reverse("border_gate:officer_decide", args=[red.code])
+    url = reverse("border_gate:officer-decide", args=[red.code])
     step_id = red.current_step_id
     r = client.post(url, {"entry_step": step_id, "decision": "pass", "take": "True", "lane": "red"})
     assert r.status_code == 400
@@ -346,7 +346,7 @@ def test_random_inspection_is_drawn_once_when_the_pass_is_refused(
     entry.crossing.random_inspection_share = 1
     entry.crossing.save(update_fields=["random_inspection_share"])
     login(customs_officer)
-    url = reverse("border_gate:officer_decide", args=[entry.code])
+    url = reverse("border_gate:officer-decide", args=[entry.code])
     data = {"entry_step": entry.current_step_id, "decision": "pass", "take": "True", "lane": "yellow"}
     assert client.post(url, data).status_code == 400
     entry.crossing.random_inspection_share = 0
@@ -361,7 +361,7 @@ def test_reports_xlsx(client, login, declare, run_pipeline, province_leader):
     run_pipeline(declare())
     report = services.daily_report_generate(date=timezone.localdate())
     login(province_leader)
-    response = client.get(reverse("border_gate:report_xlsx", args=[report.date.isoformat()]))
+    response = client.get(reverse("border_gate:report-xlsx", args=[report.date.isoformat()]))
     assert response.status_code == 200
     import io
 
@@ -371,14 +371,14 @@ def test_reports_xlsx(client, login, declare, run_pipeline, province_leader):
     rows = list(wb["Thông quan"].iter_rows(values_only=True))
     hn = next(r for r in rows if r[0] == "Cửa khẩu quốc tế Hữu Nghị")
     assert hn[1] == 1 and hn[3] == 1
-    assert client.get(reverse("border_gate:report_xlsx", args=["2020-13-45"])).status_code == 404
+    assert client.get(reverse("border_gate:report-xlsx", args=["2020-13-45"])).status_code == 404
 
 
 def test_online_fee_payment_passes_the_fee_step(client, declare, run_pipeline, officer_factory):
     from core.payments.sandbox import signed_callback
 
     entry = run_pipeline(declare(), until="fee")
-    response = client.post(reverse("border_gate:driver_pay", args=[entry.token]))
+    response = client.post(reverse("border_gate:driver-pay", args=[entry.token]))
     assert response.status_code == 302
     from core.payments.models import Payment
 
@@ -410,11 +410,11 @@ def test_officer_decides_straight_from_the_entry_page(client, login, declare, of
     entry = declare()
     gate = officer_factory("gate_board")
     login(gate)
-    page = client.get(reverse("border_gate:officer_entry", args=[entry.code])).content.decode()
+    page = client.get(reverse("border_gate:officer-entry", args=[entry.code])).content.decode()
     # Both ways are offered: reserve the truck first, or decide at once.
     assert "Nhận xử lý" in page and "Ghi quyết định" in page and 'name="take" value="True"' in page
     response = client.post(
-        reverse("border_gate:officer_decide", args=[entry.code]),
+        reverse("border_gate:officer-decide", args=[entry.code]),
         {"entry_step": entry.current_step_id, "decision": "pass", "take": "True"},
     )
     assert response.status_code == 302
@@ -424,7 +424,7 @@ def test_officer_decides_straight_from_the_entry_page(client, login, declare, of
     entry.refresh_from_db()
     login(officer_factory("health_quarantine"))
     refused = client.post(
-        reverse("border_gate:officer_decide", args=[entry.code]),
+        reverse("border_gate:officer-decide", args=[entry.code]),
         {"entry_step": entry.current_step_id, "decision": "pass"},
     )
     assert refused.status_code == 400 and "Nhận lượt xe này trước" in refused.content.decode()
@@ -435,10 +435,10 @@ def test_direct_decision_refused_while_a_colleague_holds_the_truck(client, login
     entry = declare()
     services.step_take(officer=officer_factory("gate_board"), entry_step=entry.current_step)
     login(officer_factory("gate_board", n=1))
-    page = client.get(reverse("border_gate:officer_entry", args=[entry.code])).content.decode()
+    page = client.get(reverse("border_gate:officer-entry", args=[entry.code])).content.decode()
     assert "Đang được xử lý bởi" in page and "Ghi quyết định" not in page
     response = client.post(
-        reverse("border_gate:officer_decide", args=[entry.code]),
+        reverse("border_gate:officer-decide", args=[entry.code]),
         {"entry_step": entry.current_step_id, "decision": "pass", "take": "True"},
     )
     assert response.status_code == 400 and "Một cán bộ khác đang xử lý" in response.content.decode()
@@ -455,7 +455,7 @@ def test_a_decision_costs_a_bounded_number_of_queries(client, login, declare, of
     login(officer_factory("health_quarantine"))
     with CaptureQueriesContext(connection) as queries:
         response = client.post(
-            reverse("border_gate:officer_decide", args=[entry.code]),
+            reverse("border_gate:officer-decide", args=[entry.code]),
             {"entry_step": entry.current_step_id, "decision": "pass", "take": "True"},
         )
     assert response.status_code == 302
@@ -474,22 +474,22 @@ def test_boards_are_served_from_the_stored_copy(client, login, declare, run_pipe
     crossing = Crossing.objects.get(code="huu-nghi")
     for key in (selectors.board_cache_key(crossing.pk), selectors.public_board_cache_key()):
         selectors.cache.delete(key)
-    assert client.get(reverse("border_gate:live_json")).json()["waiting_total"] == 0
+    assert client.get(reverse("border_gate:live-json")).json()["waiting_total"] == 0
     run_pipeline(declare(), until="customs")
     # Within BOARD_MAX_AGE polls read the stored copy (a queue refresh updates it) ...
-    assert client.get(reverse("border_gate:live_json")).json()["waiting_total"] == 0
+    assert client.get(reverse("border_gate:live-json")).json()["waiting_total"] == 0
     services.queue_recompute(crossing_id=crossing.pk)
-    assert client.get(reverse("border_gate:live_json")).json()["waiting_total"] == 1
+    assert client.get(reverse("border_gate:live-json")).json()["waiting_total"] == 1
     # ... and the polled fragment is rendered once per stored copy, then read from the cache.
     login(officer_factory("gate_board"))
-    first = client.get(reverse("border_gate:officer_board"), HTTP_HX_REQUEST="true").content.decode()
+    first = client.get(reverse("border_gate:officer-board"), HTTP_HX_REQUEST="true").content.decode()
     assert "12C-123.45" in first and "<html" not in first
     monkeypatch.setattr("border_gate.views.public.render_to_string", lambda *a, **k: "not rendered again")
-    assert client.get(reverse("border_gate:officer_board"), HTTP_HX_REQUEST="true").content.decode() == first
+    assert client.get(reverse("border_gate:officer-board"), HTTP_HX_REQUEST="true").content.decode() == first
     # A stale copy is recomputed by the request that finds it.
     monkeypatch.setattr(selectors, "BOARD_MAX_AGE", 0)
     run_pipeline(declare(vehicle_plate="29C-111.22"), until="customs")
-    assert client.get(reverse("border_gate:live_json")).json()["waiting_total"] == 2
+    assert client.get(reverse("border_gate:live-json")).json()["waiting_total"] == 2
 
 
 def test_board_refreshes_are_coalesced(declare, run_pipeline, officer_factory, django_capture_on_commit_callbacks):
@@ -529,6 +529,6 @@ def test_the_public_driver_page_shows_steps_and_statuses_only(
         assert secret not in page
     # Officers see the recorded values under their labels, never the raw keys.
     login(border_guard)
-    officer_page = client.get(reverse("border_gate:officer_entry", args=[entry.code])).content.decode()
+    officer_page = client.get(reverse("border_gate:officer-entry", args=[entry.code])).content.decode()
     assert "ghi chú nội bộ" in officer_page and "Số giấy chứng nhận: KDTV-2026-0001" in officer_page
     assert "certificate_number" not in officer_page and "inspection_result" not in officer_page

@@ -406,7 +406,7 @@ def test_commune_official_pages_in_english(english, login, commune_official):
 
 def test_the_header_switch_turns_the_portal_english(client, db):
     """What a visitor does: press "English" in the header, then browse."""
-    response = client.post(reverse("users:switch_language"), {"language": "en", "next": reverse("economy:index")})
+    response = client.post(reverse("users:switch-language"), {"language": "en", "next": reverse("economy:index")})
     assert response.status_code == 302
     assert_english(client.get(response["Location"]), present=["Digital economy"])
     assert_english(client.get(reverse("home")), present=["What the portal offers"])

@@ -109,7 +109,7 @@ def test_empty_phone_and_cccd_are_allowed(client, citizen, login):
 
 
 def test_language_switch_gives_an_english_ui(client):
-    response = client.post(reverse("users:switch_language"), {"language": "en", "next": "/"})
+    response = client.post(reverse("users:switch-language"), {"language": "en", "next": "/"})
     assert response.status_code == 302
     html = client.get("/").content.decode()
     assert 'lang="en"' in html
@@ -118,13 +118,13 @@ def test_language_switch_gives_an_english_ui(client):
     assert "Đăng nhập" not in html
     login_page = client.get(reverse("account_login")).content.decode()
     assert "Forgot your password?" in login_page
-    client.post(reverse("users:switch_language"), {"language": "vi", "next": "/"})
+    client.post(reverse("users:switch-language"), {"language": "vi", "next": "/"})
     assert "Đăng nhập" in client.get("/").content.decode()
 
 
 def test_switching_language_signed_in_saves_it_on_the_account(client, citizen, login):
     login(citizen)
-    client.post(reverse("users:switch_language"), {"language": "en", "next": "/"})
+    client.post(reverse("users:switch-language"), {"language": "en", "next": "/"})
     citizen.refresh_from_db()
     assert citizen.preferred_language == "en"
     assert AuditLog.objects.filter(action="users.profile.set_language", object_id=str(citizen.pk)).exists()
@@ -150,13 +150,13 @@ def test_language_chosen_in_the_profile_is_applied_at_the_next_login(client, cit
 
 def test_unknown_language_is_ignored(client, citizen, login):
     login(citizen)
-    client.post(reverse("users:switch_language"), {"language": "fr", "next": "/"})
+    client.post(reverse("users:switch-language"), {"language": "fr", "next": "/"})
     citizen.refresh_from_db()
     assert citizen.preferred_language == "vi"
     assert 'lang="vi"' in client.get("/").content.decode()
 
 
 def test_language_switch_never_redirects_off_site(client):
-    response = client.post(reverse("users:switch_language"), {"language": "en", "next": "https://evil.example/"})
+    response = client.post(reverse("users:switch-language"), {"language": "en", "next": "https://evil.example/"})
     assert response.status_code == 302
     assert not response["Location"].startswith("https://evil.example")

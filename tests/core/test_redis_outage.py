@@ -87,7 +87,7 @@ def test_sign_in_and_reading_pages_work_with_redis_stopped(client, citizen, own_
     assert get_user(client) == citizen
     home = client.get(reverse("home"))
     assert home.status_code == 200 and home.wsgi_request.user == citizen  # session read from the database
-    for name in ("government:index", "border_gate:index", "border_gate:public_board", "operations_centre:public"):
+    for name in ("government:index", "border_gate:index", "border_gate:public-board", "operations_centre:public"):
         assert client.get(reverse(name)).status_code == 200, name
     assert client.get(reverse("health")).status_code in (200, 503)
     # Redis is back: the session written during the outage is still the one in use.

@@ -23,7 +23,7 @@ RULES = [
     Rule("set_language", SKIP("POST only; tested by the language switch test")),
     # accounts & core read API (tests/core/test_profile.py, test_core_api.py)
     Rule("users:profile", AUTH),
-    Rule("users:switch_language", SKIP("POST only; tested in tests/core/test_profile.py")),
+    Rule("users:switch-language", SKIP("POST only; tested in tests/core/test_profile.py")),
     Rule("core-api:admin-unit-list", AUTH),
     Rule("core-api:admin-unit-detail", AUTH, kwargs=_unit),
     Rule("core-api:agency-list", AUTH),

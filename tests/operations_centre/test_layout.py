@@ -43,7 +43,7 @@ def test_a_form_posted_to_an_old_address_is_posted_again_to_the_new_one(client, 
 
 def test_the_border_gate_registers_its_live_panel_like_its_indicators():
     panel = registry.get_panel("border_gate.crossings")
-    assert panel.pillar == "border_gate" and panel.live_url_name == "border_gate:live_json"
+    assert panel.pillar == "border_gate" and panel.live_url_name == "border_gate:live-json"
     assert [c.key for c in panel.live_columns] == ["name", "waiting", "cleared_today", "expected_outside"]
     assert panel.group_names()["huu-nghi"] == "Cửa khẩu quốc tế Hữu Nghị"
 
@@ -52,7 +52,7 @@ def test_the_dashboard_shows_the_registered_panel_with_its_live_feed(client, log
     login(province_leader)
     page = client.get(DASHBOARD).content.decode()
     assert "Cửa khẩu — trực tiếp" in page
-    assert f'data-live-url="{reverse("border_gate:live_json")}"' in page
+    assert f'data-live-url="{reverse("border_gate:live-json")}"' in page
     panel_url = reverse("operations_centre:panel", args=["border_gate.crossings"])
     assert f'data-panel-url="{panel_url}"' in page
     live = json.loads(re.search(r'<script id="border_gate.crossings" type="application/json">(.*?)</script>', page)[1])
