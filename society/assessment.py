@@ -12,6 +12,7 @@ functions over Decimals: the gradebook pages, the class results and the transcri
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 REGULAR = ("tx1", "tx2", "tx3", "tx4")
+COMPONENTS = (*REGULAR, "gk", "ck")  # a term gradebook's cells
 MIN_REGULAR = 2  # the Circular asks for 2–4 regular assessments per term depending on the timetable
 # The Circular counts "at least 6 subjects" for Tốt/Khá/Đạt; a class with fewer scored subjects
 # (only in test and demo data: real timetables have 8+) uses all of them instead.

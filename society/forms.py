@@ -10,6 +10,7 @@ from society.models import (
     HouseholdVisit,
     Mark,
     School,
+    Subject,
     TechTeamVisit,
 )
 
@@ -66,20 +67,35 @@ class GradebookForm(forms.Form):
     plain form a phone keypad fills ("7,5" or "7.5"); validation happens in the service so a bad
     cell keeps what was typed and shows its message under it."""
 
-    def __init__(self, *args, sheet, components, by_comment: bool, **kwargs):
+    def __init__(self, *args, sheet, components, by_comment: bool, primary: bool = False, **kwargs):
+        from society import assessment_primary
         from society.services.gradebook import mark_field
 
         super().__init__(*args, **kwargs)
         self.rows = []
-        comment_choices = [("", "—"), *Mark.Comment.choices]
+        comment_choices = [
+            ("", "—"),
+            (Mark.Comment.PASS, Mark.Comment.PASS.label),
+            (Mark.Comment.FAIL, Mark.Comment.FAIL.label),
+        ]
+        level_choices = [("", "—")] + [(c, Mark.Comment(c).label) for c in assessment_primary.LEVELS]
         for row in sheet:
             cells = []
             for component in components:
                 name = mark_field(row.enrollment.student_id, component)
                 mark = row.marks.get(component)
                 label = f"{row.enrollment.student.full_name} — {Mark.Component(component).label}"
-                if by_comment:
-                    field = forms.ChoiceField(label=label, required=False, choices=comment_choices)
+                if primary and assessment_primary.is_test(component):
+                    field = forms.CharField(
+                        label=label,
+                        required=False,
+                        max_length=5,  # "7,5" reaches the service, which says why it is refused
+                        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 2, "autocomplete": "off"}),
+                    )
+                    initial = f"{mark.score:.0f}" if mark and mark.score is not None else ""
+                elif primary or by_comment:
+                    choices = level_choices if primary else comment_choices
+                    field = forms.ChoiceField(label=label, required=False, choices=choices)
                     initial = mark.comment if mark else ""
                 else:
                     field = forms.CharField(
@@ -221,3 +237,33 @@ class TeamMemberForm(forms.Form):
         help_text=_("Người đó cần có tài khoản trên cổng."),
     )
     is_leader = forms.BooleanField(label=_("Tổ trưởng"), required=False)
+
+
+class SubjectForm(forms.Form):
+    code = forms.CharField(
+        label=_("Mã môn"),
+        max_length=30,
+        help_text=_("Chữ không dấu, số và dấu gạch ngang; không đổi được sau khi tạo."),
+    )
+    name = forms.CharField(label=_("Tên môn học"), max_length=120)
+    assessment = forms.ChoiceField(
+        label=_("Hình thức đánh giá (trung học, Thông tư 22)"),
+        choices=Subject.Assessment.choices,
+        help_text=_(
+            "Ở trường tiểu học mọi môn được đánh giá theo mức hoàn thành (Thông tư 27); các môn Tiếng Việt, Toán, "
+            "Ngoại ngữ 1, Lịch sử và Địa lí, Khoa học, Tin học và Công nghệ có thêm bài kiểm tra định kỳ."
+        ),
+    )
+    order = forms.IntegerField(label=_("Thứ tự trên sổ điểm và học bạ"), min_value=0, max_value=999)
+
+    def __init__(self, *args, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            self.fields["code"].disabled = True
+            self.fields["code"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if self.fields["code"].disabled:
+            data.pop("code", None)
+        return data

@@ -279,7 +279,8 @@ class Gradebook(models.Model):
 class Mark(models.Model):
     """One assessment of a student in a gradebook: a regular assessment (tx1–tx4), the mid-term (gk)
     or the end-of-term one (ck); a score 0–10 with one decimal, or Đạt/Chưa đạt for subjects
-    assessed by comment. Every write after the first is kept in MarkChange."""
+    assessed by comment. In a primary school (Circular 27) gk/ck hold a level (T/H/C) and kgk/kck
+    the periodic tests' scores. Every write after the first is kept in MarkChange."""
 
     class Component(models.TextChoices):
         TX1 = "tx1", _("ĐĐGtx 1")
@@ -288,10 +289,18 @@ class Mark(models.Model):
         TX4 = "tx4", _("ĐĐGtx 4")
         GK = "gk", _("ĐĐGgk")
         CK = "ck", _("ĐĐGck")
+        # Primary school (Circular 27): gk/ck hold the mid-term and end-of-term levels, these the
+        # periodic tests' scores (whole numbers 1–10).
+        KGK = "kgk", _("KTĐK giữa kỳ")
+        KCK = "kck", _("KTĐK cuối kỳ")
 
     class Comment(models.TextChoices):
         PASS = "D", _("Đạt")
         FAIL = "CD", _("Chưa đạt")
+        # Primary school levels (Circular 27).
+        GOOD = "T", _("Hoàn thành tốt")
+        DONE = "H", _("Hoàn thành")
+        NOT_DONE = "C", _("Chưa hoàn thành")
 
     gradebook = models.ForeignKey(Gradebook, on_delete=models.PROTECT, related_name="marks")
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="marks")

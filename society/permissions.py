@@ -8,6 +8,9 @@ from core.users import roles
 
 __all__ = ["EDIT_ROLES", "VIEW_ROLES", "can_edit_commune", "commune_scope"]
 
+# The agency that keeps the province's subject list (core/reference/agencies.json).
+EDUCATION_DEPARTMENT = "so-gddt"
+
 
 # --- Schools: what a person may do comes from their SchoolStaff rows -------------------------------
 
@@ -44,3 +47,16 @@ def can_view_student(user, student) -> bool:
     if student.user_id == user.pk or can_view_school(user, student.school_id):
         return True
     return student.guardians.filter(pk=user.pk).exists()
+
+
+def can_manage_subjects(user) -> bool:
+    """The province's subject list: officials of the Department of Education and Training, and
+    system administrators."""
+    if core_permissions.user_has_role(user, roles.SYSTEM_ADMIN):
+        return True
+    agency = getattr(user, "agency", None) if getattr(user, "is_authenticated", False) else None
+    return (
+        core_permissions.user_has_role(user, roles.DEPARTMENT_OFFICIAL)
+        and agency is not None
+        and (agency.code == EDUCATION_DEPARTMENT)
+    )

@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from core.geo.models import AdministrativeUnit as Unit
 from core.permissions import user_has_role
 from core.users import roles
-from society import assessment
+from society import assessment, assessment_primary
 from society.models import (
     Broadcast,
     Conduct,
@@ -169,9 +169,24 @@ class SheetRow:
     result: object = None  # term average (Decimal) or comment result ("D"/"CD") or None
 
 
+def is_primary(gradebook: Gradebook) -> bool:
+    """A primary school's gradebook follows Circular 27 (levels and periodic tests), the others
+    Circular 22 (scores, or Đạt/Chưa đạt)."""
+    return gradebook.school_class.school.level == School.Level.PRIMARY
+
+
+def cell_components(gradebook: Gradebook) -> list[str]:
+    """The cells of one student's row in this gradebook."""
+    if is_primary(gradebook):
+        return assessment_primary.components(gradebook.subject.code, gradebook.school_class.grade)
+    return list(assessment.COMPONENTS)
+
+
 def gradebook_sheet(gradebook: Gradebook) -> list[SheetRow]:
-    """One row per student of the class with their marks and term result."""
+    """One row per student of the class with their marks and term result (a Circular 22 average
+    or Đạt/Chưa đạt; a primary school's end-of-term level)."""
     by_comment = gradebook.subject.assessment == Subject.Assessment.COMMENT
+    primary = is_primary(gradebook)
     rows = {
         e.student_id: SheetRow(enrollment=e)
         for e in Enrollment.objects.filter(school_class_id=gradebook.school_class_id).select_related("student")
@@ -180,7 +195,9 @@ def gradebook_sheet(gradebook: Gradebook) -> list[SheetRow]:
         if m.student_id in rows:
             rows[m.student_id].marks[m.component] = m
     for row in rows.values():
-        if by_comment:
+        if primary:
+            row.result = assessment_primary.term_result({c: m.comment for c, m in row.marks.items()})
+        elif by_comment:
             row.result = assessment.comment_term_result({c: m.comment for c, m in row.marks.items()})
         else:
             row.result = assessment.term_average({c: m.score for c, m in row.marks.items()})
@@ -227,11 +244,20 @@ def class_results(school_class: SchoolClass) -> list[StudentResult]:
     conduct: dict[int, dict[int, str]] = {}
     for c in Conduct.objects.filter(enrollment__school_class=school_class):
         conduct.setdefault(c.enrollment_id, {})[c.period] = c.level
+    primary = school_class.school.level == School.Level.PRIMARY
     results = []
     for e in Enrollment.objects.filter(school_class=school_class).select_related("student"):
         r = StudentResult(enrollment=e, conduct=conduct.get(e.pk, {}))
         for s in subjects:
             sr = SubjectResult(subject=s)
+            if primary:
+                # Circular 27: each term's end-of-term level; the year's is term II's. The
+                # end-of-year result also needs qualities and competences, not recorded yet.
+                sr.term1 = assessment_primary.term_result(comments.get((e.student_id, s.pk, 1), {}))
+                sr.term2 = assessment_primary.term_result(comments.get((e.student_id, s.pk, 2), {}))
+                sr.year = sr.term2
+                r.subjects.append(sr)
+                continue
             for term in (1, 2):
                 key = (e.student_id, s.pk, term)
                 if s.assessment == Subject.Assessment.COMMENT:
@@ -244,7 +270,8 @@ def class_results(school_class: SchoolClass) -> list[StudentResult]:
             else:
                 sr.year = assessment.year_average(sr.term1, sr.term2)
             r.subjects.append(sr)
-        for period, attr in ((1, "term1"), (2, "term2"), (0, "year")):
+        periods = () if primary else ((1, "term1"), (2, "term2"), (0, "year"))  # Circular 22 learning results
+        for period, attr in periods:
             scored = [getattr(x, attr) for x in r.subjects if x.subject.assessment == Subject.Assessment.SCORE]
             commented = [getattr(x, attr) for x in r.subjects if x.subject.assessment == Subject.Assessment.COMMENT]
             r.learning[period] = assessment.learning_result(scored, commented)

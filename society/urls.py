@@ -1,6 +1,6 @@
 from django.urls import path
 
-from society import views, views_broadcasts, views_schools, views_teams, views_transcripts
+from society import views, views_broadcasts, views_schools, views_subjects, views_teams, views_transcripts
 
 app_name = "society"
 urlpatterns = [
@@ -26,6 +26,9 @@ urlpatterns = [
     path("tech-teams/<int:pk>/household-visits/new/", views_teams.household_visit_new, name="household-visit-new"),
     # Schools, gradebooks, transcripts (học bạ số)
     path("hoc-ba/", views_schools.school_home, name="school-home"),
+    path("hoc-ba/subjects/", views_subjects.subject_list, name="subjects"),
+    path("hoc-ba/subjects/new/", views_subjects.subject_new, name="subject-new"),
+    path("hoc-ba/subjects/<int:pk>/edit/", views_subjects.subject_edit, name="subject-edit"),
     path("hoc-ba/classes/<int:pk>/", views_schools.class_detail, name="class-detail"),
     path("hoc-ba/classes/<int:pk>/conduct/", views_schools.class_conduct, name="class-conduct"),
     path("hoc-ba/gradebooks/<int:pk>/", views_schools.gradebook, name="gradebook"),

@@ -15,9 +15,7 @@ from core.errors import ServiceError, apply_to_form
 from society import selectors, services
 from society.forms import ConductForm, GradebookForm, UnlockForm
 from society.models import Gradebook, Mark, SchoolClass, Student, Subject
-from society.permissions import can_view_school, can_view_student, is_school_staff
-
-COMPONENTS = [c.value for c in Mark.Component]
+from society.permissions import can_manage_subjects, can_view_school, can_view_student, is_school_staff
 
 
 @login_required
@@ -28,6 +26,7 @@ def school_home(request):
         "gradebooks": selectors.my_gradebooks(user),
         "classes": selectors.classes_for(user),
         "records": selectors.student_records_for(user),
+        "can_manage_subjects": can_manage_subjects(user),
     }
     return render(request, "society/school_home.html", context)
 
@@ -100,8 +99,10 @@ def gradebook(request, pk: int):
     """The marks of one subject, class and term. Its teacher edits while it is open (all columns,
     or one column at a time on a phone: ?c=tx1); the rest of the school reads it."""
     book = _gradebook_or_404(request.user, pk)
+    all_components = selectors.cell_components(book)
     column = request.GET.get("c", "")
-    components = [column] if column in COMPONENTS else COMPONENTS
+    components = [column] if column in all_components else all_components
+    primary = selectors.is_primary(book)
     can_edit = (
         book.teacher_id == request.user.pk
         and book.status == Gradebook.Status.OPEN
@@ -110,7 +111,11 @@ def gradebook(request, pk: int):
     by_comment = book.subject.assessment == Subject.Assessment.COMMENT
     sheet = selectors.gradebook_sheet(book)
     form = GradebookForm(
-        request.POST if request.method == "POST" else None, sheet=sheet, components=components, by_comment=by_comment
+        request.POST if request.method == "POST" else None,
+        sheet=sheet,
+        components=components,
+        by_comment=by_comment,
+        primary=primary,
     )
     if request.method == "POST":
         if not can_edit:
@@ -134,8 +139,9 @@ def gradebook(request, pk: int):
         "book": book,
         "form": form,
         "components": [Mark.Component(c) for c in components],
-        "all_components": list(Mark.Component),
-        "column": column if column in COMPONENTS else "",
+        "all_components": [Mark.Component(c) for c in all_components],
+        "column": column if column in all_components else "",
+        "primary": primary,
         "can_edit": can_edit,
         "can_finish": can_edit,
         "can_unlock": is_admin and book.status == Gradebook.Status.LOCKED,

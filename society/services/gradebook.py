@@ -9,9 +9,19 @@ from django.utils.translation import gettext as _
 
 from core.audit.services import audit_record
 from core.errors import InvalidTransitionError, NotAllowedError, ServiceError
-from society import assessment
-from society.models import Conduct, Enrollment, Gradebook, GradebookEvent, Mark, MarkChange, SchoolClass, Subject
+from society import assessment, assessment_primary
+from society.models import (
+    Conduct,
+    Enrollment,
+    Gradebook,
+    GradebookEvent,
+    Mark,
+    MarkChange,
+    SchoolClass,
+    Subject,
+)
 from society.permissions import is_school_staff
+from society.selectors import cell_components, is_primary
 
 
 def mark_field(student_id: int, component: str) -> str:
@@ -26,7 +36,11 @@ def _display(mark_score: Decimal | None, comment: str) -> str:
 
 
 def _locked_gradebook(gradebook_id: int) -> Gradebook:
-    return Gradebook.objects.select_for_update().select_related("school_class", "subject").get(pk=gradebook_id)
+    return (
+        Gradebook.objects.select_for_update(of=("self",))
+        .select_related("school_class", "school_class__school", "subject")
+        .get(pk=gradebook_id)
+    )
 
 
 def _check_teacher(actor, gradebook: Gradebook) -> None:
@@ -47,6 +61,8 @@ def gradebook_save_marks(*, actor, gradebook: Gradebook, entries: dict[tuple[int
         if gradebook.status != Gradebook.Status.OPEN:
             raise InvalidTransitionError(_("Sổ điểm đã khóa: cần quản trị nhà trường mở khóa trước khi sửa điểm."))
         by_comment = gradebook.subject.assessment == Subject.Assessment.COMMENT
+        primary = is_primary(gradebook)
+        allowed = cell_components(gradebook)
         enrolled = set(
             Enrollment.objects.filter(school_class_id=gradebook.school_class_id).values_list("student_id", flat=True)
         )
@@ -54,11 +70,21 @@ def gradebook_save_marks(*, actor, gradebook: Gradebook, entries: dict[tuple[int
         parsed: dict[tuple[int, str], tuple[Decimal | None, str]] = {}
         for (student_id, component), text in entries.items():
             key = mark_field(student_id, component)
-            if student_id not in enrolled or component not in Mark.Component.values:
+            if student_id not in enrolled or component not in allowed:
                 errors[key] = [_("Học sinh hoặc cột điểm không thuộc sổ điểm này.")]
                 continue
             text = (text or "").strip()
-            if by_comment:
+            if primary:
+                try:
+                    score, level = assessment_primary.parse_cell(component, text)
+                except assessment_primary.LevelError:
+                    if assessment_primary.is_test(component):
+                        errors[key] = [_("Điểm kiểm tra định kỳ là số nguyên từ 1 đến 10.")]
+                    else:
+                        errors[key] = [_("Ghi T (Hoàn thành tốt), H (Hoàn thành) hoặc C (Chưa hoàn thành).")]
+                    continue
+                parsed[(student_id, component)] = (None if score is None else Decimal(score), level)
+            elif by_comment:
                 value = text.upper()
                 if value not in ("", *Mark.Comment.values):
                     errors[key] = [_("Chọn Đạt hoặc Chưa đạt.")]
@@ -120,13 +146,20 @@ def gradebook_save_marks(*, actor, gradebook: Gradebook, entries: dict[tuple[int
 def gradebook_missing(gradebook: Gradebook) -> list[str]:
     """Names of the students whose term result cannot be computed yet (marks missing)."""
     by_comment = gradebook.subject.assessment == Subject.Assessment.COMMENT
+    primary = is_primary(gradebook)
     marks: dict[int, dict[str, Mark]] = {}
     for m in Mark.objects.filter(gradebook=gradebook):
         marks.setdefault(m.student_id, {})[m.component] = m
     missing = []
     for e in Enrollment.objects.filter(school_class_id=gradebook.school_class_id).select_related("student"):
         cells = marks.get(e.student_id, {})
-        if by_comment:
+        if primary:
+            ok = assessment_primary.cells_complete(
+                gradebook.subject.code,
+                gradebook.school_class.grade,
+                {c: (m.score, m.comment) for c, m in cells.items()},
+            )
+        elif by_comment:
             ok = assessment.comment_term_result({c: m.comment for c, m in cells.items()}) is not None
         else:
             ok = assessment.term_average({c: m.score for c, m in cells.items()}) is not None

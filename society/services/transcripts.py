@@ -74,6 +74,10 @@ def transcripts_sign_class_homeroom(*, actor, school_class: SchoolClass) -> Sign
             actor, school_class.school_id, "teacher"
         ):
             raise NotAllowedError(_("Chỉ giáo viên chủ nhiệm của lớp được ký học bạ của lớp."))
+        if school_class.school.level == School.Level.PRIMARY:
+            # The Circular 27 transcript (levels, qualities and competences, the end-of-year result)
+            # is not generated yet: refused rather than printed with secondary-school rules.
+            raise InvalidTransitionError(_("Cổng chưa tạo học bạ tiểu học (Thông tư 27/2020); lớp này chưa ký được."))
         running = _open_job(kind=SigningJob.Kind.HOMEROOM, school_class=school_class)
         if running is not None:
             return running

@@ -14,6 +14,10 @@ RULES = [
         for name in ("society:team-edit", "society:team-members", "society:team-member-remove")
     ],
     Rule("society:school-home", AUTH),
+    # The education department's officials (agency so-gddt) too: tests/society/test_subjects.py.
+    Rule("society:subjects", roles("system_administrator")),
+    Rule("society:subject-new", roles("system_administrator")),
+    Rule("society:subject-edit", SKIP("needs a subject; tests/society/test_subjects.py")),
     *[
         Rule(name, SKIP("needs a school membership (SchoolStaff) or a student record; tests/society/test_gradebook.py"))
         for name in (
