@@ -309,15 +309,15 @@ def board_compute(crossing: Crossing, *, now: datetime.datetime | None = None, q
             .select_related("vehicle", "current_step__step")
             .order_by("-perishable", "arrived_at", "pk")[:queue_limit]
         )
-        avg = Entry.objects.filter(
-            crossing=crossing, direction=direction, called_at__gte=now - WAIT_WINDOW, arrived_at__isnull=False
-        ).aggregate(avg=Avg(F("called_at") - F("arrived_at")))["avg"]
         directions.append(
             {
                 "direction": direction,
                 "label": str(label),
                 "waiting": waiting.count(),
-                "avg_wait_minutes": round(avg.total_seconds() / 60) if avg else None,
+                # the same figure as the operations centre's indicator over the same hours
+                "avg_wait_minutes": average_wait_minutes(
+                    now - WAIT_WINDOW, now, crossing=crossing, direction=direction
+                ),
                 "throughput_per_hour": round(throughput_per_hour(crossing, direction, now), 1),
                 "queue": [
                     {
@@ -342,6 +342,7 @@ def board_compute(crossing: Crossing, *, now: datetime.datetime | None = None, q
         "waiting": waiting_total,
         "band": congestion.band(waiting_total),
         "computed_at": timezone.localtime(now).isoformat(),
+        "window_hours": wait_window_hours(),
     }
 
 
@@ -411,7 +412,9 @@ def driver_status(entry: Entry, *, now: datetime.datetime | None = None) -> dict
         )
         position = ahead + 1
         eta_minutes = round(60 * position / throughput_per_hour(entry.crossing, entry.direction, now))
-    return {"position": position, "eta_minutes": eta_minutes}
+    # The estimate comes from the trucks called in the board's window (throughput_per_hour), the
+    # period both pages state.
+    return {"position": position, "eta_minutes": eta_minutes, "window_hours": wait_window_hours()}
 
 
 def entry_for_driver(code: str, phone: str) -> Entry | None:
@@ -446,11 +449,22 @@ def cleared_between(start, end, crossing_code: str | None = None) -> int:
     return qs.count()
 
 
-def average_wait_minutes(start, end) -> float | None:
-    avg = Entry.objects.filter(called_at__gte=start, called_at__lt=end, arrived_at__isnull=False).aggregate(
-        avg=Avg(F("called_at") - F("arrived_at"))
-    )["avg"]
-    return round(avg.total_seconds() / 60, 1) if avg else None
+def average_wait_minutes(start, end, *, crossing: Crossing | None = None, direction: str | None = None) -> float | None:
+    """The one waiting time the portal reports — the board, the operations centre's indicator and
+    the daily figures: from a truck's arrival at the crossing to its call, averaged over the trucks
+    called in [start, end). None when no truck was called then."""
+    qs = Entry.objects.filter(called_at__gte=start, called_at__lt=end, arrived_at__isnull=False)
+    if crossing is not None:
+        qs = qs.filter(crossing=crossing)
+    if direction:
+        qs = qs.filter(direction=direction)
+    avg = qs.aggregate(avg=Avg(F("called_at") - F("arrived_at")))["avg"]
+    return round(avg.total_seconds() / 60, 1) if avg is not None else None
+
+
+def wait_window_hours() -> int:
+    """The board's and the driver's estimate's period, in hours (said on both pages)."""
+    return int(WAIT_WINDOW.total_seconds() // 3600)
 
 
 def backlog_now(crossing_code: str | None = None) -> int:

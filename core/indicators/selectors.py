@@ -38,17 +38,20 @@ def latest_values(codes: list[str], *, commune_code: int | None, period: Period)
         return {}
     where, params = _commune_clause(commune_code)
     sql = f"""
-        SELECT c.code, s.value, s.period_end, s.provisional
+        SELECT c.code, s.value, s.period_end, s.provisional, s.computed_at
         FROM unnest(%s::text[]) AS c(code)
         CROSS JOIN LATERAL (
-            SELECT value, period_end, provisional FROM indicators_indicatorsnapshot
+            SELECT value, period_end, provisional, computed_at FROM indicators_indicatorsnapshot
             WHERE indicator_code = c.code AND {where} AND period_start < %s
             ORDER BY period_end DESC LIMIT 1
         ) s
     """  # noqa: S608  # nosec B608: `where` is one of two constant strings, values are parameters
     with connection.cursor() as cursor:
         cursor.execute(sql, [list(codes), *params, period.end])
-        return {code: {"value": v, "as_of": end, "provisional": p} for code, v, end, p in cursor.fetchall()}
+        return {
+            code: {"value": v, "as_of": end, "provisional": p, "computed_at": at}
+            for code, v, end, p, at in cursor.fetchall()
+        }
 
 
 def series(

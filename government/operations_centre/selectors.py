@@ -141,10 +141,40 @@ class Tile:
     status: TargetStatus
     detail_url: str = ""
     delta: float | None = None  # change over the period (last − first point)
+    computed_at: datetime | None = None
 
     @property
     def code(self) -> str:
         return self.indicator.code
+
+    @property
+    def freshness(self) -> str:
+        """What the tile says about its figure (issue 11: never a time in the future):
+        "live" — the still-open period, as computed at `shown_at`; "yesterday" — a closed period that
+        ended at today's midnight (the nightly figures); "closed" — an older closed period, or an
+        hourly one."""
+        if self.as_of is None:
+            return "none"
+        if self.provisional:
+            return "live"
+        today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        if timezone.localtime(self.as_of) == today:
+            return "yesterday"
+        return "closed"
+
+    @property
+    def period_day(self):
+        """The last day the (closed) figure covers: a period ending at midnight covers the day before."""
+        return timezone.localtime(self.as_of - timedelta(microseconds=1)).date() if self.as_of else None
+
+    @property
+    def shown_at(self) -> datetime | None:
+        """The time the tile prints: the computation time of a live figure (a live period's end is in
+        the future), else the closed period's end; never later than now."""
+        if self.as_of is None:
+            return None
+        moment = self.computed_at if self.provisional and self.computed_at else self.as_of
+        return min(moment, timezone.now())
 
 
 @dataclass
@@ -215,6 +245,7 @@ def dashboard_tiles(*, scope: Scope, period: Period, public_only: bool = False) 
             ),
             detail_url=detail_url,
             delta=(known[-1] - known[0]) if len(known) >= 2 else None,
+            computed_at=point.get("computed_at"),
         )
         blocks.setdefault(indicator.pillar, PillarBlock(indicator.pillar, indicator.pillar)).tiles.append(tile)
     return [b for b in blocks.values() if b.tiles]

@@ -313,7 +313,9 @@ def test_lane_and_pass_in_one_submission(client, login, declare, run_pipeline, c
     login(customs_officer)
     url = reverse("border_gate:officer-decide", args=[green.code])
     page = client.get(reverse("border_gate:officer-entry", args=[green.code])).content.decode()
-    assert 'name="lane"' in page
+    # one lane picker on the page (issue 11): the decision form's, not a second form beside it
+    assert page.count('name="lane"') == len(Entry.Lane.choices)
+    assert reverse("border_gate:officer-lane", args=[green.code]) not in page
     r = client.post(url, {"entry_step": green.current_step_id, "decision": "pass", "take": "True", "lane": "green"})
     assert r.status_code == 302
     green.refresh_from_db()
@@ -328,6 +330,9 @@ def test_lane_and_pass_in_one_submission(client, login, declare, run_pipeline, c
     assert "Xe phải kiểm tra thực tế: ghi kết quả kiểm tra." in r.content.decode()
     red.refresh_from_db()
     assert red.lane == "red" and red.inspection_required and red.current_step_id == step_id
+    # once recorded, the lane is shown and can be changed in its own form: still one picker
+    page = client.get(reverse("border_gate:officer-entry", args=[red.code])).content.decode()
+    assert page.count('name="lane"') == len(Entry.Lane.choices) and "Đổi phân luồng" in page
     r = client.post(
         url, {"entry_step": step_id, "decision": "pass", "take": "True", "inspection_result": "Đúng khai báo"}
     )

@@ -99,9 +99,12 @@
     if (!el || !window.Chart) return;
     var labels = points.map(function (p) { return new Date(p[0]).toLocaleDateString(document.documentElement.lang || "vi"); });
     var data = points.map(function (p) { return p[1]; });
-    if (seriesChart) { seriesChart.data.labels = labels; seriesChart.data.datasets[0].data = data; seriesChart.data.datasets[0].label = state.unit; seriesChart.update(); return; }
+    if (seriesChart) { seriesChart.data.labels = labels; seriesChart.data.datasets[0].data = data; seriesChart.data.datasets[0].label = state.unit; seriesChart.options.scales.y.title.text = state.unit; seriesChart.update(); return; }
     seriesChart = new Chart(el, {type: "line", data: {labels: labels, datasets: [{label: state.unit, data: data, borderColor: "#0b4ea2", backgroundColor: "rgba(11,78,162,.12)", fill: true, pointRadius: 0, tension: 0.2}]},
-      options: {responsive: true, maintainAspectRatio: false, animation: false, plugins: {legend: {display: false}}, scales: {x: {ticks: {maxTicksLimit: 8}}}}});
+      // Axes named, values from zero: a reader compares heights, which a cut axis exaggerates.
+      options: {responsive: true, maintainAspectRatio: false, animation: false, plugins: {legend: {display: false}},
+        scales: {x: {ticks: {maxTicksLimit: 8}, title: {display: true, text: T.axisDate}},
+                 y: {beginAtZero: true, title: {display: true, text: state.unit}}}}});
   }
   function drawRanking(rows) {
     var el = document.getElementById("ranking-chart");
@@ -111,11 +114,12 @@
     var labels = rows.map(function (r) { return r[0]; });
     var data = rows.map(function (r) { return r[1]; });
     var colours = rows.map(function (r) { return colour(r[1]); });
-    if (rankingChart) { rankingChart.data.labels = labels; rankingChart.data.datasets[0].data = data; rankingChart.data.datasets[0].backgroundColor = colours; rankingChart.update(); return; }
+    if (rankingChart) { rankingChart.data.labels = labels; rankingChart.data.datasets[0].data = data; rankingChart.data.datasets[0].backgroundColor = colours; rankingChart.options.scales.x.title.text = state.unit; rankingChart.update(); return; }
     rankingChart = new Chart(el, {type: "bar", data: {labels: labels, datasets: [{data: data, backgroundColor: colours, borderColor: "#555", borderWidth: 0.5}]},
       options: {indexAxis: "y", responsive: true, maintainAspectRatio: false, animation: false, plugins: {legend: {display: false}},
         onClick: function (evt, items) { if (items.length) { var code = rows[items[0].index][2]; window.location.href = cfg.communeUrl.replace("/0/", "/" + code + "/") + "?" + params(); } },
-        scales: {y: {ticks: {autoSkip: false, font: {size: 11}}}}}});
+        scales: {y: {ticks: {autoSkip: false, font: {size: 11}}, title: {display: true, text: T.axisCommune}},
+                 x: {beginAtZero: true, title: {display: true, text: state.unit}}}}});
   }
   function updateRankingTable(rows) {
     var body = document.querySelector("#ranking-table tbody");
