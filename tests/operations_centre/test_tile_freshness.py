@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from core.indicators.targets import LOCAL
+from core.indicators.registry import LOCAL
 
 pytestmark = pytest.mark.django_db
-DASHBOARD = reverse("government:ioc-dashboard")
+DASHBOARD = reverse("operations_centre:dashboard")
 
 
 def _tile(html: str, code: str) -> str:
