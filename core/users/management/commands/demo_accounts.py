@@ -17,3 +17,12 @@ class Command(BaseCommand):
             label = f"{persona.role} ({roles.LABELS[persona.role]})"
             note = "" if persona.email in existing else "  [not created yet: run seed_demo]"
             self.stdout.write(f"{persona.email.ljust(width)}  {label}{note}")
+        from django.conf import settings
+
+        if settings.PORTAL_VNEID_DEV_IDP and settings.PORTAL_VNEID_ISSUER:
+            from core.users.vneid_dev.views import identities
+
+            # Citizens can also sign in with "VNeID": the local test provider lists these identities.
+            self.stdout.write("\nVNeID (local test provider, button on the sign-in page):")
+            for person in identities():
+                self.stdout.write(f"  {person['citizen_id']}  {person['name']}  {person['birthdate']}")
