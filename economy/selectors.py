@@ -5,6 +5,7 @@ import datetime as dt
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from core.geo.models import AdministrativeUnit as Unit
+from core.text import fold
 from economy.models import CommuneHouseholds, DigitalShop, EpaymentAccount, Household, SoftAtmAgent
 from economy.permissions import commune_scope
 
@@ -298,14 +299,6 @@ def reconciliations_for(supervisor, *, status=None) -> QuerySet:
 
 
 # --- digital shops: sales and the public product directory ----------------------------------------
-
-
-def fold(text: str) -> str:
-    """Vietnamese without diacritics, lower case (what PostgreSQL's unaccent does, and đ → d)."""
-    import unicodedata
-
-    text = (text or "").replace("đ", "d").replace("Đ", "D")
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)).lower()
 
 
 def product_directory(*, q: str = "", commune_code=None, specialties_only: bool = False) -> QuerySet:

@@ -32,6 +32,7 @@ from django.utils.translation import gettext_noop
 from core.agencies.models import Agency
 from core.audit.services import audit_record
 from core.errors import InvalidTransitionError, NotAllowedError, ServiceError
+from core.uploads import check_upload
 from core.users import roles
 from core.users.validators import validate_citizen_id
 from government import workdays
@@ -47,7 +48,6 @@ from government.models import (
     ProcedureDocument,
     SupplementRequest,
 )
-from government.uploads import check_upload
 
 logger = logging.getLogger(__name__)
 S = Dossier.Status

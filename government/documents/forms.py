@@ -4,8 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.agencies.models import Agency
+from core.uploads import check_upload
 from government.documents.models import Confidentiality, Direction, DocumentType, Status, Urgency
-from government.uploads import check_upload
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 

@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 
 from core.audit.services import audit_record
 from core.errors import ConflictError, InvalidTransitionError, NotAllowedError, ServiceError
+from core.uploads import check_upload
 from government.land import tiles
 from government.land.geo import VN2000_SRID, in_province_vn2000
 from government.land.models import ErrorReport, LandUseCode, Parcel, ParcelOwner, ParcelVersion
 from government.land.permissions import is_land_official, may_handle_parcel
-from government.uploads import check_upload
 
 EVIDENCE_TYPES = ["pdf", "jpg", "png"]
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024

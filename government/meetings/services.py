@@ -241,7 +241,7 @@ def meeting_cancel(*, meeting: Meeting, actor, reason: str) -> Meeting:
 
 
 def meeting_attach(*, meeting: Meeting, actor, uploaded) -> MeetingFile:
-    """Add a meeting document (checked by the form: government.uploads.check_upload)."""
+    """Add a meeting document (checked by the form: core.uploads.check_upload)."""
     with transaction.atomic():
         m = _lock(meeting)
         if not may_manage(actor, m):

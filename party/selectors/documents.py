@@ -2,6 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
+from core.text import fold
 from party.models import Distribution, PartyDocument, PartyOrganisation
 from party.selectors import access
 
@@ -59,8 +60,6 @@ def my_distributions(user, document: PartyDocument) -> list[Distribution]:
 def register(user, *, kind: str = "", q: str = "") -> QuerySet[PartyDocument]:
     """The documents `user` may see (party.selectors.access), searched over number, abstract and
     issuing body with or without diacritics (unaccent on both sides)."""
-    from economy.selectors import fold
-
     docs = access.documents_visible_to(user).select_related("organisation")
     if kind:
         docs = docs.filter(kind=kind)

@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Q, QuerySet
 
+from core.text import fold
 from party.models import PartyMember, PartyOrganisation
 from party.selectors import access
 
@@ -39,8 +40,6 @@ def members_of(user, org: PartyOrganisation, *, q: str = "") -> QuerySet[PartyMe
     """Members of `org` and the cells under it, for a user who may see them (none otherwise)."""
     rows = access.members_visible_to(user).filter(organisation__path__startswith=org.path)
     if q.strip():
-        from economy.selectors import fold
-
         rows = rows.filter(Q(full_name__unaccent__icontains=fold(q.strip())) | Q(card_number__icontains=q.strip()))
     return rows.prefetch_related("positions__organisation").order_by("organisation__name", "full_name")
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from core.audit.services import audit_record
 from core.errors import InvalidTransitionError, NotAllowedError
 from core.files import random_file_name
+from core.uploads import check_upload
 from party.models import Distribution, DocumentCounter, DocumentFile, PartyDocument, PartyOrganisation
 from party.selectors import access
 from party.services.errors import PartyError
@@ -82,8 +83,6 @@ def document_create_draft(
 
 def document_attach(*, actor, document: PartyDocument, files) -> list[DocumentFile]:
     """Attach files (checked by content: PDF, DOCX, JPG, PNG up to 20 MB) to a draft. Audited."""
-    from government.uploads import check_upload
-
     _require_officer(actor, document.organisation)
     files = list(files)
     if not files:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from core.audit.services import audit_record
 from core.errors import NotAllowedError
 from core.files import random_file_name
+from core.uploads import check_upload
 from party.assessment import DUE_SOON_DAYS, next_report_due, on_track, report_overdue  # noqa: F401 (on_track: public)
 from party.models import KeyTask, KeyTaskUpdate, TaskEvidence
 from party.selectors.access import can_report_on
@@ -23,8 +24,6 @@ EVIDENCE_MAX_FILES = 5
 
 
 def _check_evidence(files) -> list:
-    from government.uploads import check_upload
-
     errors = []
     if len(files) > EVIDENCE_MAX_FILES:
         raise PartyError(

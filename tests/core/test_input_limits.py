@@ -269,7 +269,7 @@ def _png_declaring(width: int, height: int) -> bytes:
 
 
 def test_an_image_declaring_too_many_pixels_is_refused_before_decoding():
-    from government.uploads import check_upload
+    from core.uploads import check_upload
 
     # 80 million pixels (240 MB decoded) is under Pillow's own ceiling: it would decode it.
     for width, height in ((10_000, 8_000), (60_000, 60_000)):
@@ -288,7 +288,7 @@ def _docx(document_xml: bytes) -> bytes:
 
 
 def test_an_office_file_that_unpacks_beyond_the_cap_is_refused(settings):
-    from government.uploads import check_upload
+    from core.uploads import check_upload
 
     small = SimpleUploadedFile("don.docx", _docx(b"<w:document/>"))
     assert check_upload(small, accepted_types=["docx"], max_size_bytes=1024 * 1024).kind == "docx"

@@ -113,7 +113,7 @@ def store_file(d: Document, *, content: bytes, name: str, actor, is_main: bool, 
 
 
 def store_upload(d: Document, *, uploaded, actor, is_main: bool) -> DocumentFile:
-    """Store a file checked by the form (government.uploads.check_upload)."""
+    """Store a file checked by the form (core.uploads.check_upload)."""
     import hashlib
 
     uploaded.seek(0)
