@@ -17,13 +17,18 @@ core.users.social_adapter's job."""
 from __future__ import annotations
 
 import datetime
+import logging
 import secrets
 from dataclasses import dataclass
 
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
 from django.core.exceptions import ValidationError
+from django.shortcuts import render
+from requests import RequestException
 
 from core.users.validators import validate_citizen_id
+
+logger = logging.getLogger(__name__)
 
 PROVIDER_ID = "vneid"
 NONCE_STATE_KEY = "vneid_nonce"
@@ -46,9 +51,16 @@ class VNeIDProvider(OpenIDConnectProvider):
         auth_params["nonce"] = nonce
         # allauth keeps every extra keyword of the redirect in the login's server-side state, which it
         # hands back with the callback (sociallogin.state) once the `state` parameter matched.
-        return super().redirect(
-            request, process, next_url, data, auth_params=auth_params, **{NONCE_STATE_KEY: nonce}, **kwargs
-        )
+        try:
+            return super().redirect(
+                request, process, next_url, data, auth_params=auth_params, **{NONCE_STATE_KEY: nonce}, **kwargs
+            )
+        except RequestException as exc:
+            # allauth reads the provider's discovery document here, before the redirect, and only
+            # its callback view turns a network failure into an error page: VNeID being down must
+            # not be a 500 for the citizen, but a page saying so, with the e-mail sign-in beside it.
+            logger.warning("VNeID unreachable at sign-in: %s", type(exc).__name__)
+            return render(request, "socialaccount/authentication_error.html", {"vneid_unreachable": True}, status=503)
 
 
 @dataclass(frozen=True)

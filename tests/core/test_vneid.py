@@ -252,3 +252,25 @@ def test_test_provider_checks_its_clients(vneid):
     answer = session.get(callback)
     assert "Không đăng nhập được bằng VNeID" in _visible_text(answer.text)
     assert not User.objects.filter(citizen_id=LAN["citizen_id"]).exists()
+
+
+def test_vneid_unreachable_answers_a_page_not_a_server_error(live_server, settings):
+    """VNeID down (here: nothing listens at the issuer): the citizen is told so and stays signed out,
+    with the way back to the e-mail sign-in, instead of a 500."""
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{s.getsockname()[1]}/vneid"
+    providers = copy.deepcopy(django_settings.SOCIALACCOUNT_PROVIDERS)
+    providers["openid_connect"]["APPS"][0]["settings"]["server_url"] = dead
+    settings.SOCIALACCOUNT_PROVIDERS = providers
+    session = requests.Session()
+    page = session.get(f"{live_server.url}/accounts/login/")
+    answer = session.post(
+        f"{live_server.url}/accounts/oidc/vneid/login/", data=_inputs(page.text, "vneid-login"), allow_redirects=False
+    )
+    assert answer.status_code == 503
+    assert "Hiện không kết nối được với VNeID" in unescape(answer.text)
+    assert "/accounts/login/" in answer.text
+    assert "_auth_user_id" not in session.cookies.get_dict()
