@@ -66,6 +66,8 @@ def primary(db):
 def test_a_primary_teacher_enters_levels_and_test_scores(client, login, primary):
     from django.urls import reverse
 
+    from core.errors import InvalidTransitionError
+    from society import services
     from society.services.gradebook import mark_field
 
     world = primary
@@ -99,3 +101,12 @@ def test_a_primary_teacher_enters_levels_and_test_scores(client, login, primary)
     page = client.get(url).content.decode()
     assert page.count('<td class="result">Hoàn thành</td>') == 1
     assert page.count('<td class="result">Hoàn thành tốt</td>') == 1
+    from society.models import Gradebook
+
+    assert services.gradebook_missing(Gradebook.objects.get(pk=book.pk)) == []  # fresh: grade 4, primary
+    # Đạo đức has no periodic test in primary school: its book has only the two levels.
+    ethics = client.get(reverse("society:gradebook", args=[world.books[("dao-duc", 1)].pk])).content.decode()
+    assert "KTĐK" not in ethics.split("<table", 1)[1]
+    # No Circular 22 transcript is printed for a primary class.
+    with pytest.raises(InvalidTransitionError):
+        services.transcripts_sign_class_homeroom(actor=world.homeroom, school_class=world.school_class)
