@@ -62,7 +62,21 @@ class AgentSerializer(serializers.Serializer):
         return agent.location.y if agent.location else None
 
 
-@extend_schema(tags=TAGS, parameters=[CommuneQuery], responses=AgentSerializer(many=True))
+def _page_of(name: str, serializer):
+    """The limit/offset page these views answer (PortalPagination), documented as it is sent: the
+    views paginate by hand, so drf-spectacular cannot infer the envelope from a pagination_class."""
+    return inline_serializer(
+        name,
+        fields={
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer(many=True),
+        },
+    )
+
+
+@extend_schema(tags=TAGS, parameters=[CommuneQuery], responses=_page_of("PaginatedAgentList", AgentSerializer))
 class AgentListApi(_Public):
     """Soft-ATM agent points and whether each can pay out cash now (no amounts)."""
 
@@ -91,7 +105,7 @@ class ProductSerializer(serializers.Serializer):
     commune = serializers.CharField(source="shop.commune.name")
 
 
-@extend_schema(tags=TAGS, parameters=[ProductQuery], responses=ProductSerializer(many=True))
+@extend_schema(tags=TAGS, parameters=[ProductQuery], responses=_page_of("PaginatedProductList", ProductSerializer))
 class ProductListApi(_Public):
     """Local products of active digital shops, searchable with or without diacritics."""
 

@@ -123,7 +123,7 @@ def search_page(
         inner_sql, inner_params = inner[:window].query.sql_with_params()
         # The ORM's own compiled query inside, its parameters bound like ours.
         sql = (
-            f"SELECT w.id FROM ({inner_sql}) w "  # noqa: S608  # nosec B608
+            f"SELECT w.id FROM ({inner_sql}) w "  # noqa: S608  # nosec B608: inner_sql is compiled by the ORM, values are parameters
             "WHERE w.search_vector @@ to_tsquery('simple', unaccent(%s)) "
             "ORDER BY w.created_at DESC, w.id DESC LIMIT %s"
         )
