@@ -39,8 +39,8 @@ class OfficerScope:
 
 def officer_scope(user) -> OfficerScope | None:
     """The officer's crossing and force, or None. Memoised on the user object (one request's user,
-    or a test's), keyed by what it depends on: one request used to look the crossing up three
-    times (view scope, `require_scope` in the service, the decision), now once."""
+    or a test's), keyed by what it depends on: one decision asks for it three times (the view's
+    scope, `require_scope` in the service, the decision itself) and the crossing is read once."""
     if user is None or not user.is_authenticated or not user.is_active:
         return None
     if user.is_superuser:

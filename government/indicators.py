@@ -13,7 +13,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.indicators.registry import Indicator, every_commune, register
+from core.indicators.registry import Indicator, every_commune, percent, register
 from government.models import OPEN_STATUSES, Dossier, DossierRating
 
 S = Dossier.Status
@@ -26,12 +26,6 @@ def _base(commune_code=None) -> QuerySet:
     if commune_code is not None:
         qs = qs.filter(admin_unit__code=int(commune_code), admin_unit__structure="2025")
     return qs
-
-
-def _pct(numerator, denominator):
-    if not denominator:
-        return None
-    return round(100.0 * numerator / denominator, 2)
 
 
 def _grouped(qs: QuerySet, group: str | None, **aggregates) -> dict | list[dict]:
@@ -74,7 +68,7 @@ def on_time_rate(start, end, commune_code=None, group=None):
             & ((finished & Q(finished_at__date__lte=F("due_date"))) | (open_at_end & Q(due_date__gte=end_date))),
         ),
     )
-    return _result(rows, group, lambda r: _pct(r["on_time"], r["total"]))
+    return _result(rows, group, lambda r: percent(r["on_time"], r["total"]))
 
 
 # --- 766 group 3: online service and online payment ------------------------------------------------
@@ -83,13 +77,13 @@ def on_time_rate(start, end, commune_code=None, group=None):
 def online_share(start, end, commune_code=None, group=None):
     qs = _base(commune_code).filter(received_at__gte=start, received_at__lt=end)
     rows = _grouped(qs, group, total=Count("id"), online=Count("id", filter=Q(channel=Dossier.Channel.ONLINE)))
-    return _result(rows, group, lambda r: _pct(r["online"], r["total"]))
+    return _result(rows, group, lambda r: percent(r["online"], r["total"]))
 
 
 def online_payment_share(start, end, commune_code=None, group=None):
     qs = _base(commune_code).filter(fee_amount__gt=0, paid_at__gte=start, paid_at__lt=end)
     rows = _grouped(qs, group, total=Count("id"), online=Count("id", filter=Q(paid_online=True)))
-    return _result(rows, group, lambda r: _pct(r["online"], r["total"]))
+    return _result(rows, group, lambda r: percent(r["online"], r["total"]))
 
 
 # --- 766 group 4: digitisation ----------------------------------------------------------------------
@@ -98,7 +92,7 @@ def online_payment_share(start, end, commune_code=None, group=None):
 def digitised_share(start, end, commune_code=None, group=None):
     qs = _base(commune_code).filter(received_at__gte=start, received_at__lt=end)
     rows = _grouped(qs, group, total=Count("id"), digitised=Count("id", filter=Q(is_digitised=True)))
-    return _result(rows, group, lambda r: _pct(r["digitised"], r["total"]))
+    return _result(rows, group, lambda r: percent(r["digitised"], r["total"]))
 
 
 # --- 766 group 5: satisfaction (indicator 5.4) --------------------------------------------------------

@@ -265,7 +265,7 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_FORMS = {"authenticate": "core.users.forms.AuthenticateForm", "activate_totp": "core.users.forms.ActivateTOTPForm"}
 MFA_TOTP_ISSUER = "Cổng CĐS Lạng Sơn"
 # Accept the code of the previous or next 30-second step as well (RFC 6238 §5.2: network delay and
-# phone clock drift); a code typed at the end of its step used to fail when the request landed in
+# phone clock drift): a code typed at the end of its step would otherwise fail when the request lands in
 # the next one. A used code stays refused for the whole tolerance window.
 MFA_TOTP_TOLERANCE = 1
 

@@ -1,4 +1,5 @@
-"""URL configuration: each app mounts its own `urls.py` (pages) and `api_urls.py` (REST API)."""
+"""URL configuration: each app mounts its own `urls.py` (pages) and, when it has a REST API, its
+`api_urls.py`."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -8,6 +9,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from government.operations_centre.views import moved as operations_centre_moved
 
 PILLARS = ["party", "government", "economy", "society", "border_gate"]
+# The pillars that serve a REST API under /api/v1/<pillar>/ (society has none: no empty URLconf).
+PILLAR_APIS = ["party", "government", "economy", "border_gate"]
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -42,10 +45,9 @@ if settings.PORTAL_VNEID_DEV_IDP:
     urlpatterns.insert(0, path("dev/vneid/", include("core.users.vneid_dev.urls")))
 for pillar in PILLARS:
     slug = pillar.replace("_", "-")
-    urlpatterns += [
-        path(f"{slug}/", include(f"{pillar}.urls")),
-        path(f"api/v1/{slug}/", include(f"{pillar}.api_urls")),
-    ]
+    urlpatterns.append(path(f"{slug}/", include(f"{pillar}.urls")))
+    if pillar in PILLAR_APIS:
+        urlpatterns.append(path(f"api/v1/{slug}/", include(f"{pillar}.api_urls")))
 
 # No URL serves MEDIA_ROOT, in development either: every stored file is private and served by a view
 # that checks who asks (core/files.py).

@@ -51,7 +51,7 @@ QUEUE_RECOMPUTE_WINDOW = 2
 
 def enqueue_queue_recompute(crossing_id: int) -> None:
     """After the commit, schedule one board refresh for the crossing, however many steps commit
-    in the window (20 steps/s used to mean up to 20 broker messages/s and as many recomputes).
+    in the window (otherwise 20 steps/s would mean 20 broker messages/s and as many recomputes).
     The first commit of a window sets a flag (one Redis SET NX) and sends a message delayed by the
     window, so the task sees every change of the window; the flag expires when the task is due, so
     a change committed after that schedules the next run. `robust`: the decision is committed —

@@ -53,3 +53,11 @@ def refunds_for_finance(user, *, include_done: bool = False) -> QuerySet[Refund]
 
 def refund_for_finance(user, pk: int) -> Refund | None:
     return refunds_for_finance(user, include_done=True).filter(pk=pk).first()
+
+
+def payment_receipt_bytes(payment: Payment) -> bytes | None:
+    """The kept e-receipt of a paid payment (issued when it was paid), or None while there is none."""
+    if not payment.is_paid or not payment.receipt_file:
+        return None
+    with payment.receipt_file.open("rb") as fh:
+        return fh.read()

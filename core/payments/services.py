@@ -193,6 +193,21 @@ def _mark_paid(payment: Payment, *, transaction_id: str, actor=None, actor_label
     if purpose.on_paid is not None:
         # Exactly once: only the transition into `paid` gets here, under the row lock.
         purpose.on_paid(payment)
+    _issue_receipt_or_retry(payment)
+
+
+def _issue_receipt_or_retry(payment: Payment) -> None:
+    """Issue the e-receipt with the payment (a GET never writes: the download only reads it). In a
+    savepoint: a receipt that cannot be made now must not undo the bank's confirmation; the task
+    `payments.issue_receipt` tries again after the commit."""
+    try:
+        with transaction.atomic():
+            payment_receipt_pdf(payment=payment)
+    except Exception:
+        logger.exception("receipt %s not issued with its payment: retried by a task", payment.receipt_number)
+        from core.payments import tasks
+
+        transaction.on_commit(lambda: tasks.issue_receipt.delay(payment.pk), robust=True)
 
 
 def _lock_payable(object_type: str, object_id: str) -> None:
@@ -447,8 +462,10 @@ def _sign_receipt(payment: Payment, pdf: bytes) -> bytes:
 
 
 def payment_receipt_pdf(*, payment: Payment) -> bytes:
-    """The electronic receipt (PDF) of a paid payment, rendered once and kept, so every download
-    is the same document. Raises PaymentError if the payment is not paid."""
+    """Issue the electronic receipt (PDF) of a paid payment: rendered, signed and kept once, so every
+    download is the same document (idempotent: a kept receipt is returned as it is). Called when the
+    payment is marked paid; the download page only reads it (selectors.payment_receipt_bytes).
+    Raises PaymentError if the payment is not paid."""
     from core.pdf import render_pdf
 
     if not payment.is_paid:

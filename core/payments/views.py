@@ -15,11 +15,12 @@ from core.payments.registry import get_purpose, is_registered
 from core.payments.sandbox import sandbox_bank_send
 from core.payments.selectors import (
     payment_by_token,
+    payment_receipt_bytes,
     payment_settled_by_other,
     refund_for_finance,
     refunds_for_finance,
 )
-from core.payments.services import payment_handle_callback, payment_receipt_pdf, refund_mark_refunded
+from core.payments.services import payment_handle_callback, refund_mark_refunded
 from core.permissions import role_required
 from core.users import roles
 
@@ -127,7 +128,16 @@ def receipt(request, token: str):
     payment = _payment_or_404(token)
     if not payment.is_paid:
         raise Http404
-    pdf = payment_receipt_pdf(payment=payment)
+    pdf = payment_receipt_bytes(payment)
+    if pdf is None:
+        # Issued with the payment; only when that failed is a task still at it (a GET never writes).
+        response = HttpResponse(
+            _("Biên lai điện tử đang được lập, vui lòng tải lại sau ít phút."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = "60"
+        return response
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="bien-lai-{payment.receipt_number}.pdf"'
     response["Cache-Control"] = "private, max-age=3600"

@@ -1,4 +1,9 @@
-from core.signing.models import SignedDocument
+from core.signing.models import SignedDocument, SigningCertificate
+
+
+def signing_ca_active() -> SigningCertificate | None:
+    """The active provincial CA, or None before provisioning created it (reads only)."""
+    return SigningCertificate.objects.filter(kind="ca", is_active=True).first()
 
 
 def signed_document_by_code(code: str) -> SignedDocument | None:

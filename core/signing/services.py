@@ -1,7 +1,9 @@
 """Signing: the provincial test CA, certificates per agency and per person, and `sign_pdf`.
 
-The CA and each certificate are created on first use (or by `manage.py signing_init_ca`), under a
-PostgreSQL advisory lock so concurrent first uses create exactly one. Private keys never leave the
+The CA is created by provisioning (`load_reference_data`, through core/signing/reference.py, or
+`manage.py signing_init_ca`) or else by the first signing; each certificate on its first signing. Both
+under a PostgreSQL advisory lock so concurrent first uses create exactly one. Pages only read them
+(selectors.signing_ca_active): a GET never creates a key. Private keys never leave the
 database unencrypted (PKCS#8 with settings.PORTAL_SIGNING_KEY_PASSPHRASE).
 """
 
@@ -24,6 +26,7 @@ from core.audit.services import audit_record
 from core.files import random_file_name
 from core.signing import crypto
 from core.signing.models import SignedDocument, SigningCertificate, new_verification_code
+from core.signing.selectors import signing_ca_active
 
 CA_COMMON_NAME = "Lang Son Provincial Test CA"
 CA_ORGANIZATION = "UBND tỉnh Lạng Sơn (thử nghiệm)"
@@ -50,12 +53,12 @@ def _usable(cert: SigningCertificate | None) -> bool:
 
 def signing_ca_get_or_create() -> SigningCertificate:
     """The active provincial CA, created if there is none (audited `signing.ca.create`)."""
-    ca = SigningCertificate.objects.filter(kind="ca", is_active=True).first()
+    ca = signing_ca_active()
     if ca is not None:
         return ca
     with transaction.atomic():
         _advisory_lock("signing-ca")
-        ca = SigningCertificate.objects.filter(kind="ca", is_active=True).first()
+        ca = signing_ca_active()
         if ca is not None:
             return ca
         now = timezone.now()

@@ -7,8 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core import ratelimit
 from core.signing.forms import VerifyCodeForm, VerifyUploadForm
-from core.signing.selectors import signed_document_by_code
-from core.signing.services import signing_ca_get_or_create
+from core.signing.selectors import signed_document_by_code, signing_ca_active
 from core.signing.verification import verify_pdf
 
 
@@ -78,8 +77,12 @@ def _limited_context() -> dict:
 
 @require_GET
 def ca_certificate(request):
-    """The provincial CA certificate (PEM), to add as a trusted root in a PDF reader."""
-    ca = signing_ca_get_or_create()
+    """The provincial CA certificate (PEM), to add as a trusted root in a PDF reader. A GET never
+    writes: the CA is created by provisioning (core/signing/reference.py) or the first signing, so
+    before either there is nothing to download."""
+    ca = signing_ca_active()
+    if ca is None:
+        raise Http404
     response = HttpResponse(ca.certificate_pem, content_type="application/x-pem-file")
     response["Content-Disposition"] = 'attachment; filename="lang-son-test-ca.pem"'
     return response

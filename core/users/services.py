@@ -108,7 +108,7 @@ def user_admin_save(*, actor: User, user: User, created: bool, before: dict | No
     from allauth.account.models import EmailAddress
 
     EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email).update(primary=False)
-    address, _ = EmailAddress.objects.get_or_create(
+    address, _created = EmailAddress.objects.get_or_create(
         user=user, email=user.email, defaults={"verified": True, "primary": True}
     )
     if not (address.verified and address.primary):

@@ -38,7 +38,7 @@ def check_amount(amount, field: str = "amount") -> int:
 
 
 def _new_number() -> str:
-    return "9" + "".join(str(secrets.randbelow(10)) for _ in range(9))
+    return "9" + "".join(str(secrets.randbelow(10)) for _digit in range(9))
 
 
 def wallet_open(*, actor, citizen_id: str, phone: str, full_name: str, commune, agent=None, user=None) -> Wallet:

@@ -6,10 +6,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.action_pages import binder, posted_action, run_posted_action
 from core.errors import ServiceError, apply_to_form
 from core.permissions import role_required
 from government.documents import selectors, services
@@ -204,16 +206,12 @@ def outgoing_edit(request, uid):
     return render(request, "documents/outgoing_form.html", {"form": form, "d": d})
 
 
-def _forms_for(request, d, data=None, action=""):
-    """The action forms this person may use on this document now (bound for the one posted)."""
+def _forms_for(request, d, bound):
+    """The action forms this person may use on this document now (`bound`: core.action_pages)."""
     user = request.user
     staff = selectors.colleagues(d.agency_id)
     leaders = selectors.colleagues(d.agency_id, leaders_only=True)
     S = Status  # noqa: N806 - reads like the model's own name
-
-    def bound(name):
-        return data if action == name else None
-
     forms = {}
     leader, clerk = is_leader(user, d.agency_id), is_clerk(user, d.agency_id)
     if d.is_incoming:
@@ -252,6 +250,7 @@ def _forms_for(request, d, data=None, action=""):
 
 
 def _run(request, d, action, form):
+    """The one service the posted action calls."""
     user, data = request.user, form.cleaned_data
     note = data.get("note", "")
     calls = {
@@ -327,22 +326,19 @@ def detail(request, uid):
     d = selectors.document_for(request.user, uid)
     if d is None:
         raise Http404
-    action = request.POST.get("action", "") if request.method == "POST" else ""
-    forms = _forms_for(request, d, request.POST, action)
-    if request.method == "POST":
-        form = forms.get(action)
-        if form is None:
-            # A second click after the first one moved the document on, or a stale page: show it as it is now.
-            messages.info(request, _("Thao tác này không còn áp dụng cho văn bản ở trạng thái hiện tại."))
-            return redirect("documents:detail", uid=d.uid)
-        if form.is_valid():
-            try:
-                _run(request, d, action, form)
-            except ServiceError as exc:
-                apply_to_form(form, exc)
-            else:
-                messages.success(request, str(DONE_MESSAGES[action]))
-                return redirect("documents:detail", uid=d.uid)
+    action = posted_action(request)
+    forms = _forms_for(request, d, binder(request, action))
+    finished = run_posted_action(
+        request,
+        action,
+        forms,
+        lambda name, form: _run(request, d, name, form),
+        done=lambda name: DONE_MESSAGES[name],
+        stale=_("Thao tác này không còn áp dụng cho văn bản ở trạng thái hiện tại."),
+        url=reverse("documents:detail", kwargs={"uid": d.uid}),
+    )
+    if finished:
+        return finished
     return render(
         request,
         "documents/detail.html",
@@ -387,39 +383,36 @@ def task_detail(request, uid):
     t = selectors.task_for(request.user, uid)
     if t is None:
         raise Http404
-    action = request.POST.get("action", "") if request.method == "POST" else ""
+    action = posted_action(request)
+    bound = binder(request, action)
     open_ = t.status in (Task.Status.OPEN, Task.Status.IN_PROGRESS)
     progress_form = (
-        ProgressForm(request.POST if action == "progress" else None, initial={"progress": t.progress})
+        ProgressForm(bound("progress"), initial={"progress": t.progress})
         if open_ and t.assignee_id == request.user.pk
         else None
     )
     cancel_form = (
-        NoteForm(request.POST if action == "cancel" else None, prefix="cancel")
-        if open_ and services.tasks.may_manage(request.user, t)
-        else None
+        NoteForm(bound("cancel"), prefix="cancel") if open_ and services.tasks.may_manage(request.user, t) else None
     )
-    form = {"progress": progress_form, "cancel": cancel_form}.get(action)
-    if request.method == "POST":
-        if form is None:
-            messages.info(request, _("Thao tác này không còn áp dụng cho công việc ở trạng thái hiện tại."))
-            return redirect("documents:task", uid=t.uid)
-        if form.is_valid():
-            try:
-                if action == "progress":
-                    services.task_progress(
-                        task=t,
-                        actor=request.user,
-                        progress=form.cleaned_data["progress"],
-                        note=form.cleaned_data["note"],
-                    )
-                else:
-                    services.task_cancel(task=t, actor=request.user, reason=form.cleaned_data["note"])
-            except ServiceError as exc:
-                apply_to_form(form, exc)
-            else:
-                messages.success(request, _("Đã cập nhật công việc."))
-                return redirect("documents:task", uid=t.uid)
+    forms = {name: form for name, form in (("progress", progress_form), ("cancel", cancel_form)) if form is not None}
+
+    def run(name, form):
+        data = form.cleaned_data
+        if name == "progress":
+            return services.task_progress(task=t, actor=request.user, progress=data["progress"], note=data["note"])
+        return services.task_cancel(task=t, actor=request.user, reason=data["note"])
+
+    finished = run_posted_action(
+        request,
+        action,
+        forms,
+        run,
+        done=_("Đã cập nhật công việc."),
+        stale=_("Thao tác này không còn áp dụng cho công việc ở trạng thái hiện tại."),
+        url=reverse("documents:task", kwargs={"uid": t.uid}),
+    )
+    if finished:
+        return finished
     return render(
         request,
         "documents/task.html",

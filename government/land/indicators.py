@@ -5,7 +5,7 @@ error reports still open (a flow the land office works down). No personal data."
 from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
-from core.indicators.registry import Indicator, from_by_commune, register
+from core.indicators.registry import Indicator, from_by_commune, percent, register
 from government.land.models import ErrorReport, Parcel
 
 
@@ -38,9 +38,7 @@ def area_ha(start, end, commune_code=None):
 
 def residential_share(start, end, commune_code=None):
     rows = _parcels(end, commune_code).aggregate(total=Count("id"), res=Count("id", filter=_residential()))
-    if not rows["total"]:
-        return None
-    return round(100.0 * rows["res"] / rows["total"], 2)
+    return percent(rows["res"], rows["total"])
 
 
 def _residential():

@@ -8,9 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.forms import Form
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.action_pages import binder, posted_action, run_posted_action
 from core.errors import ServiceError, apply_to_form
 from core.permissions import role_required
 from government.documents import selectors as document_selectors
@@ -94,17 +96,15 @@ ACTION_LABELS = {
 }
 
 
-def _forms_for(request, m, seats, data=None, files=None, action=""):
-    def bound(name):
-        return data if action == name else None
-
+def _forms_for(request, m, seats, bound):
+    """The action forms the organiser or chair may use on this meeting now (`bound`: core.action_pages)."""
     forms = {}
     if not services.may_manage(request.user, m):
         return forms
     if m.status in (S.SCHEDULED, S.IN_PROGRESS):
         forms["invite"] = InviteForm(bound("invite"), prefix="invite")
     if m.status != S.CANCELLED:
-        forms["file"] = FileForm(bound("file"), files if action == "file" else None, prefix="file")
+        forms["file"] = FileForm(bound("file"), bound("file", files=True), prefix="file")
     if m.status == S.SCHEDULED:
         forms["start"] = Form(bound("start"), prefix="start")
     if m.status in (S.IN_PROGRESS, S.CONCLUDED):
@@ -120,6 +120,7 @@ def _forms_for(request, m, seats, data=None, files=None, action=""):
 
 
 def _run(request, m, action, form):
+    """The one service the posted action calls."""
     user, data = request.user, form.cleaned_data
     if action == "invite":
         return services.meeting_invite(meeting=m, actor=user, emails=data["participants"])
@@ -149,21 +150,19 @@ def detail(request, uid):
     if m is None:
         raise Http404
     seats = list(m.participants.select_related("user", "agency"))
-    action = request.POST.get("action", "") if request.method == "POST" else ""
-    forms = _forms_for(request, m, seats, request.POST, request.FILES, action)
-    if request.method == "POST":
-        form = forms.get(action)
-        if form is None:
-            messages.info(request, _("Thao tác này không còn áp dụng cho cuộc họp ở trạng thái hiện tại."))
-            return redirect("meetings:detail", uid=m.uid)
-        if form.is_valid():
-            try:
-                _run(request, m, action, form)
-            except ServiceError as exc:
-                apply_to_form(form, exc)
-            else:
-                messages.success(request, _("Đã cập nhật cuộc họp."))
-                return redirect("meetings:detail", uid=m.uid)
+    action = posted_action(request)
+    forms = _forms_for(request, m, seats, binder(request, action))
+    finished = run_posted_action(
+        request,
+        action,
+        forms,
+        lambda name, form: _run(request, m, name, form),
+        done=_("Đã cập nhật cuộc họp."),
+        stale=_("Thao tác này không còn áp dụng cho cuộc họp ở trạng thái hiện tại."),
+        url=reverse("meetings:detail", kwargs={"uid": m.uid}),
+    )
+    if finished:
+        return finished
     return render(
         request,
         "meetings/detail.html",

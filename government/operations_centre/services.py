@@ -2,7 +2,7 @@
 core.indicators.services). Keyword-only functions, one transaction each, audited."""
 
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from core.audit.services import audit_record
 from core.errors import ServiceError

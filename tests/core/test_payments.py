@@ -375,3 +375,23 @@ def test_payment_page_in_english(client, payment):
     html = client.get(payment.get_absolute_url()).content.decode()
     assert "Pay (sandbox)" in html and "Awaiting payment" in html
     assert "1.234.000 ₫" in html  # amounts keep the Vietnamese format in every language
+
+
+def test_the_receipt_is_issued_with_the_payment_and_its_download_only_reads(client, payment):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.get_writes import unexpected_writes
+
+    _callback(client, payment)
+    payment.refresh_from_db()
+    assert payment.receipt_file  # issued when the bank confirmed, not on the first download
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(payment.receipt_url).status_code == 200
+    assert unexpected_writes(queries) == []
+    # Had the receipt not been issued (a task still at it), the download says so and writes nothing.
+    Payment.objects.filter(pk=payment.pk).update(receipt_file="")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(payment.receipt_url)
+    assert response.status_code == 503 and "Biên lai điện tử đang được lập" in response.content.decode()
+    assert unexpected_writes(queries) == []

@@ -283,3 +283,22 @@ def test_verification_page_in_english(client, agency):
     signed = sign_pdf(pdf_bytes=_pdf(), title="Giấy phép", signer_agency=agency)
     client.cookies["portal_language"] = "en"
     assert "Valid digital signature" in client.get(signed.get_verification_url()).content.decode()
+
+
+def test_ca_download_before_provisioning_is_404_and_creates_nothing(client):
+    # A GET never writes: the CA comes from provisioning (load_reference_data) or the first signing.
+    SigningCertificate.objects.filter(kind="ca").update(is_active=False)
+    response = client.get(reverse("signing:ca-certificate"))
+    assert response.status_code == 404
+    assert not SigningCertificate.objects.filter(kind="ca", is_active=True).exists()
+
+
+def test_provisioning_creates_the_ca_once():
+    from django.core.management import call_command
+
+    SigningCertificate.objects.filter(kind="ca").update(is_active=False)
+    from core.signing.reference import load
+
+    call_command("load_reference_data", verbosity=0)
+    load()  # idempotent, like every reference loader
+    assert SigningCertificate.objects.filter(kind="ca", is_active=True).count() == 1
