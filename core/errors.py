@@ -9,7 +9,7 @@ exceptions. Views turn it into form errors with `apply_to_form`; the API's excep
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.functional import Promise
 
 NON_FIELD = "non_field_errors"
@@ -64,6 +64,23 @@ class NotAllowedError(ServiceError, PermissionDenied):
 
     status_code = 403
     code = "not_allowed"
+
+
+class InvalidInputError(ServiceError, ValidationError):
+    """Input a service refuses, field by field (`errors={"field": [msg]}`). Also Django's
+    ValidationError, as NotAllowedError is also PermissionDenied: the field validators services
+    share with forms raise ValidationError, and a caller that checks input with them handles a
+    service's refusal the same way (`message_dict` holds the same field errors as `errors`)."""
+
+    code = "invalid"
+
+    def __init__(self, message: str | Promise = "", *, errors: dict | None = None, code: str | None = None):
+        ServiceError.__init__(self, message, errors=errors, code=code)
+        # ServiceError's super().__init__ ran ValidationError's with the bare message; give it the
+        # field errors instead (error_dict → message_dict), and keep this class's code.
+        ValidationError.__init__(self, self.as_dict())
+        self.message = message
+        self.code = code or type(self).code
 
 
 def apply_to_form(form, error: ServiceError) -> None:

@@ -1,7 +1,8 @@
 """GET requests never write (issue 10). `tests/core/test_url_matrix.py` requests every named URL as
 every persona inside `CaptureQueriesContext` and fails when a GET ran an INSERT, UPDATE or DELETE,
 except on the tables below (each says why that write is no change of the portal's state).
-`tests/core/test_get_writes.py` checks the detector itself."""
+`tests/core/test_get_writes.py` checks the detector itself. URLs the matrix skips (file downloads,
+objects only their owner reaches) are requested by their own tests, which do not run this check."""
 
 import re
 
@@ -20,7 +21,12 @@ EXEMPT_TABLES = {
 # reading a parcel's owners or searching them: `land.owner.view`, `land.owner.search`); a read that
 # changed anything would also write that thing's own table, which is caught. UPDATE or DELETE of the
 # audit log is never exempt (a trigger refuses it anyway: core/audit/migrations/0003).
-APPEND_ONLY_TABLES = {"audit_auditlog": "audited reads of personal data"}
+# The transcript copy log is the same kind of record: which copy of a signed transcript was handed out
+# to whom (ADR 1401), written when the copy is downloaded.
+APPEND_ONLY_TABLES = {
+    "audit_auditlog": "audited reads of personal data",
+    "society_transcriptcopy": "the record of a transcript copy handed out",
+}
 
 # The first statement keyword of a write, optionally after a CTE (`WITH x AS (...) UPDATE ...`) or
 # inside one (`WITH x AS (UPDATE ... RETURNING ...) SELECT ...`): find every write target in the SQL.

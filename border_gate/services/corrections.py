@@ -29,6 +29,7 @@ from border_gate.services.declarations import (
 from border_gate.services.fees import fee_links_supersede, refresh_fee
 from border_gate.services.transitions import set_current_step, step_applies
 from core.audit.services import audit_record
+from core.errors import InvalidInputError
 
 # Fields a declarant may correct one at a time, with how to parse the new value. Labels are lazy:
 # this dict is built at import time and must follow the language of each request.
@@ -138,9 +139,9 @@ def _parse_correction(entry: Entry, field_name: str, raw: str, line_no: int | No
 def entry_correct(*, actor, entry: Entry, field_name: str, value: str, reason: str, line_no: int | None = None):
     """Correct one field of a declaration without redoing the rest: a new version with who/when/why
     and the diff. Conditional steps and the unpaid fee follow the corrected goods.
-    Raises ValidationError({"value"|"reason": ...}) or TransitionError when the entry is closed."""
+    Raises InvalidInputError({"value"|"reason": ...}) or TransitionError when the entry is closed."""
     if not (reason or "").strip():
-        raise ValidationError({"reason": _("Nêu lý do sửa.")})
+        raise InvalidInputError(errors={"reason": _("Nêu lý do sửa.")})
     with transaction.atomic():
         entry = (
             Entry.objects.select_for_update(of=("self",))
@@ -152,7 +153,7 @@ def entry_correct(*, actor, entry: Entry, field_name: str, value: str, reason: s
         try:
             apply = _parse_correction(entry, field_name, value, line_no)
         except ValidationError as e:
-            raise ValidationError({"value": e.messages}) from None
+            raise InvalidInputError(errors={"value": e.messages}) from None
         before = entry_snapshot(entry)
         apply()
         goods = list(entry.goods.all())
@@ -190,7 +191,7 @@ def entry_correct(*, actor, entry: Entry, field_name: str, value: str, reason: s
                 and any(k == field_name or k.endswith("." + field_name.split(".")[-1]) for k in latest.changes)
             ):
                 return latest  # the same correction submitted twice
-            raise ValidationError({"value": _("Giá trị mới giống giá trị đang khai.")})
+            raise InvalidInputError(errors={"value": _("Giá trị mới giống giá trị đang khai.")})
         entry.version += 1
         entry.save()
         version = EntryVersion.objects.create(

@@ -36,6 +36,7 @@ from border_gate.services.common import BorderGateError, TransitionError, label_
 from border_gate.services.fees import fee_links_supersede, refresh_fee
 from border_gate.services.transitions import close_entry, save_entry, set_current_step, step_applies
 from core.audit.services import audit_record
+from core.errors import InvalidInputError
 
 # A declaration whose truck has not checked in this long after its expected arrival expires.
 EXPIRY_GRACE = datetime.timedelta(hours=48)
@@ -150,7 +151,7 @@ def _validate_declaration(data: DeclarationData) -> dict:
         )
     out["goods"] = goods
     if errors:
-        raise ValidationError(errors)
+        raise InvalidInputError(errors=errors)
     return out
 
 
@@ -188,7 +189,7 @@ def entry_declare(
     """Declare a truck before arrival. Creates the entry, its goods, version 1, its materialised
     pipeline (conditional steps skipped or pending by the goods) and the fee estimate.
     The same `submission_key` from the same user returns the first entry (double submit).
-    Raises ValidationError (field-level) or BorderGateError."""
+    Raises InvalidInputError (field-level) or BorderGateError."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     if submission_key and user is not None:
         existing = Entry.objects.filter(declared_by=user, submission_key=submission_key).first()
@@ -197,10 +198,10 @@ def entry_declare(
     clean = _validate_declaration(data)
     crossing = data.crossing
     if not crossing.is_active:
-        raise ValidationError({"crossing": _("Cửa khẩu này đang tạm dừng tiếp nhận.")})
+        raise InvalidInputError(errors={"crossing": _("Cửa khẩu này đang tạm dừng tiếp nhận.")})
     steps = list(StepDefinition.objects.filter(crossing=crossing, direction=data.direction, is_active=True))
     if not steps:
-        raise ValidationError({"direction": _("Cửa khẩu chưa cấu hình quy trình cho chiều này.")})
+        raise InvalidInputError(errors={"direction": _("Cửa khẩu chưa cấu hình quy trình cho chiều này.")})
     if enterprise is not None and not (
         actor is None or EnterpriseMember.objects.filter(enterprise=enterprise, user=actor).exists()
     ):

@@ -17,17 +17,17 @@ from border_gate.models import (
 from border_gate.services.common import BorderGateError
 from core.api_clients.services import client_create, key_hash, key_revoke
 from core.audit.services import audit_record
-from core.errors import ServiceError
+from core.errors import InvalidInputError, ServiceError
 from core.users import roles
 
 
 def enterprise_register(*, actor, tax_code: str, name: str, address: str = "", phone: str = "") -> Enterprise:
     """Register an enterprise and make `actor` its first (manager) staff account.
-    Raises ValidationError (field-level) on a bad or already registered tax code."""
+    Raises InvalidInputError (field-level) on a bad or already registered tax code."""
     tax_code = v.validate_tax_code(tax_code)
     with transaction.atomic():
         if Enterprise.objects.filter(tax_code=tax_code).exists():
-            raise ValidationError({"tax_code": _("Mã số thuế này đã được đăng ký trên nền tảng.")})
+            raise InvalidInputError(errors={"tax_code": _("Mã số thuế này đã được đăng ký trên nền tảng.")})
         enterprise = Enterprise.objects.create(tax_code=tax_code, name=name.strip(), address=address, phone=phone)
         EnterpriseMember.objects.create(enterprise=enterprise, user=actor, is_manager=True)
         audit_record(
@@ -48,7 +48,7 @@ def enterprise_add_staff(*, actor, enterprise: Enterprise, email: str) -> Enterp
             raise BorderGateError(_("Chỉ người quản lý tài khoản doanh nghiệp mới thêm được nhân viên."))
         user = get_user_model().objects.filter(email__iexact=email.strip(), is_active=True).first()
         if user is None:
-            raise ValidationError({"email": _("Không có tài khoản nào với địa chỉ email này.")})
+            raise InvalidInputError(errors={"email": _("Không có tài khoản nào với địa chỉ email này.")})
         member, created = EnterpriseMember.objects.get_or_create(enterprise=enterprise, user=user)
         if created:
             user.groups.add(Group.objects.get(name=roles.ENTERPRISE))
@@ -83,7 +83,7 @@ def api_key_hash(raw: str) -> str:
 
 def api_key_check(*, kind: str, crossing: Crossing, scopes, enterprise: Enterprise | None = None, yards=()) -> None:
     """The one rule binding a client to its organisation (used when a client is issued on the
-    portal page and by api_key_create). Raises ValidationError (field-level)."""
+    portal page and by api_key_create). Raises InvalidInputError (field-level)."""
     errors: dict[str, str] = {}
     if kind not in ClientBinding.Kind.values:
         errors["kind"] = _("Loại khóa không hợp lệ.")
@@ -101,7 +101,7 @@ def api_key_check(*, kind: str, crossing: Crossing, scopes, enterprise: Enterpri
     elif crossing is not None and any(yard.crossing_id != crossing.pk for yard in yards):
         errors["yards"] = _("Bãi không thuộc cửa khẩu của khóa.")
     if errors:
-        raise ValidationError(errors)
+        raise InvalidInputError(errors=errors)
 
 
 def gate_board_of(crossing: Crossing):
@@ -140,7 +140,7 @@ def api_key_create(
 ):
     """Issue a border-gate machine client with its first key (core.api_clients), owned by the
     crossing's gate board; returns (key, raw) — the raw key is shown once and never stored. For
-    scripts and tests: people issue clients on the portal page. Raises ValidationError. Audited."""
+    scripts and tests: people issue clients on the portal page. Raises InvalidInputError. Audited."""
     yards = list(yards)
     api_key_check(kind=kind, crossing=crossing, scopes=scopes, enterprise=enterprise, yards=yards)
     client, raw = client_create(

@@ -7,7 +7,6 @@ import datetime
 import random
 from collections.abc import Callable
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -25,6 +24,7 @@ from border_gate.services.common import TransitionError, label_of, officer_looku
 from border_gate.services.transitions import hold_locked, pass_locked, reject_locked
 from core import sql
 from core.audit.services import audit_record
+from core.errors import InvalidInputError
 
 # A taken step nobody decided goes back to the queue after this long (officer walked away).
 TAKE_TIMEOUT = datetime.timedelta(minutes=30)
@@ -179,12 +179,12 @@ def step_decide(
     by its code within the officer's crossing and locked by the same statement, so a decision is
     one look-up, not a read followed by a locking re-read. Same rules, rows and audit as
     `step_pass` / `step_hold` / `step_reject`. Raises Entry.DoesNotExist / EntryStep.DoesNotExist
-    (not the officer's entry, or not its step), TransitionError, ValidationError."""
+    (not the officer's entry, or not its step), TransitionError, InvalidInputError."""
     if decision not in ("pass", "hold", "reject"):
-        raise ValidationError({"decision": _("Chọn quyết định.")})
+        raise InvalidInputError(errors={"decision": _("Chọn quyết định.")})
     reason = (reason or "").strip()
     if decision != "pass" and not reason:
-        raise ValidationError({"reason": _("Nêu lý do tạm dừng hoặc từ chối.")})
+        raise InvalidInputError(errors={"reason": _("Nêu lý do tạm dừng hoặc từ chối.")})
     lookup = officer_lookup(actor, code)
     label = label_of(actor)
     with transaction.atomic():
@@ -208,7 +208,7 @@ def step_pass(
     last one. Officers must have taken the step, or pass `take=True` to take it in the same
     transaction; API systems (`actor=None`, `actor_label`) may pass a pending step directly.
     Side effects: a yard event at the yard step; a (coalesced) board refresh after the yard step or
-    the crossing. Raises TransitionError / ValidationError."""
+    the crossing. Raises TransitionError / InvalidInputError."""
     if actor is not None:
         require_scope(actor, entry_step.step)
     with transaction.atomic():
@@ -224,7 +224,7 @@ def step_hold(*, actor, entry_step: EntryStep, reason: str, actor_label: str = "
     `take=True`: take and hold in one transaction (see `step_pass`)."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": _("Nêu lý do tạm dừng.")})
+        raise InvalidInputError(errors={"reason": _("Nêu lý do tạm dừng.")})
     if actor is not None:
         require_scope(actor, entry_step.step)
     with transaction.atomic():
@@ -237,7 +237,7 @@ def step_reject(*, actor, entry_step: EntryStep, reason: str, actor_label: str =
     `take=True`: take and reject in one transaction (see `step_pass`)."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": _("Nêu lý do từ chối.")})
+        raise InvalidInputError(errors={"reason": _("Nêu lý do từ chối.")})
     if actor is not None:
         require_scope(actor, entry_step.step)
     with transaction.atomic():
@@ -262,7 +262,7 @@ def customs_assign_lane(
     officer's crossing (the officer's form: found and locked by one statement; Entry.DoesNotExist
     when it is not there)."""
     if lane not in Entry.Lane.values:
-        raise ValidationError({"lane": _("Luồng phải là xanh, vàng hoặc đỏ.")})
+        raise InvalidInputError(errors={"lane": _("Luồng phải là xanh, vàng hoặc đỏ.")})
     label = label_of(actor, actor_label)
     lookup = {"pk": entry.pk} if entry is not None else officer_lookup(actor, code)
     with transaction.atomic():

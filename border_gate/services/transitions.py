@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +21,7 @@ from border_gate.models import (
 from border_gate.services.common import TransitionError, enqueue_queue_recompute
 from core import sql
 from core.audit.services import audit_record
+from core.errors import InvalidInputError
 from core.payments.templatetags.vnd import vnd
 
 
@@ -240,12 +240,12 @@ def _step_data(entry: Entry, es: EntryStep, data: dict, *, now, label: str, exte
         # The yard row lock serialises entries into one yard, so its capacity holds.
         yard = locking.lock_yard(data.get("yard"), entry.crossing_id)
         if yard is None:
-            raise ValidationError({"yard": _("Chọn bãi của cửa khẩu này.")})
+            raise InvalidInputError(errors={"yard": _("Chọn bãi của cửa khẩu này.")})
         if entry.current_yard_id != yard.pk:
             inside = locking.yard_occupancy(yard.pk)
             if inside >= yard.capacity:
-                raise ValidationError(
-                    {
+                raise InvalidInputError(
+                    errors={
                         "yard": _("Bãi %(yard)s đã đầy (%(n)d/%(cap)d xe).")
                         % {"yard": yard.name, "n": inside, "cap": yard.capacity}
                     }
@@ -258,16 +258,18 @@ def _step_data(entry: Entry, es: EntryStep, data: dict, *, now, label: str, exte
     elif kind == StepDefinition.DataKind.CERTIFICATE:
         number = (data.get("certificate_number") or "").strip()
         if not number:
-            raise ValidationError({"certificate_number": _("Nhập số giấy chứng nhận kiểm dịch.")})
+            raise InvalidInputError(errors={"certificate_number": _("Nhập số giấy chứng nhận kiểm dịch.")})
         out["certificate_number"] = number[:64]
     elif kind == StepDefinition.DataKind.LANE:
         if not entry.lane:
-            raise ValidationError({"lane": _("Phân luồng tờ khai trước khi cho qua.")})
+            raise InvalidInputError(errors={"lane": _("Phân luồng tờ khai trước khi cho qua.")})
         out["lane"] = entry.lane
         if entry.inspection_required:
             result = (data.get("inspection_result") or "").strip()
             if not result:
-                raise ValidationError({"inspection_result": _("Xe phải kiểm tra thực tế: ghi kết quả kiểm tra.")})
+                raise InvalidInputError(
+                    errors={"inspection_result": _("Xe phải kiểm tra thực tế: ghi kết quả kiểm tra.")}
+                )
             out["inspection_result"] = result[:300]
             out["random"] = entry.inspection_random
     elif kind == StepDefinition.DataKind.RECEIPT:
@@ -286,7 +288,7 @@ def _step_data(entry: Entry, es: EntryStep, data: dict, *, now, label: str, exte
                         "due": vnd(entry.fee_amount or 0),
                         "diff": vnd((entry.fee_amount or 0) - (entry.fee_paid_amount or 0)),
                     }
-                raise ValidationError({"receipt_number": message})
+                raise InvalidInputError(errors={"receipt_number": message})
             entry.fee_receipt_number = receipt[:64]
             entry.fee_paid_at = now
             entry.fee_paid_amount = entry.fee_amount

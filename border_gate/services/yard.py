@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from border_gate.scope import officer_scope
 from border_gate.services.common import TransitionError, enqueue_queue_recompute, label_of, require_scope
 from border_gate.services.transitions import pass_locked, yard_event_write
 from core.audit.services import audit_record
+from core.errors import InvalidInputError
 
 
 def yard_event_record(
@@ -39,9 +39,9 @@ def yard_event_record(
     (the yard is authoritative); otherwise the location is recorded. Idempotent per external_id."""
     label = label_of(actor, actor_label)
     if kind not in YardEvent.Kind.values:
-        raise ValidationError({"kind": _("Sự kiện phải là “in” hoặc “out”.")})
+        raise InvalidInputError(errors={"kind": _("Sự kiện phải là “in” hoặc “out”.")})
     if yard.crossing_id != entry.crossing_id:
-        raise ValidationError({"yard": _("Bãi không thuộc cửa khẩu của lượt xe.")})
+        raise InvalidInputError(errors={"yard": _("Bãi không thuộc cửa khẩu của lượt xe.")})
     if external_id:
         existing = YardEvent.objects.filter(yard=yard, external_id=external_id).first()
         if existing is not None:
