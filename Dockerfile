@@ -17,4 +17,5 @@ RUN DJANGO_ENV=development DJANGO_DEBUG=0 python manage.py compilemessages -v 0 
 RUN useradd --system --uid 10001 portal && mkdir -p /data/media && chown -R portal /data
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "lang_son_portal.wsgi", "-b", "0.0.0.0:8000", "-w", "3", "--access-logfile", "-"]
+ENV PORTAL_BIND=0.0.0.0:8000
+CMD ["gunicorn", "-c", "lang_son_portal/gunicorn_conf.py"]

@@ -18,8 +18,7 @@ trap cleanup INT TERM EXIT
 pids+=($!)
 .venv/bin/celery -A lang_son_portal beat -l warning &
 pids+=($!)
-.venv/bin/gunicorn lang_son_portal.wsgi -b "127.0.0.1:$PORTAL_PORT" -w "${WEB_CONCURRENCY:-3}" \
-  --access-logfile - --log-level warning &
+.venv/bin/gunicorn -c lang_son_portal/gunicorn_conf.py &
 pids+=($!)
 cat <<MSG
 
