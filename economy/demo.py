@@ -291,6 +291,8 @@ def _soft_atm(units, official, log) -> None:
             commune=unit,
             agent=None if owner else agent,
             user=owner,
+            # Customers of the agent's commune belong to households of its register.
+            household_code=f"H{i + 1:05d}",
         )
         numbers.append(wallet.number)
         agent_service.cash_in(

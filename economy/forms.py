@@ -94,6 +94,12 @@ class WalletOpenForm(forms.Form):
         label=_("Số điện thoại nhận mã xác nhận"), max_length=15, widget=forms.TextInput(attrs={"inputmode": "tel"})
     )
     commune = forms.ModelChoiceField(label=_("Xã, phường nơi cư trú"), queryset=Unit.objects.none())
+    household_code = forms.CharField(
+        label=_("Mã hộ gia đình trong sổ hộ của xã (nếu biết)"),
+        max_length=20,
+        required=False,
+        help_text=_("Để trống nếu không biết: ví của chủ hộ được gắn với hộ theo số CCCD."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -218,3 +224,54 @@ class HouseholdFilterForm(forms.Form):
     def __init__(self, *args, communes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commune"].choices = [("", _("Tất cả"))] + [(u.code, u.name) for u in communes]
+
+
+class HouseholdEditForm(forms.Form):
+    """What a commune may correct of a household (the code and commune never change)."""
+
+    head_name = forms.CharField(label=_("Họ và tên chủ hộ"), max_length=150)
+    head_citizen_id = forms.CharField(
+        label=_("Số CCCD của chủ hộ (nếu có)"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        help_text=_("Ví ATM mềm của chủ hộ được gắn với hộ theo số này."),
+    )
+    village = forms.CharField(label=_("Thôn, bản, tổ dân phố"), max_length=100, required=False)
+
+
+class HouseholdForm(HouseholdEditForm):
+    """A commune official enters one household of their commune's register."""
+
+    commune = forms.ModelChoiceField(label=_("Xã, phường"), queryset=Unit.objects.none())
+    code = forms.CharField(label=_("Mã hộ"), max_length=20)
+    registered_on = forms.DateField(
+        label=_("Ngày ghi vào sổ"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    field_order = ["commune", "code", "head_name", "head_citizen_id", "village", "registered_on"]
+
+    def __init__(self, *args, communes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = communes
+        if len(communes) == 1:
+            self.fields["commune"].initial = communes[0].pk
+
+
+class EpaymentUseImportForm(forms.Form):
+    """A provider's monthly report of account use, as a CSV file."""
+
+    provider = forms.ChoiceField(label=_("Tổ chức cung ứng"))
+    file = forms.FileField(label=_("Tệp CSV (cột: ma_tai_khoan, thang, so_giao_dich)"))
+
+    def __init__(self, *args, providers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].choices = [(p, p) for p in providers]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 8 * 1024 * 1024:
+            raise forms.ValidationError(_("Tệp lớn quá 8 MB."))
+        try:
+            return upload.read().decode("utf-8")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("Tệp phải là văn bản UTF-8 (CSV).")) from None

@@ -80,17 +80,36 @@ def selling_households_by_commune(on: dt.date) -> dict[int, int]:
     )
 
 
-def paying_households_by_commune(on: dt.date) -> dict[int, int]:
-    """Households of the register with an e-payment account used in the 30 days before `on` (at
-    least one payment in a month that overlaps the window, as the provider reported)."""
-    return _by_commune(
-        Household.objects.filter(
-            registered_on__lt=on,
-            epayment_accounts__monthly_use__transactions__gt=0,
-            epayment_accounts__monthly_use__month__gte=_window_start(on),
-            epayment_accounts__monthly_use__month__lt=on,
-        )
+# The soft-ATM operations a customer makes with a wallet (not the bank's funding or reversals).
+WALLET_USE_KINDS = ("cash_in", "cash_out", "transfer", "payment")
+
+
+def _used_wallets(on: dt.date) -> QuerySet:
+    """Soft-ATM wallets with an operation in the 30 days before `on` (exact times, from the ledger)."""
+    from django.utils import timezone
+
+    from economy.models import Wallet
+
+    end = timezone.make_aware(dt.datetime.combine(on, dt.time.min))
+    return Wallet.objects.filter(
+        account__entries__transaction__kind__in=WALLET_USE_KINDS,
+        account__entries__transaction__created_at__gte=end - dt.timedelta(days=30),
+        account__entries__transaction__created_at__lt=end,
     )
+
+
+def paying_households_by_commune(on: dt.date) -> dict[int, int]:
+    """Households of the register with an e-payment account used in the 30 days before `on`: at
+    least one payment in a month that overlaps the window, as the provider reported, or an
+    operation on a soft-ATM wallet of a household member in those 30 days."""
+    reported = EpaymentAccount.objects.filter(
+        household__isnull=False,
+        monthly_use__transactions__gt=0,
+        monthly_use__month__gte=_window_start(on),
+        monthly_use__month__lt=on,
+    ).values("household_id")
+    wallets = _used_wallets(on).filter(household__isnull=False).values("household_id")
+    return _by_commune(Household.objects.filter(registered_on__lt=on).filter(Q(pk__in=reported) | Q(pk__in=wallets)))
 
 
 def selling_shops_by_commune(on: dt.date) -> dict[int, int]:
@@ -103,12 +122,16 @@ def selling_shops_by_commune(on: dt.date) -> dict[int, int]:
 
 
 def used_accounts_by_commune(on: dt.date) -> dict[int, int]:
-    """E-payment accounts used in the 30 days before `on`."""
-    return _by_commune(
+    """E-payment accounts used in the 30 days before `on`: those their provider reported used, and
+    the soft-ATM wallets (of the wallet holder's commune) with an operation in those days."""
+    counts = _by_commune(
         EpaymentAccount.objects.filter(
             monthly_use__transactions__gt=0, monthly_use__month__gte=_window_start(on), monthly_use__month__lt=on
         )
     )
+    for code, n in _by_commune(_used_wallets(on)).items():
+        counts[code] = counts.get(code, 0) + n
+    return counts
 
 
 def agents_by_commune(on: dt.date) -> dict[int, int]:
@@ -217,7 +240,9 @@ def wallet_of(user):
 
     if not getattr(user, "is_authenticated", False):
         return None
-    return Wallet.objects.select_related("account", "commune").filter(user=user).first()
+    # Not the commune (its boundary is a large geometry no wallet page shows) and no ORDER BY: the
+    # user's unique index answers alone. Read on every transfer the wallet page posts.
+    return next(iter(Wallet.objects.select_related("account").filter(user=user)[:1]), None)
 
 
 def account_history(account_id: int, *, limit: int = 50) -> list[dict]:
@@ -352,7 +377,8 @@ def reversible_for(supervisor, *, reference: str = "") -> QuerySet:
 
 def household_activity(household_ids: list[int], on: dt.date) -> dict[int, tuple[bool, bool]]:
     """For a page of households: whether each one's shop sold, and whether its e-payment account
-    was used, in the 30 days before `on` (two queries, whatever the page's size)."""
+    or a member's soft-ATM wallet was used, in the 30 days before `on` (three queries, whatever the
+    page's size)."""
     from economy.models import EpaymentMonthlyUse, ShopMonthlySales
 
     start = _window_start(on)
@@ -365,5 +391,20 @@ def household_activity(household_ids: list[int], on: dt.date) -> dict[int, tuple
         EpaymentMonthlyUse.objects.filter(
             account__household_id__in=household_ids, transactions__gt=0, month__gte=start, month__lt=on
         ).values_list("account__household_id", flat=True)
-    )
+    ) | set(_used_wallets(on).filter(household_id__in=household_ids).values_list("household_id", flat=True))
     return {pk: (pk in sold, pk in paid) for pk in household_ids}
+
+
+def providers_reportable_by(user) -> list[str] | None:
+    """The e-payment providers whose report of account use this user may send: every provider for
+    the province's departments and administrators, their own bank for a bank's supervisor; None for
+    anyone else."""
+    from core.permissions import user_has_role
+    from core.users import roles
+    from economy.models import BankSupervisor
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if user_has_role(user, roles.DEPARTMENT_OFFICIAL, roles.SYSTEM_ADMIN):
+        return list(EpaymentAccount.objects.order_by("provider").values_list("provider", flat=True).distinct())
+    return list(BankSupervisor.objects.filter(user=user).values_list("bank", flat=True)) or None

@@ -1,9 +1,12 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,14 +14,17 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ServiceError, apply_to_form
 from core.landing import Service, pillar_landing
-from core.permissions import role_required
+from core.permissions import role_required, user_has_role
 from economy import selectors, services
 from economy.forms import (
     CashForm,
     CommuneFilterForm,
     ConfirmCodeForm,
     DeclareCashForm,
+    EpaymentUseImportForm,
+    HouseholdEditForm,
     HouseholdFilterForm,
+    HouseholdForm,
     PayForm,
     ProductSearchForm,
     ResolveForm,
@@ -43,6 +49,8 @@ SERVICES = [
     Service(gettext_lazy("Cửa hàng số theo xã"), "economy:shops", VIEW_ROLES),
     Service(gettext_lazy("Số hộ, cửa hàng số, thanh toán điện tử theo xã"), "economy:communes", VIEW_ROLES),
     Service(gettext_lazy("Sổ hộ gia đình"), "economy:households", VIEW_ROLES),
+    Service(gettext_lazy("Ghi hộ gia đình vào sổ hộ"), "economy:household-new", EDIT_ROLES),
+    Service(gettext_lazy("Nhận báo cáo sử dụng tài khoản của tổ chức cung ứng"), "economy:epayment-use-import", None),
     Service(gettext_lazy("Ghi nhận cửa hàng số"), "economy:shop-register", EDIT_ROLES),
     Service(gettext_lazy("Sản phẩm địa phương theo xã"), "economy:products", None),
     Service(gettext_lazy("Nhập doanh số tháng từ tệp của sàn"), "economy:sales-import", EDIT_ROLES),
@@ -116,7 +124,8 @@ def shop_close(request, pk: int):
 
 @role_required(*VIEW_ROLES)
 def communes(request):
-    rows = selectors.commune_summary(request.user, timezone.localdate())
+    # As of now: the figures count up to the end of today (the start of tomorrow).
+    rows = selectors.commune_summary(request.user, timezone.localdate() + dt.timedelta(days=1))
     keys = ("households", "official", "selling", "paying", "shops", "accounts", "agents")
     totals = {key: sum(r[key] or 0 for r in rows) for key in keys}
     if totals["households"]:
@@ -192,6 +201,7 @@ def wallet(request):
                     full_name=data["full_name"],
                     commune=data["commune"],
                     user=user,
+                    household_code=data["household_code"],
                 )
             except ServiceError as exc:
                 apply_to_form(form, exc)
@@ -261,6 +271,7 @@ def counter(request):
                     full_name=data["full_name"],
                     commune=data["commune"],
                     agent=agent,
+                    household_code=data["household_code"],
                 )
                 messages.success(request, _("Đã mở ví số %(number)s cho khách.") % {"number": opened.number})
             elif action == "cash_in":
@@ -521,8 +532,8 @@ def households(request):
     filters = form.cleaned_data if form.is_valid() else {}
     rows = selectors.households_for(request.user, commune_code=filters.get("commune"), q=filters.get("q", ""))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    today = timezone.localdate()
-    active = selectors.household_activity([h.pk for h in page.object_list], today)
+    # As of now: activity up to the end of today (the start of tomorrow).
+    active = selectors.household_activity([h.pk for h in page.object_list], timezone.localdate() + dt.timedelta(days=1))
     for household in page.object_list:
         household.sold, household.paid = active.get(household.pk, (False, False))
     query = request.GET.copy()
@@ -530,5 +541,93 @@ def households(request):
     return render(
         request,
         "economy/households.html",
-        {"form": form, "page": page, "total": page.paginator.count, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "total": page.paginator.count,
+            "query": query.urlencode(),
+            "can_edit": user_has_role(request.user, *EDIT_ROLES),
+        },
     )
+
+
+@role_required(*EDIT_ROLES)
+def household_new(request):
+    """A commune official enters a household of their own commune's register (one at a time; a
+    whole register comes through the same service). A double submit adds nothing."""
+    from economy.services.households import HouseholdRow, households_register
+
+    communes = selectors.communes_for(request.user)
+    form = HouseholdForm(request.POST or None, communes=communes)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            (household,) = households_register(
+                actor=request.user,
+                commune=data["commune"],
+                rows=[
+                    HouseholdRow(
+                        code=data["code"],
+                        head_name=data["head_name"],
+                        village=data["village"],
+                        registered_on=data["registered_on"],
+                        head_citizen_id=data["head_citizen_id"],
+                    )
+                ],
+            )
+        except ServiceError as exc:
+            apply_to_form(form, exc)
+        else:
+            messages.success(request, _("Đã ghi hộ %(code)s vào sổ hộ.") % {"code": household.code})
+            return redirect(f"{reverse('economy:households')}?q={household.code}")
+    return render(request, "economy/household_form.html", {"form": form, "household": None})
+
+
+@role_required(*EDIT_ROLES)
+def household_edit(request, pk: int):
+    """Correct a household of the register; officials of another commune get a 404."""
+    from economy.services.households import household_update
+
+    household = get_object_or_404(selectors.households_for(request.user), pk=pk)
+    initial = {"head_name": household.head_name, "head_citizen_id": household.head_citizen_id}
+    initial["village"] = household.village
+    form = HouseholdEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            household_update(
+                actor=request.user,
+                household=household,
+                head_name=data["head_name"],
+                village=data["village"],
+                head_citizen_id=data["head_citizen_id"],
+            )
+        except ServiceError as exc:
+            apply_to_form(form, exc)
+        else:
+            messages.success(request, _("Đã lưu hộ %(code)s.") % {"code": household.code})
+            return redirect(f"{reverse('economy:households')}?q={household.code}")
+    return render(request, "economy/household_form.html", {"form": form, "household": household})
+
+
+@login_required
+def epayment_use_import(request):
+    """A provider (its staff: the bank's supervisor) or the province's department sends the monthly
+    report of account use as a CSV: all rows or none, errors by line."""
+    from economy.services.households import epayment_use_import_csv
+
+    providers = selectors.providers_reportable_by(request.user)
+    if providers is None:
+        raise PermissionDenied
+    form = EpaymentUseImportForm(request.POST or None, request.FILES or None, providers=providers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = epayment_use_import_csv(
+                actor=request.user, provider=form.cleaned_data["provider"], text=form.cleaned_data["file"]
+            )
+        except ServiceError as exc:
+            apply_to_form(form, exc)
+        else:
+            messages.success(request, _("Đã nhận %(n)s dòng sử dụng tài khoản.") % {"n": count})
+            return redirect("economy:epayment-use-import")
+    return render(request, "economy/epayment_use_import.html", {"form": form})

@@ -47,6 +47,9 @@ class Household(models.Model):
     )
     code = models.CharField(_("mã hộ"), max_length=20)
     head_name = models.CharField(_("chủ hộ"), max_length=150)
+    # The head's citizen ID number (optional): how a soft-ATM wallet opened by the head is linked to
+    # the household without anyone typing the household code (economy.services.households).
+    head_citizen_id = models.CharField(_("số CCCD của chủ hộ"), max_length=12, blank=True, db_default="")
     village = models.CharField(_("thôn, bản, tổ dân phố"), max_length=100, blank=True)
     registered_on = models.DateField(_("ngày ghi vào sổ"))
 
@@ -54,7 +57,12 @@ class Household(models.Model):
         verbose_name = _("hộ gia đình")
         verbose_name_plural = _("hộ gia đình")
         ordering = ["commune__name", "code"]
-        constraints = [models.UniqueConstraint(fields=["commune", "code"], name="economy_household_unique_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "code"], name="economy_household_unique_code"),
+            models.CheckConstraint(
+                condition=Q(head_citizen_id="") | Q(head_citizen_id__regex=r"^\d{12}$"), name="economy_household_cccd"
+            ),
+        ]
         indexes = [models.Index(fields=["commune", "registered_on"], name="economy_household_day_idx")]
 
     def __str__(self):
@@ -149,6 +157,9 @@ class EpaymentAccount(models.Model):
     )
     kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices)
     provider = models.CharField(_("tổ chức cung ứng"), max_length=80)
+    # The provider's own code for the account (not the account number): what its monthly report of
+    # account use names each row by (economy.services.households.epayment_use_import_csv).
+    reference = models.CharField(_("mã tài khoản của tổ chức cung ứng"), max_length=40)
     opened_on = models.DateField(_("ngày mở"))
     closed_on = models.DateField(_("ngày đóng"), null=True, blank=True)
 
@@ -156,6 +167,7 @@ class EpaymentAccount(models.Model):
         verbose_name = _("tài khoản thanh toán điện tử")
         verbose_name_plural = _("tài khoản thanh toán điện tử")
         constraints = [
+            models.UniqueConstraint(fields=["provider", "reference"], name="economy_account_unique_reference"),
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("opened_on")),
                 name="economy_account_closed_after_opened",

@@ -60,6 +60,16 @@ class Wallet(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="wallet"
     )
     account = models.OneToOneField("economy.LedgerAccount", on_delete=models.PROTECT, related_name="wallet")
+    # The household of the commune's register the person belongs to (when known): a wallet used in
+    # the last 30 days counts for its household's e-payment share, like a bank account does.
+    household = models.ForeignKey(
+        "economy.Household",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="wallets",
+        verbose_name=_("hộ gia đình"),
+    )
     opened_by_agent = models.ForeignKey(
         "economy.SoftAtmAgent", on_delete=models.PROTECT, null=True, blank=True, related_name="opened_wallets"
     )
@@ -165,13 +175,16 @@ class CommissionRule(models.Model):
 
 class CashOutRequest(models.Model):
     """A cash-out waiting for the customer's one-time code (sent by SMS through core's notification
-    service). pending → used | expired | cancelled, only through economy.services.agents."""
+    service). pending → used | expired | cancelled, only through economy.services.agents; a paid-out
+    request whose ledger transaction the bank's supervisor reversed ends `reversed` (used → reversed),
+    so the counter and the statements never show reversed money as paid out."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Chờ khách xác nhận")
         USED = "used", _("Đã chi tiền")
         EXPIRED = "expired", _("Hết hạn")
         CANCELLED = "cancelled", _("Đã hủy")
+        REVERSED = "reversed", _("Đã đảo (hoàn tiền vào ví)")
 
     agent = models.ForeignKey("economy.SoftAtmAgent", on_delete=models.PROTECT, related_name="cash_outs")
     wallet = models.ForeignKey(Wallet, on_delete=models.PROTECT, related_name="cash_outs")
@@ -193,7 +206,8 @@ class CashOutRequest(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="economy_cashout_amount_positive"),
             models.CheckConstraint(
-                condition=Q(status="used", transaction__isnull=False) | (~Q(status="used") & Q(transaction=None)),
+                condition=Q(status__in=["used", "reversed"], transaction__isnull=False)
+                | (~Q(status__in=["used", "reversed"]) & Q(transaction=None)),
                 name="economy_cashout_used_has_transaction",
             ),
         ]

@@ -237,6 +237,10 @@ def cash_out_confirm(*, actor, request_id: int, code: str) -> LedgerTransaction:
         _require_staff(actor, request.agent)
         if request.status == CashOutRequest.Status.USED:
             raise field_error("code", _("Mã xác nhận này đã được dùng: tiền đã được chi, không chi lần hai."))
+        if request.status == CashOutRequest.Status.REVERSED:
+            raise field_error(
+                "code", _("Lần rút tiền này đã được ngân hàng đảo (tiền đã hoàn vào ví). Hãy tạo yêu cầu mới.")
+            )
         if request.status == CashOutRequest.Status.CANCELLED:
             raise field_error("code", _("Yêu cầu rút tiền đã bị hủy (nhập sai mã quá nhiều lần). Hãy tạo yêu cầu mới."))
         # An expiry or a wrong attempt is recorded (committed) before the refusal is raised.
@@ -480,14 +484,35 @@ def transaction_reverse(*, actor, transaction_id: int, reason: str, idempotency_
         already = _("Giao dịch %(ref)s đã được đảo (%(by)s).") % {"ref": txn.reference, "by": existing.reference}
         raise InvalidTransitionError(already, errors={"reason": [already]})
     try:
-        return ledger.ledger_reverse(
-            original=txn,
-            idempotency_key=key,
-            actor=actor,
-            reason=_("Đảo giao dịch %(ref)s: %(reason)s") % {"ref": txn.reference, "reason": reason},
-        )
+        with transaction.atomic():
+            reversal = ledger.ledger_reverse(
+                original=txn,
+                idempotency_key=key,
+                actor=actor,
+                reason=_("Đảo giao dịch %(ref)s: %(reason)s") % {"ref": txn.reference, "reason": reason},
+            )
+            if txn.kind == Kind.CASH_OUT and not reversal.replayed:
+                _cash_out_reversed(txn, reversal, actor)
     except ledger.InsufficientFundsError:
         raise field_error(
             "reason",
             _("Không đảo được: tiền của giao dịch này đã được dùng (một tài khoản sẽ bị âm)."),
         ) from None
+    return reversal
+
+
+def _cash_out_reversed(txn: LedgerTransaction, reversal: LedgerTransaction, actor) -> None:
+    """used → reversed for the cash-out request that `txn` paid out, in the reversal's own database
+    transaction (both happen or neither), audited as `economy.cash_out.reversed`."""
+    request = CashOutRequest.objects.select_for_update().filter(transaction=txn).first()
+    if request is None or request.status != CashOutRequest.Status.USED:
+        return
+    request.status = CashOutRequest.Status.REVERSED
+    request.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action="economy.cash_out.reversed",
+        obj=request,
+        before={"status": "used"},
+        after={"status": "reversed", "reversal": reversal.pk},
+    )

@@ -11,16 +11,23 @@ double submit) adds nothing. One transaction and one audit entry per call.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit.services import audit_record
 from core.errors import NotAllowedError, ServiceError
+from core.permissions import user_has_role
+from core.users import roles
+from core.users.validators import validate_citizen_id
 from economy.models import (
+    BankSupervisor,
     DigitalShop,
     EpaymentAccount,
     EpaymentMonthlyUse,
@@ -28,10 +35,12 @@ from economy.models import (
     Platform,
     ProductCategory,
     ShopProduct,
+    Wallet,
 )
 from economy.permissions import can_edit_commune
 
 BATCH = 2000
+REFERENCE_RE = re.compile(r"[A-Za-z0-9_-]+")
 
 
 class _Problems:
@@ -73,23 +82,48 @@ class HouseholdRow:
     head_name: str
     village: str = ""
     registered_on: dt.date | None = None
+    head_citizen_id: str = ""
 
 
-def _clean_household(row: HouseholdRow, today: dt.date) -> tuple[HouseholdRow, dict[str, list[str]]]:
-    code = "".join((row.code or "").split()).upper()
-    head = " ".join((row.head_name or "").split())
-    village = " ".join((row.village or "").split())
-    on = row.registered_on or today
+def _clean_head(head_name: str, village: str, head_citizen_id: str) -> tuple[str, str, str, dict[str, list[str]]]:
+    """The rules of the fields a commune may correct later (shared by entering and editing)."""
+    head = " ".join((head_name or "").split())
+    village = " ".join((village or "").split())
+    cccd = "".join((head_citizen_id or "").split())
     errors: dict[str, list[str]] = {}
-    if not code or len(code) > 20:
-        errors["code"] = [_("Mã hộ gồm 1 đến 20 ký tự, không có khoảng trắng.")]
     if len(head) < 2 or len(head) > 150:
         errors["head_name"] = [_("Nhập họ và tên chủ hộ.")]
     if len(village) > 100:
         errors["village"] = [_("Tên thôn, bản dài quá 100 ký tự.")]
+    if cccd:
+        try:
+            validate_citizen_id(cccd)
+        except ValidationError as exc:
+            errors["head_citizen_id"] = [str(m) for m in exc.messages]
+    return head, village, cccd, errors
+
+
+def _clean_household(row: HouseholdRow, today: dt.date) -> tuple[HouseholdRow, dict[str, list[str]]]:
+    code = "".join((row.code or "").split()).upper()
+    head, village, cccd, errors = _clean_head(row.head_name, row.village, row.head_citizen_id)
+    on = row.registered_on or today
+    if not code or len(code) > 20:
+        errors["code"] = [_("Mã hộ gồm 1 đến 20 ký tự, không có khoảng trắng.")]
     if on > today:
         errors["registered_on"] = [_("Ngày ghi vào sổ không được sau hôm nay.")]
-    return HouseholdRow(code, head, village, on), errors
+    return HouseholdRow(code, head, village, on, cccd), errors
+
+
+def _link_wallets(households: Iterable[Household]) -> int:
+    """Link the soft-ATM wallets of household heads (same citizen ID, same commune) that belong to
+    no household yet. Returns how many were linked."""
+    by_head = {(h.commune_id, h.head_citizen_id): h for h in households if h.head_citizen_id}
+    linked = 0
+    for (commune_id, cccd), household in by_head.items():
+        linked += Wallet.objects.filter(household=None, commune_id=commune_id, citizen_id=cccd).update(
+            household=household
+        )
+    return linked
 
 
 def households_register(*, actor, commune, rows: Sequence[HouseholdRow]) -> list[Household]:
@@ -119,11 +153,13 @@ def households_register(*, actor, commune, rows: Sequence[HouseholdRow]) -> list
                 commune=commune,
                 code=row.code,
                 head_name=row.head_name,
+                head_citizen_id=row.head_citizen_id,
                 village=row.village,
                 registered_on=row.registered_on,
             )
     with transaction.atomic():
         created = Household.objects.bulk_create(list(new.values()), batch_size=BATCH)
+        _link_wallets(created)
         if created:
             audit_record(
                 actor=actor,
@@ -134,6 +170,28 @@ def households_register(*, actor, commune, rows: Sequence[HouseholdRow]) -> list
             )
     by_code = {**existing, **{h.code: h for h in created}}
     return [by_code[row.code] for row in cleaned]
+
+
+def household_update(*, actor, household: Household, head_name: str, village: str, head_citizen_id: str) -> Household:
+    """Correct a household of the register (its head, village, head's citizen ID; the code and the
+    commune never change). NotAllowedError outside the actor's commune; field errors as when
+    entering it. Unchanged values write nothing (a double submit is harmless). Audited
+    (`economy.household.update`, before and after). A wallet of the new head is linked to it."""
+    _check_scope(actor, household.commune)
+    head, village, cccd, errors = _clean_head(head_name, village, head_citizen_id)
+    if errors:
+        raise ServiceError(_("Thông tin chưa hợp lệ."), errors=errors)
+    with transaction.atomic():
+        row = Household.objects.select_for_update().get(pk=household.pk)
+        before = {"head_name": row.head_name, "village": row.village, "head_citizen_id": row.head_citizen_id}
+        after = {"head_name": head, "village": village, "head_citizen_id": cccd}
+        if before == after:
+            return row
+        row.head_name, row.village, row.head_citizen_id = head, village, cccd
+        row.save(update_fields=["head_name", "village", "head_citizen_id"])
+        _link_wallets([row])
+        audit_record(actor=actor, action="economy.household.update", obj=row, before=before, after=after)
+    return row
 
 
 def household_by_code(commune, code: str) -> Household | None:
@@ -238,6 +296,7 @@ class AccountRow:
     kind: str
     provider: str
     opened_on: dt.date
+    reference: str = ""  # the provider's code of the account; one is made up when blank
 
 
 def epayment_accounts_open(*, actor, commune, rows: Sequence[AccountRow]) -> list[EpaymentAccount]:
@@ -246,6 +305,7 @@ def epayment_accounts_open(*, actor, commune, rows: Sequence[AccountRow]) -> lis
     _check_scope(actor, commune)
     today = timezone.localdate()
     problems = _Problems(len(rows))
+    seen: set[tuple[str, str]] = set()
     for number, row in enumerate(rows, start=1):
         errors: dict[str, list[str]] = {}
         if row.household.commune_id != commune.pk:
@@ -256,6 +316,12 @@ def epayment_accounts_open(*, actor, commune, rows: Sequence[AccountRow]) -> lis
             errors["provider"] = [_("Nhập tổ chức cung ứng (2 đến 80 ký tự).")]
         if row.opened_on > today:
             errors["opened_on"] = [_("Ngày mở không được sau hôm nay.")]
+        reference = row.reference.strip()
+        if len(reference) > 40 or (reference and not REFERENCE_RE.fullmatch(reference)):
+            errors["reference"] = [_("Mã tài khoản gồm chữ, số, dấu - hoặc _, tối đa 40 ký tự.")]
+        elif reference and (row.provider.strip(), reference) in seen:
+            errors["reference"] = [_("Mã tài khoản %(ref)s trùng với một dòng trước.") % {"ref": reference}]
+        seen.add((row.provider.strip(), reference))
         problems.add(number, errors)
     problems.raise_any()
     accounts = [
@@ -264,10 +330,24 @@ def epayment_accounts_open(*, actor, commune, rows: Sequence[AccountRow]) -> lis
             household=row.household,
             kind=row.kind,
             provider=row.provider.strip(),
+            reference=row.reference.strip() or f"TK{secrets.token_hex(6).upper()}",
             opened_on=row.opened_on,
         )
         for row in rows
     ]
+    taken = set(
+        EpaymentAccount.objects.filter(
+            provider__in={a.provider for a in accounts}, reference__in=[a.reference for a in accounts]
+        ).values_list("provider", "reference")
+    )
+    if taken:
+        lines = [
+            _("Dòng %(n)s: mã tài khoản %(ref)s của %(provider)s đã có.")
+            % {"n": n, "ref": a.reference, "provider": a.provider}
+            for n, a in enumerate(accounts, start=1)
+            if (a.provider, a.reference) in taken
+        ]
+        raise ServiceError(_("Có dòng chưa hợp lệ, chưa ghi dòng nào."), errors={"rows": lines})
     with transaction.atomic():
         EpaymentAccount.objects.bulk_create(accounts, batch_size=BATCH)
         if accounts:
@@ -281,15 +361,34 @@ def epayment_accounts_open(*, actor, commune, rows: Sequence[AccountRow]) -> lis
     return accounts
 
 
-def epayment_use_record(*, actor, rows: Iterable[tuple[EpaymentAccount, dt.date, int]]) -> int:
+def can_report_use(actor, provider: str) -> bool:
+    """Who may send a provider's report of account use: the provider's own staff (its supervisor of
+    the soft-ATM network: `BankSupervisor.bank` names the provider) and the province's departments
+    and administrators, for any provider."""
+    if user_has_role(actor, roles.DEPARTMENT_OFFICIAL, roles.SYSTEM_ADMIN):
+        return True
+    return bool(provider) and BankSupervisor.objects.filter(user_id=getattr(actor, "pk", None), bank=provider).exists()
+
+
+def epayment_use_record(
+    *, actor, rows: Iterable[tuple[EpaymentAccount, dt.date, int]], provider: str | None = None
+) -> int:
     """Record (or correct) how many payments each account made in a month, as its provider reports:
     rows of (account, month, transactions). All or nothing; a month not yet over is accepted (the
-    figure so far). Audited once (`economy.epayment_use.record`). Returns the number of rows."""
+    figure so far). With `provider`, the rows are that provider's report (every account must be
+    its own, and the actor one who may report for it: `can_report_use`); without, the actor must
+    be able to edit each account's commune. Audited once (`economy.epayment_use.record`). Returns
+    the number of rows."""
     this_month = timezone.localdate().replace(day=1)
     rows = [(account, month.replace(day=1), n) for account, month, n in rows]
+    if provider is not None and not can_report_use(actor, provider):
+        raise NotAllowedError(_("Bạn không gửi được báo cáo của tổ chức cung ứng này."))
     problems = _Problems(len(rows))
     for number, (account, month, n) in enumerate(rows, start=1):
-        if not can_edit_commune(actor, account.commune):
+        if provider is not None:
+            if account.provider != provider:
+                raise NotAllowedError(_("Tài khoản không thuộc tổ chức cung ứng này."))
+        elif not can_edit_commune(actor, account.commune):
             raise NotAllowedError(_("Bạn không ghi được số liệu của xã này."))
         errors = {}
         if month > this_month:
@@ -312,6 +411,73 @@ def epayment_use_record(*, actor, rows: Iterable[tuple[EpaymentAccount, dt.date,
                 action="economy.epayment_use.record",
                 object_type="economy.epaymentaccount",
                 object_id=rows[0][0].pk,
-                after={"count": len(rows), "months": sorted({m.isoformat() for _a, m, _n in rows})},
+                after={
+                    "count": len(rows),
+                    "months": sorted({m.isoformat() for _a, m, _n in rows}),
+                    "provider": provider,
+                },
             )
     return len(rows)
+
+
+USE_COLUMNS = ("ma_tai_khoan", "thang", "so_giao_dich")
+MAX_USE_ROWS = 200_000
+
+
+def epayment_use_import_csv(*, actor, provider: str, text: str) -> int:
+    """A provider's monthly report of account use (CSV: ma_tai_khoan, thang, so_giao_dich — the
+    provider's account code, the month as 2026-11 or 11/2026, the number of payments). Every row is
+    checked first (unknown code, bad month or number, a month not yet begun, the same account and
+    month twice); any error → ServiceError listing them by line under `file`, nothing written.
+    Otherwise `epayment_use_record` writes them all in one transaction (a report sent again
+    changes nothing). NotAllowedError for anyone who may not report for `provider`."""
+    import csv
+    import io
+
+    from economy.services.shops import _month, _whole
+
+    provider = (provider or "").strip()
+    if not can_report_use(actor, provider):
+        raise NotAllowedError(_("Bạn không gửi được báo cáo của tổ chức cung ứng này."))
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    if reader.fieldnames is None or [f.strip() for f in reader.fieldnames] != list(USE_COLUMNS):
+        message = _("Dòng 1: tệp phải có đúng các cột %(cols)s.") % {"cols": ", ".join(USE_COLUMNS)}
+        raise ServiceError(message, errors={"file": [message]})
+    parsed = list(reader)
+    if len(parsed) > MAX_USE_ROWS:
+        message = _("Tệp dài quá %(n)s dòng.") % {"n": MAX_USE_ROWS}
+        raise ServiceError(message, errors={"file": [message]})
+    codes = {(row.get("ma_tai_khoan") or "").strip() for row in parsed}
+    accounts = {a.reference: a for a in EpaymentAccount.objects.filter(provider=provider, reference__in=codes - {""})}
+    this_month = timezone.localdate().replace(day=1)
+    errors, rows, seen = [], [], set()
+    for number, row in enumerate(parsed, start=2):
+        line = []
+        account = accounts.get((row.get("ma_tai_khoan") or "").strip())
+        if account is None:
+            line.append(_("không có tài khoản nào của %(provider)s với mã này") % {"provider": provider})
+        try:
+            month = _month(row.get("thang"))
+            if month > this_month:
+                line.append(_("tháng chưa tới"))
+        except ValueError:
+            month = None
+            line.append(_("tháng phải có dạng 2026-11"))
+        try:
+            count = _whole(row.get("so_giao_dich"))
+        except ValueError:
+            count = None
+            line.append(_("số giao dịch phải là số nguyên không âm"))
+        if not line and (account.pk, month) in seen:
+            line.append(_("trùng tài khoản và tháng với một dòng trước"))
+        if line:
+            errors.append(_("Dòng %(n)s: %(errors)s.") % {"n": number, "errors": "; ".join(line)})
+        else:
+            seen.add((account.pk, month))
+            rows.append((account, month, count))
+    if errors:
+        raise ServiceError(_("Tệp có lỗi, chưa nhập dòng nào."), errors={"file": errors})
+    if not rows:
+        message = _("Tệp không có dòng nào.")
+        raise ServiceError(message, errors={"file": [message]})
+    return epayment_use_record(actor=actor, rows=rows, provider=provider)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core.audit.services import audit_record
 from core.errors import ConflictError, NotAllowedError, ServiceError
 from core.users.validators import normalize_vn_phone, validate_citizen_id, validate_vn_phone
-from economy.models import LedgerAccount, LedgerTransaction, Operation, Wallet
+from economy.models import Household, LedgerAccount, LedgerTransaction, Operation, Wallet
 from economy.services import ledger, limits
 
 Kind = LedgerTransaction.Kind
@@ -41,10 +41,27 @@ def _new_number() -> str:
     return "9" + "".join(str(secrets.randbelow(10)) for _digit in range(9))
 
 
-def wallet_open(*, actor, citizen_id: str, phone: str, full_name: str, commune, agent=None, user=None) -> Wallet:
+def _household_for(commune, citizen_id: str, household_code: str) -> tuple[Household | None, dict]:
+    """The household of `commune`'s register the wallet belongs to: the one whose code the person
+    gave (a field error `household_code` when the commune has none such), else the one whose head
+    has this citizen ID, else none."""
+    code = "".join((household_code or "").split()).upper()
+    if code:
+        household = next(iter(Household.objects.filter(commune=commune, code=code)[:1]), None)
+        if household is None:
+            return None, {"household_code": [_("Sổ hộ của xã không có mã hộ %(code)s.") % {"code": code}]}
+        return household, {}
+    return next(iter(Household.objects.filter(commune=commune, head_citizen_id=citizen_id)[:1]), None), {}
+
+
+def wallet_open(
+    *, actor, citizen_id: str, phone: str, full_name: str, commune, agent=None, user=None, household_code: str = ""
+) -> Wallet:
     """Open a wallet after KYC (citizen ID number and phone). At an agent (`agent` set: the actor is
     its staff) or by the signed-in citizen for themselves (`user` = actor). One wallet per person:
-    a second one for the same citizen ID raises ConflictError. Audited as `economy.wallet.open`."""
+    a second one for the same citizen ID raises ConflictError. The wallet is linked to the person's
+    household of the commune's register (the code given, or the household the person heads), so its
+    use counts in the household shares. Audited as `economy.wallet.open`."""
     errors: dict[str, list[str]] = {}
     citizen_id = (citizen_id or "").strip()
     phone = normalize_vn_phone(phone or "")
@@ -61,6 +78,10 @@ def wallet_open(*, actor, citizen_id: str, phone: str, full_name: str, commune, 
         errors["full_name"] = [_("Nhập họ và tên như trên CCCD.")]
     if commune is None:
         errors["commune"] = [_("Chọn xã, phường nơi cư trú.")]
+        household = None
+    else:
+        household, household_errors = _household_for(commune, citizen_id, household_code)
+        errors.update(household_errors)
     if errors:
         raise ServiceError(_("Thông tin mở ví chưa hợp lệ."), errors=errors)
     if user is not None and Wallet.objects.filter(user=user).exists():
@@ -81,12 +102,18 @@ def wallet_open(*, actor, citizen_id: str, phone: str, full_name: str, commune, 
                     user=user,
                     account=account,
                     opened_by_agent=agent,
+                    household=household,
                 )
                 audit_record(
                     actor=actor,
                     action="economy.wallet.open",
                     obj=wallet,
-                    after={"number": number, "commune": commune.code, "agent": getattr(agent, "pk", None)},
+                    after={
+                        "number": number,
+                        "commune": commune.code,
+                        "agent": getattr(agent, "pk", None),
+                        "household": getattr(household, "code", None),
+                    },
                 )
             return wallet
         except IntegrityError:

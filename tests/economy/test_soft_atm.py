@@ -294,3 +294,36 @@ def test_limit_counters_follow_the_ledger_and_a_reversal_gives_the_limit_back(at
     )
     assert usage == {"cash_in": 1_000_000, "transfer": 450_000}
     assert not WalletUsage.objects.filter(account_id=w2.account_id, operation="transfer").exclude(amount=0).exists()
+
+
+def test_reversing_a_cash_out_marks_its_request_reversed_audited_and_its_code_dead(atm, customers):
+    from core.audit.models import AuditLog
+
+    agent, clerk, boss = atm
+    _w1, w2 = customers
+    agents.cash_in(actor=clerk, agent=agent, wallet_number=w2.number, amount=500_000, idempotency_key="ci")
+    request = agents.cash_out_request(
+        actor=clerk, agent=agent, wallet_number=w2.number, amount=200_000, idempotency_key="co"
+    )
+    code = sms_code(w2)
+    paid = agents.cash_out_confirm(actor=clerk, request_id=request.pk, code=code)
+    assert CashOutRequest.objects.get(pk=request.pk).status == "used"
+    reversal = agents.transaction_reverse(
+        actor=boss, transaction_id=paid.pk, reason="Khách chưa nhận được tiền mặt", idempotency_key="r1"
+    )
+    request.refresh_from_db()
+    # The request says it was reversed (not "paid out"), the money is back, and who did it is logged.
+    assert request.status == "reversed" and request.get_status_display() == "Đã đảo (hoàn tiền vào ví)"
+    assert request.transaction_id == paid.pk and balance(w2) == 500_000
+    log = AuditLog.objects.get(action="economy.cash_out.reversed")
+    assert log.actor == boss and log.before == {"status": "used"} and log.after["reversal"] == reversal.pk
+    # A double submit of the reversal changes nothing and logs nothing more.
+    again = agents.transaction_reverse(
+        actor=boss, transaction_id=paid.pk, reason="Khách chưa nhận được tiền mặt", idempotency_key="r1"
+    )
+    assert again.pk == reversal.pk and AuditLog.objects.filter(action="economy.cash_out.reversed").count() == 1
+    # The old code cannot pay out again.
+    with pytest.raises(ServiceError) as exc:
+        agents.cash_out_confirm(actor=clerk, request_id=request.pk, code=code)
+    assert "đã được ngân hàng đảo" in exc.value.errors["code"][0] and balance(w2) == 500_000
+    assert ledger_drift()["total"] == 0 and ledger_drift()["usage"] == []

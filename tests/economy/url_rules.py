@@ -12,6 +12,12 @@ RULES = [
     Rule("economy:communes", roles(*VIEW)),
     Rule("economy:households", roles(*VIEW)),
     Rule("economy:shop-register", roles("commune_official", "department_official")),
+    Rule("economy:household-new", roles("commune_official", "department_official")),
+    Rule(
+        "economy:household-edit",
+        SKIP("commune-scoped (404 for another commune's household): tests/economy/test_households.py"),
+    ),
+    Rule("economy:epayment-use-import", roles("department_official")),
     Rule("economy:shop-close", SKIP("POST only; tested in tests/economy/test_economy.py")),
     Rule("economy:wallet", AUTH),
     Rule("economy:my-shops", AUTH),
