@@ -42,8 +42,7 @@ def test_customer_agent_and_supervisor_each_see_their_own_statement(client, logi
     login(clerk)
     page = text_of(client.get(reverse("economy:counter")))
     assert cash_in.reference in page and transfer.reference not in page
-    agent.float_account.refresh_from_db()
-    agent.cash_account.refresh_from_db()
+    agent.refresh_from_db()
     assert f"{agent.float_account.balance} đ" in page and f"{agent.cash_account.balance} đ" in page
     # The supervisor: the bank's agents grouped by commune, not another bank's.
     other = SoftAtmAgent.objects.create(
