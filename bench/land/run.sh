@@ -9,6 +9,8 @@
 #   `manage.py land_tiles --warm` does after an import; without it they are rendered on first use);
 # - the full parcel sheet, for reference.
 # Usage: bash bench/land/run.sh   (after bench/land/setup.sh; see docs/benchmarks.md)
+#   LAND_BENCH_STEP=prepare  sample the paths, migrate, warm the tiles (BENCH_TILE_WARM=1), no timing:
+#                            run it outside /work/bin/quiet, then LAND_BENCH_STEP=measure inside it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source bench/land/env.sh
@@ -18,12 +20,17 @@ ROUNDS="${BENCH_ROUNDS:-3}"
 RATE="${BENCH_RATE:-100}"
 mkdir -p bench/results
 dir=bench/results/land-paths
-.venv/bin/python bench/land/paths.py "$dir" "${BENCH_SAMPLE:-2000}"
-out="bench/results/land-$(date -u +%Y%m%dT%H%M%SZ).jsonl"
-.venv/bin/python manage.py migrate -v0
-if [ "${BENCH_TILE_WARM:-0}" = 1 ] && [ -f government/land/tiles.py ]; then
-  /usr/bin/time -f "tile warm-up: %e s wall" .venv/bin/python manage.py land_tiles --clear --warm --zoom 14
+STEP="${LAND_BENCH_STEP:-all}"
+if [ "$STEP" != measure ]; then
+  .venv/bin/python bench/land/paths.py "$dir" "${BENCH_SAMPLE:-2000}"
+  .venv/bin/python manage.py migrate -v0
+  if [ "${BENCH_TILE_WARM:-0}" = 1 ] && [ -f government/land/tiles.py ]; then
+    /usr/bin/time -f "tile warm-up: %e s wall" .venv/bin/python manage.py land_tiles --clear --warm --zoom 14
+  fi
+  DJANGO_DEBUG=0 .venv/bin/python manage.py collectstatic --noinput -v 0
+  [ "$STEP" = prepare ] && exit 0
 fi
+out="bench/results/land-$(date -u +%Y%m%dT%H%M%SZ).jsonl"
 bench_server_start
 trap bench_server_stop EXIT
 wrk_paths() {  # wrk_paths <label> <paths-file>

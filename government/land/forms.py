@@ -135,3 +135,20 @@ class ParcelEditForm(forms.Form):
             return selectors.geometry_from_geojson(text)
         except (ValueError, TypeError, GEOSException, GDALException):
             raise forms.ValidationError(_("Không đọc được GeoJSON của hình thể.")) from None
+
+
+class ImportForm(forms.Form):
+    SYSTEMS = [
+        ("", _("Theo khai báo trong tệp")),
+        ("4326", _("WGS84 (kinh độ, vĩ độ)")),
+        ("vn2000", _("VN-2000 (KTT 107°15′, múi 3°)")),
+    ]
+    upload = forms.FileField(
+        label=_("Tệp dữ liệu thửa đất"),
+        help_text=_(
+            "GeoJSON (.geojson), GeoJSONSeq (.geojsonl) hoặc Shapefile nén (.zip); các trường ma_xa, so_to, "
+            "so_thua, loai_dat. Nhập lại cùng tệp sẽ cập nhật, không tạo thửa trùng."
+        ),
+    )
+    srs = forms.ChoiceField(label=_("Hệ tọa độ của tệp"), choices=SYSTEMS, required=False)
+    client_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)

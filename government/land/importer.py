@@ -18,6 +18,12 @@ reported with its position and reason and skipped; the import goes on. A file th
 middle (truncated) keeps what was read before the break and reports where it broke. A crash loses
 at most the chunk in flight; running the import again resumes (the upsert is idempotent).
 
+A killed import (SIGKILL, a lost worker, a power cut) cannot drop its staging tables. Each import
+holds a PostgreSQL advisory lock named after its tables' suffix for as long as its session lives;
+the next import (or `manage.py import_parcels --cleanup`) drops every `land_import_*` table whose
+lock nobody holds (`drop_orphaned_staging`). PostgreSQL releases the lock when the session ends,
+however the process died.
+
 Input attributes (one schema, in Vietnamese like the cadastral files): `ma_xa` (2025 commune code),
 `so_to`, `so_thua`, `loai_dat` (land-use code), optional `dien_tich` (m², else the geometry's
 area), `dia_chi`, `hinh_thuc`, `thoi_han`, `nguon_goc`, `ma_xa_cu` (legacy commune code) and the
@@ -53,6 +59,7 @@ OPTIONAL = (
     "chu_cccd",
     "chu_dia_chi",
 )
+DEFAULT_BATCH = 100_000  # features per committed chunk of the upsert
 MAX_REPORTED = 1000  # problems kept in the result; the count goes on beyond it
 OGR2OGR = os.environ.get("OGR2OGR", "ogr2ogr")
 VN2000_ALIASES = ("vn2000", "vn-2000", str(VN2000_SRID))
@@ -90,18 +97,28 @@ class ImportResult:
             self.problems.append(Problem(position, reason))
 
 
+# Phases reported to a listener (the progress rows of a ParcelImport) and their bar labels.
+PHASE_LABELS = {"load": "đọc tệp", "check": "kiểm tra", "save": "lưu"}
+Listener = Callable[[str, float, "ImportResult"], None]
+
+
 class _Progress:
     """A one-line progress bar on stderr: reading the file (ogr2ogr's own percentage), checking,
-    then saving chunk by chunk (the import of 2.3 M parcels takes minutes)."""
+    then saving chunk by chunk (the import of 2.3 M parcels takes minutes); each step is also given
+    to `listener` (phase, share 0–1, the counters so far) for the web progress page."""
 
-    def __init__(self, stream=None, enabled: bool = True):
+    def __init__(self, stream=None, enabled: bool = True, listener: Listener | None = None, result=None):
         self.stream, self.enabled = stream or sys.stderr, enabled
+        self.listener, self.result = listener, result
         self.started = time.perf_counter()
 
-    def show(self, label: str, share: float, detail: str = "") -> None:
+    def show(self, phase: str, share: float, detail: str = "") -> None:
+        share = min(max(share, 0.0), 1.0)
+        if self.listener is not None:
+            self.listener(phase, share, self.result)
         if not self.enabled:
             return
-        share = min(max(share, 0.0), 1.0)
+        label = PHASE_LABELS.get(phase, phase)
         bar = "#" * int(share * 30)
         elapsed = time.perf_counter() - self.started
         self.stream.write(f"\r{label:<8} [{bar:<30}] {share:6.1%} {detail} {elapsed:5.0f} s   ")
@@ -198,7 +215,7 @@ def _load(path: str, stage: str, *, assign_none: bool, skip_failures: bool, bar:
             # "0...10...20...": a number every 10 %, a dot every 2.5 %.
             for token in re.findall(rb"\d+|\.", chunk):
                 done = int(token) if token != b"." else done + 2.5
-                bar.show("đọc tệp", done / 100)
+                bar.show("load", done / 100)
         returncode = process.wait()
         errors.seek(0)
         stderr = errors.read().decode("utf-8", "replace")
@@ -448,6 +465,86 @@ def _upsert(cursor, rows: str, first: int, last: int, result: ImportResult) -> N
     )
 
 
+# --- staging tables of killed imports ------------------------------------------------------------
+
+STAGE_PREFIX = "land_import_"
+_STAGE_NAME = re.compile(r"^land_import_([0-9a-f]{12})(_rows)?$")
+# The first key of the two-int advisory locks that mark a live import (the issue's number, so no
+# other lock of the portal can share it); the second key comes from the staging tables' suffix.
+STAGE_LOCK_CLASS = 1202
+
+
+def _lock_key(token: str) -> int:
+    return int(token[:8], 16) - 2**31  # a signed int4
+
+
+def hold(token: str) -> None:
+    """Mark the import `token` as live for as long as this session lasts (or until `release`).
+    Re-entrant: each hold needs its release."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [STAGE_LOCK_CLASS, _lock_key(token)])
+
+
+def release(token: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [STAGE_LOCK_CLASS, _lock_key(token)])
+
+
+def staging_alive(token: str) -> bool:
+    """Whether the import with this token still runs: its session holds the advisory lock. (Asked
+    from the importing session itself, PostgreSQL's re-entrant lock would answer False: call it
+    from any other session, as the web pages and the next import do.)"""
+    if not token:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [STAGE_LOCK_CLASS, _lock_key(token)])
+        if not cursor.fetchone()[0]:
+            return True
+        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [STAGE_LOCK_CLASS, _lock_key(token)])
+    return False
+
+
+def staging_tables() -> dict[str, list[str]]:
+    """The importer's staging tables in the current schema, by token."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = current_schema()::regnamespace"
+            " AND relname ~ %s",
+            [_STAGE_NAME.pattern],
+        )
+        names = [name for (name,) in cursor.fetchall()]
+    tables: dict[str, list[str]] = {}
+    for name in names:
+        if match := _STAGE_NAME.match(name):
+            tables.setdefault(match.group(1), []).append(name)
+    return tables
+
+
+def drop_orphaned_staging() -> list[str]:
+    """Drop the staging tables of imports that no longer run (their lock is free: the process was
+    killed before its own clean-up). Returns the dropped tables' names. Tables of a running import
+    are left alone. Run at the start of every import and by `import_parcels --cleanup`."""
+    dropped = []
+    for token, tables in sorted(staging_tables().items()):
+        with connection.cursor() as cursor:
+            # Held while dropping, so an import cannot start with this token meanwhile (it cannot:
+            # tokens are random, but the lock costs nothing).
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [STAGE_LOCK_CLASS, _lock_key(token)])
+            if not cursor.fetchone()[0]:
+                continue
+            try:
+                for table in tables:
+                    cursor.execute(f'DROP TABLE IF EXISTS "{table}"')  # a name matched by _STAGE_NAME
+                    dropped.append(table)
+            finally:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [STAGE_LOCK_CLASS, _lock_key(token)])
+    return dropped
+
+
+def new_token() -> str:
+    return uuid.uuid4().hex[:12]
+
+
 # --- the whole import ---------------------------------------------------------------------------------
 
 
@@ -461,23 +558,31 @@ def import_parcels(
     path: str,
     *,
     srs: str | None = None,
-    batch_size: int = 100_000,
+    batch_size: int = DEFAULT_BATCH,
     progress: bool = False,
-    on_batch: Callable[[ImportResult], None] | None = None,
+    listener: Listener | None = None,
+    token: str | None = None,
 ) -> ImportResult:
     """Import (insert or update) the parcels of `path`. Each chunk of `batch_size` features
     commits on its own. Raises ImportAbortedError when the file cannot be read at all. Side
-    effects: two UNLOGGED staging tables `land_import_<id>…` exist while it runs."""
+    effects: drops the staging tables killed imports left; two UNLOGGED staging tables
+    `land_import_<token>…` exist while it runs, under an advisory lock of this session; `listener`
+    is called with each step of progress (phase "load" | "check" | "save", share 0–1, counters)."""
     started = time.perf_counter()
     path = str(path)
     if not os.path.isfile(path) or not os.access(path, os.R_OK):
         raise ImportAbortedError(f"GDAL cannot read {path}: no such readable file")
     srid, proj = _resolve_srs(srs)
-    token = uuid.uuid4().hex[:12]
-    stage, rows = f"land_import_{token}", f"land_import_{token}_rows"
-    bar = _Progress(enabled=progress)
+    drop_orphaned_staging()
+    token = token or new_token()
+    if not re.fullmatch(r"[0-9a-f]{12}", token):
+        raise ValueError("token: 12 hexadecimal digits")
+    stage, rows = f"{STAGE_PREFIX}{token}", f"{STAGE_PREFIX}{token}_rows"
     result = ImportResult()
+    bar = _Progress(enabled=progress, listener=listener, result=result)
+    hold(token)
     try:
+        bar.show("load", 0.0)
         source, cut = _complete_part(path)
         returncode, gdal_error = _load(source, stage, assign_none=bool(srs), skip_failures=False, bar=bar)
         if returncode != 0:
@@ -486,6 +591,7 @@ def import_parcels(
             _drop(stage)
             returncode, gdal_error = _load(source, stage, assign_none=bool(srs), skip_failures=True, bar=bar)
         result.phases["load"] = time.perf_counter() - started
+        bar.show("load", 1.0)
         with connection.cursor() as cursor:
             present = _columns(cursor, stage)
             if not present:
@@ -511,7 +617,7 @@ def import_parcels(
         elif cut:
             result.truncated = True
             result.problem(0, f"the file ends inside a record after feature #{last} (truncated)")
-        bar.show("kiểm tra", 0.0, f"{result.read:,}")
+        bar.show("check", 0.0, f"{result.read:,}")
         mark = time.perf_counter()
         with transaction.atomic(), connection.cursor() as cursor:
             _check(cursor, stage, rows, srid=srid, proj=proj)
@@ -521,16 +627,14 @@ def import_parcels(
                 for pos, reason in batch:
                     result.problem(pos, reason)
         result.phases["check"] = time.perf_counter() - mark
-        bar.show("kiểm tra", 1.0, f"{result.read:,}")
+        bar.show("check", 1.0, f"{result.read:,}")
         mark = time.perf_counter()
         size = max(1, int(batch_size))
         for first in range(1, last + 1, size):
             with transaction.atomic(), connection.cursor() as cursor:
                 _upsert(cursor, rows, first, first + size - 1, result)
             done = min(first + size - 1, last)
-            bar.show("lưu", done / last, f"{done:,}/{last:,}")
-            if on_batch:
-                on_batch(result)
+            bar.show("save", done / last, f"{done:,}/{last:,}")
         if result.inserted or result.updated:
             from government.land import tiles
 
@@ -538,6 +642,7 @@ def import_parcels(
         result.phases["upsert"] = time.perf_counter() - mark
     finally:
         _drop(stage, rows)
+        release(token)
         bar.close()
     result.seconds = time.perf_counter() - started
     return result

@@ -47,6 +47,23 @@ def _residential():
     return Q(land_use__residential=True)
 
 
+def splittable_by_commune(start, end):
+    """Parcels the split rule lets be split, per commune (every parcel counted: selectors' rule)."""
+    from django.db.models import F, Q
+
+    from government.land.selectors import split_minimum_expression, unit_kind_expression
+
+    rows = (
+        Parcel.objects.annotate(unit_kind=unit_kind_expression(), split_min=split_minimum_expression())
+        .values("commune__code")
+        .annotate(n=Count("id", filter=Q(area_m2__gte=2 * F("split_min"))))
+    )
+    return {row["commune__code"]: row["n"] for row in rows}
+
+
+splittable_total = from_by_commune(splittable_by_commune, province=lambda values: sum(values.values()) or None)
+
+
 def reports_open(start, end, commune_code=None):
     qs = ErrorReport.objects.filter(created_at__lt=end, status__in=["submitted", "in_review"])
     if commune_code is not None:
@@ -91,6 +108,19 @@ register(
         by_commune=True,
         detail_url_name="land:statistics",
         public=True,
+    )
+)
+register(
+    Indicator(
+        code="government.land.splittable",
+        pillar="government",
+        name=_("Thửa đất đủ diện tích tách thửa"),
+        unit=_("thửa"),
+        compute=splittable_total,
+        by_commune=True,
+        compute_by_commune=splittable_by_commune,
+        detail_url_name="land:statistics",
+        description=_("Thửa có diện tích ít nhất gấp đôi mức tối thiểu sau tách của loại đất (quy định tách thửa)."),
     )
 )
 register(

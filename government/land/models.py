@@ -258,3 +258,80 @@ class ParcelTile(models.Model):
         verbose_name = _("ô bản đồ đã dựng")
         verbose_name_plural = _("ô bản đồ đã dựng")
         constraints = [models.UniqueConstraint(fields=["z", "x", "y"], name="land_tile_unique_zxy")]
+
+
+def _import_upload_path(instance, filename):
+    # Outside MEDIA_ROOT's served tree in spirit: the file holds owners' personal data and is read
+    # only by the import task, then deleted (services.parcel_import_run).
+    return f"land/imports/{uuid.uuid4().hex}/{filename[-80:]}"
+
+
+class ParcelImport(models.Model):
+    """One run of the cadastral import (a file given on the command line or uploaded by a land
+    official), with its progress rows: the worker updates `phase`/`percent`/counters as it goes, the
+    officials' progress page reads them. Moves only through services:
+    queued → running → done | failed. A run whose process died stays "running" in the row but its
+    staging lock is free: `selectors.import_alive` tells, and the next import or
+    `manage.py import_parcels --cleanup` marks it failed and drops its staging tables."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang nhập")
+        DONE = "done", _("Hoàn thành")
+        FAILED = "failed", _("Lỗi, đã dừng")
+
+    class Phase(models.TextChoices):
+        WAITING = "", _("Chưa bắt đầu")
+        LOAD = "load", _("Đọc tệp")
+        CHECK = "check", _("Kiểm tra từng thửa")
+        SAVE = "save", _("Lưu vào cơ sở dữ liệu")
+        FINISHED = "finished", _("Kết thúc")
+
+    file_name = models.CharField(_("tệp"), max_length=255)
+    upload = models.FileField(upload_to=_import_upload_path, max_length=255, blank=True)
+    path = models.CharField(max_length=1000, blank=True)  # a server-side file (management command)
+    srs = models.CharField(_("hệ tọa độ của tệp"), max_length=40, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    phase = models.CharField(_("bước"), max_length=10, choices=Phase.choices, default="", blank=True)
+    percent = models.FloatField(_("tiến độ (%)"), default=0)
+    token = models.CharField(max_length=12, blank=True)  # the staging tables' suffix and lock key
+    read = models.PositiveIntegerField(_("đã đọc"), default=0)
+    inserted = models.PositiveIntegerField(_("thêm mới"), default=0)
+    updated = models.PositiveIntegerField(_("cập nhật"), default=0)
+    unchanged = models.PositiveIntegerField(_("không đổi"), default=0)
+    skipped = models.PositiveIntegerField(_("bỏ qua"), default=0)
+    truncated = models.BooleanField(_("tệp bị cắt"), default=False)
+    problems = models.JSONField(_("thửa bị bỏ qua"), default=list, blank=True)  # [[position, reason], …] ≤ 1,000
+    error = models.TextField(_("lỗi"), blank=True)
+    phases = models.JSONField(default=dict, blank=True)  # wall seconds of load / check / upsert
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    client_token = models.UUIDField(null=True, blank=True)  # the upload form's: a double submit is one run
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lần nhập dữ liệu thửa đất")
+        verbose_name_plural = _("lần nhập dữ liệu thửa đất")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status"], name="land_import_status_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "client_token"],
+                name="land_import_once_per_token",
+                condition=Q(client_token__isnull=False),
+            )
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.file_name}"
+
+    @property
+    def seconds(self) -> float | None:
+        if self.started_at is None:
+            return None
+        from django.utils import timezone
+
+        return ((self.finished_at or timezone.now()) - self.started_at).total_seconds()

@@ -24,6 +24,7 @@ from government.land.models import (
     ErrorReport,
     LandUseCode,
     Parcel,
+    ParcelImport,
     ParcelOwner,
     ParcelVersion,
     PlanZone,
@@ -117,6 +118,14 @@ def sheets_for_dossier(dossier) -> list[Sheet]:
         if parcel is not None:
             sheets.append(parcel_sheet(parcel))
     return sheets
+
+
+def land_procedures() -> list:
+    """The online procedures of the catalogue whose declaration attaches a parcel by its code (land
+    registration, certificate re-issue...), for the sheet's links to the land public services."""
+    from government.selectors import procedure_list
+
+    return list(procedure_list().filter(form_fields__contains=[{"type": "parcel"}]))
 
 
 def parcel_by_sheet(*, commune_code: int, sheet: int, number: int) -> Parcel | None:
@@ -378,16 +387,56 @@ def is_land_user_of(user, parcel: Parcel) -> bool:
 # --- statistics (indicators and the officials' page) ----------------------------------------------
 
 
+def unit_kind_expression():
+    """`_unit_kind` as a database expression (the same rule: a ward when its type says "phường")."""
+    from django.db.models import Case, Value, When
+
+    return Case(When(commune__division_type__icontains="phường", then=Value("phuong")), default=Value("xa"))
+
+
+def split_minimum_expression():
+    """The parcel's minimum area after a split, from the split rules (NULL: no rule for its type)."""
+    from django.db.models import OuterRef, Subquery
+
+    rule = SplitRule.objects.filter(land_use=OuterRef("land_use"), unit_kind=OuterRef("unit_kind"))
+    return Subquery(rule.values("min_area_m2")[:1])
+
+
 def statistics(commune_code: int | None = None) -> list[dict]:
-    """Parcels and area per commune and land-use type."""
+    """Parcels and area per commune and land-use type, and how many of them the split rule lets be
+    split (area ≥ twice the minimum for their type and unit kind, as the parcel sheet answers),
+    counted over every parcel in the database, not a sample."""
+    from django.db.models import F
+
     qs = Parcel.objects.all()
     if commune_code is not None:
         qs = qs.filter(commune__code=commune_code)
     return list(
-        qs.values("commune__code", "commune__name", "land_use_id")
-        .annotate(parcels=Count("id"), area_m2=Sum("area_m2"))
+        qs.annotate(unit_kind=unit_kind_expression(), split_min=split_minimum_expression())
+        .values("commune__code", "commune__name", "land_use_id", "land_use__name")
+        .annotate(
+            parcels=Count("id"),
+            total_area_m2=Sum("area_m2"),
+            with_rule=Count("id", filter=Q(split_min__isnull=False)),
+            splittable=Count("id", filter=Q(area_m2__gte=2 * F("split_min"))),
+        )
         .order_by("commune__name", "land_use_id")
     )
+
+
+def statistics_totals(rows: list[dict]) -> dict:
+    """The province (or commune) line under the statistics table."""
+    keys = ("parcels", "total_area_m2", "with_rule", "splittable")
+    return {key: sum((row[key] or 0) for row in rows) for key in keys}
+
+
+def split_rules_verified() -> bool:
+    """Whether the split figures are the province's decision (the reference file says so)."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).parent / "reference" / "split-rules.json"
+    return bool(json.loads(path.read_text(encoding="utf-8")).get("verified"))
 
 
 def land_use_codes() -> QuerySet[LandUseCode]:
@@ -425,3 +474,21 @@ def communes_overview_geojson() -> str:
         text = cursor.fetchone()[0]
     cache.set("land:communes-overview", text, 3600)
     return text
+
+
+# --- imports -------------------------------------------------------------------------------------
+
+
+def imports_for(user) -> QuerySet[ParcelImport]:
+    """The import runs, for province-wide land officials only (the files hold the whole province)."""
+    if land_scope(user) != "province":
+        raise PermissionDenied
+    return ParcelImport.objects.select_related("created_by").order_by("-created_at")
+
+
+def import_alive(record: ParcelImport) -> bool:
+    """Whether a "running" import still has a live process (its staging lock is held). A killed
+    one is shown as stopped until the next import or `import_parcels --cleanup` marks it failed."""
+    from government.land.importer import staging_alive
+
+    return record.status == ParcelImport.Status.RUNNING and staging_alive(record.token)

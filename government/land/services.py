@@ -7,7 +7,12 @@ Audit entries carry public attributes only: never an owner's name or ID number.
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+import time
 import uuid
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
@@ -21,8 +26,8 @@ from core.errors import ConflictError, InvalidTransitionError, NotAllowedError, 
 from core.uploads import check_upload
 from government.land import tiles
 from government.land.geo import VN2000_SRID, in_province_vn2000
-from government.land.models import ErrorReport, LandUseCode, Parcel, ParcelOwner, ParcelVersion
-from government.land.permissions import is_land_official, may_handle_parcel
+from government.land.models import ErrorReport, LandUseCode, Parcel, ParcelImport, ParcelOwner, ParcelVersion
+from government.land.permissions import is_land_official, land_scope, may_handle_parcel
 
 EVIDENCE_TYPES = ["pdf", "jpg", "png"]
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
@@ -249,3 +254,238 @@ def _notify_reporter(report: ErrorReport) -> None:
         channels=("email",),
         dedupe_key=f"land.report.{report.uid}.answered",
     )
+
+
+# --- imports of cadastral files ------------------------------------------------------------------
+
+IMPORT_EXTENSIONS = (".geojson", ".json", ".geojsonl", ".geojsons", ".zip")
+IMPORT_MAX_BYTES = 4 * 1024 * 1024 * 1024  # the province's whole file is ≈ 1.3 GB as GeoJSONSeq
+IMPORT_SRS = ("", "4326", "vn2000")
+# Share of the whole import each phase takes (measured at province scale: reading ≈ 40 %, the
+# checks ≈ 20 %, saving ≈ 40 %), so one progress bar moves at a steady pace through the phases.
+_PHASE_SPAN = {"load": (0.0, 40.0), "check": (40.0, 60.0), "save": (60.0, 100.0)}
+PROGRESS_EVERY_SECONDS = 1.0
+
+
+def parcel_import_create(
+    *, actor, upload=None, path: str = "", srs: str = "", client_token: uuid.UUID | None = None
+) -> ParcelImport:
+    """Register an import of a cadastral file: an `upload` from a land official of the province (then
+    queued for a worker after the commit), or a server `path` (the management command, which runs it
+    itself). Audited. Raises NotAllowedError for anyone but a province-wide land official (or the
+    system: actor None), ServiceError for a file that cannot be a parcel file."""
+    if actor is not None and land_scope(actor) != "province":
+        raise NotAllowedError(_("Chỉ cán bộ địa chính cấp tỉnh được nhập dữ liệu thửa đất."))
+    if actor is not None and client_token:
+        existing = ParcelImport.objects.filter(created_by=actor, client_token=client_token).first()
+        if existing:
+            return existing  # the same form sent twice: one run
+    errors = {}
+    srs = (srs or "").strip().lower()
+    if upload is None and not path:
+        errors["upload"] = [_("Chọn tệp dữ liệu thửa đất (GeoJSON, GeoJSONSeq hoặc Shapefile nén .zip).")]
+    elif upload is not None:
+        name = getattr(upload, "name", "") or ""
+        if not name.lower().endswith(IMPORT_EXTENSIONS):
+            errors["upload"] = [
+                _("Tệp phải là GeoJSON (.geojson, .json), GeoJSONSeq (.geojsonl) hoặc Shapefile nén (.zip).")
+            ]
+        elif not upload.size:
+            errors["upload"] = [_("Tệp rỗng, vui lòng chọn lại.")]
+        elif upload.size > IMPORT_MAX_BYTES:
+            errors["upload"] = [_("Tệp vượt quá dung lượng tối đa 4 GB.")]
+    if srs not in IMPORT_SRS and not (path and srs):
+        errors["srs"] = [_("Chọn hệ tọa độ trong danh sách.")]
+    if errors:
+        raise ServiceError(_("Chưa nhập được tệp."), errors=errors)
+    with transaction.atomic():
+        record = ParcelImport(
+            file_name=os.path.basename(getattr(upload, "name", "") or path)[-255:],
+            path=path,
+            srs=srs,
+            created_by=actor,
+            client_token=client_token if actor is not None else None,
+        )
+        if upload is not None:
+            record.upload.save(os.path.basename(upload.name), upload, save=False)
+        record.save()
+        audit_record(
+            actor=actor,
+            actor_label="" if actor else "manage.py import_parcels",
+            action="land.import.create",
+            obj=record,
+            after={"file": record.file_name, "srs": srs, "status": record.status},
+        )
+        if upload is not None:
+            from government.land.tasks import import_parcels_file
+
+            transaction.on_commit(lambda: import_parcels_file.delay(record.pk))
+    return record
+
+
+@contextmanager
+def _import_source(record: ParcelImport):
+    """A local path GDAL can read: the server file, or the upload (copied from remote storage such
+    as S3 to a temporary file first). A zipped Shapefile is read inside the archive."""
+    if record.path:
+        yield record.path
+        return
+
+    def gdal(path: str) -> str:
+        return f"/vsizip/{path}" if path.lower().endswith(".zip") else path
+
+    try:
+        local = record.upload.path
+    except NotImplementedError:
+        suffix = os.path.splitext(record.upload.name)[1]
+        with tempfile.NamedTemporaryFile(suffix=suffix) as copy:
+            with record.upload.open("rb") as source:
+                shutil.copyfileobj(source, copy, 1024 * 1024)
+            copy.flush()
+            yield gdal(copy.name)
+        return
+    yield gdal(local)
+
+
+def _listener(record_id: int):
+    """Write the import's progress rows at most once a second (each step in its own autocommit
+    statement, outside the importer's chunk transactions, so the progress page sees it at once)."""
+    state = {"at": 0.0, "phase": ""}
+
+    def listen(phase: str, share: float, result) -> None:
+        now = time.monotonic()
+        if phase == state["phase"] and share < 1.0 and now - state["at"] < PROGRESS_EVERY_SECONDS:
+            return
+        state.update(at=now, phase=phase)
+        start, end = _PHASE_SPAN.get(phase, (0.0, 100.0))
+        ParcelImport.objects.filter(pk=record_id).update(
+            phase={"save": ParcelImport.Phase.SAVE}.get(phase, phase),
+            percent=round(start + (end - start) * share, 1),
+            read=result.read,
+            inserted=result.inserted,
+            updated=result.updated,
+            unchanged=result.unchanged,
+            skipped=result.skipped,
+        )
+
+    return listen
+
+
+def parcel_import_run(*, import_id: int, progress: bool = False, batch_size: int | None = None) -> ParcelImport:
+    """Run a registered import to its end, updating its progress rows as it goes. Idempotent: a
+    finished import is returned as it is, one running in another live process is left to it, and a
+    queued one (or one whose process died) is started (again: the upsert resumes where it stopped).
+    The uploaded file (it holds owners' data) is deleted once the import is done. Audited at start
+    and end. Raises nothing for a file that cannot be read: the import ends "failed" with the reason."""
+    from government.land import importer
+
+    parcel_imports_reap(exclude=import_id)
+    with transaction.atomic():
+        record = ParcelImport.objects.select_for_update().get(pk=import_id)
+        if record.status in (ParcelImport.Status.DONE, ParcelImport.Status.FAILED):
+            return record
+        if record.status == ParcelImport.Status.RUNNING and importer.staging_alive(record.token):
+            return record
+        resumed = record.status == ParcelImport.Status.RUNNING
+        record.token = importer.new_token()
+        # Held from here, before the row says "running", so a second worker that reads the row
+        # after this commit sees a live import and leaves it.
+        importer.hold(record.token)
+        record.status = ParcelImport.Status.RUNNING
+        record.phase, record.percent, record.error = ParcelImport.Phase.LOAD, 0.0, ""
+        record.started_at = timezone.now()
+        record.save()
+        audit_record(
+            actor=None,
+            actor_label="land import",
+            action="land.import.start",
+            obj=record,
+            after={"status": record.status, "resumed": resumed},
+        )
+    try:
+        with _import_source(record) as source:
+            result = importer.import_parcels(
+                source,
+                srs=record.srs or None,
+                progress=progress,
+                listener=_listener(record.pk),
+                token=record.token,
+                **({"batch_size": batch_size} if batch_size else {}),
+            )
+    except importer.ImportAbortedError as exc:
+        return _import_end(record, status=ParcelImport.Status.FAILED, error=str(exc)[:2000])
+    except Exception:
+        _import_end(record, status=ParcelImport.Status.FAILED, error=_("Lỗi hệ thống khi nhập; xem nhật ký máy chủ."))
+        raise
+    finally:
+        importer.release(record.token)
+    record.read, record.inserted, record.updated = result.read, result.inserted, result.updated
+    record.unchanged, record.skipped, record.truncated = result.unchanged, result.skipped, result.truncated
+    record.problems = [[p.position, p.reason] for p in result.problems]
+    record.phases = {name: round(seconds, 1) for name, seconds in result.phases.items()}
+    return _import_end(record, status=ParcelImport.Status.DONE)
+
+
+def _import_end(record: ParcelImport, *, status: str, error: str = "") -> ParcelImport:
+    with transaction.atomic():
+        record.status, record.error = status, error
+        record.phase = ParcelImport.Phase.FINISHED
+        if status == ParcelImport.Status.DONE:
+            record.percent = 100.0
+        record.finished_at = timezone.now()
+        fields = ["status", "error", "phase", "percent", "finished_at"]
+        if status == ParcelImport.Status.DONE:
+            fields += ["read", "inserted", "updated", "unchanged", "skipped", "truncated", "problems", "phases"]
+        else:
+            # Keep the counters the progress rows reached before the failure.
+            record.refresh_from_db(fields=["read", "inserted", "updated", "unchanged", "skipped"])
+        record.save(update_fields=fields)
+        audit_record(
+            actor=None,
+            actor_label="land import",
+            action="land.import.finish",
+            obj=record,
+            after={
+                "status": status,
+                "read": record.read,
+                "inserted": record.inserted,
+                "updated": record.updated,
+                "skipped": record.skipped,
+            },
+        )
+    if status == ParcelImport.Status.DONE and record.upload:
+        record.upload.delete(save=True)  # the file holds owners' personal data
+    return record
+
+
+def parcel_imports_reap(*, exclude: int | None = None) -> dict:
+    """Clean up after killed imports: drop staging tables no live import holds, and mark "failed"
+    the imports whose row says running but whose process is gone (its lock is free). Idempotent;
+    run by `manage.py import_parcels --cleanup` and at the start of every import. Returns what it
+    did ({"tables": [...], "imports": [ids]})."""
+    from government.land import importer
+
+    tables = importer.drop_orphaned_staging()
+    stopped = []
+    for record in ParcelImport.objects.filter(status=ParcelImport.Status.RUNNING).exclude(pk=exclude):
+        if importer.staging_alive(record.token):
+            continue
+        with transaction.atomic():
+            locked = ParcelImport.objects.select_for_update().get(pk=record.pk)
+            if locked.status != ParcelImport.Status.RUNNING or importer.staging_alive(locked.token):
+                continue
+            locked.status = ParcelImport.Status.FAILED
+            locked.phase = ParcelImport.Phase.FINISHED
+            locked.error = _("Quá trình nhập bị dừng đột ngột (máy chủ hoặc tiến trình bị tắt). Chạy lại để nhập tiếp.")
+            locked.finished_at = timezone.now()
+            locked.save()
+            audit_record(
+                actor=None,
+                actor_label="land import clean-up",
+                action="land.import.stopped",
+                obj=locked,
+                before={"status": ParcelImport.Status.RUNNING},
+                after={"status": locked.status},
+            )
+        stopped.append(record.pk)
+    return {"tables": tables, "imports": stopped}

@@ -20,5 +20,7 @@ urlpatterns = [
     path("can-bo/tim-nguoi-su-dung/", views.owner_search, name="owner-search"),
     path("can-bo/bao-sai-sot/<uuid:uid>/", views.report_detail, name="report-detail"),
     path("can-bo/thua/<str:code>/sua/", views.parcel_edit, name="parcel-edit"),
+    path("can-bo/nhap-du-lieu/", views.imports, name="imports"),
+    path("can-bo/nhap-du-lieu/<int:pk>/", views.import_detail, name="import-detail"),
     path("thong-ke/", views.statistics, name="statistics"),
 ]

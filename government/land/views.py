@@ -27,6 +27,7 @@ from government.land.forms import (
     CodeLookupForm,
     CoordinateLookupForm,
     ErrorReportForm,
+    ImportForm,
     OwnerSearchForm,
     ParcelEditForm,
     SheetLookupForm,
@@ -105,7 +106,12 @@ def _sheet_url(request, code: str) -> str:
 def parcel(request, code):
     parcel = _parcel_or_404(code)
     sheet = selectors.parcel_sheet(parcel)
-    context = {"sheet": sheet, "p": parcel, "qr": _qr_svg(_sheet_url(request, parcel.code))}
+    context = {
+        "sheet": sheet,
+        "p": parcel,
+        "qr": _qr_svg(_sheet_url(request, parcel.code)),
+        "procedures": selectors.land_procedures(),
+    }
     if may_handle_parcel(request.user, parcel):
         context["owners"] = selectors.owners_of(request.user, parcel)
         context["versions"] = selectors.parcel_versions(request.user, parcel)
@@ -198,6 +204,7 @@ def official(request):
             "status": status,
             "statuses": ErrorReport.Status.choices,
             "search_form": OwnerSearchForm(),
+            "province_wide": land_scope(request.user) == "province",
         },
     )
 
@@ -288,6 +295,47 @@ def parcel_edit(request, code):
     return render(request, "land/parcel_edit.html", {"form": form, "p": parcel})
 
 
+@require_http_methods(["GET", "POST"])
+def imports(request):
+    """Province land officials: upload a cadastral file (imported by a worker) and follow the runs."""
+    if (response := _official(request)) is not None:
+        return response
+    runs = selectors.imports_for(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.parcel_import_create(
+                actor=request.user,
+                upload=form.cleaned_data["upload"],
+                srs=form.cleaned_data["srs"],
+                client_token=form.cleaned_data["client_token"],
+            )
+        except ServiceError as exc:
+            apply_to_form(form, exc)
+        else:
+            messages.success(request, _("Đã nhận tệp; việc nhập chạy nền, tiến độ hiện ở trang này."))
+            return redirect("land:import-detail", pk=record.pk)
+    return render(request, "land/imports.html", {"form": form, "runs": runs[:50]})
+
+
+@require_GET
+def import_detail(request, pk):
+    """One import's progress (its progress rows): reloads itself every few seconds while it runs,
+    without JavaScript (meta refresh, and a reload link)."""
+    if (response := _official(request)) is not None:
+        return response
+    record = selectors.imports_for(request.user).filter(pk=pk).first()
+    if record is None:
+        raise Http404
+    alive = selectors.import_alive(record)
+    stalled = record.status == record.Status.RUNNING and not alive
+    return render(
+        request,
+        "land/import_detail.html",
+        {"run": record, "alive": alive, "stalled": stalled, "active": record.status == record.Status.QUEUED or alive},
+    )
+
+
 @role_required(roles.PROVINCE_LEADER, roles.DEPARTMENT_OFFICIAL, roles.COMMUNE_OFFICIAL)
 @require_GET
 def statistics(request):
@@ -301,7 +349,16 @@ def statistics(request):
             raise PermissionDenied
         commune_code = request.user.admin_unit.code
     rows = selectors.statistics(commune_code)
-    return render(request, "land/statistics.html", {"rows": rows, "site_url": settings.SITE_URL})
+    return render(
+        request,
+        "land/statistics.html",
+        {
+            "rows": rows,
+            "totals": selectors.statistics_totals(rows),
+            "rules_verified": selectors.split_rules_verified(),
+            "site_url": settings.SITE_URL,
+        },
+    )
 
 
 @require_GET

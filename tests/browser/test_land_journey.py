@@ -87,3 +87,35 @@ def test_owner_reports_an_error_and_an_official_answers(browser, browser_page, l
 
     page.goto(f"{live_server.url}/dat-dai/bao-sai-sot/")
     assert "Đã đo đạc lại và cập nhật diện tích thửa đất." in page.inner_text("main")
+
+
+def test_lookup_without_javascript_on_a_phone(browser, live_server, land):
+    """A citizen on a 360 px phone with JavaScript off: the sheet/parcel form and the VN-2000
+    coordinate form find the parcel, its sheet reads without sideways scrolling, and a wrong entry
+    comes back with the reason and what was typed."""
+    parcel, _centre, _citizen, _official = land
+    from government.land.selectors import parcel_sheet
+
+    north, east = parcel_sheet(parcel).centre_vn2000
+    context = browser.new_context(viewport=MOBILE, java_script_enabled=False, locale="vi-VN")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/dat-dai/")
+    page.select_option("#id_commune", str(parcel.commune.code))
+    page.fill("#id_sheet", str(parcel.sheet))
+    page.fill("#id_number", str(parcel.number))
+    page.click("#id_number >> xpath=ancestor::form//button[@type='submit']")
+    page.wait_for_url(f"**/dat-dai/thua/{parcel.code}/")
+    assert parcel.code in page.inner_text("h1") and "Đất ở tại đô thị" in page.inner_text("main")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    page.goto(f"{live_server.url}/dat-dai/")
+    page.fill("#id_number", "999")
+    page.fill("#id_sheet", "abc")
+    page.click("#id_number >> xpath=ancestor::form//button[@type='submit']")
+    assert page.input_value("#id_number") == "999" and page.locator(".errorlist").count() >= 1
+    page.goto(f"{live_server.url}/dat-dai/")
+    page.select_option("#xy_system", "vn2000")
+    page.fill("#xy_first", f"{north:.2f}".replace(".", ","))
+    page.fill("#xy_second", f"{east:.2f}".replace(".", ","))
+    page.click("#xy_second >> xpath=ancestor::form//button[@type='submit']")
+    page.wait_for_url(f"**/dat-dai/thua/{parcel.code}/")
+    context.close()

@@ -35,3 +35,17 @@ def test_the_official_sees_the_parcel_sheet_from_the_dossier(client, parcel, cit
     page = client.get(reverse("government:official-dossier", args=[dossier.uid])).content.decode()
     assert 'id="dossier-parcel"' in page and "Đất ở tại đô thị" in page and "50,0%" in page
     assert reverse("land:parcel", args=[parcel.code]) in page
+
+
+def test_the_sheet_links_to_the_land_procedures(client, parcel):
+    from government.models import Procedure
+
+    page = client.get(reverse("land:parcel", args=[parcel.code])).content.decode()
+    services = page.split('id="land-services"')[1].split("</section>")[0]
+    assert reverse("government:procedure-detail", args=[LAND_EXCHANGE]) in services
+    assert parcel.code in services  # the code to write in the declaration
+    # Only procedures that attach a parcel: a birth registration is not a land service.
+    linked = {code for code in Procedure.objects.values_list("code", flat=True) if f"/thu-tuc/{code}/" in services}
+    assert linked and all(
+        any(f.get("type") == "parcel" for f in Procedure.objects.get(code=c).form_fields) for c in linked
+    )

@@ -155,9 +155,8 @@ def _staging_tables() -> int:
 
 
 def test_duplicates_bad_area_and_no_leftover_staging_tables(tmp_path):
-    # (Other tests' staging tables reappear when their transaction rolls back the DROP: count the
-    # difference this import makes.)
-    before = _staging_tables()
+    # Other tests' staging tables reappear when their transaction rolls back the DROP: to this
+    # import they are a killed import's leftovers, and it drops them too.
     features = [
         _feature(1, _lonlat_square(LON, LAT), dia_chi="Bản cũ"),
         _feature(2, _lonlat_square(LON + 0.0005, LAT), dien_tich="khoảng 300"),
@@ -170,4 +169,21 @@ def test_duplicates_bad_area_and_no_leftover_staging_tables(tmp_path):
     assert "later one is kept" in reasons[1]
     assert "dien_tich is not a number" in reasons[2] and "dien_tich must be positive" in reasons[3]
     assert Parcel.objects.get(code="05977-7-1").address == "Bản mới"
-    assert _staging_tables() == before
+    assert _staging_tables() == 0
+
+
+def test_legacy_commune_is_kept_and_shown_on_the_sheet(tmp_path, client):
+    """Old records name the commune before the 2025 merger: `ma_xa_cu` is kept beside the 2025 commune
+    and the sheet shows both; an unknown legacy code is ignored, not a reason to refuse the parcel."""
+    features = [
+        _feature(1, _lonlat_square(LON, LAT), ma_xa_cu=5977),  # Phường Vĩnh Trại before 1 July 2025
+        _feature(2, _lonlat_square(LON + 0.0005, LAT), ma_xa_cu=99999),
+    ]
+    result = import_parcels(str(_write(tmp_path, features)))
+    assert result.inserted == 2 and result.skipped == 0
+    first, second = Parcel.objects.get(code="05977-7-1"), Parcel.objects.get(code="05977-7-2")
+    assert first.legacy_commune.name == "Phường Vĩnh Trại" and second.legacy_commune is None
+    from django.urls import reverse
+
+    page = client.get(reverse("land:parcel", args=[first.code])).content.decode()
+    assert "trước 01/7/2025:" in page and "Phường Vĩnh Trại" in page

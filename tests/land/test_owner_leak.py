@@ -17,7 +17,12 @@ SECRETS = [OWNER_NAME, OWNER_ID, OWNER_ADDRESS, "Bí Mật", OWNER_ID[-6:]]
 
 
 def _text_of(response) -> str:
-    body = response.content
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(body), read_only=True)
+        return "\n".join(str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for v in row)
     if response.get("Content-Type", "").startswith("application/pdf"):
         from pypdf import PdfReader
 
@@ -43,6 +48,14 @@ def _public_urls(parcel):
         reverse("land-api:parcel-detail", args=[OWNER_ID]),  # a 404 answer
         reverse("land:parcel", args=[OWNER_NAME]),  # a 404 page
         "/api/schema/?format=json",
+        # The statistics (leaders; others are sent to sign in or refused) and the exports and open
+        # data the land indicators feed.
+        reverse("land:statistics"),
+        reverse("operations_centre:public"),
+        reverse("operations_centre:public-csv"),
+        reverse("operations_centre:public-json"),
+        reverse("operations_centre:export-xlsx"),
+        reverse("operations_centre:export-pdf"),
     ]
     for z in (14, 16, 18):
         n = 2**z

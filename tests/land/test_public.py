@@ -171,3 +171,21 @@ def test_warming_stores_the_province_tiles_that_hold_parcels(parcel):
     assert list(ParcelTile.objects.values_list("z", "x", "y")) == [(z, x, y)]  # empty tiles are not stored
     call_command("land_tiles", "--clear")
     assert not ParcelTile.objects.exists()
+
+
+def test_visible_area_is_paginated_and_capped(client, parcel):
+    from government.land.selectors import PAGE_CAP
+    from tests.land.factories import make_parcel
+
+    for n in range(2, 6):
+        make_parcel(sheet=1, number=n, offset=(25 * n, 0), owner=False)
+    lon, lat = wgs84_centre(parcel)
+    bbox = f"{lon - 0.002},{lat - 0.002},{lon + 0.003},{lat + 0.002}"
+    url = reverse("land-api:parcel-list")
+    first = client.get(url, {"bbox": bbox, "limit": 2}).json()
+    second = client.get(url, {"bbox": bbox, "limit": 2, "page": 2}).json()
+    last = client.get(url, {"bbox": bbox, "limit": 2, "page": 3}).json()
+    codes = [f["id"] for page in (first, second, last) for f in page["features"]]
+    assert len(codes) == 5 == len(set(codes)) and (first["has_next"], last["has_next"]) == (True, False)
+    assert client.get(url, {"bbox": bbox, "limit": PAGE_CAP + 1}).status_code == 400  # the cap holds
+    assert all(set(f["properties"]) == {"code", "land_use", "area_m2"} for f in first["features"])

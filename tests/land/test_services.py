@@ -209,3 +209,35 @@ def test_statistics_page_per_commune_and_land_use(client, parcel, province_leade
     client.force_login(province_leader)
     page = client.get(reverse("land:statistics")).content.decode()
     assert "Phường Đông Kinh" in page and "ODT" in page
+
+
+def test_split_figures_count_every_parcel_by_its_rule(client, parcel, province_leader, commune_official):
+    """The leader's split column: the rule of the parcel's land type and unit kind (ward: ODT ≥ 40 m²
+    per part), every parcel counted. 400 m² and 100 m² can be split, 64 m² cannot (< 2 × 40), and a
+    land type without a rule (DGT) is not counted as splittable."""
+    from django.utils import timezone
+
+    from core.indicators.registry import get
+
+    make_parcel(sheet=2, number=1, offset=(100, 0), size=10.0)  # 100 m²
+    make_parcel(sheet=2, number=2, offset=(200, 0), size=8.0)  # 64 m²
+    make_parcel(sheet=2, number=3, offset=(300, 0), land_use="DGT")
+    make_parcel(commune_code=6184, sheet=1, number=1)  # another commune
+    rows = {(r["commune__code"], r["land_use_id"]): r for r in selectors.statistics()}
+    odt = rows[(5977, "ODT")]
+    assert (odt["parcels"], odt["with_rule"], odt["splittable"]) == (3, 3, 2)
+    assert (rows[(5977, "DGT")]["with_rule"], rows[(5977, "DGT")]["splittable"]) == (0, 0)
+    now = timezone.now()
+    assert get("government.land.splittable").compute_by_commune(now, now)[5977] == 2
+    client.force_login(province_leader)
+    page = client.get(reverse("land:statistics")).content.decode()
+    total = page.split('id="land-stats-total"')[1].split("</tr>")[0]
+    assert "<td>5</td>" in total and total.count("<td>") == 4
+    assert 'id="split-rules-unverified"' in page  # the sample figures say so
+    # A commune official reads their own commune only.
+    client.force_login(commune_official)
+    page = client.get(reverse("land:statistics")).content.decode()
+    from core.geo.models import AdministrativeUnit
+
+    other = AdministrativeUnit.objects.get(structure="2025", level="commune", code=6184).name
+    assert "Phường Đông Kinh" in page and other not in page and "<td>4</td>" in page.split("land-stats-total")[1]

@@ -47,6 +47,15 @@ def _report(personas):
     return {"uid": report.uid}
 
 
+def _import(personas):
+    from government.land.models import ParcelImport
+
+    return {"pk": ParcelImport.objects.create(file_name="thua.geojson", status="done", percent=100).pk}
+
+
+# Imports are the province's files: province-wide land officials only (not a commune's officer).
+AS_PROVINCE_LAND_OFFICIAL = {"land_official": "ok"}
+
 RULES = [
     Rule("land:index", PUBLIC),
     Rule("land:lookup", PUBLIC, query="by=code&code=05977-9-99"),
@@ -64,6 +73,8 @@ RULES = [
     Rule("land:owner-search", LAND_OFFICIALS, query="q=Hoàng", overrides=AS_LAND_OFFICIAL),
     Rule("land:report-detail", LAND_OFFICIALS, kwargs=_report, overrides=AS_LAND_OFFICIAL),
     Rule("land:parcel-edit", LAND_OFFICIALS, kwargs=_code, overrides=AS_LAND_OFFICIAL),
+    Rule("land:imports", LAND_OFFICIALS, overrides=AS_PROVINCE_LAND_OFFICIAL),
+    Rule("land:import-detail", LAND_OFFICIALS, kwargs=_import, overrides=AS_PROVINCE_LAND_OFFICIAL),
     # Province leaders, land officials (their scope) and commune officials (their own commune).
     Rule(
         "land:statistics",
