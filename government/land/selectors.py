@@ -395,11 +395,16 @@ def unit_kind_expression():
 
 
 def split_minimum_expression():
-    """The parcel's minimum area after a split, from the split rules (NULL: no rule for its type)."""
-    from django.db.models import OuterRef, Subquery
+    """The parcel's minimum area after a split, from the split rules (NULL: no rule for its type).
+    The dozen rules are written into the statement as a CASE: a correlated subquery per parcel took
+    31 s over the province's 2.35 M parcels."""
+    from django.db.models import Case, IntegerField, Value, When
 
-    rule = SplitRule.objects.filter(land_use=OuterRef("land_use"), unit_kind=OuterRef("unit_kind"))
-    return Subquery(rule.values("min_area_m2")[:1])
+    rules = SplitRule.objects.values_list("land_use_id", "unit_kind", "min_area_m2").order_by("pk")
+    whens = [When(land_use_id=land_use, unit_kind=kind, then=Value(minimum)) for land_use, kind, minimum in rules]
+    if not whens:
+        return Value(None, output_field=IntegerField())
+    return Case(*whens, default=Value(None), output_field=IntegerField())
 
 
 def statistics(commune_code: int | None = None) -> list[dict]:
@@ -422,6 +427,27 @@ def statistics(commune_code: int | None = None) -> list[dict]:
         )
         .order_by("commune__name", "land_use_id")
     )
+
+
+STATISTICS_CACHE_SECONDS = 600
+DATA_VERSION_KEY = "land:data-version"
+
+
+def statistics_cached(commune_code: int | None = None) -> tuple[list[dict], bool]:
+    """`statistics`, kept for up to ten minutes: over the province's 2.35 M parcels the grouping
+    takes seconds (19 s measured at load 11). The key changes with every import and official's edit
+    (`services` bump the data version) and with the newest parcel, so a change shows at once.
+    Returns (rows, whether they came from the cache)."""
+    from django.core.cache import cache
+
+    newest = Parcel.objects.order_by("-id").values_list("id", flat=True)[:1]
+    key = f"land:statistics:{commune_code}:{cache.get(DATA_VERSION_KEY, 0)}:{next(iter(newest), 0)}"
+    rows = cache.get(key)
+    if rows is not None:
+        return rows, True
+    rows = statistics(commune_code)
+    cache.set(key, rows, STATISTICS_CACHE_SECONDS)
+    return rows, False
 
 
 def statistics_totals(rows: list[dict]) -> dict:

@@ -121,6 +121,7 @@ def parcel_edit(
         # once the change is visible to the request that renders them again.
         old_geom, new_shape = before_geom, locked.geom
         transaction.on_commit(lambda: tiles.invalidate_geometries(old_geom, new_shape))
+        transaction.on_commit(_data_changed)
         after = _snapshot(locked)
         audit_record(
             actor=actor,
@@ -415,6 +416,7 @@ def parcel_import_run(*, import_id: int, progress: bool = False, batch_size: int
     except importer.ImportAbortedError as exc:
         return _import_end(record, status=ParcelImport.Status.FAILED, error=str(exc)[:2000])
     except Exception:
+        _data_changed()  # chunks saved before the failure stay saved
         _import_end(record, status=ParcelImport.Status.FAILED, error=_("Lỗi hệ thống khi nhập; xem nhật ký máy chủ."))
         raise
     finally:
@@ -423,7 +425,21 @@ def parcel_import_run(*, import_id: int, progress: bool = False, batch_size: int
     record.unchanged, record.skipped, record.truncated = result.unchanged, result.skipped, result.truncated
     record.problems = [[p.position, p.reason] for p in result.problems]
     record.phases = {name: round(seconds, 1) for name, seconds in result.phases.items()}
+    if result.inserted or result.updated:
+        _data_changed()
     return _import_end(record, status=ParcelImport.Status.DONE)
+
+
+def _data_changed() -> None:
+    """Parcels changed: cached statistics are stale (selectors.statistics_cached)."""
+    from django.core.cache import cache
+
+    from government.land.selectors import DATA_VERSION_KEY
+
+    try:
+        cache.incr(DATA_VERSION_KEY)
+    except ValueError:
+        cache.set(DATA_VERSION_KEY, 1, None)
 
 
 def _import_end(record: ParcelImport, *, status: str, error: str = "") -> ParcelImport:
@@ -488,4 +504,6 @@ def parcel_imports_reap(*, exclude: int | None = None) -> dict:
                 after={"status": locked.status},
             )
         stopped.append(record.pk)
+    if stopped:
+        _data_changed()  # a killed import's saved chunks stay saved
     return {"tables": tables, "imports": stopped}

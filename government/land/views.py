@@ -348,7 +348,7 @@ def statistics(request):
         if request.user.admin_unit_id is None or request.user.admin_unit.level != "commune":
             raise PermissionDenied
         commune_code = request.user.admin_unit.code
-    rows = selectors.statistics(commune_code)
+    rows, _cached = selectors.statistics_cached(commune_code)
     return render(
         request,
         "land/statistics.html",

@@ -109,9 +109,11 @@ def test_lookup_without_javascript_on_a_phone(browser, live_server, land):
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
     page.goto(f"{live_server.url}/dat-dai/")
     page.fill("#id_number", "999")
-    page.fill("#id_sheet", "abc")
+    page.fill("#id_sheet", "0")
     page.click("#id_number >> xpath=ancestor::form//button[@type='submit']")
-    assert page.input_value("#id_number") == "999" and page.locator(".errorlist").count() >= 1
+    # No commune chosen, sheet 0: the reasons next to the fields, what was typed kept.
+    assert page.input_value("#id_number") == "999" and page.input_value("#id_sheet") == "0"
+    assert page.locator(".errorlist").count() >= 2
     page.goto(f"{live_server.url}/dat-dai/")
     page.select_option("#xy_system", "vn2000")
     page.fill("#xy_first", f"{north:.2f}".replace(".", ","))

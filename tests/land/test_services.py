@@ -241,3 +241,24 @@ def test_split_figures_count_every_parcel_by_its_rule(client, parcel, province_l
 
     other = AdministrativeUnit.objects.get(structure="2025", level="commune", code=6184).name
     assert "Phường Đông Kinh" in page and other not in page and "<td>4</td>" in page.split("land-stats-total")[1]
+
+
+def test_statistics_show_an_official_edit_at_once(
+    client, parcel, province_leader, land_official, django_capture_on_commit_callbacks
+):
+    """The province's statistics are cached (seconds of grouping at 2.35 M parcels), but an edit
+    changes what the leader reads on the next load."""
+    client.force_login(province_leader)
+    page = client.get(reverse("land:statistics")).content.decode()
+    assert "<abbr" in page and ">ODT</abbr>" in page and ">ONT</abbr>" not in page
+    assert selectors.statistics_cached()[1] is True  # the page's figures were kept
+    with django_capture_on_commit_callbacks(execute=True):
+        services.parcel_edit(
+            parcel=parcel,
+            actor=land_official,
+            reason="Chuyển mục đích theo QĐ 12",
+            expected_version=1,
+            changes={"land_use": "ONT"},
+        )
+    page = client.get(reverse("land:statistics")).content.decode()
+    assert ">ONT</abbr>" in page and ">ODT</abbr>" not in page
