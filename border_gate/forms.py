@@ -1,9 +1,12 @@
 """Forms: input shapes and Vietnamese field errors only; the rules live in services/validators."""
 
+import datetime
 import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from border_gate import validators as v
@@ -66,14 +69,26 @@ class DeclarationForm(forms.Form):
             self.initial.setdefault("submission_key", uuid.uuid4().hex)
 
     def clean(self):
+        """Every rule of the service (services.declarations._validate_declaration) that a field
+        carries is checked here too, with the same validators: a declarant sees every problem in
+        one round, not the service's after the form's."""
         d = super().clean()
-        # Plates are checked here too, so their errors show together with every other field's.
-        for field, country in (("vehicle_plate", "vehicle_country"), ("trailer_plate", "trailer_country")):
-            if d.get(field) and d.get(country):
-                try:
-                    v.parse_plate(d[field], d[country])
-                except ValidationError as e:
-                    self.add_error(field, e.messages)
+        checks = [
+            ("vehicle_plate", v.parse_plate, "vehicle_plate", "vehicle_country"),
+            ("trailer_plate", v.parse_plate, "trailer_plate", "trailer_country"),
+            ("driver_id_number", v.validate_driver_id, "driver_id_kind", "driver_id_number"),
+            ("driver_phone", v.validate_driver_phone, "driver_phone"),
+            ("customs_declaration_number", v.validate_customs_declaration_number, "customs_declaration_number"),
+            ("expected_arrival", v.validate_expected_arrival, "expected_arrival"),
+            ("journey", v.validate_journey, "journey", "direction"),
+        ]
+        for field, check, *args in checks:
+            if not all(d.get(a) for a in args):
+                continue  # missing: the field's own "required" message says so (or it is optional)
+            try:
+                check(*(d[a] for a in args))
+            except ValidationError as e:
+                self.add_error(field, e.messages)
         return d
 
     def clean_containers(self):
@@ -107,7 +122,26 @@ class GoodsForm(forms.Form):
         return d
 
 
-GoodsFormSet = forms.formset_factory(GoodsForm, extra=GOODS_ROWS, max_num=10)
+class BaseGoodsFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        if all(f.is_blank() for f in self.forms):
+            raise ValidationError(_("Khai ít nhất một dòng hàng."), code="no_goods")
+
+    def summary_errors(self) -> list[tuple[str, str, str]]:
+        """(anchor, label, message) of each row's errors, for the error summary at the top."""
+        out = [("id_goods-0-hs_code", _("Hàng hóa"), e) for e in self.non_form_errors()]
+        for n, form in enumerate(self.forms, start=1):
+            for name, errors in form.errors.items():
+                label = form.fields[name].label if name in form.fields else name
+                for e in errors:
+                    row = gettext("Dòng hàng %(n)d — %(field)s") % {"n": n, "field": label}
+                    out.append((f"id_{form.prefix}-{name}", row, e))
+        return out
+
+
+GoodsFormSet = forms.formset_factory(GoodsForm, formset=BaseGoodsFormSet, extra=GOODS_ROWS, max_num=10)
 
 
 def declaration_data(form: DeclarationForm, goods_formset) -> DeclarationData:
@@ -164,23 +198,166 @@ def apply_service_errors(error: ValidationError, form: forms.Form, goods_formset
             form.add_error(None, errors)
 
 
+def _correction_input(field_name: str, entry: Entry) -> forms.Field:
+    """The input a declarant corrects one field with: the same kind of input the declaration form
+    gives that field (a date-time picker, a number pad, a list of goods types, yes/no), never free
+    text to be typed in a format. The rules stay the service's (services.entry_correct)."""
+    label = CORRECTABLE_FIELDS[field_name]
+    if field_name in ("vehicle_plate", "trailer_plate"):
+        target = entry.vehicle if field_name == "vehicle_plate" else entry.trailer
+        cn = target is not None and target.country == "CN"
+        if cn:
+            help_text = _("Như trên giấy đăng ký xe, ví dụ 桂A12345")
+        elif field_name == "vehicle_plate":
+            help_text = _("Như trên giấy đăng ký xe, ví dụ 12C-123.45")
+        else:
+            help_text = _("Như trên giấy đăng ký rơ moóc, ví dụ 51R-141.39; để trống nếu xe không kéo rơ moóc")
+        return forms.CharField(
+            label=label,
+            max_length=24,
+            required=field_name == "vehicle_plate",
+            help_text=help_text,
+            widget=forms.TextInput(
+                attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"}
+            ),
+        )
+    if field_name == "containers":
+        return forms.CharField(
+            label=label,
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3, "autocapitalize": "characters", "spellcheck": "false"}),
+            help_text=_("Mỗi dòng một container: số ISO 6346 và cỡ, ví dụ CSQU3054383:40. Để trống nếu không có."),
+        )
+    if field_name == "driver_name":
+        return forms.CharField(label=label, max_length=150)
+    if field_name == "driver_id_number":
+        numeric = entry.driver.id_kind == Driver.IdKind.CCCD
+        return forms.CharField(
+            label=label,
+            max_length=20,
+            help_text=_("12 chữ số của căn cước công dân") if numeric else _("6–12 chữ cái hoặc chữ số của hộ chiếu"),
+            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"} if numeric else {}),
+        )
+    if field_name == "driver_phone":
+        return forms.CharField(
+            label=label,
+            max_length=20,
+            help_text=_("Di động Việt Nam (09…) hoặc số quốc tế có dấu + (ví dụ +8613800138000)"),
+            widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
+        )
+    if field_name == "driver_licence":
+        return forms.CharField(label=label, max_length=20, required=False)
+    if field_name == "health_note":
+        return forms.CharField(label=label, max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    if field_name == "expected_arrival":
+        return forms.DateTimeField(
+            label=label,
+            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
+            error_messages={"invalid": _("Chọn ngày và giờ dự kiến đến (ví dụ 25/12/2026 08:30).")},
+        )
+    if field_name == "customs_declaration_number":
+        return forms.CharField(
+            label=label,
+            max_length=14,
+            required=False,
+            help_text=_("12 chữ số (VNACCS); để trống nếu chưa có"),
+            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        )
+    if field_name == "goods.hs_code":
+        return forms.CharField(
+            label=label,
+            max_length=13,
+            help_text=_("4, 6, 8 hoặc 10 chữ số, ví dụ 0810.60.00"),
+            widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        )
+    if field_name == "goods.description":
+        return forms.CharField(label=label, max_length=300)
+    if field_name == "goods.weight_kg":
+        message = _("Khối lượng từ 1 đến 100.000 kg.")
+        return forms.IntegerField(
+            label=label,
+            min_value=1,
+            max_value=100_000,
+            error_messages={"invalid": message, "min_value": message, "max_value": message},
+        )
+    if field_name == "goods.value_vnd":
+        message = _("Trị giá là số nguyên VND không âm.")
+        return forms.IntegerField(label=label, min_value=0, error_messages={"invalid": message, "min_value": message})
+    if field_name == "goods.goods_type":
+        return forms.ChoiceField(
+            label=label,
+            choices=[("", "—"), *GoodsType.choices],
+            error_messages={"required": _("Chọn nhóm hàng."), "invalid_choice": _("Chọn nhóm hàng.")},
+        )
+    if field_name == "goods.perishable":
+        return forms.ChoiceField(
+            label=label,
+            choices=[("1", _("Có")), ("0", _("Không"))],
+            widget=forms.RadioSelect,
+            error_messages={"required": _("Chọn “Có” hoặc “Không”."), "invalid_choice": _("Chọn “Có” hoặc “Không”.")},
+        )
+    raise KeyError(field_name)  # pragma: no cover - CORRECTABLE_FIELDS lists the fields above
+
+
+def correction_current_value(entry: Entry, field_name: str, line_no: int | None):
+    """What the declaration holds today for the field, as its correction input shows it."""
+    if field_name.startswith("goods."):
+        line = entry.goods.filter(line_no=line_no or 0).first()
+        if line is None:
+            return None
+        value = getattr(line, field_name.split(".", 1)[1])
+        return ("1" if value else "0") if isinstance(value, bool) else value
+    if field_name == "vehicle_plate":
+        return entry.vehicle.plate_display
+    if field_name == "trailer_plate":
+        return entry.trailer.plate_display if entry.trailer_id else ""
+    if field_name == "containers":
+        return "\n".join(f"{c.number}:{c.size_ft}" for c in entry.containers.order_by("number"))
+    if field_name == "expected_arrival":
+        return timezone.localtime(entry.expected_arrival)
+    return getattr(entry, field_name)
+
+
 class CorrectionForm(forms.Form):
-    field_name = forms.ChoiceField(label=_("Trường cần sửa"), choices=list(CORRECTABLE_FIELDS.items()))
-    line_no = forms.TypedChoiceField(label=_("Dòng hàng"), coerce=int, required=False, empty_value=None)
-    value = forms.CharField(label=_("Giá trị mới"), max_length=600, required=False)
-    reason = forms.CharField(label=_("Lý do sửa"), max_length=300)
+    """One field of a declaration corrected with the input that field needs (the field is chosen
+    on the page before, by a link: no JavaScript needed)."""
 
-    def __init__(self, *args, entry: Entry, **kwargs):
+    field_name = forms.ChoiceField(widget=forms.HiddenInput, choices=list(CORRECTABLE_FIELDS.items()))
+    line_no = forms.TypedChoiceField(
+        label=_("Dòng hàng"),
+        coerce=int,
+        empty_value=None,
+        error_messages={"required": _("Chọn dòng hàng cần sửa."), "invalid_choice": _("Chọn dòng hàng cần sửa.")},
+    )
+    reason = forms.CharField(
+        label=_("Lý do sửa"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Nêu lý do sửa.")},
+    )
+
+    def __init__(self, *args, entry: Entry, field_name: str, line_no: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["line_no"].choices = [("", "—")] + [
-            (g.line_no, f"{g.line_no}. {g.description}") for g in entry.goods.order_by("line_no")
-        ]
+        self.correct_field = field_name
+        self.initial.setdefault("field_name", field_name)
+        if field_name.startswith("goods."):
+            self.fields["line_no"].choices = [("", "—")] + [
+                (g.line_no, f"{g.line_no}. {g.description}") for g in entry.goods.order_by("line_no")
+            ]
+            self.initial.setdefault("line_no", line_no)
+        else:
+            del self.fields["line_no"]
+        self.fields["value"] = _correction_input(field_name, entry)
+        self.initial.setdefault("value", correction_current_value(entry, field_name, line_no))
+        self.order_fields(["field_name", "line_no", "value", "reason"])
 
-    def clean(self):
-        d = super().clean()
-        if (d.get("field_name") or "").startswith("goods.") and not d.get("line_no"):
-            self.add_error("line_no", _("Chọn dòng hàng cần sửa."))
-        return d
+    def value_for_service(self) -> str:
+        """The cleaned value in the form services.entry_correct reads."""
+        value = self.cleaned_data.get("value")
+        if isinstance(value, datetime.datetime):
+            return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        return "" if value is None else str(value)
 
 
 class EnterpriseForm(forms.Form):

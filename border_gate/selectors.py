@@ -205,11 +205,23 @@ def find_for_officer(user, query: str) -> list[Entry]:
 
 
 def entry_history(entry: Entry) -> list:
+    """The truck's audit trail as officers read it: each row carries `action_label` and
+    `step_name` (the step's name, not its code)."""
+    from border_gate.labels import action_label
     from core.audit.models import AuditLog
 
-    return list(
+    rows = list(
         AuditLog.objects.filter(object_type="border_gate.entry", object_id=str(entry.pk)).order_by("at", "id")[:200]
     )
+    names = {
+        s.code: s.display_name
+        for s in StepDefinition.objects.filter(crossing_id=entry.crossing_id, direction=entry.direction)
+    }
+    for row in rows:
+        row.action_label = action_label(row.action)
+        code = (row.after or {}).get("step") or (row.before or {}).get("step")
+        row.step_name = names.get(code, "") if isinstance(code, str) else ""
+    return rows
 
 
 def entry_versions(entry: Entry) -> list:

@@ -1,10 +1,12 @@
 """Parsers/validators of the identifiers a border declaration carries. Each returns the normalised
 value or raises ValidationError with a Vietnamese, user-facing message."""
 
+import datetime
 import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.users.validators import normalize_vn_phone, validate_vn_phone
@@ -218,3 +220,23 @@ def validate_driver_id(kind: str, raw: str) -> str:
     if not re.fullmatch(r"[A-Z0-9]{6,12}", value):
         raise ValidationError(_("Số hộ chiếu gồm 6–12 chữ cái Latinh hoặc chữ số."), code="passport")
     return value
+
+
+# A declaration may be made up to an hour after the truck's expected arrival (a late typist), never
+# for a time long gone.
+ARRIVAL_LATENESS = datetime.timedelta(hours=1)
+
+
+def validate_expected_arrival(value: datetime.datetime | None, *, now: datetime.datetime | None = None):
+    if value is None:
+        raise ValidationError(_("Nhập thời gian dự kiến đến."), code="required")
+    if value < (now or timezone.now()) - ARRIVAL_LATENESS:
+        raise ValidationError(_("Thời gian dự kiến đến không được ở quá khứ."), code="arrival_past")
+    return value
+
+
+def validate_journey(journey: str, direction: str) -> str:
+    """The inland journey is, by its definition, imported goods carried on into the country."""
+    if journey == "inland_import" and direction != "import":
+        raise ValidationError(_("Chỉ hàng nhập khẩu mới vận chuyển vào nội địa."), code="journey")
+    return journey

@@ -36,20 +36,20 @@ from core.errors import InvalidInputError
 CORRECTABLE_FIELDS = {
     "vehicle_plate": gettext_lazy("Biển số xe"),
     "trailer_plate": gettext_lazy("Biển số rơ moóc"),
-    "containers": gettext_lazy("Container (số:cỡ, cách nhau dấu phẩy)"),
+    "containers": gettext_lazy("Container"),
     "driver_name": gettext_lazy("Họ tên lái xe"),
     "driver_id_number": gettext_lazy("Số giấy tờ lái xe"),
     "driver_phone": gettext_lazy("Điện thoại lái xe"),
     "driver_licence": gettext_lazy("Giấy phép lái xe"),
     "health_note": gettext_lazy("Thông tin sức khỏe"),
-    "expected_arrival": gettext_lazy("Dự kiến đến (YYYY-MM-DD HH:MM)"),
+    "expected_arrival": gettext_lazy("Dự kiến đến cửa khẩu"),
     "customs_declaration_number": gettext_lazy("Số tờ khai hải quan"),
-    "goods.hs_code": gettext_lazy("Mã HS của dòng hàng"),
-    "goods.description": gettext_lazy("Mô tả của dòng hàng"),
-    "goods.weight_kg": gettext_lazy("Khối lượng (kg) của dòng hàng"),
-    "goods.value_vnd": gettext_lazy("Trị giá (VND) của dòng hàng"),
-    "goods.goods_type": gettext_lazy("Nhóm hàng của dòng hàng"),
-    "goods.perishable": gettext_lazy("Dễ hư hỏng (có/không) của dòng hàng"),
+    "goods.hs_code": gettext_lazy("Mã HS"),
+    "goods.description": gettext_lazy("Mô tả hàng hóa"),
+    "goods.weight_kg": gettext_lazy("Khối lượng (kg)"),
+    "goods.value_vnd": gettext_lazy("Trị giá (VND)"),
+    "goods.goods_type": gettext_lazy("Nhóm hàng"),
+    "goods.perishable": gettext_lazy("Dễ hư hỏng"),
 }
 
 

@@ -125,12 +125,9 @@ def _validate_declaration(data: DeclarationData) -> dict:
         errors.setdefault("regime", []).append(_("Chọn loại hình."))
     if data.journey not in Journey.values:
         errors.setdefault("journey", []).append(_("Chọn hành trình."))
-    if data.journey == Journey.INLAND_IMPORT and data.direction != Direction.IMPORT:
-        errors.setdefault("journey", []).append(_("Chỉ hàng nhập khẩu mới vận chuyển vào nội địa."))
-    if data.expected_arrival is None:
-        errors.setdefault("expected_arrival", []).append(_("Nhập thời gian dự kiến đến."))
-    elif data.expected_arrival < timezone.now() - datetime.timedelta(hours=1):
-        errors.setdefault("expected_arrival", []).append(_("Thời gian dự kiến đến không được ở quá khứ."))
+    if "journey" not in errors:
+        check("journey", v.validate_journey, data.journey, data.direction)
+    check("expected_arrival", v.validate_expected_arrival, data.expected_arrival)
     if not data.goods:
         errors.setdefault("goods", []).append(_("Khai ít nhất một dòng hàng."))
     if len(data.goods) > MAX_GOODS_LINES:

@@ -10,3 +10,19 @@ def vnd(value) -> str:
         return f"{int(value):,}".replace(",", ".")
     except (TypeError, ValueError):
         return "—"
+
+
+@register.filter
+def change_rows(changes) -> list:
+    """A version's changes as (label, before, after), for people (border_gate.labels)."""
+    from border_gate.labels import change_rows as rows
+
+    return rows(changes or {})
+
+
+@register.filter
+def snapshot_rows(snapshot) -> list:
+    """A declaration snapshot as (key, label, value), for people (border_gate.labels)."""
+    from border_gate.labels import snapshot_rows as rows
+
+    return rows(snapshot or {})

@@ -4,10 +4,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from border_gate import selectors, services
+from border_gate import labels, selectors, services
 from border_gate.forms import (
     CorrectionForm,
     DeclarationForm,
@@ -17,6 +19,7 @@ from border_gate.forms import (
     apply_service_errors,
     declaration_data,
 )
+from border_gate.models import Entry
 from border_gate.views.common import DECLARANT_ROLES
 from border_gate.views.drivers import _driver_url, _qr_svg
 from core.permissions import role_required
@@ -35,7 +38,9 @@ def declare(request):
     enterprises = list(selectors.enterprises_of(request.user))
     form = DeclarationForm(request.POST or None, enterprises=enterprises)
     goods = GoodsFormSet(request.POST or None, prefix="goods")
-    if request.method == "POST" and form.is_valid() and goods.is_valid():
+    # Both are validated whatever the other says: every problem is shown in one round.
+    valid = [form.is_valid(), goods.is_valid()] if request.method == "POST" else [False]
+    if all(valid):
         enterprise = next((e for e in enterprises if e.pk == form.cleaned_data["enterprise"]), None)
         try:
             entry = services.entry_declare(
@@ -52,7 +57,10 @@ def declare(request):
             messages.success(request, _("Đã khai báo. Mã khai báo: %(code)s") % {"code": entry.code})
             return redirect("border_gate:entry", code=entry.code)
     status = 400 if request.method == "POST" else 200
-    return render(request, "border_gate/declare.html", {"form": form, "goods": goods}, status=status)
+    summary = goods.summary_errors() if request.method == "POST" else []
+    return render(
+        request, "border_gate/declare.html", {"form": form, "goods": goods, "summary_errors": summary}, status=status
+    )
 
 
 def _declarant_entry(request, code):
@@ -79,20 +87,50 @@ def entry_detail(request, code):
     )
 
 
+def _correction_rows(entry, snapshot: dict) -> list[tuple[str, str, str]]:
+    """(label, value, link to correct it or "") for each field of the declaration as it stands."""
+    base = reverse("border_gate:entry-correct", args=[entry.code])
+    rows = []
+    for key, label, value in labels.snapshot_rows(snapshot):
+        parts = key.split(".")
+        query = {"field": key}
+        if len(parts) == 3:  # goods.<line>.<attr>
+            query = {"field": f"goods.{parts[2]}", "line": parts[1]}
+        if key == "expected_arrival" and entry.status != Entry.Status.DECLARED:
+            query = None  # the truck has arrived: the service refuses it
+        url = f"{base}?{urlencode(query)}" if query and query["field"] in services.CORRECTABLE_FIELDS else ""
+        rows.append((label, value, url))
+    return rows
+
+
 @role_required(*DECLARANT_ROLES)
 def entry_correct(request, code):
+    """GET without a field: the declaration, each field with a link to correct it. With a field
+    (the link, or the POST): that field's own input, prefilled with what is declared, and a reason."""
     entry = _declarant_entry(request, code)
-    form = CorrectionForm(request.POST or None, entry=entry, initial={"field_name": request.GET.get("field")})
+    source = request.POST if request.method == "POST" else request.GET
+    field_name = source.get("field_name") or source.get("field") or ""
+    context = {"entry": entry, "rows": _correction_rows(entry, services.entry_snapshot(entry)), "form": None}
+    if field_name not in services.CORRECTABLE_FIELDS or not entry.is_open:
+        if request.method == "POST":
+            context["choose_error"] = (
+                _("Lượt xe đã kết thúc: không sửa được nữa.") if not entry.is_open else _("Chọn thông tin cần sửa.")
+            )
+        return render(request, "border_gate/correct.html", context, status=400 if request.method == "POST" else 200)
+    try:
+        line_no = int(source.get("line_no") or source.get("line") or 0) or None
+    except ValueError:
+        line_no = None
+    form = CorrectionForm(request.POST or None, entry=entry, field_name=field_name, line_no=line_no)
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
         try:
             version = services.entry_correct(
                 actor=request.user,
                 entry=entry,
-                field_name=d["field_name"],
-                value=d["value"],
-                reason=d["reason"],
-                line_no=d["line_no"],
+                field_name=field_name,
+                value=form.value_for_service(),
+                reason=form.cleaned_data["reason"],
+                line_no=form.cleaned_data.get("line_no"),
             )
         except ValidationError as e:
             apply_service_errors(e, form)
@@ -101,12 +139,8 @@ def entry_correct(request, code):
         else:
             messages.success(request, _("Đã lưu phiên bản %(n)d của khai báo.") % {"n": version.number})
             return redirect("border_gate:entry", code=entry.code)
-    return render(
-        request,
-        "border_gate/correct.html",
-        {"entry": entry, "form": form, "snapshot": services.entry_snapshot(entry)},
-        status=400 if request.method == "POST" else 200,
-    )
+    context["form"] = form
+    return render(request, "border_gate/correct.html", context, status=400 if request.method == "POST" else 200)
 
 
 @role_required(*DECLARANT_ROLES)

@@ -55,7 +55,8 @@ def test_export_truck_from_declaration_to_crossed(live_server, browser, browser_
 
     # 2. A correction of one field on the way (the driver's phone), without redoing the rest.
     page.click("text=Sửa một thông tin")
-    page.select_option("#id_field_name", "driver_phone")
+    page.get_by_role("link", name="Sửa Điện thoại lái xe").click()  # each field has its own link
+    assert page.locator("#id_value").get_attribute("type") == "tel"
     page.fill("#id_value", "0988777666")
     page.fill("#id_reason", "Đổi số điện thoại lái xe")
     page.click("text=Lưu phiên bản mới")
