@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -935,6 +936,12 @@ def labelled_data(d: Dossier) -> list[tuple[str, str]]:
             try:
                 value = dt.date.fromisoformat(value).strftime("%d/%m/%Y")
             except ValueError:
+                pass
+        elif spec["type"] == "integer" and value not in ("", None):
+            # Amounts and counts grouped as the reader writes them: 50.000.000 (vi), 50,000,000 (en).
+            try:
+                value = number_format(int(value), use_l10n=True, force_grouping=True)
+            except (TypeError, ValueError):
                 pass
         out.append((data_text(spec["label"]), "" if value is None else str(value)))
     return out
