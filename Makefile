@@ -27,12 +27,17 @@ provision:
 provision-test:
 	@bash scripts/provision.sh test
 
+# Compiles only when a catalogue is newer than its .mo (no Django start-up otherwise). .data (the
+# PostgreSQL clusters, thousands of files) and staticfiles hold no catalogue: not walked.
 messages:
-	@if find . -name '*.po' -not -path './.venv/*' | grep -q .; then $(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0; fi
+	@for po in $$(find . \( -path ./.venv -o -path ./.data -o -path ./staticfiles -o -path ./.git \) -prune -o -name '*.po' -print); do \
+	  if [ "$$po" -nt "$${po%.po}.mo" ]; then \
+	    $(MANAGE) compilemessages --ignore=.venv --ignore=node_modules --ignore=.data --ignore=staticfiles --ignore=.git -v 0; break; fi; done
 
+# scripts/prepare.sh migrates and loads the reference and demo data, or skips them when nothing they
+# read changed since the last run (PREPARE=1 forces them).
 run: provision
-	@$(SERVE_ENV) && $(MAKE) --no-print-directory messages && $(MANAGE) migrate --noinput -v 0 \
-	  && $(MANAGE) load_reference_data && $(MANAGE) seed_demo --scale $(SCALE) \
+	@$(SERVE_ENV) && $(MAKE) --no-print-directory messages && bash scripts/prepare.sh $(SCALE) \
 	  && exec bash scripts/serve.sh
 
 test: provision-test

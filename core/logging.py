@@ -22,3 +22,20 @@ class JSONFormatter(logging.Formatter):
         if record.exc_info:
             data["exc"] = self.formatException(record.exc_info)
         return json.dumps(data, ensure_ascii=False, default=str)
+
+
+class ConsoleFormatter(logging.Formatter):
+    """One short line per record for a developer's terminal (`make run`): the time, the level when it
+    is not INFO, and for a request its method, path, status and duration — the JSON lines are for
+    log shipping, not for reading."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        when = datetime.fromtimestamp(record.created).strftime("%H:%M:%S")
+        if record.name == "portal.request" and hasattr(record, "path"):
+            line = f"{when} {record.method} {record.path} {record.status} {record.duration_ms:.0f} ms"
+        else:
+            level = "" if record.levelno == logging.INFO else f" {record.levelname}"
+            line = f"{when}{level} {record.name}: {record.getMessage()}"
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        return line

@@ -2,11 +2,18 @@
 settings.py; django-celery-beat's database scheduler installs it at start."""
 
 import os
+import warnings
 
 from celery import Celery
+from celery.exceptions import SecurityWarning
 from celery.signals import beat_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lang_son_portal.settings")
+
+if os.environ.get("DJANGO_ENV", "development") == "development":
+    # `make run` as root (a container or a throwaway VM): the worker warns at every start. Production
+    # runs as an unprivileged user (Dockerfile), where the warning would matter, and keeps it.
+    warnings.filterwarnings("ignore", message="You're running the worker with superuser", category=SecurityWarning)
 
 # Every task publishes through core.outbox's PortalTask: a broker outage keeps the task in the
 # database instead of raising at the caller (after its state change has committed).

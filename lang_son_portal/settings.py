@@ -5,10 +5,17 @@ the profile: development (make run), test (make test) or production (docker-comp
 """
 
 import os
+import warnings
 from pathlib import Path
 
 from celery.schedules import crontab
+from cryptography.utils import CryptographyDeprecationWarning
 from django.utils.translation import gettext_lazy as _
+
+# pyHanko imports cryptography's DSA key types, which cryptography has deprecated; the portal never
+# signs or verifies with DSA (RSA and ECDSA only), so the warning printed by every process says
+# nothing to act on. Only this warning is silenced.
+warnings.filterwarnings("ignore", message="DSA is deprecated", category=CryptographyDeprecationWarning)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 ENV = os.environ.get("DJANGO_ENV", "development")
@@ -585,8 +592,14 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "core.logging.JSONFormatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "formatters": {"json": {"()": "core.logging.JSONFormatter"}, "console": {"()": "core.logging.ConsoleFormatter"}},
+    # JSON lines for log shipping; `make run` asks for one readable line per record (scripts/serve.sh).
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "console" if os.environ.get("PORTAL_LOG_FORMAT") == "console" else "json",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("PORTAL_LOG_LEVEL", "INFO")},
     "loggers": {
         "portal.request": {"handlers": ["console"], "level": "INFO", "propagate": False},
@@ -594,7 +607,9 @@ LOGGING = {
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # WeasyPrint and fontTools log every rendering step at INFO.
         "weasyprint": {"handlers": ["console"], "level": "WARNING", "propagate": False},
-        "fontTools": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # fontTools also warns for every PDF whose font has a table it does not subset ("FFTM NOT
+        # subset"): harmless, the table is dropped; a dozen lines per seeded PDF said nothing.
+        "fontTools": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
 if TESTING:

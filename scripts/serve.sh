@@ -5,7 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh run
-.venv/bin/python manage.py collectstatic --noinput -v 0
+# Hashing and compressing every static file takes ~15 s: only when a static file, the installed
+# packages (their own static files) or the settings changed since the last collection.
+manifest=staticfiles/staticfiles.json
+if [ ! -f "$manifest" ] || [ -n "$(find . \( -path ./.venv -o -path ./.data -o -path ./staticfiles -o -path ./.git \) -prune -o \
+     -type f \( -path '*/static/*' -o -name settings.py \) -newer "$manifest" -print -quit)" ] \
+   || [ -n "$(find .venv -maxdepth 1 -name '.requirements-*' -newer "$manifest" -print -quit)" ]; then
+  .venv/bin/python manage.py collectstatic --noinput -v 0
+fi
 pids=()
 cleanup() {
   trap - INT TERM EXIT
@@ -14,9 +21,12 @@ cleanup() {
   wait "${pids[@]}" 2>/dev/null || true
 }
 trap cleanup INT TERM EXIT
-.venv/bin/celery -A lang_son_portal worker -l warning --concurrency 2 -Q celery &
+# A readable console: one line per request from the portal's own request log (no second access
+# log), no banners; warnings and errors still show.
+export PORTAL_LOG_FORMAT="${PORTAL_LOG_FORMAT:-console}"
+.venv/bin/celery -A lang_son_portal --quiet worker -l warning --concurrency 2 -Q celery &
 pids+=($!)
-.venv/bin/celery -A lang_son_portal beat -l warning &
+.venv/bin/celery -A lang_son_portal --quiet beat -l warning &
 pids+=($!)
 .venv/bin/gunicorn -c lang_son_portal/gunicorn_conf.py &
 pids+=($!)
