@@ -89,7 +89,7 @@ ACTION_LABELS = {
     "border_gate.entry.correct": gettext_lazy("Sửa khai báo"),
     "border_gate.entry.cancel": gettext_lazy("Hủy khai báo"),
     "border_gate.entry.expire": gettext_lazy("Khai báo hết hạn"),
-    "border_gate.entry.take": gettext_lazy("Nhận xử lý bước"),
+    "border_gate.entry.take": gettext_lazy("Nhận bước"),
     "border_gate.entry.release": gettext_lazy("Trả lại bước"),
     "border_gate.entry.pass": gettext_lazy("Cho qua bước"),
     "border_gate.entry.hold": gettext_lazy("Tạm dừng"),

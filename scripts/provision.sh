@@ -117,7 +117,7 @@ if ! as_pg "$pgbin/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
   log "starting PostgreSQL on 127.0.0.1:$PORTAL_DB_PORT"
   as_pg "$pgbin/pg_ctl" -D "$pgdata" -l "$pgdata/postgresql.log" -w -t 60 start >/dev/null
 fi
-psql_pg() { psql -h 127.0.0.1 -p "$PORTAL_DB_PORT" -U postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
+psql_pg() { PGOPTIONS="--client-min-messages=warning" psql -h 127.0.0.1 -p "$PORTAL_DB_PORT" -U postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
 if [ "$(psql_pg -d postgres -c "select 1 from pg_database where datname='$PORTAL_DB_NAME'")" != 1 ]; then
   psql_pg -d postgres -c "create database \"$PORTAL_DB_NAME\""
 fi
