@@ -123,3 +123,19 @@ def test_a_placeholder_border_fee_is_marked_on_the_payment_page(client, declare,
     Entry.objects.filter(pk=sourced.pk).update(fee_uses_placeholder=False)  # a confirmed tariff
     link = services.fee_request_payment(actor=enterprise_rep, entry=Entry.objects.get(pk=sourced.pk))
     assert "chưa được xác nhận cho tỉnh Lạng Sơn" not in client.get(link.get_absolute_url()).content.decode()
+
+
+def test_a_placeholder_border_fee_is_marked_on_the_drivers_page(client, declare):
+    """The driver's public page marks a fee not yet confirmed for Lạng Sơn, in the driver's language
+    (issue 11); a confirmed tariff carries no mark."""
+    machines = services.GoodsData("84248200", "Máy phun tưới", "general", 8000, 500_000_000, False)
+    provisional = declare(goods=[machines], driver_language="zh-hans")
+    url = reverse("border_gate:driver", args=[provisional.token])
+    assert provisional.fee_uses_placeholder
+    assert "Mức phí tạm đặt" in client.get(url, {"lang": "vi"}).content.decode()
+    chinese = client.get(url, {"lang": "zh-hans"}).content.decode()
+    assert "Mức phí tạm đặt" not in chinese and "暂定" in chinese
+    sourced = declare(vehicle_plate="12C-222.22")
+    Entry.objects.filter(pk=sourced.pk).update(fee_uses_placeholder=False)
+    confirmed = client.get(reverse("border_gate:driver", args=[sourced.token]), {"lang": "vi"}).content.decode()
+    assert "Mức phí tạm đặt" not in confirmed
