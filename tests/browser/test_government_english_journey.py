@@ -167,10 +167,10 @@ def test_an_english_reader_files_pays_once_and_gets_the_signed_receipt_and_resul
     _signed_pdf(open(result.value.path(), "rb").read())
     page.click("#result-verify")
     assert "Valid digital signature" in page.inner_text("[data-testid=verdict]")
-    # The verification page quotes the signed document's title and the signer's legal name as they
-    # are in the (Vietnamese) PDF and certificate: data, not interface.
+    # The verification page quotes the signed document's title and the signer's legal name and
+    # organisation as they are in the (Vietnamese) PDF and certificate: data, not interface.
     signed = Dossier.objects.get().result_document
-    assert_english(page, extra=[signed.title, signed.signer_name])
+    assert_english(page, extra=[signed.title, signed.signer_name, page.inner_text("[data-testid=signer]")])
     assert Payment.objects.filter(status="paid").count() == 1
 
     # The dossier and payment pages stay within the first-load budget of a phone.
