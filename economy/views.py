@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from core.errors import ServiceError, apply_to_form
 from core.landing import Service, pillar_landing
 from core.permissions import role_required, user_has_role
+from core.users import roles
 from economy import selectors, services
 from economy.forms import (
     CashForm,
@@ -50,7 +51,12 @@ SERVICES = [
     Service(gettext_lazy("Số hộ, cửa hàng số, thanh toán điện tử theo xã"), "economy:communes", VIEW_ROLES),
     Service(gettext_lazy("Sổ hộ gia đình"), "economy:households", VIEW_ROLES),
     Service(gettext_lazy("Ghi hộ gia đình vào sổ hộ"), "economy:household-new", EDIT_ROLES),
-    Service(gettext_lazy("Nhận báo cáo sử dụng tài khoản của tổ chức cung ứng"), "economy:epayment-use-import", None),
+    # Also linked from the supervision page for the providers' own staff (a membership, not a role).
+    Service(
+        gettext_lazy("Nhận báo cáo sử dụng tài khoản của tổ chức cung ứng"),
+        "economy:epayment-use-import",
+        (roles.DEPARTMENT_OFFICIAL, roles.SYSTEM_ADMIN),
+    ),
     Service(gettext_lazy("Ghi nhận cửa hàng số"), "economy:shop-register", EDIT_ROLES),
     Service(gettext_lazy("Sản phẩm địa phương theo xã"), "economy:products", None),
     Service(gettext_lazy("Nhập doanh số tháng từ tệp của sàn"), "economy:sales-import", EDIT_ROLES),

@@ -266,9 +266,11 @@ def test_a_provider_reports_only_its_own_accounts(client, login, accounts, atm, 
         with pytest.raises(NotAllowedError):
             households.epayment_use_import_csv(actor=person, provider="Agribank", text=csv_text(f"AG-2,{this_month},3"))
     assert EpaymentMonthlyUse.objects.count() == 1
-    # The page: a provider's staff sees only its own provider; line errors are shown; others get 403.
+    # The page (linked from the supervisor's page): a provider's staff sees only its own provider;
+    # line errors are shown; others get 403.
     login(momo)
     url = reverse("economy:epayment-use-import")
+    assert url in client.get(reverse("economy:supervision")).content.decode()
     page = client.get(url).content.decode()
     assert 'value="MoMo"' in page and 'value="Agribank"' not in page
     upload = SimpleUploadedFile("r.csv", csv_text("XX-1,2026-01,3").encode(), content_type="text/csv")
