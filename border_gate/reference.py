@@ -91,7 +91,7 @@ def load(stdout=None):
 
     fees = _read(FEES_FILE)
     t = fees["tariff"]
-    tariff, _ = FeeTariff.objects.get_or_create(
+    tariff, _created = FeeTariff.objects.get_or_create(
         code=t["code"],
         defaults={
             "title": t["title"],
@@ -101,7 +101,7 @@ def load(stdout=None):
     )
     classes = {}
     for position, c in enumerate(fees["vehicle_classes"]):
-        classes[c["code"]], _ = FeeVehicleClass.objects.update_or_create(
+        classes[c["code"]], _created = FeeVehicleClass.objects.update_or_create(
             code=c["code"],
             defaults={
                 "label": c["label"],

@@ -212,7 +212,7 @@ def _history(scale: str, log) -> None:
     weights = [PROCEDURE_WEIGHTS[p.code] for p in procedures]
     communes = list(Agency.objects.filter(kind="commune", is_active=True).select_related("admin_unit"))
     # Communes differ in size: a fixed random weight each (wards and border towns file more).
-    commune_weights = [rng.uniform(0.4, 2.5) for _ in communes]
+    commune_weights = [rng.uniform(0.4, 2.5) for _i in communes]
     today = timezone.localdate()
     first_day = today - dt.timedelta(days=DAYS)
     calendar = WorkCalendar(first_day, today + dt.timedelta(days=60))
@@ -229,7 +229,7 @@ def _history(scale: str, log) -> None:
         rows = []
         # Continue the day's sequences (another scale or real submissions may have used them).
         counters: dict[int, int] = dict(DossierCounter.objects.filter(day=day).values_list("agency_id", "last"))
-        for _ in range(max(1, round(rng.gauss(per_day, per_day**0.5)))):
+        for _i in range(max(1, round(rng.gauss(per_day, per_day**0.5)))):
             procedure = rng.choices(procedures, weights)[0]
             if procedure.agency_id:
                 agency, unit_id = procedure.agency, rng.choices(communes, commune_weights)[0].admin_unit_id
@@ -278,7 +278,7 @@ def _history(scale: str, log) -> None:
                     copy.write_row(row)
             # Keep the daily sequences consistent with the codes just written.
             for agency_id, last in counters.items():
-                counter, _ = DossierCounter.objects.get_or_create(agency_id=agency_id, day=day)
+                counter, _created = DossierCounter.objects.get_or_create(agency_id=agency_id, day=day)
                 if counter.last < last:
                     counter.last = last
                     counter.save(update_fields=["last"])

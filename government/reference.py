@@ -40,7 +40,7 @@ def load_procedures(path: Path = REFERENCE_DIR / PROCEDURES_FILE) -> int:
         validate_specs(row["fields"])
         agency = Agency.objects.get(code=row["agency"]) if row.get("agency") else None
         fee = row["fee"]
-        procedure, _ = Procedure.objects.update_or_create(
+        procedure, _created = Procedure.objects.update_or_create(
             code=row["code"],
             defaults={
                 "name": row["name"],

@@ -67,7 +67,7 @@ class WorkCalendar:
         return day
 
     def add_working_days(self, day: dt.date, n: int) -> dt.date:
-        for _ in range(n):
+        for _i in range(n):
             day = self.next_working_day(day)
         return day
 

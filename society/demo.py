@@ -70,7 +70,7 @@ def generate(*, scale: str, log) -> None:
                     on_platform_since=joined,
                 )
             )
-    teachers = _split(round(TEACHERS * factor), [rng.uniform(0.5, 1.5) for _ in schools])
+    teachers = _split(round(TEACHERS * factor), [rng.uniform(0.5, 1.5) for _i in schools])
     for school, n in zip(schools, teachers, strict=True):
         school.teachers = n
     School.objects.bulk_create(schools, ignore_conflicts=True, batch_size=1000)
@@ -184,7 +184,7 @@ def generate_school(*, scale: str, log) -> None:
         return
     commune = Unit.objects.get(structure=Unit.Structure.CURRENT, level=Unit.Level.COMMUNE, code=5977)
     with transaction.atomic():
-        year, _ = SchoolYear.objects.get_or_create(start_year=school_year_of(TODAY))
+        year, _created = SchoolYear.objects.get_or_create(start_year=school_year_of(TODAY))
         school = School.objects.create(
             code=DEMO_SCHOOL, name="Trường THCS Đông Kinh (demo)", level="thcs", commune=commune, teachers=4
         )

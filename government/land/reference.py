@@ -36,7 +36,7 @@ def load(stdout=None) -> None:
     rules = json.loads((REFERENCE_DIR / "split-rules.json").read_text(encoding="utf-8"))
     kept = []
     for row in rules["rules"]:
-        rule, _ = SplitRule.objects.update_or_create(
+        rule, _created = SplitRule.objects.update_or_create(
             land_use_id=row["land_use"],
             unit_kind=row["unit_kind"],
             defaults={"min_area_m2": row["min_area_m2"], "legal_source": rules["source"][:300]},

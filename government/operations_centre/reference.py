@@ -48,7 +48,7 @@ def load_dti(path: Path) -> int:
     fw = data["framework"]
     if fw.get("is_current"):
         DtiFramework.objects.exclude(code=fw["code"]).update(is_current=False)
-    framework, _ = DtiFramework.objects.update_or_create(
+    framework, _created = DtiFramework.objects.update_or_create(
         code=fw["code"],
         defaults={
             "decision": fw["decision"],
@@ -67,7 +67,7 @@ def load_dti(path: Path) -> int:
         nonlocal order
         order += 1
         seen.add(code)
-        node, _ = DtiNode.objects.update_or_create(
+        node, _created = DtiNode.objects.update_or_create(
             framework=framework,
             code=code,
             defaults={"kind": kind, "name": name, "parent": parent, "order": order, **fields},

@@ -61,7 +61,7 @@ class Command(BaseCommand):
         from vietnam_provinces._ward_conversion_2025 import find_new_wards
 
         def upsert(structure, level, code, name, division_type, parent):
-            unit, _ = Unit.objects.update_or_create(
+            unit, _created = Unit.objects.update_or_create(
                 structure=structure,
                 level=level,
                 code=int(code),
@@ -119,7 +119,7 @@ class Command(BaseCommand):
 
         def upsert(code, kind, *, parent=None, admin_unit=None, **fields):
             seen.add(code)
-            agency, _ = Agency.objects.update_or_create(
+            agency, _created = Agency.objects.update_or_create(
                 code=code,
                 defaults={"kind": kind, "parent": parent, "admin_unit": admin_unit, "is_active": True, **fields},
             )
