@@ -24,6 +24,13 @@ EXCELLENT, VERY_GOOD, COMPLETED, NOT_COMPLETED = "HTXS", "HTT", "HT", "CHT"  # e
 
 LEVELS = (GOOD, DONE, NOT_DONE)
 QUALITY_LEVELS = (QUALITY_GOOD, QUALITY_PASS, QUALITY_EFFORT)
+# What the homeroom teacher assesses at the end of term I and of the year, in the order of the
+# Circular's transcript form: the five main qualities, the three general competences and the
+# five specific competences it lists (codes of society.models.PrimaryQuality.Item).
+QUALITIES = ("yeu_nuoc", "nhan_ai", "cham_chi", "trung_thuc", "trach_nhiem")
+GENERAL_COMPETENCES = ("tu_chu_tu_hoc", "giao_tiep_hop_tac", "gqvd_sang_tao")
+SPECIFIC_COMPETENCES = ("ngon_ngu", "tinh_toan", "khoa_hoc", "tham_mi", "the_chat")
+QUALITY_ITEMS = (*QUALITIES, *GENERAL_COMPETENCES, *SPECIFIC_COMPETENCES)
 # Subject codes (society.Subject.code) with periodic tests; the mid-term ones only in grades 4–5.
 TESTED_SUBJECTS = frozenset({"tieng-viet", "toan", "ngoai-ngu-1", "tieng-anh", "ls-dl", "khoa-hoc", "tin-hoc-cn"})
 MID_TERM_TESTED_SUBJECTS = frozenset({"tieng-viet", "toan"})

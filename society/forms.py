@@ -9,6 +9,7 @@ from society.models import (
     Conduct,
     HouseholdVisit,
     Mark,
+    PrimaryQuality,
     School,
     Subject,
     TechTeamVisit,
@@ -134,6 +135,35 @@ class ConductForm(forms.Form):
     def row_fields(self):
         for r, name in self.rows:
             yield r, self[name]
+
+
+class QualitiesForm(forms.Form):
+    """Circular 27 qualities and competences of a primary class: one select per student and item
+    (all items, or one item at a time on a phone: `items`)."""
+
+    def __init__(self, *args, results, period: int, items, **kwargs):
+        from society.services.gradebook import quality_field
+
+        super().__init__(*args, **kwargs)
+        choices = [("", "—"), *PrimaryQuality.Level.choices]
+        self.rows = []
+        for r in results:
+            names = []
+            current = r.qualities.get(period, {})
+            for item in items:
+                name = quality_field(r.enrollment.pk, item)
+                self.fields[name] = forms.ChoiceField(
+                    label=f"{r.enrollment.student.full_name} — {PrimaryQuality.Item(item).label}",
+                    required=False,
+                    choices=choices,
+                    initial=current.get(item, ""),
+                )
+                names.append(name)
+            self.rows.append((r, names))
+
+    def row_fields(self):
+        for r, names in self.rows:
+            yield r, [self[name] for name in names]
 
 
 class TransferForm(forms.Form):

@@ -393,6 +393,55 @@ class Conduct(models.Model):
         return f"{self.enrollment} {self.period}: {self.level}"
 
 
+class PrimaryQuality(models.Model):
+    """Circular 27 (primary school): one quality or competence of a student at the end of term I
+    (period 1) or of the year (period 2), set by the homeroom teacher: Tốt / Đạt / Cần cố gắng.
+    The end-of-year ones enter the end-of-year result and the primary transcript."""
+
+    class Item(models.TextChoices):
+        # The five main qualities (phẩm chất chủ yếu).
+        PATRIOTISM = "yeu_nuoc", _("Yêu nước")
+        KINDNESS = "nhan_ai", _("Nhân ái")
+        DILIGENCE = "cham_chi", _("Chăm chỉ")
+        HONESTY = "trung_thuc", _("Trung thực")
+        RESPONSIBILITY = "trach_nhiem", _("Trách nhiệm")
+        # General competences (năng lực chung).
+        SELF_STUDY = "tu_chu_tu_hoc", _("Tự chủ và tự học")
+        COMMUNICATION = "giao_tiep_hop_tac", _("Giao tiếp và hợp tác")
+        PROBLEM_SOLVING = "gqvd_sang_tao", _("Giải quyết vấn đề và sáng tạo")
+        # Specific competences (năng lực đặc thù).
+        LANGUAGE = "ngon_ngu", _("Ngôn ngữ")
+        NUMERACY = "tinh_toan", _("Tính toán")
+        SCIENCE = "khoa_hoc", _("Khoa học")
+        AESTHETICS = "tham_mi", _("Thẩm mĩ")
+        PHYSICAL = "the_chat", _("Thể chất")
+
+    class Level(models.TextChoices):
+        GOOD = "T", _("Tốt")
+        PASS = "D", _("Đạt")
+        EFFORT = "C", _("Cần cố gắng")
+
+    PERIODS = ((1, _("Cuối học kỳ I")), (2, _("Cuối năm học")))
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.PROTECT, related_name="qualities")
+    period = models.PositiveSmallIntegerField(_("kỳ"), choices=PERIODS)
+    item = models.CharField(_("phẩm chất, năng lực"), max_length=20, choices=Item.choices)
+    level = models.CharField(_("mức"), max_length=1, choices=Level.choices)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("đánh giá phẩm chất, năng lực")
+        verbose_name_plural = _("đánh giá phẩm chất, năng lực")
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment", "period", "item"], name="society_primary_quality_unique"),
+            models.CheckConstraint(condition=Q(period__in=(1, 2)), name="society_primary_quality_period"),
+        ]
+
+    def __str__(self):
+        return f"{self.enrollment} {self.period} {self.item}: {self.level}"
+
+
 # --- Transcripts (học bạ số): generated, signed by the homeroom teacher then the principal ----------
 
 

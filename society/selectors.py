@@ -18,6 +18,7 @@ from society.models import (
     HouseholdVisit,
     Mark,
     MarkChange,
+    PrimaryQuality,
     School,
     SchoolClass,
     Student,
@@ -214,14 +215,23 @@ class SubjectResult:
     term1: object = None
     term2: object = None
     year: object = None
+    # Primary school: the periodic tests' scores at the end of term I and of the year, and
+    # whether the subject has an end-of-year test in this grade.
+    test1: int | None = None
+    test2: int | None = None
+    tested: bool = False
 
 
 @dataclass
 class StudentResult:
     enrollment: Enrollment
     subjects: list[SubjectResult] = field(default_factory=list)
-    learning: dict[int, str | None] = field(default_factory=dict)  # 1, 2, 0 (year)
+    # Secondary: Circular 22 learning results per term (1, 2) and year (0). Primary: the
+    # end-of-year result (Circular 27, Art. 9) under 0.
+    learning: dict[int, str | None] = field(default_factory=dict)
     conduct: dict[int, str] = field(default_factory=dict)
+    # Primary: qualities and competences per period (1 end of term I, 2 end of year) and item.
+    qualities: dict[int, dict[str, str]] = field(default_factory=dict)
 
 
 def class_results(school_class: SchoolClass) -> list[StudentResult]:
@@ -245,17 +255,26 @@ def class_results(school_class: SchoolClass) -> list[StudentResult]:
     for c in Conduct.objects.filter(enrollment__school_class=school_class):
         conduct.setdefault(c.enrollment_id, {})[c.period] = c.level
     primary = school_class.school.level == School.Level.PRIMARY
+    qualities: dict[int, dict[int, dict[str, str]]] = {}
+    if primary:
+        for eid, period, item, level in PrimaryQuality.objects.filter(
+            enrollment__school_class=school_class
+        ).values_list("enrollment_id", "period", "item", "level"):
+            qualities.setdefault(eid, {}).setdefault(period, {})[item] = level
     results = []
     for e in Enrollment.objects.filter(school_class=school_class).select_related("student"):
-        r = StudentResult(enrollment=e, conduct=conduct.get(e.pk, {}))
+        r = StudentResult(enrollment=e, conduct=conduct.get(e.pk, {}), qualities=qualities.get(e.pk, {}))
         for s in subjects:
             sr = SubjectResult(subject=s)
             if primary:
-                # Circular 27: each term's end-of-term level; the year's is term II's. The
-                # end-of-year result also needs qualities and competences, not recorded yet.
-                sr.term1 = assessment_primary.term_result(comments.get((e.student_id, s.pk, 1), {}))
-                sr.term2 = assessment_primary.term_result(comments.get((e.student_id, s.pk, 2), {}))
+                # Circular 27: each term's end-of-term level and test; the year's are term II's.
+                for term in (1, 2):
+                    key = (e.student_id, s.pk, term)
+                    setattr(sr, f"term{term}", assessment_primary.term_result(comments.get(key, {})))
+                    test = scores.get(key, {}).get("kck")
+                    setattr(sr, f"test{term}", None if test is None else int(test))
                 sr.year = sr.term2
+                sr.tested = assessment_primary.has_test(s.code, school_class.grade, "ck")
                 r.subjects.append(sr)
                 continue
             for term in (1, 2):
@@ -270,6 +289,13 @@ def class_results(school_class: SchoolClass) -> list[StudentResult]:
             else:
                 sr.year = assessment.year_average(sr.term1, sr.term2)
             r.subjects.append(sr)
+        if primary:
+            year_qualities = r.qualities.get(2, {})
+            r.learning[0] = assessment_primary.year_result(
+                [x.year for x in r.subjects],
+                [year_qualities.get(item) for item in assessment_primary.QUALITY_ITEMS],
+                [x.test2 for x in r.subjects if x.tested],
+            )
         periods = () if primary else ((1, "term1"), (2, "term2"), (0, "year"))  # Circular 22 learning results
         for period, attr in periods:
             scored = [getattr(x, attr) for x in r.subjects if x.subject.assessment == Subject.Assessment.SCORE]

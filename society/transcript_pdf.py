@@ -16,6 +16,7 @@ from reportlab.pdfgen import canvas
 
 FONT_DIR = "/usr/share/fonts/truetype/dejavu/"
 LEVELS = {"T": "Tốt", "K": "Khá", "D": "Đạt", "CD": "Chưa đạt", None: "—", "": "—"}
+LEFT, RIGHT = 50, A4[0] - 50
 _fonts_ready = False
 
 
@@ -88,16 +89,16 @@ def _draw_qr(c, text: str, *, x: float, y: float, size: float) -> None:
     c.drawPath(path, stroke=0, fill=1)
 
 
-def render_transcript(data: TranscriptData) -> bytes:
+def _begin(data) -> tuple[canvas.Canvas, BytesIO, float]:
+    """A page with the national motto, the title and the student's identity facts; returns the
+    canvas, its buffer and the height reached."""
     _fonts()
     out = BytesIO()
     c = canvas.Canvas(out, pagesize=A4, pageCompression=1, invariant=1)
     c.setTitle(f"Học bạ {data.year_label} — {data.student_name}")
     c.setAuthor(data.school_name)
     width, height = A4
-    left, right = 50, width - 50
     y = height - 50
-
     c.setFont("DejaVu-Bold", 10)
     c.drawCentredString(width / 2, y, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
     c.setFont("DejaVu", 10)
@@ -108,7 +109,6 @@ def render_transcript(data: TranscriptData) -> bytes:
     c.setFont("DejaVu", 10)
     c.drawCentredString(width / 2, y - 16, f"Năm học {data.year_label} — Lớp {data.class_name}")
     y -= 44
-
     facts = [
         ("Họ và tên", data.student_name),
         ("Mã học sinh", data.student_code),
@@ -121,60 +121,141 @@ def render_transcript(data: TranscriptData) -> bytes:
     ]
     for label, value in facts:
         c.setFont("DejaVu", 9)
-        c.drawString(left, y, f"{label}:")
+        c.drawString(LEFT, y, f"{label}:")
         c.setFont("DejaVu-Bold", 9)
-        c.drawString(left + 130, y, value[:80])
+        c.drawString(LEFT + 130, y, value[:80])
         y -= 14
-    y -= 10
+    return c, out, y - 10
 
-    columns = [left, left + 220, left + 300, left + 380, right]
-    headers = ["Môn học", "Học kỳ I", "Học kỳ II", "Cả năm"]
-    row_h = 16
 
-    def row(values, bold=False):
-        nonlocal y
-        c.setFont("DejaVu-Bold" if bold else "DejaVu", 9)
-        c.drawString(columns[0] + 4, y - 11, values[0][:40])
+class _Table:
+    """Rows of text between horizontal rules; the vertical rules are drawn by `close`."""
+
+    ROW_H = 16
+
+    def __init__(self, c, y: float, columns: list[float]):
+        self.c, self.y, self.top, self.columns = c, y, y, columns
+        c.line(LEFT, y, RIGHT, y)
+
+    def row(self, values, bold=False, size=9):
+        c, columns = self.c, self.columns
+        c.setFont("DejaVu-Bold" if bold else "DejaVu", size)
+        c.drawString(columns[0] + 4, self.y - 11, values[0][:48])
         for i, v in enumerate(values[1:], start=1):
-            c.drawCentredString((columns[i] + columns[i + 1]) / 2, y - 11, v)
-        c.line(left, y - row_h, right, y - row_h)
-        y -= row_h
+            c.drawCentredString((columns[i] + columns[i + 1]) / 2, self.y - 11, v)
+        c.line(LEFT, self.y - self.ROW_H, RIGHT, self.y - self.ROW_H)
+        self.y -= self.ROW_H
 
-    top = y
-    c.line(left, y, right, y)
-    row(headers, bold=True)
-    for s in data.subjects:
-        row([s.name, _cell(s.term1), _cell(s.term2), _cell(s.year)])
-    row(
-        ["Kết quả học tập", _cell(data.learning.get(1)), _cell(data.learning.get(2)), _cell(data.learning.get(0))], True
-    )
-    row(["Kết quả rèn luyện", _cell(data.conduct.get(1)), _cell(data.conduct.get(2)), _cell(data.conduct.get(0))], True)
-    for x in columns:
-        c.line(x, top, x, y)
-    y -= 14
-    c.setFont("DejaVu", 7.5)
-    c.drawString(left, y, "Đánh giá theo Thông tư 22/2021/TT-BGDĐT; điểm trung bình làm tròn đến một chữ số thập phân.")
-    y -= 36
+    def close(self) -> float:
+        for x in self.columns:
+            self.c.line(x, self.top, x, self.y)
+        return self.y
 
+
+def _finish(c, out: BytesIO, data, y: float) -> bytes:
+    """The two signers' blocks, the QR code to the public verification page and the page's end."""
     c.setFont("DejaVu-Bold", 9)
-    c.drawCentredString(left + 110, y, "GIÁO VIÊN CHỦ NHIỆM")
-    c.drawCentredString(right - 110, y, "HIỆU TRƯỞNG")
+    c.drawCentredString(LEFT + 110, y, "GIÁO VIÊN CHỦ NHIỆM")
+    c.drawCentredString(RIGHT - 110, y, "HIỆU TRƯỞNG")
     c.setFont("DejaVu", 8)
-    c.drawCentredString(left + 110, y - 13, "(ký số)")
-    c.drawCentredString(right - 110, y - 13, "(ký số)")
+    c.drawCentredString(LEFT + 110, y - 13, "(ký số)")
+    c.drawCentredString(RIGHT - 110, y - 13, "(ký số)")
     c.setFont("DejaVu-Bold", 9)
-    c.drawCentredString(left + 110, y - 30, data.homeroom_name)
-    c.drawCentredString(right - 110, y - 30, data.principal_name)
+    c.drawCentredString(LEFT + 110, y - 30, data.homeroom_name)
+    c.drawCentredString(RIGHT - 110, y - 30, data.principal_name)
 
     # QR code to the public verification page, bottom left: segno's matrix drawn as one path of
     # horizontal runs (reportlab's QR widget builds a shape object per module: ~40 ms a page).
     size = 80
-    _draw_qr(c, data.verification_url, x=left, y=40, size=size)
+    _draw_qr(c, data.verification_url, x=LEFT, y=40, size=size)
     c.setFont("DejaVu", 8)
-    c.drawString(left + size + 10, 100, "Kiểm tra tính hợp lệ của học bạ này: quét mã QR hoặc mở")
-    c.drawString(left + size + 10, 88, data.verification_url[:95])
-    c.drawString(left + size + 10, 76, f"Mã kiểm tra: {data.verification_code}")
-    c.drawString(left + size + 10, 64, "Học bạ có hai chữ ký số: giáo viên chủ nhiệm, rồi hiệu trưởng.")
+    c.drawString(LEFT + size + 10, 100, "Kiểm tra tính hợp lệ của học bạ này: quét mã QR hoặc mở")
+    c.drawString(LEFT + size + 10, 88, data.verification_url[:95])
+    c.drawString(LEFT + size + 10, 76, f"Mã kiểm tra: {data.verification_code}")
+    c.drawString(LEFT + size + 10, 64, "Học bạ có hai chữ ký số: giáo viên chủ nhiệm, rồi hiệu trưởng.")
     c.showPage()
     c.save()
     return out.getvalue()
+
+
+def render_transcript(data: TranscriptData) -> bytes:
+    """A lower or upper secondary transcript (Circular 22): averages per term and year, learning
+    and conduct results."""
+    c, out, y = _begin(data)
+    table = _Table(c, y, [LEFT, LEFT + 220, LEFT + 300, LEFT + 380, RIGHT])
+    table.row(["Môn học", "Học kỳ I", "Học kỳ II", "Cả năm"], bold=True)
+    for s in data.subjects:
+        table.row([s.name, _cell(s.term1), _cell(s.term2), _cell(s.year)])
+    learning, conduct = data.learning, data.conduct
+    table.row(["Kết quả học tập", _cell(learning.get(1)), _cell(learning.get(2)), _cell(learning.get(0))], True)
+    table.row(["Kết quả rèn luyện", _cell(conduct.get(1)), _cell(conduct.get(2)), _cell(conduct.get(0))], True)
+    y = table.close() - 14
+    c.setFont("DejaVu", 7.5)
+    c.drawString(LEFT, y, "Đánh giá theo Thông tư 22/2021/TT-BGDĐT; điểm trung bình làm tròn đến một chữ số thập phân.")
+    return _finish(c, out, data, y - 36)
+
+
+# --- Primary school (Circular 27/2020/TT-BGDĐT) ------------------------------------------------------
+
+PRIMARY_LEVELS = {"T": "Hoàn thành tốt", "H": "Hoàn thành", "C": "Chưa hoàn thành"}
+QUALITY_LEVELS = {"T": "Tốt", "D": "Đạt", "C": "Cần cố gắng"}
+YEAR_RESULTS = {
+    "HTXS": "Hoàn thành xuất sắc",
+    "HTT": "Hoàn thành tốt",
+    "HT": "Hoàn thành",
+    "CHT": "Chưa hoàn thành",
+}
+
+
+@dataclass
+class PrimarySubjectLine:
+    name: str
+    level: str | None = None  # end-of-year level T/H/C
+    test: int | None = None  # end-of-year periodic test, when the subject has one
+    tested: bool = False
+
+
+@dataclass
+class PrimaryTranscriptData(TranscriptData):
+    grade: int = 1
+    primary_subjects: list[PrimarySubjectLine] = field(default_factory=list)
+    # [(group title, [(item name, level T/D/C or None)])]: qualities, general and specific competences.
+    qualities: list[tuple[str, list[tuple[str, str | None]]]] = field(default_factory=list)
+    year_result: str | None = None
+
+
+def render_primary_transcript(data: PrimaryTranscriptData) -> bytes:
+    """A primary transcript (Circular 27): each subject's end-of-year level and periodic test
+    score, the qualities and competences, and the end-of-year result — no averages."""
+    c, out, y = _begin(data)
+    table = _Table(c, y, [LEFT, LEFT + 250, LEFT + 390, RIGHT])
+    table.row(["Môn học và hoạt động giáo dục", "Mức đạt được", "Điểm KTĐK"], bold=True)
+    for s in data.primary_subjects:
+        test = (str(s.test) if s.test is not None else "—") if s.tested else ""
+        table.row([s.name, PRIMARY_LEVELS.get(s.level or "", "—"), test])
+    y = table.close() - 8
+    for title, items in data.qualities:
+        c.setFont("DejaVu-Bold", 8.5)
+        c.drawString(LEFT, y - 9, title)
+        y -= 12
+        c.setFont("DejaVu", 8)
+        # Two items a line: 13 items in 7 lines keep the page to one sheet.
+        for i in range(0, len(items), 2):
+            for j, (name, level) in enumerate(items[i : i + 2]):
+                c.drawString(LEFT + 8 + j * 250, y - 9, f"{name}: {QUALITY_LEVELS.get(level or '', '—')}")
+            y -= 11
+        y -= 3
+    c.setFont("DejaVu-Bold", 9)
+    result = YEAR_RESULTS.get(data.year_result or "", "—")
+    c.drawString(LEFT, y - 10, f"Đánh giá kết quả giáo dục cuối năm: {result}")
+    y -= 14
+    c.setFont("DejaVu", 8.5)
+    if data.year_result in ("HTXS", "HTT", "HT"):
+        done = "chương trình tiểu học" if data.grade >= 5 else f"chương trình lớp {data.grade}"
+        c.drawString(LEFT, y - 10, f"Hoàn thành {done}.")
+    elif data.year_result == "CHT":
+        c.drawString(LEFT, y - 10, f"Chưa hoàn thành chương trình lớp {data.grade}.")
+    y -= 18
+    c.setFont("DejaVu", 7.5)
+    c.drawString(LEFT, y, "Đánh giá theo Thông tư 27/2020/TT-BGDĐT; điểm kiểm tra định kỳ là số nguyên từ 1 đến 10.")
+    return _finish(c, out, data, y - 28)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("broadcasts/", views_broadcasts.broadcast_list, name="broadcasts"),
     path("broadcasts/new/", views_broadcasts.broadcast_new, name="broadcast-new"),
     path("broadcasts/<int:pk>/", views_broadcasts.broadcast_detail, name="broadcast-detail"),
+    path("broadcasts/<int:pk>/resend/", views_broadcasts.broadcast_resend, name="broadcast-resend"),
     path("broadcasts/<int:pk>/<str:action>/", views_broadcasts.broadcast_action, name="broadcast-action"),
     # Community technology team members in the field
     path("tech-teams/mine/", views_teams.my_teams, name="my-teams"),
@@ -31,6 +32,7 @@ urlpatterns = [
     path("hoc-ba/subjects/<int:pk>/edit/", views_subjects.subject_edit, name="subject-edit"),
     path("hoc-ba/classes/<int:pk>/", views_schools.class_detail, name="class-detail"),
     path("hoc-ba/classes/<int:pk>/conduct/", views_schools.class_conduct, name="class-conduct"),
+    path("hoc-ba/classes/<int:pk>/qualities/", views_schools.class_qualities, name="class-qualities"),
     path("hoc-ba/gradebooks/<int:pk>/", views_schools.gradebook, name="gradebook"),
     path("hoc-ba/gradebooks/<int:pk>/finish/", views_schools.gradebook_finish, name="gradebook-finish"),
     path("hoc-ba/gradebooks/<int:pk>/unlock/", views_schools.gradebook_unlock, name="gradebook-unlock"),

@@ -12,6 +12,7 @@ from core.errors import ServiceError, apply_to_form
 from core.permissions import role_required, user_has_role
 from society import selectors
 from society.forms import BroadcastForm, DecisionForm
+from society.permissions import commune_scope
 from society.services import broadcasts as service
 
 ROLES = (*service.AUTHOR_ROLES,)
@@ -25,7 +26,10 @@ def broadcast_list(request):
 
 @role_required(*ROLES)
 def broadcast_new(request):
-    form = BroadcastForm(request.POST or None, communes=selectors.communes_for(request.user))
+    communes = selectors.communes_for(request.user)
+    # A commune official writes only to their own commune: it comes chosen.
+    initial = {"communes": list(communes)} if commune_scope(request.user) is not None else {}
+    form = BroadcastForm(request.POST or None, communes=communes, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -62,6 +66,7 @@ def broadcast_detail(request, pk: int):
         and broadcast.status == "submitted"
         and broadcast.created_by_id != request.user.pk,
         "decision_form": DecisionForm(),
+        "undecidable": service.undecidable_deliveries(broadcast).order_by("pk")[:100],
         "preview": service.render_body(broadcast.body, name="Nguyễn Văn A", commune=_("xã của người nhận")),
     }
     return render(request, "society/broadcast_detail.html", context)
@@ -87,4 +92,27 @@ def broadcast_action(request, pk: int, action: str):
         messages.error(request, " ".join(m for msgs in exc.as_dict().values() for m in msgs))
     else:
         messages.success(request, _("Đã cập nhật thông báo."))
+    return redirect("society:broadcast-detail", pk=broadcast.pk)
+
+
+@require_POST
+@role_required(*ROLES)
+def broadcast_resend(request, pk: int):
+    """Send again deliveries the provider could not confirm; the form names each delivery with
+    the number of attempts the official saw, so a second press sends nothing more."""
+    broadcast = get_object_or_404(selectors.broadcasts_for(request.user), pk=pk)
+    ids, attempts = request.POST.getlist("delivery"), request.POST.getlist("attempts")
+    try:
+        seen = {int(i): int(n) for i, n in zip(ids, attempts, strict=True)}
+    except ValueError:
+        seen = {}
+    try:
+        resent = service.deliveries_resend(actor=request.user, broadcast=broadcast, seen=seen)
+    except ServiceError as exc:
+        messages.error(request, " ".join(m for msgs in exc.as_dict().values() for m in msgs))
+    else:
+        if resent:
+            messages.success(request, _("Đã gửi lại %(n)s lượt.") % {"n": resent})
+        else:
+            messages.info(request, _("Không còn lượt nào chờ gửi lại: có thể đã được gửi lại trước đó."))
     return redirect("society:broadcast-detail", pk=broadcast.pk)

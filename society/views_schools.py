@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ServiceError, apply_to_form
-from society import selectors, services
-from society.forms import ConductForm, GradebookForm, UnlockForm
-from society.models import Gradebook, Mark, SchoolClass, Student, Subject
+from society import assessment_primary, selectors, services
+from society.forms import ConductForm, GradebookForm, QualitiesForm, UnlockForm
+from society.models import Gradebook, Mark, PrimaryQuality, School, SchoolClass, Student, Subject
 from society.permissions import can_manage_subjects, can_view_school, can_view_student, is_school_staff
 
 
@@ -46,6 +46,7 @@ def class_detail(request, pk: int):
         "gradebooks": Gradebook.objects.filter(school_class=school_class).select_related("subject", "teacher"),
         "results": selectors.class_results(school_class),
         "is_homeroom": school_class.homeroom_teacher_id == request.user.pk,
+        "primary": school_class.school.level == School.Level.PRIMARY,
         **_transcript_context(request, school_class),
     }
     return render(request, "society/class_detail.html", context)
@@ -80,6 +81,46 @@ def class_conduct(request, pk: int):
             messages.success(request, _("Đã lưu đánh giá rèn luyện (%(n)s thay đổi).") % {"n": changed})
             return redirect("society:class-detail", pk=school_class.pk)
     return render(request, "society/class_conduct.html", {"school_class": school_class, "form": form, "period": period})
+
+
+@login_required
+def class_qualities(request, pk: int):
+    """The homeroom teacher of a primary class assesses qualities and competences (Circular 27) at
+    the end of term I or of the year; ?i=<item> shows one item, for a phone."""
+    school_class = _class_or_404(request.user, pk)
+    if school_class.homeroom_teacher_id != request.user.pk:
+        raise PermissionDenied
+    if school_class.school.level != School.Level.PRIMARY:
+        raise Http404
+    period = 1 if request.GET.get("period") == "1" else 2
+    item = request.GET.get("i", "")
+    items = [item] if item in assessment_primary.QUALITY_ITEMS else list(assessment_primary.QUALITY_ITEMS)
+    results = selectors.class_results(school_class)
+    form = QualitiesForm(request.POST or None, results=results, period=period, items=items)
+    if request.method == "POST" and form.is_valid():
+        levels = {}
+        for name, value in form.cleaned_data.items():
+            _q, enrollment_id, code = name.split("_", 2)
+            levels[(int(enrollment_id), code)] = value
+        try:
+            changed = services.qualities_save(
+                actor=request.user, school_class=school_class, period=period, levels=levels
+            )
+        except ServiceError as exc:
+            apply_to_form(form, exc)
+        else:
+            messages.success(request, _("Đã lưu đánh giá phẩm chất, năng lực (%(n)s thay đổi).") % {"n": changed})
+            return redirect(request.get_full_path())
+    context = {
+        "school_class": school_class,
+        "form": form,
+        "period": period,
+        "item": item if len(items) == 1 else "",
+        "items": [PrimaryQuality.Item(i) for i in items],
+        "all_items": [PrimaryQuality.Item(i) for i in assessment_primary.QUALITY_ITEMS],
+        "missing": services.qualities_missing(school_class, period),
+    }
+    return render(request, "society/class_qualities.html", context)
 
 
 def _gradebook_or_404(user, pk: int) -> Gradebook:

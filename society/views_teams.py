@@ -62,7 +62,12 @@ def household_visit_new(request, pk: int):
 @role_required(*EDIT_ROLES)
 def team_new(request):
     communes = list(selectors.communes_for(request.user))
-    form = TeamForm(request.POST or None, communes=communes, initial={"established_on": timezone.localdate()})
+    initial = {"established_on": timezone.localdate()}
+    if len(communes) == 1:
+        # A commune official sets up teams only in their own commune: chosen for them, so the form
+        # on a phone is three fields and a button.
+        initial["commune"] = communes[0].code
+    form = TeamForm(request.POST or None, communes=communes, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             team = services.team_create(actor=request.user, **form.cleaned_data)

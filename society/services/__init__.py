@@ -10,6 +10,9 @@ from society.services.gradebook import (  # noqa: F401
     gradebook_save_marks,
     gradebook_unlock,
     mark_field,
+    qualities_missing,
+    qualities_save,
+    quality_field,
 )
 from society.services.teams import (  # noqa: F401
     SocietyError,

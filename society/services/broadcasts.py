@@ -329,6 +329,48 @@ def deliveries_settle_unknown(*, broadcast_id: int) -> dict[str, int]:
     return result
 
 
+def undecidable_deliveries(broadcast: Broadcast):
+    """Interrupted deliveries the provider could not confirm: the official decides (resend)."""
+    return broadcast.deliveries.filter(status=BroadcastDelivery.Status.UNKNOWN, error=ERROR_CANNOT_TELL).select_related(
+        "user"
+    )
+
+
+def deliveries_resend(*, actor, broadcast: Broadcast, seen: dict[int, int]) -> int:
+    """An official sends again deliveries whose sending was interrupted and that the provider
+    cannot confirm (e-mail, Zalo OA): {delivery id: attempts the official saw on the page}.
+    Only rows still in that state with that many attempts go back to PENDING (sent after
+    commit), so pressing the button twice, or two officials pressing it, sends once. Bounded:
+    a delivery handed over MAX_ATTEMPTS times is refused with a message. Audited
+    `society.broadcast.resend`; returns how many were put back."""
+    if not user_has_role(actor, *AUTHOR_ROLES):
+        raise NotAllowedError(_("Bạn không được gửi thông báo đến người dân."))
+    with transaction.atomic():
+        rows = list(
+            undecidable_deliveries(broadcast).select_for_update(of=("self",)).filter(pk__in=list(seen)).order_by("pk")
+        )
+        rows = [d for d in rows if d.attempts == seen[d.pk]]
+        exhausted = [d for d in rows if d.attempts >= MAX_ATTEMPTS]
+        if exhausted:
+            raise ServiceError(
+                _("Đã gửi %(n)s lần, không gửi lại nữa: %(who)s.")
+                % {"n": MAX_ATTEMPTS, "who": ", ".join(d.address for d in exhausted[:5])}
+            )
+        if not rows:
+            return 0
+        BroadcastDelivery.objects.filter(pk__in=[d.pk for d in rows]).update(
+            status=BroadcastDelivery.Status.PENDING, error=""
+        )
+        audit_record(
+            actor=actor,
+            action="society.broadcast.resend",
+            obj=broadcast,
+            after={"deliveries": [d.pk for d in rows], "channels": sorted({d.channel for d in rows})},
+        )
+        transaction.on_commit(lambda: _enqueue(broadcast.pk))
+    return len(rows)
+
+
 def delivery_counts(broadcast: Broadcast) -> list[dict]:
     """Per channel: its label and [(status label, n, status)] for the broadcast's page; interrupted
     deliveries the provider could not settle are counted apart ("needs an official")."""

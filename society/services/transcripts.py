@@ -15,16 +15,17 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.audit.services import audit_record, audit_record_many
 from core.errors import ConflictError, InvalidTransitionError, NotAllowedError, ServiceError
 from core.signing.services import SigningError, sign_pdf_bytes, signing_certificate_for
-from society import transcript_pdf
+from society import assessment_primary, transcript_pdf
 from society.models import (
     Enrollment,
     Gradebook,
+    PrimaryQuality,
     RecordTransfer,
     School,
     SchoolClass,
@@ -36,6 +37,7 @@ from society.models import (
     TranscriptCopy,
 )
 from society.permissions import is_school_staff
+from society.services.gradebook import qualities_missing
 
 logger = logging.getLogger(__name__)
 
@@ -74,10 +76,6 @@ def transcripts_sign_class_homeroom(*, actor, school_class: SchoolClass) -> Sign
             actor, school_class.school_id, "teacher"
         ):
             raise NotAllowedError(_("Chỉ giáo viên chủ nhiệm của lớp được ký học bạ của lớp."))
-        if school_class.school.level == School.Level.PRIMARY:
-            # The Circular 27 transcript (levels, qualities and competences, the end-of-year result)
-            # is not generated yet: refused rather than printed with secondary-school rules.
-            raise InvalidTransitionError(_("Cổng chưa tạo học bạ tiểu học (Thông tư 27/2020); lớp này chưa ký được."))
         running = _open_job(kind=SigningJob.Kind.HOMEROOM, school_class=school_class)
         if running is not None:
             return running
@@ -89,6 +87,15 @@ def transcripts_sign_class_homeroom(*, actor, school_class: SchoolClass) -> Sign
             raise InvalidTransitionError(
                 _("Còn sổ điểm chưa hoàn thành: %(books)s.") % {"books": ", ".join(open_books[:5])}
             )
+        if school_class.school.level == School.Level.PRIMARY:
+            # The primary transcript prints the end-of-year result, which needs every quality and
+            # competence assessed (Circular 27, Art. 9).
+            missing = qualities_missing(school_class)
+            if missing:
+                raise InvalidTransitionError(
+                    _("Chưa đánh giá đủ phẩm chất, năng lực cuối năm cho: %(names)s.")
+                    % {"names": ", ".join(missing[:10])}
+                )
         Transcript.objects.bulk_create(
             [
                 Transcript(student_id=e.student_id, school_class=school_class, school_id=school_class.school_id)
@@ -209,34 +216,71 @@ class _ClassData:
 
 
 def _render(transcript: Transcript, cache: _ClassData) -> bytes:
+    """The transcript's page: Circular 27's content for a primary school, Circular 22's otherwise."""
     school_class, principal_name, results = cache.get(transcript.school_class_id)
     student: Student = transcript.student
     result = results.get(student.pk)
+    identity = _identity(transcript, school_class, principal_name)
+    if school_class.school.level == School.Level.PRIMARY:
+        return transcript_pdf.render_primary_transcript(_primary_data(identity, school_class, result))
     subjects = []
     if result is not None:
         for s in result.subjects:
             subjects.append(transcript_pdf.SubjectLine(name=s.subject.name, term1=s.term1, term2=s.term2, year=s.year))
     data = transcript_pdf.TranscriptData(
-        student_name=student.full_name,
-        student_code=student.code,
-        date_of_birth=student.date_of_birth.strftime("%d/%m/%Y"),
-        gender=str(student.get_gender_display()),
-        ethnicity=student.ethnicity,
-        place_of_birth=student.place_of_birth,
-        personal_id=student.personal_id,
-        school_name=school_class.school.name,
-        commune_name=school_class.school.commune.name,
-        class_name=school_class.name,
-        year_label=str(school_class.year),
-        homeroom_name=school_class.homeroom_teacher.get_full_name() if school_class.homeroom_teacher else "",
-        principal_name=principal_name,
-        verification_url=transcript.get_absolute_verification_url(),
-        verification_code=transcript.verification_code,
+        **identity,
         subjects=subjects,
         learning=result.learning if result else {},
         conduct=result.conduct if result else {},
     )
     return transcript_pdf.render_transcript(data)
+
+
+QUALITY_GROUPS = (
+    ("Phẩm chất chủ yếu", assessment_primary.QUALITIES),
+    ("Năng lực chung", assessment_primary.GENERAL_COMPETENCES),
+    ("Năng lực đặc thù", assessment_primary.SPECIFIC_COMPETENCES),
+)
+
+
+def _primary_data(identity: dict, school_class: SchoolClass, result) -> transcript_pdf.PrimaryTranscriptData:
+    # The printed names are the Circular's own words, as every other line of the page.
+    with translation.override("vi"):
+        names = {item.value: str(item.label) for item in PrimaryQuality.Item}
+    year_qualities = result.qualities.get(2, {}) if result else {}
+    return transcript_pdf.PrimaryTranscriptData(
+        **identity,
+        grade=school_class.grade,
+        primary_subjects=[
+            transcript_pdf.PrimarySubjectLine(name=s.subject.name, level=s.year, test=s.test2, tested=s.tested)
+            for s in (result.subjects if result else [])
+        ],
+        qualities=[
+            (title, [(names[item], year_qualities.get(item)) for item in items]) for title, items in QUALITY_GROUPS
+        ],
+        year_result=result.learning.get(0) if result else None,
+    )
+
+
+def _identity(transcript: Transcript, school_class: SchoolClass, principal_name: str) -> dict:
+    student: Student = transcript.student
+    return {
+        "student_name": student.full_name,
+        "student_code": student.code,
+        "date_of_birth": student.date_of_birth.strftime("%d/%m/%Y"),
+        "gender": str(student.get_gender_display()),
+        "ethnicity": student.ethnicity,
+        "place_of_birth": student.place_of_birth,
+        "personal_id": student.personal_id,
+        "school_name": school_class.school.name,
+        "commune_name": school_class.school.commune.name,
+        "class_name": school_class.name,
+        "year_label": str(school_class.year),
+        "homeroom_name": school_class.homeroom_teacher.get_full_name() if school_class.homeroom_teacher else "",
+        "principal_name": principal_name,
+        "verification_url": transcript.get_absolute_verification_url(),
+        "verification_code": transcript.verification_code,
+    }
 
 
 def signing_job_run(*, job_id: int, limit: int | None = None) -> int:

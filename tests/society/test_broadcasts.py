@@ -234,3 +234,64 @@ def test_resends_are_bounded_and_a_provider_that_cannot_tell_leaves_it_to_an_off
     login(commune_official)
     page = client.get(reverse("society:broadcast-detail", args=[broadcast.pk])).content.decode()
     assert "cần cán bộ kiểm tra" in page and "Gửi thất bại 1" in page
+
+
+def test_an_official_resends_what_the_provider_cannot_confirm_once_and_within_bounds(
+    client,
+    login,
+    commune,
+    commune_official,
+    other_commune_official,
+    province_leader,
+    citizen,
+    django_capture_on_commit_callbacks,
+    celery_eager,
+):
+    from core.audit.models import AuditLog
+
+    broadcast = _interrupted(commune_official, province_leader, commune, ["email"])
+    broadcasts.deliveries_settle_unknown(broadcast_id=broadcast.pk)
+    email = BroadcastDelivery.objects.get(channel="email")
+    assert (email.status, email.error) == ("unknown", broadcasts.ERROR_CANNOT_TELL)
+    url = reverse("society:broadcast-resend", args=[broadcast.pk])
+    form = {"delivery": [email.pk], "attempts": [1]}
+    # Officials of another commune do not even find the broadcast.
+    login(other_commune_official)
+    assert client.post(url, form).status_code == 404
+    login(commune_official)
+    page = client.get(reverse("society:broadcast-detail", args=[broadcast.pk])).content.decode()
+    assert "Cần cán bộ kiểm tra" in page and citizen.email in page and "Gửi lại" in page
+    assert client.get(url).status_code == 405  # a GET never sends
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, form, follow=True)
+    assert "Đã gửi lại 1 lượt." in response.content.decode()
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("sent", 2)
+    from django.core import mail
+
+    assert [m.to for m in mail.outbox] == [[citizen.email]]
+    entry = AuditLog.objects.get(action="society.broadcast.resend")
+    assert entry.actor == commune_official and entry.after["deliveries"] == [email.pk]
+    # The same form sent again (double submit, or a second official): nothing more is sent.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, form, follow=True)
+    assert "Không còn lượt nào chờ gửi lại" in response.content.decode()
+    assert len(mail.outbox) == 1 and AuditLog.objects.filter(action="society.broadcast.resend").count() == 1
+    # Bounded: an e-mail already handed over MAX_ATTEMPTS times is not sent again.
+    BroadcastDelivery.objects.filter(pk=email.pk).update(
+        status="unknown", error=broadcasts.ERROR_CANNOT_TELL, attempts=broadcasts.MAX_ATTEMPTS
+    )
+    page = client.get(reverse("society:broadcast-detail", args=[broadcast.pk])).content.decode()
+    assert "Đã gửi đủ số lần cho phép" in page
+    response = client.post(url, {"delivery": [email.pk], "attempts": [broadcasts.MAX_ATTEMPTS]}, follow=True)
+    assert "không gửi lại nữa" in response.content.decode()
+    email.refresh_from_db()
+    assert email.status == "unknown" and len(mail.outbox) == 1
+    # Forged values are refused quietly, never a 500.
+    assert client.post(url, {"delivery": ["x"], "attempts": ["1", "2"]}).status_code == 302
+    assert client.post(url, {"delivery": [email.pk]}).status_code == 302
+    email.refresh_from_db()
+    assert email.status == "unknown" and len(mail.outbox) == 1
+    # A viewer without a broadcasting role cannot resend.
+    with pytest.raises(NotAllowedError):
+        broadcasts.deliveries_resend(actor=citizen, broadcast=broadcast, seen={email.pk: 3})
