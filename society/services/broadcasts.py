@@ -112,19 +112,22 @@ def broadcast_submit(*, actor, broadcast: Broadcast) -> Broadcast:
 
 
 def _recipients(broadcast: Broadcast):
-    """(recipient_key, user, address, name, commune name) for each channel's recipients."""
+    """The broadcast's communes and [(user, the commune named in their message)]: a citizen's own
+    commune, or for team members the commune of their team (their account may name none)."""
     from core.users.models import User
 
     communes = list(broadcast.communes.all())
     if broadcast.group == Broadcast.Group.TEAM_MEMBERS:
-        ids = TechTeamMember.objects.filter(team__commune__in=communes, is_active=True).values_list(
-            "user_id", flat=True
+        team_commune = dict(
+            TechTeamMember.objects.filter(team__commune__in=communes, is_active=True, team__is_active=True)
+            .order_by("team__commune__name")
+            .values_list("user_id", "team__commune__name")
         )
-        users = User.objects.filter(pk__in=ids, is_active=True)
-    else:
-        users = User.objects.filter(admin_unit__in=communes, is_active=True, groups__name=roles.CITIZEN)
-    users = users.select_related("admin_unit").distinct()
-    return communes, list(users)
+        users = User.objects.filter(pk__in=team_commune, is_active=True).order_by("pk")
+        return communes, [(u, team_commune[u.pk]) for u in users]
+    users = User.objects.filter(admin_unit__in=communes, is_active=True, groups__name=roles.CITIZEN)
+    users = users.select_related("admin_unit").distinct().order_by("pk")
+    return communes, [(u, u.admin_unit.name if u.admin_unit_id else "") for u in users]
 
 
 def broadcast_approve(*, actor, broadcast: Broadcast, note: str = "") -> Broadcast:
@@ -156,13 +159,11 @@ def broadcast_approve(*, actor, broadcast: Broadcast, note: str = "") -> Broadca
                         )
                     )
                 continue
-            for u in users:
+            for u, commune_name in users:
                 address = u.email if channel == "email" else u.phone
                 if not address:
                     continue
-                body = render_body(
-                    broadcast.body, name=u.get_full_name(), commune=u.admin_unit.name if u.admin_unit_id else ""
-                )
+                body = render_body(broadcast.body, name=u.get_full_name(), commune=commune_name)
                 rows.append(
                     BroadcastDelivery(
                         broadcast=broadcast,

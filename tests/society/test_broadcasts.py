@@ -295,3 +295,53 @@ def test_an_official_resends_what_the_provider_cannot_confirm_once_and_within_bo
     # A viewer without a broadcasting role cannot resend.
     with pytest.raises(NotAllowedError):
         broadcasts.deliveries_resend(actor=citizen, broadcast=broadcast, seen={email.pk: 3})
+
+
+def test_a_template_with_placeholders_reaches_a_chosen_group(
+    client, login, commune, commune_official, province_leader, citizen, django_capture_on_commit_callbacks, celery_eager
+):
+    """Written from a saved template (body left empty), to the commune's technology team members
+    only: the member gets it with their own name; the commune's other citizens do not."""
+    from society.models import BroadcastTemplate, TechTeam, TechTeamMember
+    from tests.conftest import make_user
+
+    template = BroadcastTemplate.objects.create(
+        name="Họp tổ công nghệ", body="Kính gửi {ho_ten}: tổ công nghệ số {xa} họp ngày {ngay}."
+    )
+    member = make_user("thanhvien@example.vn", full_name="Bế Thị Hoa", phone="0912000111")
+    team = TechTeam.objects.create(
+        commune=commune, village="Thôn Nà Chuông", name="Tổ CNS Nà Chuông", members=3, established_on="2025-02-10"
+    )
+    TechTeamMember.objects.create(team=team, user=member)
+    login(commune_official)
+    page = client.get(reverse("society:broadcast-new")).content.decode()
+    assert "Họp tổ công nghệ" in page
+    response = client.post(
+        reverse("society:broadcast-new"),
+        {
+            "title": "Họp tổ",
+            "template": template.pk,
+            "body": "",
+            "communes": [commune.pk],
+            "group": "team_members",
+            "channels": ["sms"],
+        },
+    )
+    broadcast = Broadcast.objects.get()
+    assert response.url == reverse("society:broadcast-detail", args=[broadcast.pk])
+    assert broadcast.body == template.body and broadcast.template == template
+    broadcasts.broadcast_submit(actor=commune_official, broadcast=broadcast)
+    with django_capture_on_commit_callbacks(execute=True):
+        broadcasts.broadcast_approve(actor=province_leader, broadcast=broadcast)
+    delivery = BroadcastDelivery.objects.get()
+    assert delivery.user == member and delivery.status == "sent"
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    assert delivery.body == f"Kính gửi Bế Thị Hoa: tổ công nghệ số {commune.name} họp ngày {today}."
+    assert not BroadcastDelivery.objects.filter(user=citizen).exists()
+    # Neither a template nor a text: refused under the text, what was chosen kept.
+    response = client.post(
+        reverse("society:broadcast-new"),
+        {"title": "Trống", "body": "", "communes": [commune.pk], "group": "citizens", "channels": ["zalo"]},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "Nhập nội dung hoặc chọn một mẫu." in html and 'value="Trống"' in html

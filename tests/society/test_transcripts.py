@@ -118,6 +118,18 @@ def test_a_job_never_signs_twice_and_resumes_after_a_crash(world):
 
 def test_signing_pages_and_progress(client, login, world, django_capture_on_commit_callbacks, celery_eager):
     complete_class(world)
+    # Half-way (one transcript signed by a worker that then died): the page shows the bar where
+    # the database says the job is, and keeps refreshing without JavaScript.
+    job = services.transcripts_sign_class_homeroom(actor=world.homeroom, school_class=world.school_class)
+    services.signing_job_run(job_id=job.pk, limit=1)
+    login(world.homeroom)
+    page = client.get(reverse("society:signing-job", args=[job.pk])).content.decode()
+    n = len(world.students)
+    assert f'<progress class="progress" max="{n}" value="1">' in page and f"Đã ký 1/{n} học bạ" in page
+    assert 'http-equiv="refresh"' in page
+    services.signing_job_run(job_id=job.pk)
+    Transcript.objects.all().delete()
+    SigningJob.objects.all().delete()
     login(world.homeroom)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("society:sign-class", args=[world.school_class.pk]), {"action": "homeroom"})
@@ -247,6 +259,11 @@ def test_signatures_name_the_signers_certificate_and_share_its_kept_attribute(wo
             expected = as_signing_certificate_v2(crypto.asn1_cert(certs[sig.field_name].certificate_pem))
             assert attrs["signing_certificate_v2"].dump() == expected.dump()
             assert isinstance(signer_info, cms.SignerInfo)
+            # Each person's certificate was issued by the provincial test CA, and chains to it.
+            from core.signing.services import CA_COMMON_NAME
+
+            assert sig.signer_cert.issuer.native["common_name"] == CA_COMMON_NAME
+            assert sig.signer_cert.subject.native["common_name"] == certs[sig.field_name].user.full_name
             seen.add(sig.field_name)
     assert seen == {"Sig-homeroom", "Sig-principal"}
 
