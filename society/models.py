@@ -762,6 +762,8 @@ class BroadcastDelivery(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     # Hand-overs to the provider so far (services/broadcasts.py: MAX_ATTEMPTS bounds the resends).
     attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
+    # Loudspeakers: the commune radio's slot that reads it out (services/broadcasts.py: LOUDSPEAKER_SLOTS).
+    scheduled_for = models.DateTimeField(_("phát lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("lượt gửi thông báo")
@@ -784,3 +786,8 @@ class BroadcastDelivery(models.Model):
     @property
     def event(self) -> str:
         return f"society.broadcast.{self.broadcast_id}"
+
+    @property
+    def play_at(self):
+        """When a loudspeaker reads it out (None on other channels): read by the loudspeaker backends."""
+        return self.scheduled_for

@@ -12,6 +12,7 @@ from core.users import roles
 from society import assessment, assessment_primary
 from society.models import (
     Broadcast,
+    BroadcastDelivery,
     Conduct,
     Enrollment,
     Gradebook,
@@ -395,3 +396,22 @@ def broadcasts_for(user) -> QuerySet[Broadcast]:
     if scope is not None:
         qs = qs.filter(communes=scope).distinct()
     return qs.order_by("-created_at")
+
+
+def loudspeaker_schedule(user, *, since: dt.datetime) -> list[tuple[object, str]]:
+    """The commune radio's items from `since` on: [(delivery, commune name)] by slot, each approved
+    broadcast's loudspeaker delivery; a commune official sees their commune's only."""
+    items = BroadcastDelivery.objects.filter(
+        channel="loudspeaker", broadcast__status=Broadcast.Status.APPROVED, scheduled_for__gte=since
+    ).select_related("broadcast")
+    scope = commune_scope(user)
+    if scope is not None:
+        items = items.filter(address=str(scope.code))
+    items = list(items.order_by("scheduled_for", "address", "pk")[:500])
+    codes = {int(d.address) for d in items if d.address.isdigit()}
+    names = dict(
+        Unit.objects.filter(structure=Unit.Structure.CURRENT, level=Unit.Level.COMMUNE, code__in=codes).values_list(
+            "code", "name"
+        )
+    )
+    return [(d, names.get(int(d.address), d.address) if d.address.isdigit() else d.address) for d in items]

@@ -19,6 +19,7 @@ urlpatterns = [
     # Broadcasts to citizens
     path("broadcasts/", views_broadcasts.broadcast_list, name="broadcasts"),
     path("broadcasts/new/", views_broadcasts.broadcast_new, name="broadcast-new"),
+    path("broadcasts/loudspeakers/", views_broadcasts.loudspeaker_schedule, name="loudspeaker-schedule"),
     path("broadcasts/<int:pk>/", views_broadcasts.broadcast_detail, name="broadcast-detail"),
     path("broadcasts/<int:pk>/resend/", views_broadcasts.broadcast_resend, name="broadcast-resend"),
     path("broadcasts/<int:pk>/<str:action>/", views_broadcasts.broadcast_action, name="broadcast-action"),

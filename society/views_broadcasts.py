@@ -1,10 +1,13 @@
 """Pages of broadcasts to citizens: write (from a template), submit, a leader approves or
 rejects, and the per-recipient delivery status."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -116,3 +119,15 @@ def broadcast_resend(request, pk: int):
         else:
             messages.info(request, _("Không còn lượt nào chờ gửi lại: có thể đã được gửi lại trước đó."))
     return redirect("society:broadcast-detail", pk=broadcast.pk)
+
+
+@role_required(*ROLES)
+def loudspeaker_schedule(request):
+    """The commune radio's schedule: approved announcements by slot, from today on."""
+    today = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time()))
+    items = selectors.loudspeaker_schedule(request.user, since=today)
+    return render(
+        request,
+        "society/loudspeaker_schedule.html",
+        {"items": items, "slots": service.LOUDSPEAKER_SLOTS},
+    )

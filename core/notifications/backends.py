@@ -81,6 +81,10 @@ def _find_in_outbox(paths, *, ref_key: str, ref: str, event: str) -> str | None:
     return None
 
 
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
 def _days(since, prefix: str, folder: Path) -> list[Path]:
     today = timezone.localdate()
     day, paths = min(since, today), []
@@ -213,6 +217,8 @@ class JsonLinesFileBackend:
                 "body": notification.body,
                 "event": notification.event,
                 "at": timezone.now().isoformat(),
+                # A loudspeaker item's slot in the commune's schedule (None on other channels).
+                "play_at": _iso(getattr(notification, "play_at", None)),
             },
             ensure_ascii=False,
         )
@@ -287,8 +293,9 @@ class HttpLoudspeakerBackend:
     - PORTAL_LOUDSPEAKER_TOKEN: bearer token
     - PORTAL_LOUDSPEAKER_TIMEOUT: seconds (default 10)
 
-    Request: POST {"area_code": <commune code>, "text": <body>, "client_ref": "<id>", "tts": true}
-    — the vendor converts the text to speech and plays it at the commune's next scheduled slot;
+    Request: POST {"area_code": <commune code>, "text": <body>, "client_ref": "<id>", "play_at":
+    <ISO time of the commune radio's slot>, "tts": true} — the vendor converts the text to speech
+    and plays it in that slot (its next one when play_at is null);
     `client_ref` lets it ignore a repeated request. 2xx with {"schedule_id": ...} is success.
     Not exercised by the test suite."""
 
@@ -308,6 +315,7 @@ class HttpLoudspeakerBackend:
                 "area_code": notification.address,
                 "text": notification.body,
                 "client_ref": client_ref(notification),
+                "play_at": _iso(getattr(notification, "play_at", None)),
                 "tts": True,
             },
             headers={"Authorization": f"Bearer {self.token}"},

@@ -11,6 +11,7 @@ whose provider can neither tell nor deduplicate keeps the row UNKNOWN for an off
 received twice cannot be taken back (ADR 1402).
 """
 
+import datetime as dt
 import logging
 import string
 
@@ -33,6 +34,8 @@ PLACEHOLDERS = {"ho_ten", "xa", "ngay"}
 BATCH = 200
 STALE_SENDING_SECONDS = 300
 MAX_ATTEMPTS = 3
+# The commune radio's daily slots (local time): announcements go into the next one after approval.
+LOUDSPEAKER_SLOTS = (dt.time(6, 0), dt.time(17, 0))
 # `error` of an UNKNOWN delivery: interrupted (to be settled), or settled as undecidable.
 ERROR_INTERRUPTED = "worker stopped while sending"
 ERROR_CANNOT_TELL = "provider cannot tell whether it was received"
@@ -130,6 +133,18 @@ def _recipients(broadcast: Broadcast):
     return communes, [(u, u.admin_unit.name if u.admin_unit_id else "") for u in users]
 
 
+def next_loudspeaker_slot(after: dt.datetime) -> dt.datetime:
+    """The first commune-radio slot strictly after `after` (aware, local time)."""
+    local = timezone.localtime(after)
+    for days in (0, 1):
+        day = local.date() + dt.timedelta(days=days)
+        for slot in LOUDSPEAKER_SLOTS:
+            at = timezone.make_aware(dt.datetime.combine(day, slot))
+            if at > local:
+                return at
+    raise AssertionError("unreachable: a slot exists every day")
+
+
 def broadcast_approve(*, actor, broadcast: Broadcast, note: str = "") -> Broadcast:
     """A leader approves: the deliveries are created (one per recipient and channel, the unique
     constraint refusing any second one) and sending starts after commit. Approving twice is harmless."""
@@ -144,6 +159,7 @@ def broadcast_approve(*, actor, broadcast: Broadcast, note: str = "") -> Broadca
         if broadcast.status != Broadcast.Status.SUBMITTED:
             raise InvalidTransitionError(_("Thông báo chưa được trình duyệt."))
         communes, users = _recipients(broadcast)
+        slot = next_loudspeaker_slot(timezone.now())
         rows = []
         for channel in broadcast.channels:
             if channel == "loudspeaker":
@@ -156,6 +172,7 @@ def broadcast_approve(*, actor, broadcast: Broadcast, note: str = "") -> Broadca
                             channel=channel,
                             address=str(c.code),
                             body=body,
+                            scheduled_for=slot,
                         )
                     )
                 continue

@@ -345,3 +345,49 @@ def test_a_template_with_placeholders_reaches_a_chosen_group(
     )
     html = response.content.decode()
     assert response.status_code == 200 and "Nhập nội dung hoặc chọn một mẫu." in html and 'value="Trống"' in html
+
+
+def test_loudspeaker_announcements_go_into_the_communes_next_radio_slot(
+    client, login, commune, commune_official, other_commune_official, province_leader, citizen
+):
+    import datetime as dt
+
+    from core.notifications.backends import get_backend
+
+    local = timezone.get_current_timezone()
+    # Approved at 09:15 local: the evening slot; at 18:00: tomorrow morning; at 05:00: this morning.
+    day = dt.date(2026, 12, 7)
+    assert broadcasts.next_loudspeaker_slot(dt.datetime.combine(day, dt.time(9, 15), tzinfo=local)) == (
+        dt.datetime.combine(day, dt.time(17, 0), tzinfo=local)
+    )
+    assert broadcasts.next_loudspeaker_slot(dt.datetime.combine(day, dt.time(18, 0), tzinfo=local)) == (
+        dt.datetime.combine(day + dt.timedelta(days=1), dt.time(6, 0), tzinfo=local)
+    )
+    assert broadcasts.next_loudspeaker_slot(dt.datetime.combine(day, dt.time(5, 0), tzinfo=local)) == (
+        dt.datetime.combine(day, dt.time(6, 0), tzinfo=local)
+    )
+    broadcast = broadcasts.broadcast_create(
+        actor=commune_official,
+        title="Lịch cắt điện",
+        body="Thông báo bà con {xa}: cắt điện ngày {ngay}.",
+        communes=[commune],
+        group="citizens",
+        channels=["loudspeaker"],
+    )
+    broadcasts.broadcast_submit(actor=commune_official, broadcast=broadcast)
+    broadcasts.broadcast_approve(actor=province_leader, broadcast=broadcast)
+    item = BroadcastDelivery.objects.get()
+    assert item.scheduled_for == broadcasts.next_loudspeaker_slot(broadcast.decided_at)
+    assert item.body.startswith(f"Thông báo bà con {commune.name}")
+    # The local backend writes the slot with the item, as the vendor's API receives it.
+    get_backend("loudspeaker").send(item)
+    line = _outbox("loudspeaker")[0]
+    assert line["to"] == str(commune.code) and line["play_at"] == item.scheduled_for.isoformat()
+    # The commune's schedule shows it; another commune's official does not see it.
+    login(commune_official)
+    page = client.get(reverse("society:loudspeaker-schedule")).content.decode()
+    slot = timezone.localtime(item.scheduled_for).strftime("%H:%M %d/%m/%Y")
+    assert "Lịch cắt điện" in page and slot in page and commune.name in page
+    login(other_commune_official)
+    page = client.get(reverse("society:loudspeaker-schedule")).content.decode()
+    assert "Lịch cắt điện" not in page and "Chưa có thông báo nào trong lịch phát thanh." in page

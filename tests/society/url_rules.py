@@ -48,6 +48,7 @@ RULES = [
     Rule("society:household-visit-new", SKIP("needs a team membership; tests/society/test_teams.py")),
     Rule("society:broadcasts", roles(*VIEW)),
     Rule("society:broadcast-new", roles(*VIEW)),
+    Rule("society:loudspeaker-schedule", roles(*VIEW)),
     Rule(
         "society:broadcast-detail", SKIP("needs a broadcast of the persona's commune; tests/society/test_broadcasts.py")
     ),
