@@ -20,3 +20,14 @@ def import_parcels_file(import_id: int) -> dict:
         "skipped": record.skipped,
         "truncated": record.truncated,
     }
+
+
+@shared_task(ignore_result=True)
+def warm_statistics() -> None:
+    """Compute the province's statistics into the cache before a leader asks: the grouping over
+    2.35 M parcels takes 4–5 s on a quiet machine (measured 2026-12-06), too long for a page.
+    The cache key follows the data version, so after an import or an edit the next beat run
+    computes the new figures; when they are already cached this does nothing."""
+    from government.land.selectors import statistics_cached
+
+    statistics_cached()

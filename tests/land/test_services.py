@@ -262,3 +262,26 @@ def test_statistics_show_an_official_edit_at_once(
         )
     page = client.get(reverse("land:statistics")).content.decode()
     assert ">ONT</abbr>" in page and ">ODT</abbr>" not in page
+
+
+def test_beat_computes_the_statistics_before_a_leader_asks(parcel, land_official, django_capture_on_commit_callbacks):
+    """After an edit the figures are stale; the beat task computes the new ones into the cache, so
+    the leader's next page load is served from it and already shows the edit."""
+    from django.conf import settings
+
+    from government.land.tasks import warm_statistics
+
+    schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "government.land.tasks.warm_statistics" in schedule
+    with django_capture_on_commit_callbacks(execute=True):
+        services.parcel_edit(
+            parcel=parcel,
+            actor=land_official,
+            reason="Chuyển mục đích theo QĐ 12",
+            expected_version=1,
+            changes={"land_use": "ONT"},
+        )
+    warm_statistics()
+    rows, from_cache = selectors.statistics_cached()
+    assert from_cache is True
+    assert [row["land_use_id"] for row in rows] == ["ONT"]
