@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -32,27 +33,49 @@ document_page = role_required(*DOCUMENT_ROLES)
 
 
 def _with_labels(rows) -> list:
-    """Rows with their type, status and book labels set once per request: Django's
+    """Rows with what documents/_rows.html shows worked out once per request: Django's
     get_FOO_display() translates every choice of the field on each call (a page of 20 rows cost
-    60 ms of gettext in the profile)."""
-    from government.documents.models import Direction, DocumentType
+    60 ms of gettext in the profile), and a `{% url %}`, `date` and `truncatechars` per row were a
+    third of the page's rendering (the search benchmark, docs/benchmarks.md)."""
+    import uuid
+
+    from django.utils.text import Truncator
+
+    from government.documents.models import INCOMING_OPEN, Direction, DocumentType
 
     types = {value: str(label) for value, label in DocumentType.choices}
     statuses = {value: str(label) for value, label in Status.choices}
     books = {value: str(label) for value, label in Direction.choices}
+    placeholder = str(uuid.UUID(int=0))
+    detail = reverse("documents:detail", args=[placeholder])
+    today = timezone.localdate()
     rows = list(rows)
     for d in rows:
         d.type_label, d.status_label, d.book_label = types[d.doc_type], statuses[d.status], books[d.direction]
+        d.url = detail.replace(placeholder, str(d.uid))
+        d.abstract_short = d.abstract if len(d.abstract) <= 160 else Truncator(d.abstract).chars(160)
+        d.deadline_text = d.deadline.strftime("%d/%m/%Y") if d.deadline else "—"
+        d.overdue = bool(
+            d.direction == Direction.INCOMING and d.deadline and d.status in INCOMING_OPEN and d.deadline < today
+        )
     return rows
 
 
-def _search_choices() -> dict:
+def _search_choices(form) -> dict:
+    """The search form's choices with the chosen one marked, so the template does not ask the bound
+    field for its value once per option (29 options: a third of the form's rendering)."""
     from government.documents.models import Direction, DocumentType
 
+    data = form.data if form.is_bound else {}
+
+    def options(field, choices):
+        chosen = data.get(field, "")
+        return [(v, str(lbl), v == chosen) for v, lbl in choices]
+
     return {
-        "directions": [(v, str(lbl)) for v, lbl in Direction.choices],
-        "types": [(v, str(lbl)) for v, lbl in DocumentType.choices],
-        "statuses": [(v, str(lbl)) for v, lbl in Status.choices],
+        "directions": options("direction", Direction.choices),
+        "types": options("doc_type", DocumentType.choices),
+        "statuses": options("status", Status.choices),
     }
 
 
@@ -104,7 +127,7 @@ def search(request):
     return render(
         request,
         "documents/search.html",
-        {"form": form, "page": page, "query": query.urlencode(), **_search_choices()},
+        {"form": form, "page": page, "query": query.urlencode(), **_search_choices(form)},
     )
 
 

@@ -88,3 +88,27 @@ def test_a_page_from_the_newest_window_is_the_page_of_the_whole_search(clerk, le
         items, has_next = selectors.search_page(leader, q=query, size=size, window=window)
         whole = list(selectors.search(leader, q=query)[: size + 1])
         assert items == whole[:size] and has_next == (len(whole) > size)
+
+
+@pytest.mark.parametrize("shift_days", [-3650, 0, 3650])
+def test_any_cached_window_bound_gives_the_same_page(clerk, leader, shift_days):
+    """The window bound is cached for minutes: a stale one (documents arrived since, or an instant far
+    in the past or future) must still give exactly the ORM search's page."""
+    import datetime as dt
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    for i in range(6):
+        registered(clerk, number_symbol=f"{i}/UBND-VP", abstract=f"Về việc số {i} tại các xã biên giới")
+    cache.set(f"documents:window:{leader.pk}:3", timezone.now() + dt.timedelta(days=shift_days), 60)
+    for size in (1, 2, 5):
+        items, has_next = selectors.search_page(leader, q="biên giới", size=size, window=3)
+        whole = list(selectors.search(leader, q="biên giới")[: size + 1])
+        assert items == whole[:size] and has_next == (len(whole) > size)
+
+
+def test_a_number_as_printed_matches_word_for_word():
+    assert selectors.tsquery_text("125/QĐ-UBND") == "125 & qđ & ubnd"
+    assert selectors.tsquery_text("lạng so") == "lạng & so"
+    assert selectors.tsquery_text("tiêm chủng") == "tiêm & chủng:*"
