@@ -487,7 +487,16 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "government.documents.tasks.check_unchecked_signatures",
         "schedule": 300.0,
     },
+    # machine clients: the call log kept PORTAL_API_CALL_RETENTION_DAYS, older rows archived then removed.
+    "api-clients-purge-calls": {"task": "core.api_clients.tasks.purge_calls", "schedule": crontab(hour=2, minute=30)},
 }
+# The API call log's retention (core.api_clients.tasks.purge_calls): rows older than this many days are
+# written to PORTAL_API_CALL_ARCHIVE_DIR (gzip JSON Lines) when PORTAL_API_CALL_ARCHIVE is on, then removed.
+PORTAL_API_CALL_RETENTION_DAYS = int(os.environ.get("PORTAL_API_CALL_RETENTION_DAYS", "365"))
+PORTAL_API_CALL_ARCHIVE = env_bool("PORTAL_API_CALL_ARCHIVE", True)
+PORTAL_API_CALL_ARCHIVE_DIR = Path(
+    os.environ.get("PORTAL_API_CALL_ARCHIVE_DIR", str(MEDIA_ROOT.parent / "archive" / "api_calls"))
+)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 

@@ -309,3 +309,68 @@ def call_log(
         duration_ms=duration_ms,
         ip=ip or None,
     )
+
+
+def calls_purge(*, older_than_days: int, archive_dir=None, batch: int = 5000, now=None) -> int:
+    """Remove call-log rows older than `older_than_days` (the retention period), oldest first, in
+    batches of `batch` rows, each batch its own transaction. With `archive_dir`, each batch is first
+    written there as gzip-compressed JSON Lines named by its first and last row ids, so a batch whose
+    deletion failed is written again to the same file on the next run, never twice. Idempotent: a second
+    run finds nothing older. Returns the number of rows removed. Not audited row by row: one audit entry
+    per run that removed anything (`api_clients.calls.purge`)."""
+    import gzip
+    import json
+    from pathlib import Path
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    if older_than_days < 1:
+        raise ServiceError(_("Thời hạn lưu nhật ký phải từ 1 ngày trở lên."))
+    cutoff = (now or timezone.now()) - timedelta(days=older_than_days)
+    removed = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                ApiCall.objects.select_for_update(skip_locked=True)
+                .filter(at__lt=cutoff)
+                .order_by("pk")
+                .values(
+                    "pk",
+                    "at",
+                    "client_id",
+                    "key_prefix",
+                    "service",
+                    "method",
+                    "path",
+                    "params",
+                    "status",
+                    "rows",
+                    "size_bytes",
+                    "duration_ms",
+                    "ip",
+                )[:batch]
+            )
+            if not rows:
+                break
+            if archive_dir is not None:
+                folder = Path(archive_dir)
+                folder.mkdir(parents=True, exist_ok=True)
+                target = folder / f"api-calls-{rows[0]['pk']:012d}-{rows[-1]['pk']:012d}.jsonl.gz"
+                partial = target.with_suffix(".part")
+                with gzip.open(partial, "wt", encoding="utf-8") as out:
+                    for row in rows:
+                        out.write(json.dumps(row, cls=DjangoJSONEncoder, ensure_ascii=False) + "\n")
+                partial.replace(target)
+            ApiCall.objects.filter(pk__in=[r["pk"] for r in rows]).delete()
+            removed += len(rows)
+        if len(rows) < batch:
+            break
+    if removed:
+        audit_record(
+            actor=None,
+            actor_label="celery:api_clients.purge_calls",
+            action="api_clients.calls.purge",
+            object_type="api_clients.apicall",
+            after={"removed": removed, "older_than": cutoff.isoformat(), "archived": archive_dir is not None},
+        )
+    return removed

@@ -49,3 +49,7 @@ PUBLIC_ROLES = frozenset({CITIZEN, ENTERPRISE})
 # Who opens the provincial operations centre (government.operations_centre): its views and the site
 # menu both use this one definition, so a menu entry never leads to a 403.
 OPERATIONS_CENTRE_ROLES = (PROVINCE_LEADER, DEPARTMENT_OFFICIAL, COMMUNE_OFFICIAL, PARTY_OFFICIAL, SYSTEM_ADMIN)
+# Who keeps documents and meetings on the portal (government.documents) and who opens periodic
+# reporting (government.reporting): the pillars' views and the site menu read these one definitions.
+DOCUMENT_ROLES = (COMMUNE_OFFICIAL, DEPARTMENT_OFFICIAL, PROVINCE_LEADER, PARTY_OFFICIAL, DOCUMENT_CLERK, AGENCY_LEADER)
+REPORTING_ROLES = (COMMUNE_OFFICIAL, DEPARTMENT_OFFICIAL, PROVINCE_LEADER, SYSTEM_ADMIN)

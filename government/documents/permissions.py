@@ -5,14 +5,7 @@ from core.users import roles
 
 # Officials who keep documents on the portal (an agency's staff). The clerk and leader roles are
 # held beside one of the others.
-DOCUMENT_ROLES = (
-    roles.COMMUNE_OFFICIAL,
-    roles.DEPARTMENT_OFFICIAL,
-    roles.PROVINCE_LEADER,
-    roles.PARTY_OFFICIAL,
-    roles.DOCUMENT_CLERK,
-    roles.AGENCY_LEADER,
-)
+DOCUMENT_ROLES = roles.DOCUMENT_ROLES
 LEADER_ROLES = (roles.AGENCY_LEADER, roles.PROVINCE_LEADER)
 # What every official of the agency reads: registered incoming documents and issued outgoing ones
 # (drafts and documents still arriving are the business of the people they are addressed to).

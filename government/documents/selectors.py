@@ -38,6 +38,15 @@ def visible_documents(user) -> QuerySet:
     return Document.objects.filter(addressed)
 
 
+def agency_readable(agency_id) -> QuerySet:
+    """What every official of the agency reads — its registered incoming and issued outgoing documents
+    of normal confidentiality (permissions.may_read) — and so what the agency's own machine client
+    reads over the API (government.documents.api)."""
+    if not agency_id:
+        return Document.objects.none()
+    return Document.objects.filter(agency_id=agency_id, confidentiality="normal", status__in=STAFF_VISIBLE_STATUSES)
+
+
 def document_for(user, uid) -> Document | None:
     return (
         visible_documents(user)
@@ -91,6 +100,7 @@ ROW_FIELDS = (
 def search(
     user,
     *,
+    base: QuerySet | None = None,
     q: str = "",
     direction: str = "",
     doc_type: str = "",
@@ -101,8 +111,9 @@ def search(
 ) -> QuerySet:
     """Documents `user` may read matching the query over number/symbol, abstract, issuing body and
     handling unit, with or without diacritics (the trigger-kept tsvector, GIN index), newest first.
-    `indexed=False` matches the words row by row instead of through the index (search_page)."""
-    rows = visible_documents(user)
+    `indexed=False` matches the words row by row instead of through the index (search_page); `base`
+    replaces what `user` may read (an agency's machine client: agency_readable)."""
+    rows = visible_documents(user) if base is None else base
     raw = tsquery_text(q)
     if raw:
         # The SQL is one of two constants; the words are a bound parameter.

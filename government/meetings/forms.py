@@ -91,6 +91,14 @@ class FileForm(forms.Form):
         return _checked(self.cleaned_data.get("file"), ["pdf", "docx", "jpg", "png"])
 
 
+class LinkDocumentForm(forms.Form):
+    number_symbol = forms.CharField(
+        label=_("Số, ký hiệu văn bản đã vào sổ hoặc đã phát hành"),
+        max_length=80,
+        help_text=_("Ví dụ: 12/QĐ-UBND. Văn bản phải là văn bản bạn được xem, không phải văn bản mật."),
+    )
+
+
 class MeetingTaskForm(forms.Form):
     assignee = forms.TypedChoiceField(label=_("Người thực hiện"), coerce=int)
     title = forms.CharField(label=_("Nội dung công việc"), max_length=300)

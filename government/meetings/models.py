@@ -94,3 +94,28 @@ class MeetingFile(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class MeetingDocument(models.Model):
+    """A registered document (government.documents) put on a meeting's papers by its organiser or
+    chair, who may read it: the meeting's participants then read its files through the meeting, as
+    they read an uploaded paper. Confidential documents are never linked."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="linked_documents")
+    document = models.ForeignKey(
+        "documents.Document",
+        on_delete=models.PROTECT,
+        related_name="meeting_links",
+        verbose_name=_("văn bản trên cổng"),
+    )
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "document"], name="meetings_document_linked_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting} ← {self.document_id}"

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from core.audit.services import audit_record
 from core.errors import InvalidTransitionError, NotAllowedError, ServiceError
 from core.files import random_file_name
-from government.documents.permissions import is_document_user, is_leader, works_at
-from government.meetings.models import Meeting, MeetingFile, Participant
+from government.documents.permissions import STAFF_VISIBLE_STATUSES, is_document_user, is_leader, works_at
+from government.meetings.models import Meeting, MeetingDocument, MeetingFile, Participant
 from government.meetings.video import provider
 
 S = Meeting.Status
@@ -260,6 +260,44 @@ def meeting_attach(*, meeting: Meeting, actor, uploaded) -> MeetingFile:
         f.save()
         audit_record(actor=actor, action="meetings.meeting.attach", obj=m, after={"file": f.name, "sha256": f.sha256})
     return f
+
+
+def meeting_link_document(*, meeting: Meeting, actor, number_symbol: str) -> MeetingDocument:
+    """Put a registered or issued document the actor may read on the meeting's papers, found by its
+    number and symbol as printed ("12/QĐ-UBND"). Linking it twice keeps the first link (a double
+    submit is harmless). Audited `meetings.meeting.link_document`."""
+    from government.documents.models import Confidentiality
+    from government.documents.selectors import visible_documents
+
+    wanted = " ".join((number_symbol or "").split())[:80]
+    if not wanted:
+        msg = _("Hãy nhập số, ký hiệu của văn bản.")
+        raise ServiceError(msg, errors={"number_symbol": [msg]})
+    readable = visible_documents(actor).filter(number_symbol__iexact=wanted, status__in=STAFF_VISIBLE_STATUSES)
+    found = list(readable.order_by("-created_at", "-id")[:2])
+    if not found:
+        msg = _("Không tìm thấy văn bản số “%(n)s” trong các văn bản bạn được xem.") % {"n": wanted}
+        raise ServiceError(msg, errors={"number_symbol": [msg]})
+    document = found[0]
+    if document.confidentiality != Confidentiality.NORMAL:
+        msg = _("Văn bản mật không được đưa vào tài liệu họp trên cổng.")
+        raise ServiceError(msg, errors={"number_symbol": [msg]})
+    with transaction.atomic():
+        m = _lock(meeting)
+        if not may_manage(actor, m):
+            raise NotAllowedError(_("Chỉ người tổ chức hoặc chủ trì được thêm tài liệu họp."))
+        _expect(m, S.SCHEDULED, S.IN_PROGRESS, S.CONCLUDED)
+        link, created = MeetingDocument.objects.get_or_create(
+            meeting=m, document=document, defaults={"added_by": actor}
+        )
+        if created:
+            audit_record(
+                actor=actor,
+                action="meetings.meeting.link_document",
+                obj=m,
+                after={"document": str(document.uid), "number_symbol": document.number_symbol},
+            )
+    return link
 
 
 def meeting_assign_task(*, meeting: Meeting, actor, assignee_id: int, title: str, description: str, deadline):

@@ -23,6 +23,7 @@ from government.meetings.forms import (
     CancelForm,
     FileForm,
     InviteForm,
+    LinkDocumentForm,
     MeetingForm,
     MeetingTaskForm,
     MinutesForm,
@@ -88,6 +89,7 @@ def new(request):
 ACTION_LABELS = {
     "invite": gettext_lazy("Mời thêm người dự"),
     "file": gettext_lazy("Thêm tài liệu họp"),
+    "link": gettext_lazy("Thêm văn bản đã có trên cổng"),
     "start": gettext_lazy("Bắt đầu cuộc họp"),
     "attendance": gettext_lazy("Điểm danh"),
     "conclude": gettext_lazy("Kết thúc và lưu biên bản"),
@@ -105,6 +107,7 @@ def _forms_for(request, m, seats, bound):
         forms["invite"] = InviteForm(bound("invite"), prefix="invite")
     if m.status != S.CANCELLED:
         forms["file"] = FileForm(bound("file"), bound("file", files=True), prefix="file")
+        forms["link"] = LinkDocumentForm(bound("link"), prefix="link")
     if m.status == S.SCHEDULED:
         forms["start"] = Form(bound("start"), prefix="start")
     if m.status in (S.IN_PROGRESS, S.CONCLUDED):
@@ -126,6 +129,8 @@ def _run(request, m, action, form):
         return services.meeting_invite(meeting=m, actor=user, emails=data["participants"])
     if action == "file":
         return services.meeting_attach(meeting=m, actor=user, uploaded=data["file"])
+    if action == "link":
+        return services.meeting_link_document(meeting=m, actor=user, number_symbol=data["number_symbol"])
     if action == "start":
         return services.meeting_start(meeting=m, actor=user)
     if action == "attendance":
@@ -170,6 +175,7 @@ def detail(request, uid):
             "m": m,
             "seats": seats,
             "files": list(m.files.all()),
+            "linked": selectors.linked_documents(m),
             "tasks": list(m.tasks.select_related("assignee")),
             "actions": [(name, ACTION_LABELS[name], form) for name, form in forms.items()],
         },
@@ -185,3 +191,66 @@ def file(request, uid, file_id):
     if f is None:
         raise Http404
     return FileResponse(f.file.open("rb"), as_attachment=True, filename=f.name, content_type="application/octet-stream")
+
+
+@meeting_page
+def linked_file(request, uid, link_id):
+    """A linked document's main file, for whoever may see the meeting (the organiser shared it by
+    linking it, as they would have uploaded a copy)."""
+    m = selectors.meeting_for(request.user, uid)
+    if m is None:
+        raise Http404
+    f = selectors.linked_main_file(m, link_id)
+    if f is None:
+        raise Http404
+    return FileResponse(f.file.open("rb"), as_attachment=True, filename=f.name, content_type="application/octet-stream")
+
+
+def _ics_response(content: bytes, filename: str):
+    from django.http import HttpResponse
+
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@meeting_page
+def meeting_ics(request, uid):
+    """The meeting as an .ics file, for whoever may see it."""
+    from government.meetings import ics
+
+    m = selectors.meeting_for(request.user, uid)
+    if m is None:
+        raise Http404
+    url = request.build_absolute_uri(reverse("meetings:detail", args=[m.uid]))
+    return _ics_response(ics.meeting_ics(m, url=url), f"cuoc-hop-{m.uid}.ics")
+
+
+# What a calendar export holds: the last month and the next six.
+ICS_PAST_DAYS, ICS_FUTURE_DAYS = 31, 183
+
+
+@meeting_page
+def calendar_ics(request):
+    """The person's calendar (`scope=me`) or their agency's (`scope=agency`) as an .ics file."""
+    from django.utils import timezone
+
+    from government.meetings import ics
+
+    scope = "agency" if request.GET.get("scope") == "agency" and request.user.agency_id else "me"
+    now = timezone.now()
+    rows = selectors.calendar_rows(
+        request.user,
+        scope=scope,
+        start=now - dt.timedelta(days=ICS_PAST_DAYS),
+        end=now + dt.timedelta(days=ICS_FUTURE_DAYS),
+    ).select_related("chair")
+    if scope == "agency":
+        name = _("Lịch họp — %(agency)s") % {"agency": request.user.agency.name}
+    else:
+        name = _("Lịch họp — %(name)s") % {"name": request.user.get_full_name()}
+
+    def url_for(m):
+        return request.build_absolute_uri(reverse("meetings:detail", args=[m.uid]))
+
+    return _ics_response(ics.calendar_ics(rows, name=name, url_for=url_for), f"lich-hop-{scope}.ics")

@@ -9,12 +9,7 @@ from core.users import roles
 
 SUBMITTER_ROLE = {"communes": roles.COMMUNE_OFFICIAL, "departments": roles.DEPARTMENT_OFFICIAL}
 SUBMITTER_AGENCY_KIND = {"communes": "commune", "departments": "department"}
-READER_ROLES = (
-    roles.COMMUNE_OFFICIAL,
-    roles.DEPARTMENT_OFFICIAL,
-    roles.PROVINCE_LEADER,
-    roles.SYSTEM_ADMIN,
-)
+READER_ROLES = roles.REPORTING_ROLES
 
 
 def _active(user) -> bool:

@@ -33,6 +33,13 @@ def _meeting(personas):
 RULES = [
     Rule("meetings:calendar", MEETING_ROLES),
     Rule("meetings:new", MEETING_ROLES, overrides={"sysadmin": 403}),
+    Rule("meetings:calendar-ics", MEETING_ROLES),
+    Rule(
+        "meetings:ics",
+        MEETING_ROLES,
+        kwargs=_meeting,
+        overrides={"commune_official": 404, "province_leader": 404, "party_official": 404, "sysadmin": 404},
+    ),
     Rule(
         "meetings:detail",
         MEETING_ROLES,
@@ -40,4 +47,8 @@ RULES = [
         overrides={"commune_official": 404, "province_leader": 404, "party_official": 404, "sysadmin": 404},
     ),
     Rule("meetings:file", SKIP("a file download for those who may see the meeting; tests/meetings/")),
+    Rule(
+        "meetings:linked-file",
+        SKIP("a linked document's file for those who may see the meeting; tests/meetings/test_linked_documents.py"),
+    ),
 ]
