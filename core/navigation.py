@@ -15,8 +15,6 @@ class NavItem:
     url_name: str
     roles: frozenset[str] | None  # None: everyone, including anonymous visitors
     description: object = ""
-    # A Django permission the entry also needs (beside one of `roles`); system administrators pass.
-    perm: str = ""
 
 
 # The operations centre comes first for the officials who may open it: it is their main page, and
@@ -62,30 +60,6 @@ PILLAR_NAV = [
     ),
 ]
 
-# The officials' work across pillars: documents and direction (with meetings), periodic reporting,
-# and — for the administrators of an agency that owns machine clients — the API clients page.
-WORK_NAV = [
-    NavItem(
-        _("Văn bản, điều hành"),
-        "documents:index",
-        frozenset(roles.DOCUMENT_ROLES),
-        _("Văn bản đến, văn bản đi, công việc được giao và lịch họp của cơ quan."),
-    ),
-    NavItem(
-        _("Báo cáo định kỳ"),
-        "reporting:index",
-        frozenset(roles.REPORTING_ROLES),
-        _("Biểu mẫu báo cáo tháng, quý, năm: nhập, nộp, duyệt và tổng hợp về tỉnh."),
-    ),
-    NavItem(
-        _("Kết nối API"),
-        "api_clients:list",
-        frozenset(roles.OFFICIAL_ROLES),
-        _("Cấp, đổi và thu hồi khóa API của hệ thống cơ quan khác; nhật ký lượt gọi."),
-        perm="api_clients.manage_api_clients",
-    ),
-]
-
 # The public statistics and open-data page (no login, no personal data), last: it is for everyone.
 PUBLIC_STATISTICS = NavItem(
     _("Số liệu thống kê"),
@@ -94,24 +68,7 @@ PUBLIC_STATISTICS = NavItem(
     _("Các chỉ tiêu chuyển đổi số chính của tỉnh và dữ liệu mở (CSV, JSON)."),
 )
 
-SITE_NAV = [OPERATIONS_CENTRE, *PILLAR_NAV, *WORK_NAV, PUBLIC_STATISTICS]
-
-# How long a menu remembers that a person holds an entry's permission: the page itself always checks;
-# the menu should not cost every official's page the two permission queries.
-PERM_SECONDS = 60
-
-
-def _holds(user, perm: str) -> bool:
-    from django.core.cache import cache
-
-    if user.is_superuser or user.has_role(roles.SYSTEM_ADMIN):
-        return True
-    key = f"nav:perm:{user.pk}:{perm}"
-    held = cache.get(key)
-    if held is None:
-        held = user.has_perm(perm)
-        cache.set(key, held, PERM_SECONDS)
-    return bool(held)
+SITE_NAV = [OPERATIONS_CENTRE, *PILLAR_NAV, PUBLIC_STATISTICS]
 
 
 def navigation_for(user, path: str = "") -> list[dict]:
@@ -123,8 +80,6 @@ def navigation_for(user, path: str = "") -> list[dict]:
     items = []
     for item in SITE_NAV:
         if item.roles is not None and not (user_roles & item.roles) and not getattr(user, "is_superuser", False):
-            continue
-        if item.perm and not _holds(user, item.perm):
             continue
         try:
             url = reverse(item.url_name)

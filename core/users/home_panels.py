@@ -17,6 +17,17 @@ def _first_url(*names: str) -> str | None:
     return None
 
 
+def _keeps_documents(user) -> bool:
+    """An official of an agency with a documents role (government.documents.permissions.is_document_user)."""
+    return bool(user.agency_id and user.role_names & set(roles.DOCUMENT_ROLES))
+
+
+def _manages_api_clients(user) -> bool:
+    """Issues or reads machine clients: system administrators, and an agency's administrators
+    (core.api_clients.services.may_manage asks the same of their own agency)."""
+    return user.is_superuser or user.has_role(roles.SYSTEM_ADMIN) or user.has_perm("api_clients.manage_api_clients")
+
+
 def _official_context(request) -> dict:
     user = request.user
     # The operations centre and its DTI self-assessment open only to its own roles (a border officer
@@ -28,6 +39,11 @@ def _official_context(request) -> dict:
             ("operations_centre:dashboard",) if may_use_operations_centre else (),
         ),
         (_("Tự đánh giá chỉ số chuyển đổi số (DTI)"), ("operations_centre:dti",) if may_use_operations_centre else ()),
+        # The officials' work across pillars, offered only to those whose role opens it (the site menu
+        # keeps to the pillars: seven entries fit a 360 px screen).
+        (_("Văn bản, điều hành"), ("documents:index",) if _keeps_documents(user) else ()),
+        (_("Báo cáo định kỳ"), ("reporting:index",) if user.role_names & set(roles.REPORTING_ROLES) else ()),
+        (_("Kết nối API"), ("api_clients:list",) if _manages_api_clients(user) else ()),
         (_("Tra cứu nhật ký kiểm toán"), ("audit:log",)),
         (_("Quản trị hệ thống"), ("admin:index",) if user.is_staff else ()),
         (_("Xác thực hai lớp của tôi"), ("mfa_index",)),
