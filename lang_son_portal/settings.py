@@ -395,6 +395,9 @@ SPECTACULAR_SETTINGS = {
     # Several models have a `status` field with different choices: name each set explicitly.
     "ENUM_NAME_OVERRIDES": {
         "DossierStatusEnum": "government.models.Dossier.Status",
+        "DocumentDirectionEnum": "government.documents.models.Direction",
+        "DocumentStatusEnum": "government.documents.models.Status",
+        "MeetingStatusEnum": "government.meetings.models.Meeting.Status",
     },
 }
 

@@ -90,6 +90,7 @@ class DocumentListApi(ClientAPIView):
 
     service = SERVICE
 
+    @extend_schema(operation_id="lgsp_v1_documents_list")
     def get(self, request):
         params = DocumentListParams(data=request.query_params)
         params.is_valid(raise_exception=True)
