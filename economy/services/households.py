@@ -431,18 +431,12 @@ def epayment_use_import_csv(*, actor, provider: str, text: str) -> int:
     month twice); any error → ServiceError listing them by line under `file`, nothing written.
     Otherwise `epayment_use_record` writes them all in one transaction (a report sent again
     changes nothing). NotAllowedError for anyone who may not report for `provider`."""
-    import csv
-    import io
-
-    from economy.services.shops import _month, _whole
+    from economy.services import csv_rows
 
     provider = (provider or "").strip()
     if not can_report_use(actor, provider):
         raise NotAllowedError(_("Bạn không gửi được báo cáo của tổ chức cung ứng này."))
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    if reader.fieldnames is None or [f.strip() for f in reader.fieldnames] != list(USE_COLUMNS):
-        message = _("Dòng 1: tệp phải có đúng các cột %(cols)s.") % {"cols": ", ".join(USE_COLUMNS)}
-        raise ServiceError(message, errors={"file": [message]})
+    reader = csv_rows.read_rows(text, USE_COLUMNS)
     parsed = list(reader)
     if len(parsed) > MAX_USE_ROWS:
         message = _("Tệp dài quá %(n)s dòng.") % {"n": MAX_USE_ROWS}
@@ -456,22 +450,12 @@ def epayment_use_import_csv(*, actor, provider: str, text: str) -> int:
         account = accounts.get((row.get("ma_tai_khoan") or "").strip())
         if account is None:
             line.append(_("không có tài khoản nào của %(provider)s với mã này") % {"provider": provider})
-        try:
-            month = _month(row.get("thang"))
-            if month > this_month:
-                line.append(_("tháng chưa tới"))
-        except ValueError:
-            month = None
-            line.append(_("tháng phải có dạng 2026-11"))
-        try:
-            count = _whole(row.get("so_giao_dich"))
-        except ValueError:
-            count = None
-            line.append(_("số giao dịch phải là số nguyên không âm"))
+        month = csv_rows.month_cell(row.get("thang"), this_month, line)
+        count = csv_rows.whole_cell(row.get("so_giao_dich"), _("số giao dịch phải là số nguyên không âm"), line)
         if not line and (account.pk, month) in seen:
             line.append(_("trùng tài khoản và tháng với một dòng trước"))
         if line:
-            errors.append(_("Dòng %(n)s: %(errors)s.") % {"n": number, "errors": "; ".join(line)})
+            errors.append(csv_rows.line_error(number, line))
         else:
             seen.add((account.pk, month))
             rows.append((account, month, count))

@@ -10,6 +10,7 @@ from core.audit.services import audit_record
 from core.errors import NotAllowedError, ServiceError
 from economy.models import CommuneHouseholds, DigitalShop, SoftAtmAgent
 from economy.permissions import can_edit_commune
+from economy.services import csv_rows
 
 
 class EconomyError(ServiceError):
@@ -111,24 +112,6 @@ SALES_COLUMNS = ("link", "thang", "so_don", "doanh_thu")
 MAX_IMPORT_ROWS = 5000
 
 
-def _month(value: str) -> dt.date:
-    """'2026-11' or '11/2026' → 1 Nov 2026; ValueError otherwise."""
-    value = (value or "").strip()
-    for fmt in ("%Y-%m", "%m/%Y"):
-        try:
-            return dt.datetime.strptime(value, fmt).date().replace(day=1)
-        except ValueError:
-            continue
-    raise ValueError(value)
-
-
-def _whole(value: str) -> int:
-    cleaned = (value or "").strip().replace(".", "").replace(",", "").replace(" ", "")
-    if not cleaned.isdigit():
-        raise ValueError(value)
-    return int(cleaned)
-
-
 def _check_sales(month: dt.date, orders, revenue, this_month: dt.date) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if month > this_month:
@@ -220,15 +203,9 @@ def shop_sales_import_csv(*, actor, text: str) -> int:
     """Import monthly sales from a platform's CSV export (columns: link, thang, so_don, doanh_thu).
     Every row is checked first; any error → ServiceError listing the errors by line under `file`
     and nothing is written. Otherwise all rows are written in one transaction. Returns the count."""
-    import csv
-    import io
-
     from core.errors import ServiceError
 
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    if reader.fieldnames is None or [f.strip() for f in reader.fieldnames] != list(SALES_COLUMNS):
-        message = _("Dòng 1: tệp phải có đúng các cột %(cols)s.") % {"cols": ", ".join(SALES_COLUMNS)}
-        raise ServiceError(message, errors={"file": [message]})
+    reader = csv_rows.read_rows(text, SALES_COLUMNS)
     shops = {s.link: s for s in DigitalShop.objects.exclude(link="").select_related("commune")}
     errors, rows, seen = [], [], set()
     this_month = timezone.localdate().replace(day=1)
@@ -242,29 +219,15 @@ def shop_sales_import_csv(*, actor, text: str) -> int:
             line.append(_("không có cửa hàng nào với đường dẫn này"))
         elif not can_edit_commune(actor, shop.commune):
             line.append(_("cửa hàng không thuộc xã của bạn"))
-        try:
-            month = _month(row.get("thang"))
-            if month > this_month:
-                line.append(_("tháng chưa tới"))
-        except ValueError:
-            month = None
-            line.append(_("tháng phải có dạng 2026-11"))
-        try:
-            orders = _whole(row.get("so_don"))
-        except ValueError:
-            orders = None
-            line.append(_("số đơn phải là số nguyên không âm"))
-        try:
-            revenue = _whole(row.get("doanh_thu"))
-        except ValueError:
-            revenue = None
-            line.append(_("doanh thu phải là số nguyên không âm (đồng)"))
+        month = csv_rows.month_cell(row.get("thang"), this_month, line)
+        orders = csv_rows.whole_cell(row.get("so_don"), _("số đơn phải là số nguyên không âm"), line)
+        revenue = csv_rows.whole_cell(row.get("doanh_thu"), _("doanh thu phải là số nguyên không âm (đồng)"), line)
         if not line and revenue > 0 and orders == 0:
             line.append(_("có doanh thu thì phải có ít nhất một đơn hàng"))
         if not line and (shop.pk, month) in seen:
             line.append(_("trùng cửa hàng và tháng với một dòng trước"))
         if line:
-            errors.append(_("Dòng %(n)s: %(errors)s.") % {"n": number, "errors": "; ".join(line)})
+            errors.append(csv_rows.line_error(number, line))
         else:
             seen.add((shop.pk, month))
             rows.append((shop, month, orders, revenue))
