@@ -53,18 +53,30 @@ class Select:
     sql: str
     attnames: tuple[str, ...]
     converters: tuple  # ((index, (converter, …), column expression), …)
+    extra: tuple[str, ...] = ()  # attributes set from the `extra` expressions, after the fields
 
 
-def model_select(model: type[Model], field_names: Iterable[str] | None, where: str, suffix: str = "") -> Select:
+def model_select(
+    model: type[Model],
+    field_names: Iterable[str] | None,
+    where: str,
+    suffix: str = "",
+    *,
+    extra: dict[str, str] | None = None,
+) -> Select:
     """`SELECT <fields> FROM <model's table> WHERE <where> <suffix>`; `field_names` None: every
-    concrete field. `where` and `suffix` use %s placeholders and column names from `col()`."""
+    concrete field. `where` and `suffix` use %s placeholders and column names from `col()`.
+    `extra` maps an attribute name to a SQL expression (e.g. a correlated subquery of a related
+    table, names from `col()`) selected after the fields and set on each instance, like `annotate()`."""
     check_model(model)
     wanted = None if field_names is None else {model._meta.get_field(n).attname for n in field_names}
     wanted = None if wanted is None else wanted | {model._meta.pk.attname}
     # Model.from_db takes the loaded values in the model's field order.
     fields = [f for f in model._meta.concrete_fields if wanted is None or f.attname in wanted]
     qn = connection.ops.quote_name
-    columns = ", ".join(qn(f.column) for f in fields)
+    columns = ", ".join(
+        [qn(f.column) for f in fields] + [f"{expression} AS {qn(name)}" for name, expression in (extra or {}).items()]
+    )
     sql = f"SELECT {columns} FROM {qn(model._meta.db_table)} WHERE {where} {suffix}".rstrip()  # noqa: S608  # nosec B608: names from the model
     converters = []
     for i, f in enumerate(fields):
@@ -72,7 +84,7 @@ def model_select(model: type[Model], field_names: Iterable[str] | None, where: s
         found = tuple(connection.ops.get_db_converters(column)) + tuple(column.get_db_converters(connection))
         if found:
             converters.append((i, found, column))
-    return Select(model, sql, tuple(f.attname for f in fields), tuple(converters))
+    return Select(model, sql, tuple(f.attname for f in fields), tuple(converters), tuple(extra or ()))
 
 
 def fetch(select: Select, params: Sequence) -> list[Model]:
@@ -80,13 +92,17 @@ def fetch(select: Select, params: Sequence) -> list[Model]:
         cursor.execute(select.sql, params)
         rows = cursor.fetchall()
     instances = []
+    n = len(select.attnames)
     for row in rows:
         if select.converters:
             row = list(row)
             for i, found, column in select.converters:
                 for convert in found:
                     row[i] = convert(row[i], column, connection)
-        instances.append(select.model.from_db(connection.alias, select.attnames, row))
+        instance = select.model.from_db(connection.alias, select.attnames, row[:n] if select.extra else row)
+        for name, value in zip(select.extra, row[n:], strict=True):
+            setattr(instance, name, value)
+        instances.append(instance)
     return instances
 
 

@@ -18,7 +18,6 @@ from economy.models import (
     ShopProduct,
     SoftAtmAgent,
     Wallet,
-    WalletUsage,
 )
 
 
@@ -167,11 +166,3 @@ class ShopMonthlySalesAdmin(ReadOnlyAdmin):
     # Recorded through economy.services (checked, audited).
     list_display = ["shop", "month", "orders", "revenue", "source"]
     list_filter = ["source"]
-
-
-@admin.register(WalletUsage)
-class WalletUsageAdmin(ReadOnlyAdmin):
-    """Kept by PostgreSQL from the ledger's entries (migration 0006): read only."""
-
-    list_display = ["account", "day", "operation", "amount"]
-    list_filter = ["operation"]

@@ -207,19 +207,29 @@ def ledger_drift() -> dict:
             "HAVING sum(amount) <> 0 OR count(*) < 2"
         )
         unbalanced = [row[0] for row in cursor.fetchall()]
-        # The limit counters against the ledger they are kept from (every limited operation not
-        # reversed, on the wallet and local day it counted for).
+        # The limit counters against the ledger they are kept from: every limited operation not
+        # reversed, on the wallet it counted for, in the counters' day `on` and in its month.
         cursor.execute(
-            "WITH expected AS (SELECT e.account_id, (t.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS day,"
-            " t.kind AS operation, sum(t.amount) AS amount FROM economy_ledgertransaction t"
+            "WITH counted AS (SELECT e.account_id, t.kind, t.amount,"
+            " (t.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS day FROM economy_ledgertransaction t"
             " JOIN economy_ledgerentry e ON e.transaction_id = t.id"
             " JOIN economy_ledgeraccount a ON a.id = e.account_id AND a.kind = 'wallet'"
             " WHERE t.kind IN ('cash_in', 'cash_out', 'transfer', 'payment') AND (t.kind = 'cash_in') = (e.amount > 0)"
-            " AND NOT EXISTS (SELECT 1 FROM economy_ledgertransaction r WHERE r.reversal_of_id = t.id)"
-            " GROUP BY 1, 2, 3)"
-            " SELECT coalesce(x.account_id, u.account_id) FROM expected x FULL JOIN economy_walletusage u"
-            " ON u.account_id = x.account_id AND u.day = x.day AND u.operation = x.operation"
-            " WHERE coalesce(x.amount, 0) <> coalesce(u.amount, 0)"
+            " AND NOT EXISTS (SELECT 1 FROM economy_ledgertransaction r WHERE r.reversal_of_id = t.id)),"
+            " expected AS (SELECT a.id AS account_id, c.kind,"
+            " coalesce(sum(c.amount) FILTER (WHERE c.day = (a.usage->>'on')::date), 0) AS day_amount,"
+            " coalesce(sum(c.amount) FILTER (WHERE date_trunc('month', c.day)"
+            " = date_trunc('month', (a.usage->>'on')::date)), 0) AS month_amount,"
+            " bool_or(a.usage->>'on' IS NULL) AS never_counted"
+            " FROM counted c JOIN economy_ledgeraccount a ON a.id = c.account_id GROUP BY 1, 2),"
+            " stored AS (SELECT a.id AS account_id, k.kind,"
+            " coalesce((a.usage->'day'->>k.kind)::bigint, 0) AS day_amount,"
+            " coalesce((a.usage->'month'->>k.kind)::bigint, 0) AS month_amount"
+            " FROM economy_ledgeraccount a CROSS JOIN (VALUES ('cash_in'), ('cash_out'), ('transfer'), ('payment'))"
+            " AS k (kind) WHERE a.kind = 'wallet')"
+            " SELECT s.account_id FROM stored s LEFT JOIN expected x USING (account_id, kind)"
+            " WHERE s.day_amount <> coalesce(x.day_amount, 0) OR s.month_amount <> coalesce(x.month_amount, 0)"
+            " OR coalesce(x.never_counted, false)"
         )
         usage = sorted({row[0] for row in cursor.fetchall()})
     return {

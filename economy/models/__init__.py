@@ -25,7 +25,6 @@ from economy.models.soft_atm import (
     Operation,
     Reconciliation,
     Wallet,
-    WalletUsage,
 )
 
 __all__ = [
@@ -51,5 +50,4 @@ __all__ = [
     "ShopProduct",
     "SoftAtmAgent",
     "Wallet",
-    "WalletUsage",
 ]

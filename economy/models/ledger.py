@@ -8,7 +8,8 @@ What PostgreSQL enforces (migration 0002), so that no code path, shell or admin 
 - entries and transactions are append-only (triggers refuse UPDATE, DELETE and TRUNCATE): a mistake
   is corrected by a compensating transaction (`reversal_of`), never by an edit;
 - `balance` changes only through an inserted entry (a trigger adds the entry's amount; a direct
-  UPDATE of the balance is refused), and an account that may not go negative has a CHECK on it.
+  UPDATE of the balance is refused), and an account that may not go negative has a CHECK on it;
+  a wallet's limit counters (`usage`) likewise (migration 0011).
 """
 
 from django.conf import settings
@@ -32,6 +33,11 @@ class LedgerAccount(models.Model):
     balance = models.BigIntegerField(_("số dư (VND)"), default=0)
     # Only the bank's own accounts (issuance, cash in circulation, settlement) may go below zero.
     allow_negative = models.BooleanField(_("được âm"), default=False)
+    # A wallet's limit counters, kept by the database from the entries like the balance (trigger
+    # economy_ledger_apply_entry, migration 0011) and read under the same row lock, in the same
+    # statement, as the balance: {"on": local day, "day": {operation: VND}, "month": {operation: VND}}
+    # for the day `on` and its month. Empty for other kinds of account.
+    usage = models.JSONField(_("hạn mức đã dùng"), default=dict, blank=True)
     created_at = models.DateTimeField(_("mở lúc"), default=timezone.now)
 
     class Meta:

@@ -127,28 +127,6 @@ class LimitRule(models.Model):
         return f"{self.operation} {self.valid_from}"
 
 
-class WalletUsage(models.Model):
-    """What a wallet used of its limits on one local day, per kind of operation: the counters the
-    limit checks read (economy.services.limits), written under the wallet's ledger lock. A reversal
-    takes the amount back off the day it was counted on."""
-
-    account = models.ForeignKey("economy.LedgerAccount", on_delete=models.PROTECT, related_name="+")
-    day = models.DateField(_("ngày"))
-    operation = models.CharField(_("giao dịch"), max_length=10, choices=Operation.choices)
-    amount = models.BigIntegerField(_("đã dùng (VND)"), default=0)
-
-    class Meta:
-        verbose_name = _("hạn mức đã dùng")
-        verbose_name_plural = _("hạn mức đã dùng")
-        constraints = [
-            models.UniqueConstraint(fields=["account", "day", "operation"], name="economy_usage_unique_day"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="economy_usage_not_negative"),
-        ]
-
-    def __str__(self):
-        return f"{self.account_id} {self.day} {self.operation}: {self.amount}"
-
-
 class CommissionRule(models.Model):
     """What the bank pays an agent for one operation, from a date (reference data): a rate in basis
     points of the amount, bounded by a minimum and a maximum (VND)."""

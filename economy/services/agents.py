@@ -140,8 +140,8 @@ def cash_in(*, actor, agent: SoftAtmAgent, wallet_number: str, amount, idempoten
             actor=actor,
             agent=agent,
             extra={"wallet": wallet.number, "agent": agent.pk},
-            guard=lambda _a: check_limits(
-                wallet_account_id=wallet.account_id, operation=Operation.CASH_IN, amount=amount
+            guard=lambda accounts: check_limits(
+                account=accounts[wallet.account_id], operation=Operation.CASH_IN, amount=amount
             ),
         )
     except ledger.InsufficientFundsError:
@@ -159,14 +159,12 @@ def _hash_code(request_key: str, code: str) -> str:
 
 def _cash_out_precheck(agent: SoftAtmAgent, wallet: Wallet, amount: int) -> None:
     """Refuse early (before a code is sent) what would be refused at confirmation."""
-    balances = dict(
-        LedgerAccount.objects.filter(pk__in=[wallet.account_id, agent.cash_account_id]).values_list("pk", "balance")
-    )
-    if balances[wallet.account_id] < amount:
+    accounts = LedgerAccount.objects.in_bulk([wallet.account_id, agent.cash_account_id])
+    if accounts[wallet.account_id].balance < amount:
         raise field_error("amount", _("Số dư ví không đủ để rút %(amount)s.") % {"amount": vnd(amount)})
-    if balances[agent.cash_account_id] < amount:
+    if accounts[agent.cash_account_id].balance < amount:
         raise field_error("amount", _("Điểm ATM mềm không đủ tiền mặt để chi %(amount)s.") % {"amount": vnd(amount)})
-    check_limits(wallet_account_id=wallet.account_id, operation=Operation.CASH_OUT, amount=amount)
+    check_limits(account=accounts[wallet.account_id], operation=Operation.CASH_OUT, amount=amount)
 
 
 def cash_out_request(*, actor, agent: SoftAtmAgent, wallet_number: str, amount, idempotency_key: str) -> CashOutRequest:
@@ -303,8 +301,8 @@ def _cash_out_pay(*, actor, request_id: int) -> LedgerTransaction:
                 actor=actor,
                 agent=agent,
                 extra={"wallet": wallet.number, "agent": agent.pk, "request": request.pk},
-                guard=lambda _a: check_limits(
-                    wallet_account_id=wallet.account_id,
+                guard=lambda accounts: check_limits(
+                    account=accounts[wallet.account_id],
                     operation=Operation.CASH_OUT,
                     amount=amount,
                     field="code",

@@ -8,6 +8,7 @@ Guarantees, each also held by PostgreSQL (migration 0003) so a bug here cannot b
 - no wallet, agent float or agent cash account goes negative, under any concurrency: the accounts
   are locked in ascending id order (no deadlock between two transfers in opposite directions), the
   balances are checked under the lock (a readable message), and the CHECK constraint backs it up;
+- a wallet that is not active (frozen) takes part in no operation but a reversal;
 - exactly once: every operation carries an idempotency key. The same key with the same content
   returns the first transaction (`replayed = True`); with other content it is refused
   (ConflictError). The unique key is the check: the transaction row is inserted first, under the
@@ -22,11 +23,12 @@ import json
 from collections.abc import Callable, Sequence
 
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from core.audit.services import audit_record
 from core.errors import ConflictError, InvalidTransitionError, ServiceError
-from economy.models import LedgerAccount, LedgerEntry, LedgerTransaction
+from economy.models import LedgerAccount, LedgerEntry, LedgerTransaction, Wallet
 
 Kind = LedgerTransaction.Kind
 MAX_KEY_LENGTH = 120
@@ -40,6 +42,26 @@ SYSTEM_ACCOUNTS = {
     "SYS:COMMISSION": "Chi hoa hồng đại lý",
 }
 _system_ids: dict[str, int] = {}
+
+
+class UnknownAccountError(ServiceError):
+    """A leg names an account that does not exist (`ref`: the id or code the caller gave)."""
+
+    code = "unknown_account"
+
+    def __init__(self, message="", *, ref=None, errors=None):
+        super().__init__(message, errors=errors)
+        self.ref = ref
+
+
+class InactiveWalletError(ServiceError):
+    """A leg's wallet is frozen (`account` says which one; the caller names the field)."""
+
+    code = "inactive_wallet"
+
+    def __init__(self, message="", *, account: LedgerAccount | None = None, errors=None):
+        super().__init__(message, errors=errors)
+        self.account = account
 
 
 class InsufficientFundsError(ServiceError):
@@ -110,11 +132,36 @@ def _replay(key: str, fp: str) -> LedgerTransaction | None:
     return existing
 
 
+def wallet_account_code(number: str) -> str:
+    """The ledger account code of the wallet numbered `number` (what `wallet_open` gives it)."""
+    return f"W:{number}"
+
+
+def _lock(refs: set[int | str]) -> dict[int | str, LedgerAccount]:
+    """Lock the accounts named by id or code, in ascending id order, in one statement that also
+    reads what the checks under the lock need: balances, a wallet's limit counters (on the row, so
+    fresh after a wait on the lock) and its wallet's status (`wallet_status`, None for other
+    kinds). Returns each account under its id and its code."""
+    ids = [r for r in refs if isinstance(r, int)]
+    codes = [r for r in refs if isinstance(r, str)]
+    found = (
+        LedgerAccount.objects.select_for_update(of=("self",))
+        .filter(Q(pk__in=ids) | Q(code__in=codes))
+        .order_by("pk")
+        .only("id", "code", "kind", "balance", "allow_negative", "usage")
+        .annotate(wallet_status=F("wallet__status"))
+    )
+    accounts: dict[int | str, LedgerAccount] = {}
+    for account in found:
+        accounts[account.pk] = accounts[account.code] = account
+    return accounts
+
+
 def ledger_post(
     *,
     kind: str,
     idempotency_key: str,
-    legs: Sequence[tuple[int, int]],
+    legs: Sequence[tuple[int | str, int]],
     amount: int,
     description: str = "",
     actor=None,
@@ -124,14 +171,19 @@ def ledger_post(
     guard: Callable[[dict[int, LedgerAccount]], None] | None = None,
     audit: bool = True,
 ) -> LedgerTransaction:
-    """Post one balanced transaction: `legs` are (account id, signed amount) and must sum to zero.
+    """Post one balanced transaction: `legs` are (account, signed amount) and must sum to zero; an
+    account is its id, or its code (a wallet named by its number: `wallet_account_code`), found
+    under the lock without a lookup of its own.
 
-    Under the account locks `guard(accounts_by_id)` runs first (limits, state checks of the caller:
-    it may raise ServiceError), then every account that may not go negative is checked
+    Under the account locks a wallet that is not active is refused (InactiveWalletError with
+    `.account`; reversals excepted), then `guard(accounts_by_id)` runs (limits, state checks of the
+    caller: it may raise ServiceError), then every account that may not go negative is checked
     (InsufficientFundsError with `.account`). Returns the transaction, with `replayed` True when
-    the key had already been posted with the same content. Raises ConflictError for a key reused
-    with other content, ServiceError for malformed legs. Audited as `economy.ledger.<kind>`.
-    Side effects: one transaction row, one entry per leg, the accounts' balances (by trigger)."""
+    the key had already been posted with the same content. Raises UnknownAccountError for an
+    account that does not exist, ConflictError for a key reused with other content, ServiceError for
+    malformed legs. Audited as `economy.ledger.<kind>`.
+    Side effects: one transaction row, one entry per leg, the accounts' balances and a wallet's
+    limit counters (by trigger)."""
     key = (idempotency_key or "").strip()
     if not key:
         raise _key_error(_("Thiếu mã giao dịch (khóa idempotency)."))
@@ -140,27 +192,25 @@ def ledger_post(
     if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
         message = _("Số tiền phải là số nguyên dương (VND).")
         raise ServiceError(message, errors={"amount": [message]})
-    if len(legs) < 2 or any(not isinstance(a, int) or isinstance(a, bool) or a == 0 for _id, a in legs):
+    if len(legs) < 2 or any(not isinstance(a, int) or isinstance(a, bool) or a == 0 for _ref, a in legs):
         raise ValueError("a transaction needs at least two non-zero integer legs")
-    if sum(a for _id, a in legs) != 0:
+    if sum(a for _ref, a in legs) != 0:
         raise ValueError("legs must sum to zero")
-    fp = fingerprint(kind=kind, legs=legs, extra=extra)
-    net: dict[int, int] = {}
-    for account_id, leg_amount in legs:
-        net[account_id] = net.get(account_id, 0) + leg_amount
+    fp = None
     try:
         with transaction.atomic():
             # Ascending id order: two operations on the same pair of accounts always lock them in the
             # same order, so they queue instead of deadlocking.
-            accounts = {
-                a.pk: a
-                for a in LedgerAccount.objects.select_for_update()
-                .filter(pk__in=list(net))
-                .order_by("pk")
-                .only("id", "code", "kind", "balance", "allow_negative")
-            }
-            if len(accounts) != len(net):
-                raise ServiceError(_("Tài khoản không tồn tại."), errors={"account": [_("Tài khoản không tồn tại.")]})
+            locked = _lock({ref for ref, _a in legs})
+            net: dict[int, int] = {}
+            for ref, leg_amount in legs:
+                account = locked.get(ref)
+                if account is None:
+                    message = _("Tài khoản không tồn tại.")
+                    raise UnknownAccountError(message, ref=ref, errors={"account": [message]})
+                net[account.pk] = net.get(account.pk, 0) + leg_amount
+            accounts = {pk: locked[pk] for pk in net}
+            fp = fingerprint(kind=kind, legs=list(net.items()), extra=extra)
             # The transaction row goes in first: its unique key is the replay check. A retry (same
             # content, so the same accounts) waited on the locks above for a first attempt in flight;
             # its insert then fails on the key and the handler below answers with the first
@@ -175,6 +225,10 @@ def ledger_post(
                 actor=actor if getattr(actor, "pk", None) else None,
                 agent=agent,
             )
+            if kind != Kind.REVERSAL:
+                for account in accounts.values():
+                    if account.wallet_status not in (None, Wallet.Status.ACTIVE):
+                        raise InactiveWalletError(_("Ví đang tạm khóa."), account=account)
             if guard is not None:
                 guard(accounts)
             for account_id, delta in net.items():
@@ -193,7 +247,7 @@ def ledger_post(
                 )
     except IntegrityError:
         # The key was posted before (a retry, or a reuse with other content: ConflictError).
-        replay = _replay(key, fp)
+        replay = _replay(key, fp) if fp is not None else None
         if replay is None:
             raise
         return replay

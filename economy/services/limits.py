@@ -1,12 +1,13 @@
 """Wallet limits (per transaction, per day, per month; reference data in economy.LimitRule) and the
 usage they are checked against.
 
-Usage is read from counters (`economy.WalletUsage`, one row per wallet, local day and kind of
-operation) that PostgreSQL keeps from the ledger's entries (trigger of migration 0006, like the
-balances; a reversal takes the amount back off the original's day), so a check reads at most a
-month of day rows whatever the wallet's history: summing the month's transactions instead cost a
-scan that grew with the whole ledger (12 ms of a 16 ms transfer in bench/economy,
-docs/benchmarks.md).
+Usage is read from the wallet's counters (`LedgerAccount.usage`: the day `on`, what each kind of
+operation used that day and that month), which PostgreSQL keeps from the ledger's entries like the
+balance (trigger of migration 0011; a reversal takes the amount back off). They live on the account
+row `ledger_post` locks, so the lock that serialises a wallet's operations also reads them, in the
+same statement and fresh after any wait (ADR 1301 §8). Summing the month's transactions instead cost
+a scan that grew with the whole ledger (12 ms of a 16 ms transfer, docs/benchmarks.md); a table of
+day rows cost a statement of its own under the lock.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from core.errors import ServiceError
-from economy.models import LimitRule, Operation, WalletUsage
+from economy.models import LedgerAccount, LimitRule, Operation
 
 _rules_cache: dict = {}
 RULES_CACHE_SECONDS = 60
@@ -53,21 +54,30 @@ def clear_rules_cache() -> None:
     _rules_cache.clear()
 
 
-def usage(account_id: int, day: dt.date) -> list[tuple[dt.date, str, int]]:
-    """The wallet's counters of `day`'s month up to `day`: (day, operation, amount) rows."""
-    return list(
-        WalletUsage.objects.filter(account_id=account_id, day__gte=day.replace(day=1), day__lte=day).values_list(
-            "day", "operation", "amount"
-        )
-    )
+def used(account: LedgerAccount, operation: str, day: dt.date) -> dict[str, int]:
+    """What the wallet used on `day` and in its month, of `operation` and of every kind together,
+    from its counters. Counters of a later day than `day` (another process's clock, a second ahead
+    at midnight) are taken as they are: the check errs on the side of refusing."""
+    usage = account.usage or {}
+    on = usage.get("on") or ""
+    today = day.isoformat()
+    day_counters = usage.get("day", {}) if on >= today else {}
+    month_counters = usage.get("month", {}) if on[:7] >= today[:7] else {}
+    return {
+        "day": day_counters.get(operation, 0),
+        "month": month_counters.get(operation, 0),
+        "total_day": sum(day_counters.values()),
+        "total_month": sum(month_counters.values()),
+    }
 
 
-def check_limits(*, wallet_account_id: int, operation: str, amount: int, field: str = "amount") -> None:
+def check_limits(*, account: LedgerAccount, operation: str, amount: int, field: str = "amount") -> None:
     """Refuse (ServiceError on `field`) an operation that would pass the wallet's per-transaction,
-    daily or monthly limit, of its own kind, then of every kind together. Call it under the
-    wallet's lock (a `ledger_post` guard): the counters it reads change only when an entry on that
-    wallet is inserted, so two operations at once cannot both slip under a limit. Outside the lock
-    the check is advisory (a cash-out's pre-check before the code is sent)."""
+    daily or monthly limit, of its own kind, then of every kind together. `account` is the wallet's
+    ledger account as `ledger_post` locked it (a guard gets it from its `accounts`): the counters
+    change only when an entry on that wallet is inserted, so two operations at once cannot both slip
+    under a limit. On an account read without the lock the check is advisory (a cash-out's
+    pre-check before the code is sent)."""
     today = timezone.localdate()
     rules = rules_on(today)
     own, total = rules.get(operation), rules.get(Operation.TOTAL)
@@ -76,17 +86,11 @@ def check_limits(*, wallet_account_id: int, operation: str, amount: int, field: 
             raise _refuse(field, _("Vượt hạn mức mỗi giao dịch (%(limit)s).") % {"limit": _vnd(rule.per_transaction)})
     if not any(r is not None and (r.per_day or r.per_month) for r in (own, total)):
         return
-    used = {"day": 0, "month": 0, "total_day": 0, "total_month": 0}
-    for day, op, value in usage(wallet_account_id, today):
-        used["total_month"] += value
-        used["total_day"] += value if day == today else 0
-        if op == operation:
-            used["month"] += value
-            used["day"] += value if day == today else 0
+    usage = used(account, operation, today)
     for rule, day_key, month_key in ((own, "day", "month"), (total, "total_day", "total_month")):
         if rule is None:
             continue
-        if rule.per_day and used[day_key] + amount > rule.per_day:
+        if rule.per_day and usage[day_key] + amount > rule.per_day:
             raise _refuse(field, _("Vượt hạn mức trong ngày (%(limit)s).") % {"limit": _vnd(rule.per_day)})
-        if rule.per_month and used[month_key] + amount > rule.per_month:
+        if rule.per_month and usage[month_key] + amount > rule.per_month:
             raise _refuse(field, _("Vượt hạn mức trong tháng (%(limit)s).") % {"limit": _vnd(rule.per_month)})

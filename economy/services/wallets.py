@@ -150,27 +150,37 @@ clear_rules_cache = limits.clear_rules_cache
 def wallet_transfer(*, actor, source: Wallet, to_number: str, amount, idempotency_key: str) -> LedgerTransaction:
     """Move `amount` from `source` (the actor's own wallet) to the wallet numbered `to_number`.
     Field errors: `to_wallet` (unknown, frozen, the same wallet), `amount` (not a positive whole
-    VND, over a limit, more than the balance). A retry with the same key returns the first
-    transfer. Audited as `economy.ledger.transfer`."""
+    VND, over a limit, more than the balance, the source wallet frozen). A retry with the same key
+    returns the first transfer. Audited as `economy.ledger.transfer`.
+    The target wallet is found by its ledger account's code in the statement that locks both
+    accounts (no lookup of its own: this is the hot path of bench/economy)."""
     if source.user_id is None or getattr(actor, "pk", None) != source.user_id:
         raise NotAllowedError(_("Bạn chỉ chuyển tiền được từ ví của mình."))
     amount = check_amount(amount)
-    target = wallet_by_number(to_number, field="to_wallet")
-    if target.pk == source.pk:
+    number = "".join((to_number or "").split())
+    if not number.isdigit():
+        raise field_error("to_wallet", _("Không tìm thấy ví số %(number)s.") % {"number": number or "—"})
+    if number == source.number:
         raise field_error("to_wallet", _("Không thể chuyển tiền cho chính ví này."))
     try:
         return ledger.ledger_post(
             kind=Kind.TRANSFER,
             idempotency_key=idempotency_key,
-            legs=[(source.account_id, -amount), (target.account_id, amount)],
+            legs=[(source.account_id, -amount), (ledger.wallet_account_code(number), amount)],
             amount=amount,
-            description=_("Chuyển tiền từ ví %(a)s đến ví %(b)s") % {"a": source.number, "b": target.number},
+            description=_("Chuyển tiền từ ví %(a)s đến ví %(b)s") % {"a": source.number, "b": number},
             actor=actor,
-            extra={"from": source.number, "to": target.number},
-            guard=lambda _accounts: check_limits(
-                wallet_account_id=source.account_id, operation=Operation.TRANSFER, amount=amount
+            extra={"from": source.number, "to": number},
+            guard=lambda accounts: check_limits(
+                account=accounts[source.account_id], operation=Operation.TRANSFER, amount=amount
             ),
         )
+    except ledger.UnknownAccountError:
+        raise field_error("to_wallet", _("Không tìm thấy ví số %(number)s.") % {"number": number}) from None
+    except ledger.InactiveWalletError as exc:
+        if exc.account.pk == source.account_id:
+            raise field_error("amount", _("Ví của bạn đang tạm khóa: không chuyển tiền được.")) from None
+        raise field_error("to_wallet", _("Ví số %(number)s đang tạm khóa.") % {"number": number}) from None
     except ledger.InsufficientFundsError:
         raise field_error("amount", _("Số dư ví không đủ để chuyển %(amount)s.") % {"amount": vnd(amount)}) from None
 
@@ -195,8 +205,8 @@ def wallet_pay(
             description=description[:300],
             actor=actor,
             extra={"wallet": wallet.number, "reference": reference},
-            guard=lambda _accounts: check_limits(
-                wallet_account_id=wallet.account_id, operation=Operation.PAYMENT, amount=amount
+            guard=lambda accounts: check_limits(
+                account=accounts[wallet.account_id], operation=Operation.PAYMENT, amount=amount
             ),
         )
     except ledger.InsufficientFundsError:

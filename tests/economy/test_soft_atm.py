@@ -267,9 +267,7 @@ def test_daily_reconciliation_flags_a_difference_to_the_supervisor(atm, customer
 
 
 def test_limit_counters_follow_the_ledger_and_a_reversal_gives_the_limit_back(atm, customers, citizen):
-    from django.db.models import Sum
-
-    from economy.models import LimitRule, WalletUsage
+    from economy.models import LedgerAccount, LimitRule
 
     agent, clerk, _boss = atm
     w1, w2 = customers
@@ -289,11 +287,16 @@ def test_limit_counters_follow_the_ledger_and_a_reversal_gives_the_limit_back(at
     # The bank reverses the first transfer: the 400,000 no longer count against today's cap.
     ledger.ledger_reverse(original=first, idempotency_key="rev-t1", reason="chuyển nhầm ví")
     wallets.wallet_transfer(actor=citizen, source=w1, to_number=w2.number, amount=450_000, idempotency_key="t3")
-    usage = dict(
-        WalletUsage.objects.filter(account_id=w1.account_id).values_list("operation").annotate(s=Sum("amount"))
-    )
-    assert usage == {"cash_in": 1_000_000, "transfer": 450_000}
-    assert not WalletUsage.objects.filter(account_id=w2.account_id, operation="transfer").exclude(amount=0).exists()
+    today = timezone.localdate().isoformat()
+    usage = LedgerAccount.objects.get(pk=w1.account_id).usage
+    assert usage == {
+        "on": today,
+        "day": {"cash_in": 1_000_000, "transfer": 450_000},
+        "month": {"cash_in": 1_000_000, "transfer": 450_000},
+    }
+    # The receiving wallet's limits are not used by what it receives.
+    received = LedgerAccount.objects.get(pk=w2.account_id).usage
+    assert received.get("day", {}).get("transfer", 0) == 0 and received.get("month", {}).get("transfer", 0) == 0
 
 
 def test_reversing_a_cash_out_marks_its_request_reversed_audited_and_its_code_dead(atm, customers):
