@@ -18,14 +18,15 @@ Guarantees, each also held by PostgreSQL (migration 0003) so a bug here cannot b
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Sequence
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
+from core import sql
 from core.audit.services import audit_record
 from core.errors import ConflictError, InvalidTransitionError, ServiceError
 from economy.models import LedgerAccount, LedgerEntry, LedgerTransaction, Wallet
@@ -137,6 +138,29 @@ def wallet_account_code(number: str) -> str:
     return f"W:{number}"
 
 
+# The two statements of every post, written once from the models' metadata (core.sql, ADR 1303):
+# through the ORM they cost more client CPU than PostgreSQL spends running them (bench/economy).
+LOCK_FIELDS = ("id", "code", "kind", "balance", "allow_negative", "usage")
+
+
+@functools.cache
+def _lock_select() -> sql.Select:
+    qn = connection.ops.quote_name
+    accounts, wallets = qn(LedgerAccount._meta.db_table), qn(Wallet._meta.db_table)
+    account_id = f"{accounts}.{sql.col(LedgerAccount, 'id')}"
+    wallet_status = (
+        f"(SELECT {wallets}.{sql.col(Wallet, 'status')} FROM {wallets}"  # noqa: S608  # nosec B608: names from the models
+        f" WHERE {wallets}.{sql.col(Wallet, 'account')} = {account_id})"
+    )
+    return sql.model_select(
+        LedgerAccount,
+        LOCK_FIELDS,
+        f"{account_id} = ANY(%s::bigint[]) OR {accounts}.{sql.col(LedgerAccount, 'code')} = ANY(%s::text[])",
+        f"ORDER BY {account_id} FOR UPDATE",
+        extra={"wallet_status": wallet_status},
+    )
+
+
 def _lock(refs: set[int | str]) -> dict[int | str, LedgerAccount]:
     """Lock the accounts named by id or code, in ascending id order, in one statement that also
     reads what the checks under the lock need: balances, a wallet's limit counters (on the row, so
@@ -144,17 +168,60 @@ def _lock(refs: set[int | str]) -> dict[int | str, LedgerAccount]:
     kinds). Returns each account under its id and its code."""
     ids = [r for r in refs if isinstance(r, int)]
     codes = [r for r in refs if isinstance(r, str)]
-    found = (
-        LedgerAccount.objects.select_for_update(of=("self",))
-        .filter(Q(pk__in=ids) | Q(code__in=codes))
-        .order_by("pk")
-        .only("id", "code", "kind", "balance", "allow_negative", "usage")
-        .annotate(wallet_status=F("wallet__status"))
-    )
     accounts: dict[int | str, LedgerAccount] = {}
-    for account in found:
+    for account in sql.fetch(_lock_select(), [ids, codes]):
         accounts[account.pk] = accounts[account.code] = account
     return accounts
+
+
+@functools.cache
+def _insert_statement() -> tuple[str, tuple]:
+    """The transaction row and its entries in one INSERT (a data-modifying CTE): every concrete
+    field of LedgerTransaction but its key, the entries' transaction, account and amount. Refused
+    (core.sql.UnsupportedModelError) when the ORM would do more: save receivers, database defaults,
+    an entry field this statement does not write."""
+    for model in (LedgerTransaction, LedgerEntry):
+        sql.check_model(model, writes=True)
+    entry_fields = {f.name for f in LedgerEntry._meta.concrete_fields if not f.primary_key}
+    if entry_fields != {"transaction", "account", "amount"}:
+        raise sql.UnsupportedModelError(f"LedgerEntry: fields {sorted(entry_fields)} are not the ones written here")
+    qn = connection.ops.quote_name
+    fields = tuple(f for f in LedgerTransaction._meta.concrete_fields if not f.primary_key)
+    txn_pk = qn(LedgerTransaction._meta.pk.column)
+    entry_columns = ", ".join(sql.col(LedgerEntry, n) for n in ("transaction", "account", "amount"))
+    statement = (
+        f"WITH t AS (INSERT INTO {qn(LedgerTransaction._meta.db_table)} ({', '.join(qn(f.column) for f in fields)})"  # noqa: S608  # nosec B608: names from the models
+        f" VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {txn_pk})"
+        f" INSERT INTO {qn(LedgerEntry._meta.db_table)} ({entry_columns})"
+        f" SELECT t.{txn_pk}, x.account, x.amount FROM t, unnest(%s::bigint[], %s::bigint[]) AS x (account, amount)"
+        f" RETURNING {sql.col(LedgerEntry, 'transaction')}"
+    )
+    return statement, fields
+
+
+def _insert(txn: LedgerTransaction, net: dict[int, int]) -> None:
+    """Write `txn` (unsaved) and its entries as `objects.create()` and `bulk_create()` would: each
+    field's `pre_save` and `get_db_prep_save`, then the key and the saved state on the instance."""
+    statement, fields = _insert_statement()
+    values = [f.get_db_prep_save(f.pre_save(txn, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*values, list(net), list(net.values())])
+        txn.pk = cursor.fetchone()[0]
+    txn._state.adding = False
+    txn._state.db = connection.alias
+
+
+def _check(*, kind: str, accounts: dict[int, LedgerAccount], net: dict[int, int], guard) -> None:
+    if kind != Kind.REVERSAL:
+        for account in accounts.values():
+            if account.wallet_status not in (None, Wallet.Status.ACTIVE):
+                raise InactiveWalletError(_("Ví đang tạm khóa."), account=account)
+    if guard is not None:
+        guard(accounts)
+    for account_id, delta in net.items():
+        account = accounts[account_id]
+        if not account.allow_negative and account.balance + delta < 0:
+            raise InsufficientFundsError(_("Số dư không đủ."), account=account)
 
 
 def ledger_post(
@@ -211,11 +278,16 @@ def ledger_post(
                 net[account.pk] = net.get(account.pk, 0) + leg_amount
             accounts = {pk: locked[pk] for pk in net}
             fp = fingerprint(kind=kind, legs=list(net.items()), extra=extra)
-            # The transaction row goes in first: its unique key is the replay check. A retry (same
-            # content, so the same accounts) waited on the locks above for a first attempt in flight;
-            # its insert then fails on the key and the handler below answers with the first
-            # transaction, before any limit or balance is looked at. No lookup in the common path.
-            txn = LedgerTransaction.objects.create(
+            try:
+                _check(kind=kind, accounts=accounts, net=net, guard=guard)
+            except ServiceError:
+                # A retry of an operation already posted is answered with the first one, whatever
+                # the checks now say (the first one's money has moved): the key decides, not them.
+                replay = _replay(key, fp)
+                if replay is None:
+                    raise
+                return replay
+            txn = LedgerTransaction(
                 kind=kind,
                 idempotency_key=key,
                 fingerprint=fp,
@@ -225,19 +297,9 @@ def ledger_post(
                 actor=actor if getattr(actor, "pk", None) else None,
                 agent=agent,
             )
-            if kind != Kind.REVERSAL:
-                for account in accounts.values():
-                    if account.wallet_status not in (None, Wallet.Status.ACTIVE):
-                        raise InactiveWalletError(_("Ví đang tạm khóa."), account=account)
-            if guard is not None:
-                guard(accounts)
-            for account_id, delta in net.items():
-                account = accounts[account_id]
-                if not account.allow_negative and account.balance + delta < 0:
-                    raise InsufficientFundsError(_("Số dư không đủ."), account=account)
-            LedgerEntry.objects.bulk_create(
-                [LedgerEntry(transaction=txn, account_id=a, amount=d) for a, d in net.items() if d]
-            )
+            # The transaction's unique key is the replay check: a retry that waited on the locks
+            # for a first attempt in flight fails here and is answered below with the first one.
+            _insert(txn, {a: d for a, d in net.items() if d})
             if audit:
                 audit_record(
                     actor=actor,
@@ -282,3 +344,9 @@ def ledger_reverse(
     except IntegrityError:
         # reversal_of is unique: a concurrent reversal under another key won.
         raise InvalidTransitionError(_("Giao dịch %(ref)s đã được đảo.") % {"ref": original.reference}) from None
+    except InsufficientFundsError:
+        # Checked before the insert: a second reversal under another key finds the money already
+        # moved back. Say what happened, not that the balance is short.
+        if LedgerTransaction.objects.filter(reversal_of=original).exists():
+            raise InvalidTransitionError(_("Giao dịch %(ref)s đã được đảo.") % {"ref": original.reference}) from None
+        raise

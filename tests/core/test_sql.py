@@ -3,7 +3,8 @@ tests/border_gate/test_locking.py), refuses models it cannot handle like the ORM
 user read through it follows deactivation at once."""
 
 import pytest
-from django.db import models
+from django.db import connection, models
+from django.db.models.functions import Length
 
 from core import sql
 from core.users import backends
@@ -31,6 +32,20 @@ def test_fetch_of_some_columns_defers_the_others(citizen):
     (user,) = sql.fetch(select, [citizen.pk])
     assert user.pk == citizen.pk and user.get_deferred_fields() >= {"full_name", "phone"}
     assert user.full_name == citizen.full_name  # loads on access, like .only()
+
+
+def test_extra_expressions_are_set_on_each_instance_like_annotate(citizen):
+    users = connection.ops.quote_name(User._meta.db_table)
+    select = sql.model_select(
+        User,
+        ["email"],
+        f"{sql.col(User, 'id')} = %s",
+        extra={"email_length": f"length({users}.{sql.col(User, 'email')})"},
+    )
+    (user,) = sql.fetch(select, [citizen.pk])
+    annotated = User.objects.annotate(email_length=Length("email")).get(pk=citizen.pk)
+    assert user.email_length == annotated.email_length == len(citizen.email)
+    assert user.email == citizen.email and not hasattr(User.objects.get(pk=citizen.pk), "email_length")
 
 
 def test_models_it_cannot_handle_are_refused():
