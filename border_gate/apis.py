@@ -7,7 +7,6 @@ ClientBinding to one crossing and to what its organisation may see (selectors.en
 enterprise's own trucks, a yard operator's yards). State changes (yard events, lanes) are audited by
 their services with the client as the actor label."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -211,16 +210,6 @@ def _entry_at(crossing, code: str) -> Entry:
     return entry
 
 
-def _service_call(func, **kwargs):
-    try:
-        return func(**kwargs)
-    except DjangoValidationError as e:
-        detail = e.message_dict if hasattr(e, "error_dict") else {"non_field_errors": e.messages}
-        raise exceptions.ValidationError(detail) from None
-    except services.BorderGateError as e:
-        raise exceptions.ValidationError({"non_field_errors": [str(e)]}) from None
-
-
 @extend_schema(tags=["border-gate: yards & customs"], request=YardEventIn, responses={201: YardEventOut})
 class YardEventApi(KeyAPIView):
     """A yard system reports a truck entering or leaving its yard. An "in" while the truck is at
@@ -242,8 +231,8 @@ class YardEventApi(KeyAPIView):
             # Any truck at the crossing may arrive at the yard's gate, but only one of the yard's own
             # can leave it (an "out" must not make another yard's truck readable).
             raise exceptions.NotFound(_("Không có lượt xe này tại cửa khẩu của khóa API."))
-        event = _service_call(
-            services.yard_event_record,
+        # A refusal is answered by core.api.exception_handler, with the status of its error class.
+        event = services.yard_event_record(
             entry=entry,
             yard=yard,
             kind=d["kind"],
@@ -294,9 +283,7 @@ class CustomsLaneApi(KeyAPIView):
             )
             if entry is None:
                 raise exceptions.NotFound(_("Không có lượt xe đang mở với số tờ khai này tại cửa khẩu."))
-        entry = _service_call(
-            services.customs_assign_lane, actor=None, entry=entry, lane=d["lane"], actor_label=self.key_label()
-        )
+        entry = services.customs_assign_lane(actor=None, entry=entry, lane=d["lane"], actor_label=self.key_label())
         return Response(CustomsLaneOut(entry).data)
 
 

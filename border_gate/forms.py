@@ -181,23 +181,6 @@ def declaration_data(form: DeclarationForm, goods_formset) -> DeclarationData:
     )
 
 
-def apply_service_errors(error: ValidationError, form: forms.Form, goods_formset=None) -> None:
-    """Put a service's field-level errors on the form fields (goods-<n>-<field> on the goods rows)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for key, errors in error.message_dict.items():
-        if key.startswith("goods-") and goods_formset is not None:
-            _g, n, field = key.split("-", 2)
-            goods_formset.forms[int(n) - 1].add_error(field, errors)
-        elif key == "goods" and goods_formset is not None:
-            form.add_error(None, errors)
-        elif key in form.fields:
-            form.add_error(key, errors)
-        else:
-            form.add_error(None, errors)
-
-
 def _correction_input(field_name: str, entry: Entry) -> forms.Field:
     """The input a declarant corrects one field with: the same kind of input the declaration form
     gives that field (a date-time picker, a number pad, a list of goods types, yes/no), never free

@@ -12,12 +12,12 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException, ParseError, ValidationError
+from rest_framework.exceptions import APIException, NotFound, ParseError, PermissionDenied, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from core.errors import ServiceError
+from core.errors import NotAllowedError, NotFoundError, ServiceError
 
 INT64_MAX = 2**63 - 1
 
@@ -32,9 +32,14 @@ def exception_handler(exc, context):
     # seen when `manage.py check` is the first thing to touch DRF).
     from rest_framework.views import exception_handler as drf_exception_handler
 
-    if isinstance(exc, ServiceError):
+    if isinstance(exc, NotFoundError):
+        # DRF's own 404 body, the one a missing object has answered with everywhere so far.
+        exc = NotFound(exc.message or None)
+    elif isinstance(exc, NotAllowedError) and not exc.as_dict():
+        exc = PermissionDenied()  # a refusal without a message: DRF's own 403 body
+    elif isinstance(exc, ServiceError):
         return Response(exc.as_dict(), status=exc.status_code)
-    if isinstance(exc, RequestDataTooBig):  # Django's own cap, met while DRF reads the body
+    elif isinstance(exc, RequestDataTooBig):  # Django's own cap, met while DRF reads the body
         exc = PayloadTooLarge()
     elif isinstance(exc, SuspiciousOperation):  # too many fields or files, a malformed body...
         exc = ParseError(_("Yêu cầu không hợp lệ"))

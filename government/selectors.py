@@ -5,10 +5,10 @@ and a system administrator every dossier (read-only for the leader: acting needs
 import datetime as dt
 
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from core.errors import NotFoundError
 from core.users import roles
 from government import workdays
 from government.models import OPEN_STATUSES, Dossier, Procedure
@@ -37,7 +37,7 @@ def procedure_get(code: str) -> Procedure:
     try:
         return Procedure.objects.select_related("agency").prefetch_related("documents").get(code=code, is_active=True)
     except Procedure.DoesNotExist:
-        raise Http404 from None
+        raise NotFoundError from None
 
 
 def procedure_agencies() -> list[tuple[str, str]]:
@@ -71,7 +71,8 @@ def dossiers_visible_to(user) -> QuerySet[Dossier]:
 
 
 def dossier_get_for_user(user, uid) -> Dossier:
-    """404 (not 403) for a dossier the user may not see: its existence is not disclosed."""
+    """NotFoundError (a 404, not a 403) for a dossier the user may not see: its existence is not
+    disclosed."""
     try:
         return (
             dossiers_visible_to(user)
@@ -82,18 +83,18 @@ def dossier_get_for_user(user, uid) -> Dossier:
             .get(uid=uid)
         )
     except (Dossier.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+        raise NotFoundError from None
 
 
 def own_dossier_get(user, uid) -> Dossier:
-    """One of `user`'s own dossiers (404 for anyone else's, as dossier_get_for_user), with only the
+    """One of `user`'s own dossiers (NotFoundError for anyone else's, as dossier_get_for_user), with only the
     procedure and agency joined: the draft page's read on every save and submission, kept light."""
     if user is None or not user.is_authenticated:
-        raise Http404
+        raise NotFoundError
     try:
         return Dossier.objects.select_related("procedure", "agency").get(uid=uid, applicant=user)
     except (Dossier.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+        raise NotFoundError from None
 
 
 def my_dossiers(user) -> QuerySet[Dossier]:

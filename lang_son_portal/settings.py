@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "core.users.middleware.OfficialMFAMiddleware",
+    # a NotFoundError a view lets through is the 404 page (core/errors.py)
+    "core.errors.NotFoundMiddleware",
     # axes last, as its documentation requires
     "axes.middleware.AxesMiddleware",
 ]

@@ -24,7 +24,7 @@ from border_gate.services.common import TransitionError, label_of, officer_looku
 from border_gate.services.transitions import hold_locked, pass_locked, reject_locked
 from core import sql
 from core.audit.services import audit_record
-from core.errors import InvalidInputError
+from core.errors import InvalidInputError, NotFoundError
 
 # A taken step nobody decided goes back to the queue after this long (officer walked away).
 TAKE_TIMEOUT = datetime.timedelta(minutes=30)
@@ -151,7 +151,7 @@ def _locked_steps(entry: Entry, entry_step_id: int) -> tuple[EntryStep, list[Ent
     steps = locking.lock_steps(entry.pk)
     es = next((s for s in steps if s.pk == entry_step_id), None)
     if es is None:
-        raise EntryStep.DoesNotExist(_("Bước này không thuộc lượt xe."))
+        raise NotFoundError(_("Bước này không thuộc lượt xe."))
     return es, steps
 
 
@@ -160,7 +160,7 @@ def _lock_for_decision(entry_step: EntryStep) -> tuple[Entry, EntryStep, list[En
     entry = locking.lock_entry(pk=entry_step.entry_id)
     try:
         es, steps = _locked_steps(entry, entry_step.pk)
-    except EntryStep.DoesNotExist as e:
+    except NotFoundError as e:
         raise TransitionError(_("Bước này không thuộc lượt xe.")) from e
     return entry, es, steps
 
@@ -178,8 +178,8 @@ def step_decide(
     """An officer's decision (pass / hold / reject) posted from the entry page: the entry is found
     by its code within the officer's crossing and locked by the same statement, so a decision is
     one look-up, not a read followed by a locking re-read. Same rules, rows and audit as
-    `step_pass` / `step_hold` / `step_reject`. Raises Entry.DoesNotExist / EntryStep.DoesNotExist
-    (not the officer's entry, or not its step), TransitionError, InvalidInputError."""
+    `step_pass` / `step_hold` / `step_reject`. Raises NotFoundError (not the officer's entry, or not
+    its step), TransitionError, InvalidInputError."""
     if decision not in ("pass", "hold", "reject"):
         raise InvalidInputError(errors={"decision": _("Chọn quyết định.")})
     reason = (reason or "").strip()
@@ -190,7 +190,7 @@ def step_decide(
     with transaction.atomic():
         entry = locking.lock_entry(**lookup)
         if entry is None:
-            raise Entry.DoesNotExist(code)
+            raise NotFoundError  # no entry with this code at the officer's crossing
         es, steps = _locked_steps(entry, entry_step_id)
         require_scope(actor, es.step)
         if decision == "pass":
@@ -259,8 +259,8 @@ def customs_assign_lane(
     """Record the customs risk lane (officer or customs system). Red means physical inspection;
     green/yellow entries are drawn at random (the crossing's share) for inspection, once.
     Refused after the customs step is decided. The entry is given, or its `code` within the
-    officer's crossing (the officer's form: found and locked by one statement; Entry.DoesNotExist
-    when it is not there)."""
+    officer's crossing (the officer's form: found and locked by one statement; NotFoundError when
+    it is not there)."""
     if lane not in Entry.Lane.values:
         raise InvalidInputError(errors={"lane": _("Luồng phải là xanh, vàng hoặc đỏ.")})
     label = label_of(actor, actor_label)
@@ -268,7 +268,7 @@ def customs_assign_lane(
     with transaction.atomic():
         entry = locking.lock_entry(**lookup)
         if entry is None:
-            raise Entry.DoesNotExist(code)
+            raise NotFoundError  # no entry with this code at the officer's crossing
         if not entry.is_open:
             raise TransitionError(_("Lượt xe đã kết thúc."))
         # All the entry's steps are locked (the lock order of decisions), the customs one is read.

@@ -1,7 +1,6 @@
 """Declarants' pages (enterprises and citizens): declare, correct, cancel, pay; enterprises' staff."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,12 +15,12 @@ from border_gate.forms import (
     EnterpriseForm,
     GoodsFormSet,
     StaffForm,
-    apply_service_errors,
     declaration_data,
 )
 from border_gate.models import Entry
 from border_gate.views.common import DECLARANT_ROLES
 from border_gate.views.drivers import _driver_url, _qr_svg
+from core.errors import ServiceError, apply_to_form
 from core.permissions import role_required
 from core.users import roles
 
@@ -49,10 +48,8 @@ def declare(request):
                 enterprise=enterprise,
                 submission_key=form.cleaned_data["submission_key"],
             )
-        except ValidationError as e:
-            apply_service_errors(e, form, goods)
-        except services.BorderGateError as e:
-            form.add_error(None, str(e))
+        except ServiceError as e:
+            apply_to_form(form, e, rows={"goods": goods})
         else:
             messages.success(request, _("Đã khai báo. Mã khai báo: %(code)s") % {"code": entry.code})
             return redirect("border_gate:entry", code=entry.code)
@@ -132,10 +129,8 @@ def entry_correct(request, code):
                 reason=form.cleaned_data["reason"],
                 line_no=form.cleaned_data.get("line_no"),
             )
-        except ValidationError as e:
-            apply_service_errors(e, form)
-        except services.BorderGateError as e:
-            form.add_error(None, str(e))
+        except ServiceError as e:
+            apply_to_form(form, e)
         else:
             messages.success(request, _("Đã lưu phiên bản %(n)d của khai báo.") % {"n": version.number})
             return redirect("border_gate:entry", code=entry.code)
@@ -150,8 +145,8 @@ def entry_cancel(request, code):
     try:
         services.entry_cancel(actor=request.user, entry=entry, reason=request.POST.get("reason", "")[:300])
         messages.success(request, _("Đã hủy khai báo."))
-    except services.BorderGateError as e:
-        messages.error(request, str(e))
+    except ServiceError as e:
+        messages.error(request, e.as_text())
     return redirect("border_gate:entry", code=entry.code)
 
 
@@ -161,8 +156,8 @@ def entry_pay(request, code):
     entry = _declarant_entry(request, code)
     try:
         payment = services.fee_request_payment(actor=request.user, entry=entry)
-    except services.BorderGateError as e:
-        messages.error(request, str(e))
+    except ServiceError as e:
+        messages.error(request, e.as_text())
         return redirect("border_gate:entry", code=entry.code)
     return redirect(payment.get_absolute_url())
 
@@ -173,8 +168,8 @@ def enterprises(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.enterprise_register(actor=request.user, **form.cleaned_data)
-        except ValidationError as e:
-            apply_service_errors(e, form)
+        except ServiceError as e:
+            apply_to_form(form, e)
         else:
             messages.success(request, _("Đã đăng ký doanh nghiệp."))
             return redirect("border_gate:enterprises")
@@ -196,10 +191,8 @@ def enterprise_add_staff(request, pk):
         try:
             services.enterprise_add_staff(actor=request.user, enterprise=enterprise, email=form.cleaned_data["email"])
             messages.success(request, _("Đã thêm nhân viên."))
-        except ValidationError as e:
-            messages.error(request, " ".join(e.messages))
-        except services.BorderGateError as e:
-            messages.error(request, str(e))
+        except ServiceError as e:
+            messages.error(request, e.as_text())
     else:
         messages.error(request, " ".join(m for errs in form.errors.values() for m in errs))
     return redirect("border_gate:enterprises")

@@ -18,6 +18,7 @@ from border_gate.forms import (
 )
 from border_gate.models import DRIVER_LANGUAGES, Entry
 from core import ratelimit
+from core.errors import ServiceError
 
 # The driver's page is read by drivers from both sides of the border: most on the import side read
 # Chinese, so it offers Simplified Chinese besides the portal's two languages. The choice is a link
@@ -113,8 +114,8 @@ def driver_pay(request, token):
         raise Http404
     try:
         payment = services.fee_request_payment(actor=request.user, entry=entry)
-    except services.BorderGateError as e:
-        messages.error(request, str(e))
+    except ServiceError as e:
+        messages.error(request, e.as_text())
         return redirect("border_gate:driver", token=token)
     return redirect(payment.get_absolute_url())
 

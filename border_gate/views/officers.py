@@ -4,7 +4,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,10 +16,10 @@ from border_gate.forms import (
     CallNextForm,
     DecisionForm,
     LaneForm,
-    apply_service_errors,
 )
-from border_gate.models import Crossing, Entry, EntryStep, StepDefinition
+from border_gate.models import Crossing, EntryStep, StepDefinition
 from border_gate.views.public import _board_fragment
+from core.errors import NotFoundError, ServiceError, apply_to_form
 from core.permissions import role_required
 from core.users import roles
 
@@ -135,8 +135,8 @@ def officer_take(request, code):
     else:
         try:
             services.step_take(officer=request.user, entry_step=entry.current_step)
-        except services.BorderGateError as e:
-            messages.error(request, str(e))
+        except ServiceError as e:
+            messages.error(request, e.as_text())
     return redirect("border_gate:officer-entry", code=entry.code)
 
 
@@ -159,10 +159,10 @@ def officer_lane(request, code):
             entry = services.customs_assign_lane(actor=request.user, code=code, lane=form.cleaned_data["lane"])
             if entry.inspection_required:
                 messages.warning(request, _("Xe phải kiểm tra thực tế trước khi cho qua."))
-        except Entry.DoesNotExist:
-            raise Http404 from None
-        except (services.BorderGateError, ValidationError) as e:
-            messages.error(request, " ".join(getattr(e, "messages", [str(e)])))
+        except NotFoundError:
+            raise  # not an entry of this officer's crossing: the 404 page
+        except ServiceError as e:
+            messages.error(request, e.as_text())
     else:
         _officer_entry(request, code)  # 404 for an entry the officer may not see
         messages.error(request, _("Chọn luồng."))
@@ -195,12 +195,8 @@ def officer_decide(request, code):
                 reason=d["reason"],
                 take=d["take"],
             )
-        except (Entry.DoesNotExist, EntryStep.DoesNotExist):
-            raise Http404 from None
-        except ValidationError as e:
-            apply_service_errors(e, form)
-        except services.BorderGateError as e:
-            form.add_error(None, str(e))
+        except ServiceError as e:
+            apply_to_form(form, e)  # a NotFoundError (not this officer's entry or step) goes on: 404
         else:
             messages.success(request, _("Đã ghi quyết định cho %(code)s.") % {"code": code})
             return redirect("border_gate:officer-step", step_id=es.step_id)
@@ -250,8 +246,8 @@ def officer_call_next(request, code):
                 _("Đã gọi %(n)d xe: %(plates)s")
                 % {"n": len(called), "plates": ", ".join(e.vehicle.plate_display for e in called)},
             )
-        except services.BorderGateError as e:
-            messages.error(request, str(e))
+        except ServiceError as e:
+            messages.error(request, e.as_text())
     return redirect(f"{reverse('border_gate:officer-board')}?crossing={crossing.code}")
 
 

@@ -16,6 +16,7 @@ from border_gate.forms import (
 )
 from border_gate.models import Crossing
 from border_gate.views.common import SERVICES
+from core.errors import ServiceError
 from core.landing import pillar_landing
 
 
@@ -87,8 +88,8 @@ def fee_calculator(request):
             quote = services.fee_quote(
                 regime=d["regime"], journey=d["journey"], goods=goods, container_sizes=containers
             )
-        except services.BorderGateError as e:
-            error = str(e)
+        except ServiceError as e:
+            error = e.as_text()
     return render(
         request,
         "border_gate/fee_calculator.html",

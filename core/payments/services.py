@@ -27,8 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit.services import audit_record
-from core.errors import InvalidTransitionError as InvalidTransitionErrorService
-from core.errors import NotAllowedError, ServiceError
+from core.errors import ConflictError, InvalidTransitionError, NotAllowedError, ServiceError
 from core.files import random_file_name
 from core.payments.models import CallbackNonce, Payment, Refund
 from core.payments.providers import InvalidCallbackError, enabled_providers, get_provider
@@ -51,15 +50,15 @@ R = Refund.Reason
 CLOSED_REASONS = {S.SUPERSEDED: R.SUPERSEDED, S.EXPIRED: R.EXPIRED, S.CANCELLED: R.CANCELLED}
 
 
-class PaymentError(Exception):
-    pass
+class PaymentError(ServiceError):
+    """A payment refused, in the one error convention (core.errors)."""
 
 
-class InvalidTransitionError(PaymentError):
-    pass
+class PaymentStateError(PaymentError, InvalidTransitionError):
+    """The payment or refund is not in a state that allows this (409 in the API, as everywhere)."""
 
 
-class IdempotencyConflictError(PaymentError):
+class IdempotencyConflictError(PaymentError, ConflictError):
     """The idempotency key was already used for a different payment (other purpose/amount/object)."""
 
 
@@ -78,7 +77,7 @@ def _snapshot(payment: Payment) -> dict:
 def _transition(payment: Payment, to: str, *, actor=None, actor_label: str = "", extra: dict | None = None) -> None:
     """Move a locked payment to `to`, audited as `payments.payment.<to>`."""
     if to not in TRANSITIONS[payment.status]:
-        raise InvalidTransitionError(f"{payment.status} → {to} is not allowed")
+        raise PaymentStateError(f"{payment.status} → {to} is not allowed")
     before = _snapshot(payment)
     payment.status = to
     if to in {S.CANCELLED, S.EXPIRED, S.FAILED, S.SUPERSEDED}:
@@ -392,7 +391,7 @@ def refund_mark_refunded(*, refund: Refund, actor, note: str) -> Refund:
     with transaction.atomic():
         locked = Refund.objects.select_for_update().select_related("payment").get(pk=refund.pk)
         if locked.status != Refund.Status.OPEN:
-            raise InvalidTransitionErrorService(_("Khoản này đã được hoàn tiền."))
+            raise PaymentStateError(_("Khoản này đã được hoàn tiền."))
         locked.status = Refund.Status.REFUNDED
         locked.resolved_at = timezone.now()
         locked.resolved_by = actor

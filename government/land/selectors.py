@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.gis.geos import GEOSGeometry, Point
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 
 from core.audit.services import audit_record
+from core.errors import NotAllowedError
 from core.geo.models import AdministrativeUnit
 from government.land.geo import VN2000_SRID, WGS84_SRID
 from government.land.models import (
@@ -321,7 +321,7 @@ def zoom_of_bbox(bbox) -> float:
 def owners_of(user, parcel: Parcel) -> list[ParcelOwner]:
     """The parcel's land users, for a land official whose scope covers the parcel; audited."""
     if not may_handle_parcel(user, parcel):
-        raise PermissionDenied
+        raise NotAllowedError
     owners = list(parcel.owners.order_by("id"))
     audit_record(actor=user, action="land.owner.view", obj=parcel, after={"owners": len(owners)})
     return owners
@@ -332,7 +332,7 @@ def owner_search(user, *, query: str, limit: int = 50) -> list[ParcelOwner]:
     scope. Every search is audited (who, what was searched, how many rows came back)."""
     scope = land_scope(user)
     if scope is None:
-        raise PermissionDenied
+        raise NotAllowedError
     query = query.strip()
     qs = ParcelOwner.objects.select_related("parcel", "parcel__commune")
     if query.isdigit():
@@ -353,14 +353,14 @@ def owner_search(user, *, query: str, limit: int = 50) -> list[ParcelOwner]:
 
 def parcel_versions(user, parcel: Parcel) -> list[ParcelVersion]:
     if not may_handle_parcel(user, parcel):
-        raise PermissionDenied
+        raise NotAllowedError
     return list(parcel.versions.select_related("changed_by").order_by("-version")[:50])
 
 
 def report_queue(user, *, status: str = "") -> QuerySet[ErrorReport]:
     scope = land_scope(user)
     if scope is None:
-        raise PermissionDenied
+        raise NotAllowedError
     qs = ErrorReport.objects.select_related("parcel", "parcel__commune")
     if scope != "province":
         qs = qs.filter(parcel__commune=scope)
@@ -508,7 +508,7 @@ def communes_overview_geojson() -> str:
 def imports_for(user) -> QuerySet[ParcelImport]:
     """The import runs, for province-wide land officials only (the files hold the whole province)."""
     if land_scope(user) != "province":
-        raise PermissionDenied
+        raise NotAllowedError
     return ParcelImport.objects.select_related("created_by").order_by("-created_at")
 
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import NotAllowedError, NotFoundError
 from core.geo.models import AdministrativeUnit as Unit
 from core.indicators import registry
 from core.indicators.registry import LOCAL
@@ -71,25 +71,25 @@ def commune_names() -> dict[int, str]:
 
 def scope_for(user, commune_code: int | None = None) -> Scope:
     """The scope a user may see. Province roles see the province, or any commune they drill into;
-    a commune official sees only their own commune. Raises PermissionDenied for anyone else, and
-    Unit.DoesNotExist for an unknown commune (or another commune than the official's own)."""
+    a commune official sees only their own commune. Raises NotAllowedError for anyone else, and
+    NotFoundError for an unknown commune (or another commune than the official's own)."""
     if not user.is_authenticated:
-        raise PermissionDenied
+        raise NotAllowedError
     if user.is_superuser or user.has_role(*PROVINCE_ROLES):
         if commune_code is None:
             return Scope()
         names = commune_names()
         if commune_code not in names:
-            raise Unit.DoesNotExist
+            raise NotFoundError
         return Scope(commune_code, names[commune_code])
     if user.has_role(roles.COMMUNE_OFFICIAL):
         unit = user.admin_unit
         if unit is None or unit.structure != Unit.Structure.CURRENT or unit.level != Unit.Level.COMMUNE:
-            raise PermissionDenied
+            raise NotAllowedError
         if commune_code is not None and commune_code != unit.code:
-            raise Unit.DoesNotExist
+            raise NotFoundError
         return Scope(unit.code, unit.name, locked=True)
-    raise PermissionDenied
+    raise NotAllowedError
 
 
 # --- periods ---------------------------------------------------------------------------------------------

@@ -25,7 +25,6 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from core.errors import apply_to_form
-from core.geo.models import AdministrativeUnit as Unit
 from core.indicators import registry
 from core.indicators import services as snapshots
 from core.indicators.models import SnapshotRun
@@ -54,13 +53,6 @@ def moved(request, rest: str):
     return HttpResponsePermanentRedirect(target, preserve_request=request.method not in ("GET", "HEAD"))
 
 
-def _scope(request, code):
-    try:
-        return selectors.scope_for(request.user, code)
-    except Unit.DoesNotExist:
-        raise Http404 from None
-
-
 def _map_indicator(key: str | None):
     candidates = selectors.map_indicators()
     by_code = {i.code: i for i in candidates}
@@ -84,7 +76,7 @@ def spark_points(values: list, width: int = 120, height: int = 28) -> str:
 
 def _view_state(request, code=None):
     """Everything the dashboard, its exports and its JSON endpoints share: scope, period, indicator."""
-    scope = _scope(request, code)
+    scope = selectors.scope_for(request.user, code)
     period = selectors.resolve_period(request.GET.get("period"))
     indicator, candidates = _map_indicator(request.GET.get("indicator"))
     return scope, period, indicator, candidates
@@ -169,7 +161,7 @@ def communes_geojson(request):
 @role_required(*ROLES)
 def map_values(request):
     """The chosen indicator's value per commune (a commune official gets only their own commune)."""
-    scope = _scope(request, None)
+    scope = selectors.scope_for(request.user, None)
     period = selectors.resolve_period(request.GET.get("period"))
     indicator, _candidates = _map_indicator(request.GET.get("indicator"))
     if indicator is None:
