@@ -2,15 +2,54 @@
 Redis that `make test` starts. Reference data (administrative units, agencies, roles) is loaded
 once per test session by `manage.py load_reference_data`, the same command `make run` uses."""
 
+import datetime as dt
 import os
+import time
+from contextlib import contextmanager
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright + live_server (STACK-NOTES)
 
 DEMO_PASSWORD = "Mat-khau-thu-nghiem-2026"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # fixed so tests can compute codes with pyotp
+
+
+LANG_SON = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def calm_moment(today: dt.date | None = None) -> dt.datetime:
+    """10:00 in Lạng Sơn on the Wednesday of the week of the 15th of next month: mid-week, mid-month,
+    mid-morning, and always ahead of the real clock (so nothing the session made at start-up — the
+    provincial CA, reference data — is "in the future")."""
+    today = today or dt.datetime.now(LANG_SON).date()
+    fifteenth = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=15)
+    wednesday = fifteenth + dt.timedelta(days=2 - fifteenth.weekday())
+    return dt.datetime(wednesday.year, wednesday.month, wednesday.day, 10, 0, tzinfo=LANG_SON)
+
+
+@pytest.fixture
+def calm_clock():
+    """For a test whose result depends on the calendar (today's report, this month's figures, what
+    is overdue, numbers per year, the school year): the clock starts at `calm_moment()` and keeps
+    ticking, so the test can neither cross a midnight, a month's or a year's end while it runs nor
+    pass or fail by the day of the week it runs on."""
+    with time_machine.travel(calm_moment(), tick=True) as traveller:
+        yield traveller
+
+
+@contextmanager
+def at_totp_step_start():
+    """The clock goes back to the start of the current 30-second TOTP step and ticks on, so a code a
+    test computes is still the current one when the server checks it, however slow the machine.
+    Accepting the previous step's code (settings.MFA_TOTP_TOLERANCE) is a product decision, tested as
+    one in tests/core/test_accounts.py; it is not what keeps the tests' sign-ins from failing."""
+    now = time.time()
+    with time_machine.travel(now - now % 30, tick=True):
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -30,6 +69,33 @@ def _forget_cached_keys():
     client = cache._cache.get_client(write=True)
     for key in client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*", count=1000):
         client.delete(key)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _get_writes_middleware():
+    """Every GET or HEAD served in the tests is checked for writes (tests/get_writes.py). Installed
+    before any test makes a client or starts the live server, both of which load MIDDLEWARE then."""
+    from django.conf import settings
+
+    settings.MIDDLEWARE = ["tests.get_writes.GetWritesMiddleware", *settings.MIDDLEWARE]
+    yield
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != "tests.get_writes.GetWritesMiddleware"]
+
+
+@pytest.fixture(autouse=True)
+def _a_get_never_writes(_get_writes_middleware):
+    """The test fails (at its teardown) when a GET or HEAD it made wrote to the database outside the
+    tables tests/get_writes.py allows, naming the URL and the statement."""
+    from tests.get_writes import take_found
+
+    take_found()  # a late request of the previous test's browser is not this test's
+    yield
+    found = take_found()
+    if found and os.environ.get("GET_WRITES_LOG"):  # to collect every finding of a long run as it goes
+        with open(os.environ["GET_WRITES_LOG"], "a", encoding="utf-8") as log:
+            log.write("\n".join(found) + "\n")
+    if found:
+        pytest.fail("A GET/HEAD request wrote to the database:\n  " + "\n  ".join(found), pytrace=False)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -11,7 +11,8 @@ from border_gate import congestion, selectors, services
 from border_gate.models import Entry, EntryStep, EntryVersion, GoodsLine, Yard, YardEvent
 from core.audit.models import AuditLog
 
-pytestmark = pytest.mark.django_db
+# Figures here depend on the calendar: the clock starts at a calm moment (tests/conftest.py, calm_clock).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("calm_clock")]
 
 FRUIT = services.GoodsData("08106000", "Sầu riêng tươi", "fresh_fruit", 20000, 900_000_000, True)
 MACHINES = services.GoodsData("84248200", "Máy phun tưới", "general", 8000, 500_000_000, False)

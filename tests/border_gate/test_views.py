@@ -11,7 +11,8 @@ from border_gate import services
 from border_gate.models import Crossing, Enterprise, Entry, EntryStep, Yard
 from core.audit.models import AuditLog
 
-pytestmark = pytest.mark.django_db
+# Figures here depend on the calendar: the clock starts at a calm moment (tests/conftest.py, calm_clock).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("calm_clock")]
 
 
 def declaration_post(**over):

@@ -105,10 +105,15 @@ def browser_login(page, live_server, email: str, password: str, totp_secret: str
     if totp_secret:
         import pyotp
 
+        from tests.conftest import at_totp_step_start
+
         page.wait_for_selector("input[name=code]")
-        page.fill("input[name=code]", pyotp.TOTP(totp_secret).now())
-        page.click("form#mfa-authenticate-form button[type=submit]")
-    page.wait_for_load_state("domcontentloaded")
+        with at_totp_step_start():  # the live server runs in this process: it reads the same clock
+            page.fill("input[name=code]", pyotp.TOTP(totp_secret).now())
+            page.click("form#mfa-authenticate-form button[type=submit]")
+            page.wait_for_load_state("domcontentloaded")
+    else:
+        page.wait_for_load_state("domcontentloaded")
     return page
 
 

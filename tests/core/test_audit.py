@@ -8,7 +8,8 @@ from core.audit.models import AuditLog
 from core.audit.selectors import audit_diff, audit_entries_visible_to, audit_search
 from core.audit.services import audit_record
 
-pytestmark = pytest.mark.django_db
+# Figures here depend on the calendar: the clock starts at a calm moment (tests/conftest.py, calm_clock).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("calm_clock")]
 URL = reverse("audit:log")
 
 

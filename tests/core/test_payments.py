@@ -22,6 +22,9 @@ from core.payments.services import (
 )
 from core.payments.templatetags.vnd import vnd
 
+# Figures here depend on the calendar: the clock starts at a calm moment (tests/conftest.py, calm_clock).
+pytestmark = pytest.mark.usefixtures("calm_clock")
+
 CALLBACK = reverse("payments:callback", kwargs={"provider": "sandbox"})
 
 

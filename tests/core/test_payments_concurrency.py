@@ -13,7 +13,8 @@ from core.payments.registry import register_purpose, unregister_purpose
 from core.payments.sandbox import sandbox_bank_send
 from core.payments.services import payment_create
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Figures here depend on the calendar: the clock starts at a calm moment (tests/conftest.py, calm_clock).
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("calm_clock")]
 
 
 def _run_in_threads(funcs):

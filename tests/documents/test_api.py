@@ -13,7 +13,8 @@ from core.api_clients.models import ApiCall
 from tests.documents.conftest import registered
 from tests.meetings.test_meetings import _meeting
 
-pytestmark = pytest.mark.django_db
+# Figures here depend on the calendar: the clock starts at a calm moment (tests/conftest.py, calm_clock).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("calm_clock")]
 
 DOCUMENTS = reverse("lgsp:documents")
 MEETINGS = reverse("lgsp:meetings")

@@ -12,7 +12,8 @@ from government.documents import selectors, services
 from government.documents.models import Status
 from tests.documents.conftest import pdf_upload, registered
 
-pytestmark = pytest.mark.django_db
+# Figures here depend on the calendar: the clock starts at a calm moment (tests/conftest.py, calm_clock).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("calm_clock")]
 
 
 def test_registration_to_closure(clerk, leader, department_official):

@@ -7,7 +7,8 @@ from django.urls import reverse
 from government.documents import selectors
 from tests.documents.conftest import registered
 
-pytestmark = pytest.mark.django_db
+# Figures here depend on the calendar: the clock starts at a calm moment (tests/conftest.py, calm_clock).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("calm_clock")]
 
 
 @pytest.fixture

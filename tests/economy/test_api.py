@@ -14,7 +14,8 @@ from economy.models import DigitalShop, LedgerTransaction, ShopMonthlySales
 from economy.services import agents
 from tests.economy.test_soft_atm import atm, commune, customers  # noqa: F401 - fixtures
 
-pytestmark = pytest.mark.django_db
+# Figures here depend on the calendar: the clock starts at a calm moment (tests/conftest.py, calm_clock).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("calm_clock")]
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ from core.indicators import registry
 from economy.models import DigitalShop, ShopMonthlySales, ShopProduct
 from economy.services import shop_sales_import_csv
 
-pytestmark = pytest.mark.django_db
+# Figures here depend on the calendar: the clock starts at a calm moment (tests/conftest.py, calm_clock).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("calm_clock")]
 
 
 @pytest.fixture

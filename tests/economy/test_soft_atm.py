@@ -24,7 +24,8 @@ from economy.selectors import ledger_drift
 from economy.services import agents, ledger, wallets
 from tests.conftest import make_user
 
-pytestmark = pytest.mark.django_db
+# Figures here depend on the calendar: the clock starts at a calm moment (tests/conftest.py, calm_clock).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("calm_clock")]
 COMMUNE = 5977
 
 

@@ -14,7 +14,8 @@ from economy.services import agents, wallets
 from tests.conftest import make_user
 from tests.economy.test_soft_atm import atm, commune, customers, sms_code  # noqa: F401 - fixtures
 
-pytestmark = pytest.mark.django_db
+# Figures here depend on the calendar: the clock starts at a calm moment (tests/conftest.py, calm_clock).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("calm_clock")]
 
 
 def test_counter_is_only_for_the_agents_staff(client, login, atm, outsider):  # noqa: F811

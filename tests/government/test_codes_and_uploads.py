@@ -15,6 +15,9 @@ from government.models import Dossier, DossierFile
 from tests.conftest import make_user
 from tests.government.conftest import BIRTH, BIRTH_DATA, CONSTRUCTION, draft, pdf_bytes, png_bytes, procedure, upload
 
+# Figures here depend on the calendar: the clock starts at a calm moment (tests/conftest.py, calm_clock).
+pytestmark = pytest.mark.usefixtures("calm_clock")
+
 
 def _docx() -> bytes:
     buffer = io.BytesIO()

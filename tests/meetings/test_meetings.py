@@ -14,7 +14,8 @@ from core.notifications.models import Notification
 from government.meetings import selectors, services
 from government.meetings.models import Meeting, Participant
 
-pytestmark = pytest.mark.django_db
+# Figures here depend on the calendar: the clock starts at a calm moment (tests/conftest.py, calm_clock).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("calm_clock")]
 
 
 def _tomorrow_at(hour):

@@ -13,7 +13,8 @@ from core.indicators.models import SnapshotRun
 from government.operations_centre.models import IndicatorTarget
 from tests.operations_centre.conftest import COMMUNE_A, COMMUNE_B
 
-pytestmark = pytest.mark.django_db
+# Figures here depend on the calendar: the clock starts at a calm moment (tests/conftest.py, calm_clock).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("calm_clock")]
 DASHBOARD = reverse("operations_centre:dashboard")
 
 

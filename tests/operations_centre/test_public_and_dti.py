@@ -14,7 +14,8 @@ from core.audit.models import AuditLog
 from government.operations_centre import selectors, services
 from government.operations_centre.models import DtiEntry, DtiFramework, DtiNode
 
-pytestmark = pytest.mark.django_db
+# Figures here depend on the calendar: the clock starts at a calm moment (tests/conftest.py, calm_clock).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("calm_clock")]
 
 
 @pytest.fixture

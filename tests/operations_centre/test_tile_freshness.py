@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from core.indicators.registry import LOCAL
 
-pytestmark = pytest.mark.django_db
+# Figures here depend on the calendar: the clock starts at a calm moment (tests/conftest.py, calm_clock).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("calm_clock")]
 DASHBOARD = reverse("operations_centre:dashboard")
 
 

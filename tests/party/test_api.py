@@ -11,7 +11,8 @@ from party.models import KeyTask, KeyTaskUpdate, PartyOrganisation
 from party.services import documents as svc
 from tests.government.conftest import pdf_bytes
 
-pytestmark = pytest.mark.django_db
+# Figures here depend on the calendar: the clock starts at a calm moment (tests/conftest.py, calm_clock).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("calm_clock")]
 
 
 @pytest.fixture

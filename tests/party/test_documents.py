@@ -15,6 +15,9 @@ from party.models import Distribution, DocumentCounter, PartyDocument, PartyOrga
 from party.services import documents as svc
 from tests.conftest import make_user
 
+# Figures here depend on the calendar: the clock starts at a calm moment (tests/conftest.py, calm_clock).
+pytestmark = pytest.mark.usefixtures("calm_clock")
+
 
 def _draft(user, org, title="Về chuyển đổi số trong các chi bộ", **kw):
     return svc.document_create_draft(actor=user, organisation=org, kind="thong_bao", title=title, **kw)

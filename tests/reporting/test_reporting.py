@@ -17,7 +17,8 @@ from government.reporting.indicators import on_time_rate
 from government.reporting.models import ProvinceAggregate, Report, ReportForm, ReportPeriod
 from tests.conftest import COMMUNE_A, _agency, make_user
 
-pytestmark = pytest.mark.django_db
+# Figures here depend on the calendar: the clock starts at a calm moment (tests/conftest.py, calm_clock).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("calm_clock")]
 
 GOOD = {
     "ho-so-truc-tuyen": "120",

@@ -16,7 +16,8 @@ from society.models import Broadcast, BroadcastDelivery
 from society.services import broadcasts
 from tests.conftest import COMMUNE_A
 
-pytestmark = pytest.mark.django_db
+# Figures here depend on the calendar: the clock starts at a calm moment (tests/conftest.py, calm_clock).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("calm_clock")]
 
 
 def _outbox(channel):

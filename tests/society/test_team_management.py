@@ -13,7 +13,8 @@ from core.geo.models import AdministrativeUnit as Unit
 from society.models import TechTeam, TechTeamMember
 from tests.conftest import COMMUNE_A, COMMUNE_B, make_user
 
-pytestmark = pytest.mark.django_db
+# Figures here depend on the calendar: the clock starts at a calm moment (tests/conftest.py, calm_clock).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("calm_clock")]
 
 
 def _team_form(commune_code, **overrides):

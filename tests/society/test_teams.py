@@ -15,7 +15,8 @@ from core.indicators.registry import LOCAL
 from society.models import HouseholdVisit, TechTeam, TechTeamMember
 from tests.conftest import COMMUNE_A, COMMUNE_B, make_user
 
-pytestmark = pytest.mark.django_db
+# Figures here depend on the calendar: the clock starts at a calm moment (tests/conftest.py, calm_clock).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("calm_clock")]
 
 
 @pytest.fixture
