@@ -5,6 +5,7 @@
 # Everything heavy happens before the measurement, so the measurement alone can run inside
 # /work/bin/quiet:
 #   /work/bin/heavy bench/society/wallclock.sh prepare [rounds] [classes] [students]  # worktrees, migrate, seed
+#     (BASE_CLASSES=20: the baseline's school is smaller than the current tree's)
 #   bench/society/wallclock.sh start                                     # idle Celery workers (2 processes each)
 #   /work/bin/quiet bench/society/wallclock.sh measure                   # timed jobs only
 #   bench/society/wallclock.sh stop                                      # workers and worktrees
@@ -45,8 +46,12 @@ PY
   : >"$STATE/schools"
   for round in $(seq 1 "$rounds"); do
     for label in "${LABELS[@]}"; do
+      # BASE_CLASSES: a smaller school for the baseline, so that a large run of the current tree
+      # (e.g. 400 classes = 16,000 transcripts) and the baseline's fit one quiet window together.
+      local n="$classes"
+      [ "$label" = baseline ] && n="${BASE_CLASSES:-$classes}"
       tag="$(cd "$(cat "$STATE/$label.dir")" && REDIS_URL="$(redis_url "$label")" \
-        .venv/bin/python bench/society/transcripts.py --seed-only --classes "$classes" --students "$students" | tail -n 1)"
+        .venv/bin/python bench/society/transcripts.py --seed-only --classes "$n" --students "$students" | tail -n 1)"
       echo "$round $label $tag" >>"$STATE/schools"
     done
   done
