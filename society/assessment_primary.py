@@ -37,6 +37,14 @@ MID_TERM_TESTED_SUBJECTS = frozenset({"tieng-viet", "toan"})
 # Gradebook cells of a primary term: the mid-term and end-of-term levels, and their tests' scores.
 LEVEL_COMPONENTS = ("gk", "ck")
 TEST_COMPONENTS = {"gk": "kgk", "ck": "kck"}
+# The subject teacher's written remark of the term (nhận xét); the end-of-year one is printed on the
+# transcript, in a column that holds two lines of small type.
+REMARK = "nx"
+REMARK_MAX = 120
+# Qualities and competences are assessed at mid-term I, end of term I, mid-term II and end of year
+# (Art. 6.2); the stored period numbers (society.models.PrimaryQuality) in the order of the year.
+MID_TERM_1, END_OF_TERM_1, MID_TERM_2, END_OF_YEAR = 3, 1, 4, 2
+QUALITY_PERIODS = (MID_TERM_1, END_OF_TERM_1, MID_TERM_2, END_OF_YEAR)
 
 
 class LevelError(ValueError):
@@ -48,6 +56,14 @@ def parse_level(text: str) -> str:
     value = (text or "").strip().upper()
     if value not in ("", *LEVELS):
         raise LevelError("not a level")
+    return value
+
+
+def parse_remark(text: str) -> str:
+    """A remark as it will be printed: one line, inner spaces collapsed; LevelError past REMARK_MAX."""
+    value = " ".join((text or "").split())
+    if len(value) > REMARK_MAX:
+        raise LevelError("too long")
     return value
 
 
@@ -112,25 +128,33 @@ def year_result(
 
 
 def components(subject_code: str, grade: int) -> list[str]:
-    """The cells of a term's gradebook: mid-term and end-of-term levels, then the test scores."""
-    return [*LEVEL_COMPONENTS, *tested_components(subject_code, grade)]
+    """The cells of a term's gradebook: mid-term and end-of-term levels, the test scores, the remark."""
+    return [*LEVEL_COMPONENTS, *tested_components(subject_code, grade), REMARK]
 
 
 def is_test(component: str) -> bool:
     return component in TEST_COMPONENTS.values()
 
 
-def parse_cell(component: str, text: str) -> tuple[int | None, str]:
-    """(test score, level) of one cell; raises LevelError for a bad one."""
+def parse_cell(component: str, text: str) -> tuple[int | None, str, str]:
+    """(test score, level, remark) of one cell; raises LevelError for a bad one."""
+    if component == REMARK:
+        return None, "", parse_remark(text)
     if is_test(component):
-        return parse_test_score(text), ""
-    return None, parse_level(text)
+        return parse_test_score(text), "", ""
+    return None, parse_level(text), ""
 
 
-def cells_complete(subject_code: str, grade: int, cells: dict[str, tuple[object, str]]) -> bool:
-    """Whether a term's gradebook row is complete: both levels and every test score entered."""
+def cells_complete(
+    subject_code: str, grade: int, cells: dict[str, tuple[object, str, str]], *, remark_needed: bool = False
+) -> bool:
+    """Whether a term's gradebook row is complete: both levels and every test score entered, and
+    the remark when it is the end of the year's (it is printed on the transcript)."""
     for component in components(subject_code, grade):
-        score, level = cells.get(component, (None, ""))
-        if (score is None) if is_test(component) else not level:
+        score, level, remark = cells.get(component, (None, "", ""))
+        if component == REMARK:
+            if remark_needed and not remark:
+                return False
+        elif (score is None) if is_test(component) else not level:
             return False
     return True

@@ -9,6 +9,7 @@ from society.models import (
     Conduct,
     HouseholdVisit,
     Mark,
+    PrimaryAward,
     PrimaryQuality,
     School,
     Subject,
@@ -86,7 +87,16 @@ class GradebookForm(forms.Form):
                 name = mark_field(row.enrollment.student_id, component)
                 mark = row.marks.get(component)
                 label = f"{row.enrollment.student.full_name} — {Mark.Component(component).label}"
-                if primary and assessment_primary.is_test(component):
+                if primary and component == assessment_primary.REMARK:
+                    # No maxlength: a browser would cut the text silently; the service says how long it is.
+                    field = forms.CharField(
+                        label=label,
+                        required=False,
+                        max_length=2000,
+                        widget=forms.Textarea(attrs={"rows": 2, "cols": 24, "class": "remark"}),
+                    )
+                    initial = mark.remark if mark else ""
+                elif primary and assessment_primary.is_test(component):
                     field = forms.CharField(
                         label=label,
                         required=False,
@@ -164,6 +174,47 @@ class QualitiesForm(forms.Form):
     def row_fields(self):
         for r, names in self.rows:
             yield r, [self[name] for name in names]
+
+
+class AwardsForm(forms.Form):
+    """A primary class's end-of-year awards: per student a title (Circular 27, Art. 15) and other
+    awards written out. Checked by services.awards (titles against the year's result)."""
+
+    def __init__(self, *args, results, **kwargs):
+        from society.services.awards import award_fields
+
+        super().__init__(*args, **kwargs)
+        choices = [("", "—"), *PrimaryAward.Title.choices]
+        self.rows = []
+        for r in results:
+            title_name, other_name = award_fields(r.enrollment.pk)
+            award = r.award
+            name = r.enrollment.student.full_name
+            self.fields[title_name] = forms.ChoiceField(
+                label=_("Danh hiệu — %(name)s") % {"name": name},
+                required=False,
+                choices=choices,
+                initial=award.title if award else "",
+            )
+            self.fields[other_name] = forms.CharField(
+                label=_("Khen thưởng khác — %(name)s") % {"name": name},
+                required=False,
+                max_length=2000,  # the service says how long it may be, keeping the text
+                initial=award.other if award else "",
+                widget=forms.TextInput(attrs={"placeholder": _("Ví dụ: Giải Nhì Hội thi Viết chữ đẹp cấp tỉnh")}),
+            )
+            self.rows.append((r, title_name, other_name))
+
+    def row_fields(self):
+        for r, title_name, other_name in self.rows:
+            yield r, self[title_name], self[other_name]
+
+    def awards(self) -> dict[int, tuple[str, str]]:
+        return {
+            r.enrollment.pk: (self.cleaned_data.get(t, ""), self.cleaned_data.get(o, ""))
+            for r, t, o in self.rows
+            if t in self.data or o in self.data
+        }
 
 
 class TransferForm(forms.Form):
@@ -297,3 +348,24 @@ class SubjectForm(forms.Form):
         if self.fields["code"].disabled:
             data.pop("code", None)
         return data
+
+
+class LoudspeakerSlotsForm(forms.Form):
+    """A commune's daily loudspeaker slots: up to four times (HH:MM), empty ones skipped; the
+    rules (hours, duplicates) are the service's."""
+
+    def __init__(self, *args, current=(), **kwargs):
+        from society.services.broadcasts import MAX_LOUDSPEAKER_SLOTS, slot_field
+
+        super().__init__(*args, **kwargs)
+        for i in range(MAX_LOUDSPEAKER_SLOTS):
+            self.fields[slot_field(i)] = forms.TimeField(
+                label=_("Giờ phát thứ %(n)s") % {"n": i + 1},
+                required=False,
+                input_formats=["%H:%M", "%H:%M:%S", "%Hh%M", "%H.%M"],
+                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                initial=current[i] if i < len(current) else None,
+            )
+
+    def times(self):
+        return [self.cleaned_data.get(name) for name in self.fields]

@@ -293,6 +293,9 @@ class Mark(models.Model):
         # periodic tests' scores (whole numbers 1–10).
         KGK = "kgk", _("KTĐK giữa kỳ")
         KCK = "kck", _("KTĐK cuối kỳ")
+        # Primary school: the subject teacher's remark (nhận xét) for the term, printed on the
+        # transcript for the end of the year.
+        NX = "nx", _("Nhận xét")
 
     class Comment(models.TextChoices):
         PASS = "D", _("Đạt")
@@ -307,6 +310,8 @@ class Mark(models.Model):
     component = models.CharField(_("cột điểm"), max_length=3, choices=Component.choices)
     score = models.DecimalField(_("điểm số"), max_digits=3, decimal_places=1, null=True, blank=True)
     comment = models.CharField(_("nhận xét"), max_length=2, choices=Comment.choices, blank=True)
+    # The written remark of a primary subject (component nx); its length is checked by the service.
+    remark = models.CharField(_("lời nhận xét"), max_length=200, blank=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
@@ -331,8 +336,9 @@ class MarkChange(models.Model):
     gradebook = models.ForeignKey(Gradebook, on_delete=models.PROTECT, related_name="mark_changes")
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="+")
     component = models.CharField(_("cột điểm"), max_length=3, choices=Mark.Component.choices)
-    old_value = models.CharField(_("giá trị cũ"), max_length=4, blank=True)
-    new_value = models.CharField(_("giá trị mới"), max_length=4, blank=True)
+    # Wide enough for a primary subject's written remark (Mark.remark), not only a score.
+    old_value = models.CharField(_("giá trị cũ"), max_length=200, blank=True)
+    new_value = models.CharField(_("giá trị mới"), max_length=200, blank=True)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     changed_at = models.DateTimeField(_("lúc"), default=timezone.now)
 
@@ -394,9 +400,11 @@ class Conduct(models.Model):
 
 
 class PrimaryQuality(models.Model):
-    """Circular 27 (primary school): one quality or competence of a student at the end of term I
-    (period 1) or of the year (period 2), set by the homeroom teacher: Tốt / Đạt / Cần cố gắng.
-    The end-of-year ones enter the end-of-year result and the primary transcript."""
+    """Circular 27 (primary school): one quality or competence of a student at one of the four
+    periodic assessments, set by the homeroom teacher: Tốt / Đạt / Cần cố gắng. The period values
+    keep their first meaning (1 end of term I, 2 end of year) and the mid-terms came later (3, 4):
+    assessment_primary.QUALITY_PERIODS gives their order. The end-of-year ones enter the
+    end-of-year result and the primary transcript; the mid-term ones are seen by the school only."""
 
     class Item(models.TextChoices):
         # The five main qualities (phẩm chất chủ yếu).
@@ -421,7 +429,7 @@ class PrimaryQuality(models.Model):
         PASS = "D", _("Đạt")
         EFFORT = "C", _("Cần cố gắng")
 
-    PERIODS = ((1, _("Cuối học kỳ I")), (2, _("Cuối năm học")))
+    PERIODS = ((3, _("Giữa học kỳ I")), (1, _("Cuối học kỳ I")), (4, _("Giữa học kỳ II")), (2, _("Cuối năm học")))
 
     enrollment = models.ForeignKey(Enrollment, on_delete=models.PROTECT, related_name="qualities")
     period = models.PositiveSmallIntegerField(_("kỳ"), choices=PERIODS)
@@ -435,11 +443,38 @@ class PrimaryQuality(models.Model):
         verbose_name_plural = _("đánh giá phẩm chất, năng lực")
         constraints = [
             models.UniqueConstraint(fields=["enrollment", "period", "item"], name="society_primary_quality_unique"),
-            models.CheckConstraint(condition=Q(period__in=(1, 2)), name="society_primary_quality_period"),
+            models.CheckConstraint(condition=Q(period__in=(1, 2, 3, 4)), name="society_primary_quality_period"),
         ]
 
     def __str__(self):
         return f"{self.enrollment} {self.period} {self.item}: {self.level}"
+
+
+class PrimaryAward(models.Model):
+    """Circular 27, Art. 15: what the school awards a primary student at the end of the year — the
+    title Học sinh Xuất sắc (end-of-year result Hoàn thành xuất sắc) or Học sinh Tiêu biểu hoàn
+    thành tốt trong học tập và rèn luyện (Hoàn thành tốt), and other awards (an outstanding
+    achievement, a contest). Decided by the principal; printed on the transcript (Khen thưởng)."""
+
+    class Title(models.TextChoices):
+        EXCELLENT = "xuat_sac", _("Học sinh Xuất sắc")
+        EXEMPLARY = "tieu_bieu", _("Học sinh Tiêu biểu hoàn thành tốt trong học tập và rèn luyện")
+
+    enrollment = models.OneToOneField(Enrollment, on_delete=models.PROTECT, related_name="award")
+    title = models.CharField(_("danh hiệu"), max_length=10, choices=Title.choices, blank=True)
+    other = models.CharField(_("khen thưởng khác"), max_length=200, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("khen thưởng học sinh tiểu học")
+        verbose_name_plural = _("khen thưởng học sinh tiểu học")
+        constraints = [
+            models.CheckConstraint(condition=~Q(title="") | ~Q(other=""), name="society_primary_award_not_empty")
+        ]
+
+    def __str__(self):
+        return f"{self.enrollment}: {self.title or self.other}"
 
 
 # --- Transcripts (học bạ số): generated, signed by the homeroom teacher then the principal ----------
@@ -762,7 +797,7 @@ class BroadcastDelivery(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     # Hand-overs to the provider so far (services/broadcasts.py: MAX_ATTEMPTS bounds the resends).
     attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
-    # Loudspeakers: the commune radio's slot that reads it out (services/broadcasts.py: LOUDSPEAKER_SLOTS).
+    # Loudspeakers: the commune radio's slot that reads it out (the commune's LoudspeakerSlots).
     scheduled_for = models.DateTimeField(_("phát lúc"), null=True, blank=True)
 
     class Meta:
@@ -791,3 +826,28 @@ class BroadcastDelivery(models.Model):
     def play_at(self):
         """When a loudspeaker reads it out (None on other channels): read by the loudspeaker backends."""
         return self.scheduled_for
+
+
+class LoudspeakerSlots(models.Model):
+    """A commune's daily loudspeaker broadcast times (local), set by its officials: an approved
+    announcement is read out in the commune's next slot (services/broadcasts.py). A commune with
+    no row uses services/broadcasts.py: DEFAULT_LOUDSPEAKER_SLOTS."""
+
+    commune = models.OneToOneField(
+        "geo.AdministrativeUnit",
+        on_delete=models.PROTECT,
+        limit_choices_to=COMMUNES_2025,
+        related_name="+",
+        verbose_name=_("xã, phường"),
+    )
+    times = ArrayField(models.TimeField(), verbose_name=_("giờ phát"))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("giờ phát loa truyền thanh xã")
+        verbose_name_plural = _("giờ phát loa truyền thanh xã")
+        constraints = [models.CheckConstraint(condition=~Q(times=[]), name="society_loudspeaker_has_slot")]
+
+    def __str__(self):
+        return f"{self.commune}: {', '.join(t.strftime('%H:%M') for t in self.times)}"

@@ -17,8 +17,10 @@ from society.models import (
     Enrollment,
     Gradebook,
     HouseholdVisit,
+    LoudspeakerSlots,
     Mark,
     MarkChange,
+    PrimaryAward,
     PrimaryQuality,
     School,
     SchoolClass,
@@ -221,6 +223,8 @@ class SubjectResult:
     test1: int | None = None
     test2: int | None = None
     tested: bool = False
+    # Primary school: the subject teacher's end-of-year remark (term II's nx cell).
+    remark: str = ""
 
 
 @dataclass
@@ -231,8 +235,10 @@ class StudentResult:
     # end-of-year result (Circular 27, Art. 9) under 0.
     learning: dict[int, str | None] = field(default_factory=dict)
     conduct: dict[int, str] = field(default_factory=dict)
-    # Primary: qualities and competences per period (1 end of term I, 2 end of year) and item.
+    # Primary: qualities and competences per period (assessment_primary.QUALITY_PERIODS) and item.
     qualities: dict[int, dict[str, str]] = field(default_factory=dict)
+    # Primary: the school's end-of-year award (PrimaryAward), None when none.
+    award: PrimaryAward | None = None
 
 
 def class_results(school_class: SchoolClass) -> list[StudentResult]:
@@ -244,12 +250,16 @@ def class_results(school_class: SchoolClass) -> list[StudentResult]:
     # class of a school (instances cost ~2 ms CPU per student).
     scores: dict[tuple[int, int, int], dict[str, Decimal | None]] = {}
     comments: dict[tuple[int, int, int], dict[str, str]] = {}
+    remarks: dict[tuple[int, int, int], str] = {}
     rows = Mark.objects.filter(gradebook__in=list(gradebooks)).values_list(
-        "student_id", "gradebook_id", "component", "score", "comment"
+        "student_id", "gradebook_id", "component", "score", "comment", "remark"
     )
-    for student_id, gradebook_id, component, score, comment in rows:
+    for student_id, gradebook_id, component, score, comment, remark in rows:
         book = gradebooks[gradebook_id]
         key = (student_id, book.subject_id, book.term)
+        if component == assessment_primary.REMARK:
+            remarks[key] = remark
+            continue
         scores.setdefault(key, {})[component] = score
         comments.setdefault(key, {})[component] = comment
     conduct: dict[int, dict[int, str]] = {}
@@ -257,14 +267,18 @@ def class_results(school_class: SchoolClass) -> list[StudentResult]:
         conduct.setdefault(c.enrollment_id, {})[c.period] = c.level
     primary = school_class.school.level == School.Level.PRIMARY
     qualities: dict[int, dict[int, dict[str, str]]] = {}
+    awards: dict[int, PrimaryAward] = {}
     if primary:
         for eid, period, item, level in PrimaryQuality.objects.filter(
             enrollment__school_class=school_class
         ).values_list("enrollment_id", "period", "item", "level"):
             qualities.setdefault(eid, {}).setdefault(period, {})[item] = level
+        awards = {a.enrollment_id: a for a in PrimaryAward.objects.filter(enrollment__school_class=school_class)}
     results = []
     for e in Enrollment.objects.filter(school_class=school_class).select_related("student"):
-        r = StudentResult(enrollment=e, conduct=conduct.get(e.pk, {}), qualities=qualities.get(e.pk, {}))
+        r = StudentResult(
+            enrollment=e, conduct=conduct.get(e.pk, {}), qualities=qualities.get(e.pk, {}), award=awards.get(e.pk)
+        )
         for s in subjects:
             sr = SubjectResult(subject=s)
             if primary:
@@ -276,6 +290,7 @@ def class_results(school_class: SchoolClass) -> list[StudentResult]:
                     setattr(sr, f"test{term}", None if test is None else int(test))
                 sr.year = sr.term2
                 sr.tested = assessment_primary.has_test(s.code, school_class.grade, "ck")
+                sr.remark = remarks.get((e.student_id, s.pk, 2), "")
                 r.subjects.append(sr)
                 continue
             for term in (1, 2):
@@ -291,7 +306,7 @@ def class_results(school_class: SchoolClass) -> list[StudentResult]:
                 sr.year = assessment.year_average(sr.term1, sr.term2)
             r.subjects.append(sr)
         if primary:
-            year_qualities = r.qualities.get(2, {})
+            year_qualities = r.qualities.get(assessment_primary.END_OF_YEAR, {})
             r.learning[0] = assessment_primary.year_result(
                 [x.year for x in r.subjects],
                 [year_qualities.get(item) for item in assessment_primary.QUALITY_ITEMS],
@@ -415,3 +430,13 @@ def loudspeaker_schedule(user, *, since: dt.datetime) -> list[tuple[object, str]
         )
     )
     return [(d, names.get(int(d.address), d.address) if d.address.isdigit() else d.address) for d in items]
+
+
+def loudspeaker_slots(commune_ids) -> dict[int, tuple]:
+    """{commune id: its daily loudspeaker slots} for the communes that set their own."""
+    return {
+        commune_id: tuple(times)
+        for commune_id, times in LoudspeakerSlots.objects.filter(commune_id__in=list(commune_ids)).values_list(
+            "commune_id", "times"
+        )
+    }

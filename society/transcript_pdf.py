@@ -89,9 +89,9 @@ def _draw_qr(c, text: str, *, x: float, y: float, size: float) -> None:
     c.drawPath(path, stroke=0, fill=1)
 
 
-def _begin(data) -> tuple[canvas.Canvas, BytesIO, float]:
-    """A page with the national motto, the title and the student's identity facts; returns the
-    canvas, its buffer and the height reached."""
+def _begin(data, columns: int = 1) -> tuple[canvas.Canvas, BytesIO, float]:
+    """A page with the national motto, the title and the student's identity facts (in one column,
+    or two to leave room for a longer page); returns the canvas, its buffer and the height reached."""
     _fonts()
     out = BytesIO()
     c = canvas.Canvas(out, pagesize=A4, pageCompression=1, invariant=1)
@@ -119,6 +119,20 @@ def _begin(data) -> tuple[canvas.Canvas, BytesIO, float]:
         ("Số định danh cá nhân", data.personal_id or "—"),
         ("Trường", f"{data.school_name} ({data.commune_name})"),
     ]
+    if columns == 2:
+        # The short facts share lines; names and places keep a line each, never cut short.
+        name, code, born, gender, ethnicity, place, personal_id, school = facts
+        for line in ([name], [code, born, gender], [ethnicity, personal_id], [place], [school]):
+            x = LEFT
+            for label, value in line:
+                c.setFont("DejaVu", 9)
+                c.drawString(x, y, f"{label}:")
+                x += pdfmetrics.stringWidth(f"{label}:", "DejaVu", 9) + 4
+                c.setFont("DejaVu-Bold", 9)
+                c.drawString(x, y, value[:80])
+                x += pdfmetrics.stringWidth(value[:80], "DejaVu-Bold", 9) + 24
+            y -= 14
+        return c, out, y - 10
     for label, value in facts:
         c.setFont("DejaVu", 9)
         c.drawString(LEFT, y, f"{label}:")
@@ -213,6 +227,7 @@ class PrimarySubjectLine:
     level: str | None = None  # end-of-year level T/H/C
     test: int | None = None  # end-of-year periodic test, when the subject has one
     tested: bool = False
+    remark: str = ""  # the subject teacher's end-of-year remark (≤ 120 characters)
 
 
 @dataclass
@@ -222,40 +237,101 @@ class PrimaryTranscriptData(TranscriptData):
     # [(group title, [(item name, level T/D/C or None)])]: qualities, general and specific competences.
     qualities: list[tuple[str, list[tuple[str, str | None]]]] = field(default_factory=list)
     year_result: str | None = None
+    awards: list[str] = field(default_factory=list)  # Khen thưởng: titles and other awards
+
+
+REMARK_FONT = 7
+REMARK_LEADING = 8
+
+
+def _wrap(text: str, width: float, font: str, size: float, max_lines: int) -> list[str]:
+    """Words to lines that fit `width`; the last line ends with "…" when the text needs more."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and pdfmetrics.stringWidth(f"{lines[-1]} {word}", font, size) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1].rstrip() + " …"
+    return lines
+
+
+def _subjects_table(c, y: float, subjects: list[PrimarySubjectLine]) -> float:
+    """Subject, level, test score and the teacher's remark (wrapped in small type, two lines at
+    most: 12 subjects with remarks of the longest allowed still leave the page one sheet)."""
+    columns = [LEFT, LEFT + 150, LEFT + 226, LEFT + 274, RIGHT]
+    remark_width = columns[4] - columns[3] - 8
+    c.line(LEFT, y, RIGHT, y)
+    top = y
+    c.setFont("DejaVu-Bold", 7.5)
+    for i, title in enumerate(("Môn học và hoạt động giáo dục", "Mức đạt được", "Điểm KTĐK", "Nhận xét")):
+        if i == 0:
+            c.drawString(columns[0] + 4, y - 11, title)
+        else:
+            c.drawCentredString((columns[i] + columns[i + 1]) / 2, y - 11, title)
+    y -= 16
+    c.line(LEFT, y, RIGHT, y)
+    for s in subjects:
+        remark = _wrap(s.remark, remark_width, "DejaVu", REMARK_FONT, 2) if s.remark else []
+        height = max(16, 4 + REMARK_LEADING * len(remark))
+        middle = y - height / 2 - 3
+        c.setFont("DejaVu", 8)
+        c.drawString(columns[0] + 4, middle, s.name[:34])
+        c.drawCentredString((columns[1] + columns[2]) / 2, middle, PRIMARY_LEVELS.get(s.level or "", "—"))
+        test = (str(s.test) if s.test is not None else "—") if s.tested else ""
+        c.drawCentredString((columns[2] + columns[3]) / 2, middle, test)
+        c.setFont("DejaVu", REMARK_FONT)
+        for n, line in enumerate(remark):
+            c.drawString(columns[3] + 4, y - 8.5 - n * REMARK_LEADING, line)
+        y -= height
+        c.line(LEFT, y, RIGHT, y)
+    for x in columns:
+        c.line(x, top, x, y)
+    return y
 
 
 def render_primary_transcript(data: PrimaryTranscriptData) -> bytes:
-    """A primary transcript (Circular 27): each subject's end-of-year level and periodic test
-    score, the qualities and competences, and the end-of-year result — no averages."""
-    c, out, y = _begin(data)
-    table = _Table(c, y, [LEFT, LEFT + 250, LEFT + 390, RIGHT])
-    table.row(["Môn học và hoạt động giáo dục", "Mức đạt được", "Điểm KTĐK"], bold=True)
-    for s in data.primary_subjects:
-        test = (str(s.test) if s.test is not None else "—") if s.tested else ""
-        table.row([s.name, PRIMARY_LEVELS.get(s.level or "", "—"), test])
-    y = table.close() - 8
+    """A primary transcript (Circular 27): each subject's end-of-year level, periodic test score and
+    the subject teacher's remark, the qualities and competences, the end-of-year result and the
+    school's awards — no averages."""
+    c, out, y = _begin(data, columns=2)
+    y = _subjects_table(c, y, data.primary_subjects) - 8
     for title, items in data.qualities:
         c.setFont("DejaVu-Bold", 8.5)
         c.drawString(LEFT, y - 9, title)
-        y -= 12
+        y -= 11
         c.setFont("DejaVu", 8)
         # Two items a line: 13 items in 7 lines keep the page to one sheet.
         for i in range(0, len(items), 2):
             for j, (name, level) in enumerate(items[i : i + 2]):
                 c.drawString(LEFT + 8 + j * 250, y - 9, f"{name}: {QUALITY_LEVELS.get(level or '', '—')}")
-            y -= 11
+            y -= 10
         y -= 3
-    c.setFont("DejaVu-Bold", 9)
+    # The result and what it means for the programme on one line.
     result = YEAR_RESULTS.get(data.year_result or "", "—")
-    c.drawString(LEFT, y - 10, f"Đánh giá kết quả giáo dục cuối năm: {result}")
-    y -= 14
-    c.setFont("DejaVu", 8.5)
+    head = f"Đánh giá kết quả giáo dục cuối năm: {result}"
+    c.setFont("DejaVu-Bold", 9)
+    c.drawString(LEFT, y - 10, head)
+    done = ""
     if data.year_result in ("HTXS", "HTT", "HT"):
-        done = "chương trình tiểu học" if data.grade >= 5 else f"chương trình lớp {data.grade}"
-        c.drawString(LEFT, y - 10, f"Hoàn thành {done}.")
+        done = "Hoàn thành " + ("chương trình tiểu học." if data.grade >= 5 else f"chương trình lớp {data.grade}.")
     elif data.year_result == "CHT":
-        c.drawString(LEFT, y - 10, f"Chưa hoàn thành chương trình lớp {data.grade}.")
-    y -= 18
+        done = f"Chưa hoàn thành chương trình lớp {data.grade}."
+    if done:
+        c.setFont("DejaVu", 8.5)
+        c.drawString(LEFT + pdfmetrics.stringWidth(head, "DejaVu-Bold", 9), y - 10, f" — {done}")
+    y -= 14
+    label = "Khen thưởng: "  # the space drawn too, so that text extraction keeps the words apart
+    indent = pdfmetrics.stringWidth(label, "DejaVu-Bold", 8.5)
+    c.setFont("DejaVu-Bold", 8.5)
+    c.drawString(LEFT, y - 10, label)
+    c.setFont("DejaVu", 8.5)
+    awards = _wrap("; ".join(data.awards) if data.awards else "—", RIGHT - LEFT - indent, "DejaVu", 8.5, 3)
+    for n, line in enumerate(awards):
+        c.drawString(LEFT + indent, y - 10 - n * 11, line)
+    y -= 10 + 11 * len(awards)
     c.setFont("DejaVu", 7.5)
     c.drawString(LEFT, y, "Đánh giá theo Thông tư 27/2020/TT-BGDĐT; điểm kiểm tra định kỳ là số nguyên từ 1 đến 10.")
-    return _finish(c, out, data, y - 28)
+    return _finish(c, out, data, y - 22)

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ServiceError, apply_to_form
 from core.permissions import role_required, user_has_role
+from core.users import roles
 from society import selectors
-from society.forms import BroadcastForm, DecisionForm
+from society.forms import BroadcastForm, DecisionForm, LoudspeakerSlotsForm
 from society.permissions import commune_scope
 from society.services import broadcasts as service
 
@@ -123,11 +124,45 @@ def broadcast_resend(request, pk: int):
 
 @role_required(*ROLES)
 def loudspeaker_schedule(request):
-    """The commune radio's schedule: approved announcements by slot, from today on."""
+    """The commune radio's schedule: approved announcements by slot, from today on, and the
+    commune's daily slots (its own, or the default)."""
     today = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time()))
     items = selectors.loudspeaker_schedule(request.user, since=today)
-    return render(
-        request,
-        "society/loudspeaker_schedule.html",
-        {"items": items, "slots": service.LOUDSPEAKER_SLOTS},
-    )
+    scope = commune_scope(request.user)
+    slots = service.DEFAULT_LOUDSPEAKER_SLOTS
+    if scope is not None:
+        slots = selectors.loudspeaker_slots([scope.pk]).get(scope.pk, slots)
+    context = {
+        "items": items,
+        "slots": slots,
+        "commune": scope,
+        "can_set_slots": scope is not None and user_has_role(request.user, roles.COMMUNE_OFFICIAL),
+    }
+    return render(request, "society/loudspeaker_schedule.html", context)
+
+
+@role_required(roles.COMMUNE_OFFICIAL)
+def loudspeaker_slots(request):
+    """A commune official sets their own commune's daily loudspeaker slots (no other commune's:
+    the commune is the official's, never a parameter)."""
+    commune = request.user.admin_unit
+    if commune is None:
+        raise PermissionDenied
+    current = selectors.loudspeaker_slots([commune.pk]).get(commune.pk, service.DEFAULT_LOUDSPEAKER_SLOTS)
+    form = LoudspeakerSlotsForm(request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service.loudspeaker_slots_set(actor=request.user, commune=commune, times=form.times())
+        except ServiceError as exc:
+            apply_to_form(form, exc)
+        else:
+            messages.success(request, _("Đã lưu giờ phát loa truyền thanh của %(xa)s.") % {"xa": commune.name})
+            return redirect("society:loudspeaker-schedule")
+    context = {
+        "form": form,
+        "commune": commune,
+        "earliest": service.LOUDSPEAKER_EARLIEST,
+        "latest": service.LOUDSPEAKER_LATEST,
+        "max_slots": service.MAX_LOUDSPEAKER_SLOTS,
+    }
+    return render(request, "society/loudspeaker_slots.html", context)

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ServiceError, apply_to_form
 from society import assessment_primary, selectors, services
-from society.forms import ConductForm, GradebookForm, QualitiesForm, UnlockForm
+from society.forms import AwardsForm, ConductForm, GradebookForm, QualitiesForm, UnlockForm
 from society.models import Gradebook, Mark, PrimaryQuality, School, SchoolClass, Student, Subject
 from society.permissions import can_manage_subjects, can_view_school, can_view_student, is_school_staff
+from society.services import awards
 
 
 @login_required
@@ -85,17 +86,24 @@ def class_conduct(request, pk: int):
 
 @login_required
 def class_qualities(request, pk: int):
-    """The homeroom teacher of a primary class assesses qualities and competences (Circular 27) at
-    the end of term I or of the year; ?i=<item> shows one item, for a phone."""
+    """Qualities and competences of a primary class (Circular 27) at mid-term I, end of term I,
+    mid-term II or end of year (?period=3, 1, 4, 2): the homeroom teacher enters them, the rest of
+    the school reads them; ?i=<item> shows one item, for a phone."""
     school_class = _class_or_404(request.user, pk)
-    if school_class.homeroom_teacher_id != request.user.pk:
-        raise PermissionDenied
     if school_class.school.level != School.Level.PRIMARY:
         raise Http404
-    period = 1 if request.GET.get("period") == "1" else 2
+    can_edit = school_class.homeroom_teacher_id == request.user.pk
+    try:
+        period = int(request.GET.get("period", ""))
+    except ValueError:
+        period = assessment_primary.END_OF_YEAR
+    if period not in assessment_primary.QUALITY_PERIODS:
+        period = assessment_primary.END_OF_YEAR
     item = request.GET.get("i", "")
     items = [item] if item in assessment_primary.QUALITY_ITEMS else list(assessment_primary.QUALITY_ITEMS)
     results = selectors.class_results(school_class)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
     form = QualitiesForm(request.POST or None, results=results, period=period, items=items)
     if request.method == "POST" and form.is_valid():
         levels = {}
@@ -111,10 +119,15 @@ def class_qualities(request, pk: int):
         else:
             messages.success(request, _("Đã lưu đánh giá phẩm chất, năng lực (%(n)s thay đổi).") % {"n": changed})
             return redirect(request.get_full_path())
+    periods = dict(PrimaryQuality.PERIODS)
     context = {
         "school_class": school_class,
         "form": form,
+        "can_edit": can_edit,
         "period": period,
+        "period_label": periods[period],
+        "periods": [(p, periods[p]) for p in assessment_primary.QUALITY_PERIODS],
+        "on_transcript": period == assessment_primary.END_OF_YEAR,
         "item": item if len(items) == 1 else "",
         "items": [PrimaryQuality.Item(i) for i in items],
         "all_items": [PrimaryQuality.Item(i) for i in assessment_primary.QUALITY_ITEMS],
@@ -188,6 +201,7 @@ def gradebook(request, pk: int):
         "can_unlock": is_admin and book.status == Gradebook.Status.LOCKED,
         "unlock_form": UnlockForm(),
         "by_comment": by_comment,
+        "remark_max": assessment_primary.REMARK_MAX,
         "missing": services.gradebook_missing(book) if can_edit else [],
         "events": book.events.select_related("actor")[:10],
     }
@@ -252,3 +266,33 @@ def _student_transcript_context(request, student) -> dict:
     from society import views_transcripts
 
     return views_transcripts.student_transcript_context(request.user, student)
+
+
+@login_required
+def class_awards(request, pk: int):
+    """End-of-year awards of a primary class (Circular 27, Art. 15): the principal decides them,
+    the rest of the school reads them; they are printed on the transcript."""
+    school_class = _class_or_404(request.user, pk)
+    if school_class.school.level != School.Level.PRIMARY:
+        raise Http404
+    can_edit = is_school_staff(request.user, school_class.school_id, "principal")
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    results = selectors.class_results(school_class)
+    form = AwardsForm(request.POST or None, results=results)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = awards.awards_save(actor=request.user, school_class=school_class, awards=form.awards())
+        except ServiceError as exc:
+            apply_to_form(form, exc)
+        else:
+            messages.success(request, _("Đã lưu khen thưởng (%(n)s học sinh thay đổi).") % {"n": changed})
+            return redirect("society:class-awards", pk=school_class.pk)
+    signed = selectors.transcript_counts(school_class)
+    context = {
+        "school_class": school_class,
+        "form": form,
+        "can_edit": can_edit,
+        "n_signed": signed.get("homeroom_signed", 0) + signed.get("signed", 0),
+    }
+    return render(request, "society/class_awards.html", context)

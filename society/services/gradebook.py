@@ -31,10 +31,10 @@ def mark_field(student_id: int, component: str) -> str:
     return f"m_{student_id}_{component}"
 
 
-def _display(mark_score: Decimal | None, comment: str) -> str:
+def _display(mark_score: Decimal | None, comment: str, remark: str = "") -> str:
     if mark_score is not None:
         return f"{mark_score:.1f}"
-    return comment or ""
+    return comment or remark or ""
 
 
 def _locked_gradebook(gradebook_id: int) -> Gradebook:
@@ -52,8 +52,10 @@ def _check_teacher(actor, gradebook: Gradebook) -> None:
 
 def gradebook_save_marks(*, actor, gradebook: Gradebook, entries: dict[tuple[int, str], str]) -> int:
     """Write the cells the teacher submitted: {(student_id, component): text}. A score is 0–10 with
-    one decimal ("7,5" or "7.5"); a subject assessed by comment takes "D"/"CD". Unchanged cells are
-    left alone (a double submit writes nothing). Returns how many cells changed.
+    one decimal ("7,5" or "7.5"); a subject assessed by comment takes "D"/"CD"; a primary subject
+    takes levels T/H/C, whole test scores 1–10 and a written remark (nx, at most REMARK_MAX
+    characters). Unchanged cells are left alone (a double submit writes nothing); every change
+    after the first entry, a remark's too, is kept in MarkChange. Returns how many cells changed.
 
     Raises NotAllowedError (not this gradebook's teacher), InvalidTransitionError (locked) or
     ServiceError with one field error per bad cell (nothing is saved then)."""
@@ -69,7 +71,7 @@ def gradebook_save_marks(*, actor, gradebook: Gradebook, entries: dict[tuple[int
             Enrollment.objects.filter(school_class_id=gradebook.school_class_id).values_list("student_id", flat=True)
         )
         errors: dict[str, list[str]] = {}
-        parsed: dict[tuple[int, str], tuple[Decimal | None, str]] = {}
+        parsed: dict[tuple[int, str], tuple[Decimal | None, str, str]] = {}
         for (student_id, component), text in entries.items():
             key = mark_field(student_id, component)
             if student_id not in enrolled or component not in allowed:
@@ -78,23 +80,28 @@ def gradebook_save_marks(*, actor, gradebook: Gradebook, entries: dict[tuple[int
             text = (text or "").strip()
             if primary:
                 try:
-                    score, level = assessment_primary.parse_cell(component, text)
+                    score, level, remark = assessment_primary.parse_cell(component, text)
                 except assessment_primary.LevelError:
-                    if assessment_primary.is_test(component):
+                    if component == assessment_primary.REMARK:
+                        errors[key] = [
+                            _("Nhận xét tối đa %(max)s ký tự (đang có %(n)s).")
+                            % {"max": assessment_primary.REMARK_MAX, "n": len(" ".join(text.split()))}
+                        ]
+                    elif assessment_primary.is_test(component):
                         errors[key] = [_("Điểm kiểm tra định kỳ là số nguyên từ 1 đến 10.")]
                     else:
                         errors[key] = [_("Ghi T (Hoàn thành tốt), H (Hoàn thành) hoặc C (Chưa hoàn thành).")]
                     continue
-                parsed[(student_id, component)] = (None if score is None else Decimal(score), level)
+                parsed[(student_id, component)] = (None if score is None else Decimal(score), level, remark)
             elif by_comment:
                 value = text.upper()
                 if value not in ("", *Mark.Comment.values):
                     errors[key] = [_("Chọn Đạt hoặc Chưa đạt.")]
                     continue
-                parsed[(student_id, component)] = (None, value)
+                parsed[(student_id, component)] = (None, value, "")
             else:
                 try:
-                    parsed[(student_id, component)] = (assessment.parse_score(text), "")
+                    parsed[(student_id, component)] = (assessment.parse_score(text), "", "")
                 except assessment.ScoreError:
                     errors[key] = [_("Điểm từ 0 đến 10, một chữ số thập phân (ví dụ 7,5).")]
         if errors:
@@ -105,21 +112,28 @@ def gradebook_save_marks(*, actor, gradebook: Gradebook, entries: dict[tuple[int
         }
         now = timezone.now()
         changed, trail, created = 0, [], []
-        for (student_id, component), (score, comment) in parsed.items():
+        for (student_id, component), (score, comment, remark) in parsed.items():
             mark = existing.get((student_id, component))
             if mark is None:
-                if score is None and not comment:
+                if score is None and not comment and not remark:
                     continue
                 created.append(
-                    Mark(gradebook=gradebook, student_id=student_id, component=component, score=score, comment=comment)
+                    Mark(
+                        gradebook=gradebook,
+                        student_id=student_id,
+                        component=component,
+                        score=score,
+                        comment=comment,
+                        remark=remark,
+                    )
                 )
                 changed += 1
                 continue
-            old, new = _display(mark.score, mark.comment), _display(score, comment)
+            old, new = _display(mark.score, mark.comment, mark.remark), _display(score, comment, remark)
             if old == new:
                 continue
-            mark.score, mark.comment = score, comment
-            mark.save(update_fields=["score", "comment", "updated_at"])
+            mark.score, mark.comment, mark.remark = score, comment, remark
+            mark.save(update_fields=["score", "comment", "remark", "updated_at"])
             trail.append(
                 MarkChange(
                     mark=mark,
@@ -159,7 +173,8 @@ def gradebook_missing(gradebook: Gradebook) -> list[str]:
             ok = assessment_primary.cells_complete(
                 gradebook.subject.code,
                 gradebook.school_class.grade,
-                {c: (m.score, m.comment) for c, m in cells.items()},
+                {c: (m.score, m.comment, m.remark) for c, m in cells.items()},
+                remark_needed=gradebook.term == 2,
             )
         elif by_comment:
             ok = assessment.comment_term_result({c: m.comment for c, m in cells.items()}) is not None
@@ -179,6 +194,11 @@ def gradebook_finish(*, actor, gradebook: Gradebook) -> Gradebook:
         if gradebook.status == Gradebook.Status.LOCKED:
             return gradebook
         missing = gradebook_missing(gradebook)
+        if missing and is_primary(gradebook) and gradebook.term == 2:
+            raise InvalidTransitionError(
+                _("Chưa đủ mức đạt được, điểm kiểm tra và nhận xét cuối năm cho: %(names)s.")
+                % {"names": ", ".join(missing[:10])}
+            )
         if missing:
             raise InvalidTransitionError(
                 _("Chưa đủ điểm để tổng kết học kỳ cho: %(names)s.") % {"names": ", ".join(missing[:10])}
@@ -268,13 +288,14 @@ def quality_field(enrollment_id: int, item: str) -> str:
 
 def qualities_save(*, actor, school_class: SchoolClass, period: int, levels: dict[tuple[int, str], str]) -> int:
     """The homeroom teacher of a primary class assesses qualities and competences (Circular 27,
-    Art. 8) at the end of term I (1) or of the year (2): {(enrollment_id, item): "T"/"D"/"C"}; an
+    Art. 6 and 8) at one of the four periodic assessments (assessment_primary.QUALITY_PERIODS:
+    mid-term I, end of term I, mid-term II, end of year): {(enrollment_id, item): "T"/"D"/"C"}; an
     empty value leaves the cell as it is. Unchanged cells write nothing (a double submit is
     harmless). Audited `society.qualities.save`; returns how many changed.
 
     Raises NotAllowedError (not the homeroom teacher), InvalidTransitionError (not a primary
     class) or ServiceError with one field error per bad cell (nothing saved then)."""
-    if period not in (1, 2):
+    if period not in assessment_primary.QUALITY_PERIODS:
         raise ServiceError(errors={"period": [_("Kỳ đánh giá không hợp lệ.")]})
     with transaction.atomic():
         school_class = SchoolClass.objects.select_for_update().select_related("school").get(pk=school_class.pk)
@@ -322,7 +343,7 @@ def qualities_save(*, actor, school_class: SchoolClass, period: int, levels: dic
     return changed
 
 
-def qualities_missing(school_class: SchoolClass, period: int = 2) -> list[str]:
+def qualities_missing(school_class: SchoolClass, period: int = assessment_primary.END_OF_YEAR) -> list[str]:
     """Names of the students of a primary class whose qualities and competences of `period` are
     not all assessed yet."""
     counts: dict[int, int] = {}

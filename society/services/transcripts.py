@@ -37,6 +37,7 @@ from society.models import (
     TranscriptCopy,
 )
 from society.permissions import is_school_staff
+from society.services.awards import award_lines
 from society.services.gradebook import qualities_missing
 
 logger = logging.getLogger(__name__)
@@ -247,18 +248,21 @@ def _primary_data(identity: dict, school_class: SchoolClass, result) -> transcri
     # The printed names are the Circular's own words, as every other line of the page.
     with translation.override("vi"):
         names = {item.value: str(item.label) for item in PrimaryQuality.Item}
-    year_qualities = result.qualities.get(2, {}) if result else {}
+    year_qualities = result.qualities.get(assessment_primary.END_OF_YEAR, {}) if result else {}
     return transcript_pdf.PrimaryTranscriptData(
         **identity,
         grade=school_class.grade,
         primary_subjects=[
-            transcript_pdf.PrimarySubjectLine(name=s.subject.name, level=s.year, test=s.test2, tested=s.tested)
+            transcript_pdf.PrimarySubjectLine(
+                name=s.subject.name, level=s.year, test=s.test2, tested=s.tested, remark=s.remark
+            )
             for s in (result.subjects if result else [])
         ],
         qualities=[
             (title, [(names[item], year_qualities.get(item)) for item in items]) for title, items in QUALITY_GROUPS
         ],
         year_result=result.learning.get(0) if result else None,
+        awards=award_lines(result.award) if result else [],
     )
 
 

@@ -120,3 +120,24 @@ def build_school(*, n_students=3, prefix="") -> SchoolWorld:
 @pytest.fixture
 def world(db) -> SchoolWorld:
     return build_school()
+
+
+@pytest.fixture
+def primary(db):
+    """A grade-5 class of a primary school: Toán and Tiếng Việt (tested at mid-term and end of
+    term in grade 5) and Đạo đức (levels only), both terms."""
+    world = build_school(n_students=2)
+    School.objects.filter(pk=world.school.pk).update(level="tieu_hoc", name="Trường Tiểu học Đông Kinh")
+    SchoolClass.objects.filter(pk=world.school_class.pk).update(grade=5, name="5A")
+    world.school_class.refresh_from_db()
+    Gradebook.objects.filter(school_class=world.school_class).exclude(subject__code="toan").delete()
+    world.books = {k: v for k, v in world.books.items() if k[0] == "toan"}
+    for code, name, order in (("tieng-viet", "Tiếng Việt", 0), ("dao-duc", "Đạo đức", 5)):
+        subject, _ = Subject.objects.get_or_create(
+            code=code, defaults={"name": name, "assessment": "comment", "order": order}
+        )
+        for term in (1, 2):
+            world.books[(code, term)] = Gradebook.objects.create(
+                school_class=world.school_class, subject=subject, term=term, teacher=world.homeroom
+            )
+    return world

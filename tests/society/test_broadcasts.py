@@ -392,3 +392,75 @@ def test_loudspeaker_announcements_go_into_the_communes_next_radio_slot(
     login(other_commune_official)
     page = client.get(reverse("society:loudspeaker-schedule")).content.decode()
     assert "Lịch cắt điện" not in page and "Chưa có thông báo nào trong lịch phát thanh." in page
+
+
+def test_a_commune_official_sets_the_communes_loudspeaker_slots_and_approvals_use_them(
+    client, login, commune, commune_official, other_commune_official, province_leader, department_official
+):
+    """Per-commune slots: set on a page by the commune's own officials (validated field by field,
+    audited, no other commune's), and used for that commune's loudspeaker items when approved."""
+    import datetime as dt
+
+    from core.audit.models import AuditLog
+    from society.models import LoudspeakerSlots
+
+    url = reverse("society:loudspeaker-slots")
+    login(commune_official)
+    page = client.get(url).content.decode()
+    # The current (default) slots are filled in, as a phone's time picker reads them.
+    assert 'value="06:00"' in page and 'value="17:00"' in page and commune.name in page
+    # Bad input: each field says what is wrong and keeps what was typed; nothing saved.
+    bad = client.post(url, {"slot_1": "06:00", "slot_2": "25:99"})
+    html = bad.content.decode()
+    assert bad.status_code == 200 and "Nhập một thời gian hợp lệ." in html and 'value="25:99"' in html
+    bad = client.post(url, {"slot_1": "04:30", "slot_2": "11:30", "slot_3": "11:30"})
+    html = bad.content.decode()
+    assert "Giờ phát từ 05:00 đến 21:00." in html and "Trùng với giờ phát thứ 2." in html
+    assert 'value="04:30"' in html and html.count('value="11:30"') == 2
+    empty = client.post(url, {"slot_1": "", "slot_2": ""}).content.decode()
+    assert "Cần ít nhất một giờ phát trong ngày." in empty
+    assert not LoudspeakerSlots.objects.exists()
+    # Saved sorted; the same form again (double submit) changes and audits nothing more.
+    response = client.post(url, {"slot_1": "18:30", "slot_2": "11:30", "slot_3": "06:15"}, follow=True)
+    html = response.content.decode()
+    assert f"Đã lưu giờ phát loa truyền thanh của {commune.name}." in html and "06:15, 11:30, 18:30" in html
+    client.post(url, {"slot_1": "18:30", "slot_2": "11:30", "slot_3": "06:15"})
+    row = LoudspeakerSlots.objects.get(commune=commune)
+    assert row.times == [dt.time(6, 15), dt.time(11, 30), dt.time(18, 30)]
+    log = AuditLog.objects.get(action="society.loudspeaker_slots.update")
+    assert log.before == {"times": ["06:00", "17:00"]} and log.after == {"times": ["06:15", "11:30", "18:30"]}
+    # Another commune's official edits only their own commune (the page never takes a commune),
+    # and a province official, who has no commune of their own, cannot set any.
+    login(other_commune_official)
+    client.post(url, {"slot_1": "07:00"})
+    assert LoudspeakerSlots.objects.get(commune=commune).times == row.times
+    assert LoudspeakerSlots.objects.exclude(commune=commune).get().times == [dt.time(7, 0)]
+    with pytest.raises(NotAllowedError):
+        broadcasts.loudspeaker_slots_set(actor=other_commune_official, commune=commune, times=[dt.time(8, 0)])
+    login(department_official)
+    assert client.get(url).status_code == 403
+    # An announcement approved now goes into this commune's next own slot, which the local
+    # loudspeaker backend hands over with the item.
+    broadcast = broadcasts.broadcast_create(
+        actor=commune_official,
+        title="Tiêm phòng cho gia súc",
+        body="Thông báo bà con {xa}.",
+        communes=[commune],
+        group="citizens",
+        channels=["loudspeaker"],
+    )
+    broadcasts.broadcast_submit(actor=commune_official, broadcast=broadcast)
+    broadcasts.broadcast_approve(actor=province_leader, broadcast=broadcast)
+    item = BroadcastDelivery.objects.get(broadcast=broadcast)
+    local_slot = timezone.localtime(item.scheduled_for)
+    assert local_slot.time() in row.times
+    assert item.scheduled_for == broadcasts.next_loudspeaker_slot(broadcast.decided_at, row.times)
+    from core.notifications.backends import get_backend
+
+    get_backend("loudspeaker").send(item)
+    assert _outbox("loudspeaker")[0]["play_at"] == item.scheduled_for.isoformat()
+    local = timezone.get_current_timezone()
+    day = dt.date(2026, 12, 7)
+    assert broadcasts.next_loudspeaker_slot(dt.datetime.combine(day, dt.time(12, 0), tzinfo=local), row.times) == (
+        dt.datetime.combine(day, dt.time(18, 30), tzinfo=local)
+    )

@@ -15,34 +15,11 @@ from core.errors import InvalidTransitionError, NotAllowedError
 from core.signing.verification import verify_pdf
 from society import assessment_primary as c27
 from society import services
-from society.models import Gradebook, PrimaryQuality, School, SchoolClass, Subject, Transcript
+from society.models import PrimaryQuality, School, Transcript
 from society.selectors import class_results
 from society.services.gradebook import quality_field
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def primary(db):
-    """A grade-5 class of a primary school: Toán and Tiếng Việt (tested at mid-term and end of
-    term in grade 5) and Đạo đức (levels only), both terms."""
-    from tests.society.conftest import build_school
-
-    world = build_school(n_students=2)
-    School.objects.filter(pk=world.school.pk).update(level="tieu_hoc", name="Trường Tiểu học Đông Kinh")
-    SchoolClass.objects.filter(pk=world.school_class.pk).update(grade=5, name="5A")
-    world.school_class.refresh_from_db()
-    Gradebook.objects.filter(school_class=world.school_class).exclude(subject__code="toan").delete()
-    world.books = {k: v for k, v in world.books.items() if k[0] == "toan"}
-    for code, name, order in (("tieng-viet", "Tiếng Việt", 0), ("dao-duc", "Đạo đức", 5)):
-        subject, _ = Subject.objects.get_or_create(
-            code=code, defaults={"name": name, "assessment": "comment", "order": order}
-        )
-        for term in (1, 2):
-            world.books[(code, term)] = Gradebook.objects.create(
-                school_class=world.school_class, subject=subject, term=term, teacher=world.homeroom
-            )
-    return world
 
 
 def finish_books(world, *, levels=("T", "T"), tests=("9", "10")):
@@ -64,9 +41,11 @@ def test_the_homeroom_teacher_assesses_qualities_and_competences_on_the_page(cli
     world = primary
     first, second = world.school_class.enrollments.order_by("number")
     url = reverse("society:class-qualities", args=[world.school_class.pk]) + "?period=2"
-    # A subject teacher, or anyone else, cannot.
+    # A subject teacher of the school reads them but cannot enter them.
     login(world.math_teacher)
-    assert client.get(url).status_code == 403
+    page = client.get(url).content.decode()
+    assert "<select" not in page and "Chỉ giáo viên chủ nhiệm của lớp nhập được đánh giá này." in page
+    assert client.post(url, {quality_field(first.pk, "nhan_ai"): "T"}).status_code == 403
     login(world.homeroom)
     page = client.get(url).content.decode()
     assert "Yêu nước" in page and "Giải quyết vấn đề và sáng tạo" in page and "Thể chất" in page

@@ -24,6 +24,7 @@ RULES = [
             "society:class-detail",
             "society:class-conduct",
             "society:class-qualities",
+            "society:class-awards",
             "society:gradebook",
             "society:gradebook-history",
             "society:student-detail",
@@ -49,6 +50,8 @@ RULES = [
     Rule("society:broadcasts", roles(*VIEW)),
     Rule("society:broadcast-new", roles(*VIEW)),
     Rule("society:loudspeaker-schedule", roles(*VIEW)),
+    # A commune official's own commune's times: an administrator has no commune to set them for.
+    Rule("society:loudspeaker-slots", roles("commune_official"), overrides={"sysadmin": 403}),
     Rule(
         "society:broadcast-detail", SKIP("needs a broadcast of the persona's commune; tests/society/test_broadcasts.py")
     ),
