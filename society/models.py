@@ -311,7 +311,9 @@ class Mark(models.Model):
     score = models.DecimalField(_("điểm số"), max_digits=3, decimal_places=1, null=True, blank=True)
     comment = models.CharField(_("nhận xét"), max_length=2, choices=Comment.choices, blank=True)
     # The written remark of a primary subject (component nx); its length is checked by the service.
-    remark = models.CharField(_("lời nhận xét"), max_length=200, blank=True)
+    # Empty by default in the database too: rows written without it (bulk loads, an older release
+    # during a rolling deploy, the benchmark's baseline tree) stay valid.
+    remark = models.CharField(_("lời nhận xét"), max_length=200, blank=True, default="", db_default="")
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
