@@ -31,7 +31,7 @@ class RequestLogMiddleware:
             extra={
                 "request_id": request_id,
                 "method": request.method,
-                "path": request.path,
+                "path": logged_path(request),
                 "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                 "user_id": user.pk if user is not None and user.is_authenticated else None,
@@ -39,3 +39,14 @@ class RequestLogMiddleware:
             },
         )
         return response
+
+
+def logged_path(request) -> str:
+    """The request's path for the log, with a secret it carries masked: a URL parameter named `token`
+    (a calendar subscription's key, government.meetings) is a credential, and logs are read by more
+    people than the keys' owners."""
+    match = getattr(request, "resolver_match", None)
+    token = match.kwargs.get("token") if match is not None else None
+    if isinstance(token, str) and token:
+        return request.path.replace(token, "[token]")
+    return request.path

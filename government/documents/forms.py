@@ -148,3 +148,13 @@ class SearchForm(forms.Form):
     year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100, required=False)
     overdue = forms.BooleanField(label=_("Chỉ văn bản quá hạn"), required=False)
     page = forms.IntegerField(min_value=1, max_value=10000, required=False, widget=forms.HiddenInput)
+
+
+class TaskBoardForm(forms.Form):
+    year = forms.IntegerField(
+        label=_("Năm (theo hạn hoàn thành)"),
+        min_value=2000,
+        max_value=2100,
+        required=False,
+        error_messages={"invalid": _("Nhập năm là một số, ví dụ 2026.")},
+    )

@@ -246,3 +246,76 @@ def unchecked_deliveries(*, older_than_seconds: int) -> list[int]:
             direction=Direction.INCOMING, source__isnull=False, signature_valid__isnull=True, created_at__lt=cutoff
         ).values_list("pk", flat=True)[:500]
     )
+
+
+def may_see_task_board(user) -> bool:
+    """The per-agency task board opens to the province's leaders (every agency) and to an agency's
+    leaders (their own): task_board_scope says which agencies."""
+    return task_board_scope(user) != ()
+
+
+def task_board_scope(user):
+    """None: every agency (a province leader, a superuser); a tuple of one agency id: an agency
+    leader's own; (): nobody (everyone else)."""
+    from core.users import roles
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ()
+    if user.is_superuser or user.has_role(roles.PROVINCE_LEADER):
+        return None
+    if user.agency_id and is_leader(user, user.agency_id):
+        return (user.agency_id,)
+    return ()
+
+
+def task_board(user, *, year: int, today: dt.date | None = None) -> list[dict]:
+    """Tasks due in `year` per assigning agency (the agency that gave and follows up the work, as in
+    `visible_tasks` and the operations centre's overdue-task indicator), each row:
+    {"agency_id", "agency", "total", "open", "overdue", "done", "done_on_time", "done_late",
+    "cancelled", "on_time_rate"} — `overdue` the open ones past their deadline at `today`,
+    `on_time_rate` the share of finished tasks finished by their deadline (None when none finished).
+    Only the agencies `user` may follow (task_board_scope); the worst first (most overdue)."""
+    from django.db.models import Count, F
+    from django.db.models.functions import TruncDate
+    from django.db.models.lookups import LessThanOrEqual
+
+    from core.indicators.registry import LOCAL
+    from government.documents.models import Task
+
+    scope = task_board_scope(user)
+    if scope == ():
+        return []
+    today = today or timezone.localdate()
+    rows = Task.objects.filter(deadline__year=year)
+    if scope is not None:
+        rows = rows.filter(agency_id__in=scope)
+    open_ = Q(status__in=(Task.Status.OPEN, Task.Status.IN_PROGRESS))
+    done = Q(status=Task.Status.DONE)
+    # Finished on time: completed on or before the deadline's day, in the province's time zone.
+    on_time = done & Q(LessThanOrEqual(TruncDate("completed_at", tzinfo=LOCAL), F("deadline")))
+    counts = rows.values("agency_id", "agency__name").annotate(
+        total=Count("pk"),
+        open=Count("pk", filter=open_),
+        overdue=Count("pk", filter=open_ & Q(deadline__lt=today)),
+        done=Count("pk", filter=done),
+        done_on_time=Count("pk", filter=on_time),
+        cancelled=Count("pk", filter=Q(status=Task.Status.CANCELLED)),
+    )
+    out = []
+    for r in counts:
+        out.append(
+            {
+                "agency_id": r["agency_id"],
+                "agency": r["agency__name"],
+                "total": r["total"],
+                "open": r["open"],
+                "overdue": r["overdue"],
+                "done": r["done"],
+                "done_on_time": r["done_on_time"],
+                "done_late": r["done"] - r["done_on_time"],
+                "cancelled": r["cancelled"],
+                "on_time_rate": round(100 * r["done_on_time"] / r["done"], 1) if r["done"] else None,
+            }
+        )
+    out.sort(key=lambda r: (-r["overdue"], r["on_time_rate"] if r["on_time_rate"] is not None else 101, r["agency"]))
+    return out

@@ -1,15 +1,18 @@
 """Pages of documents and direction: thin views over selectors (what the person may read) and
 services (each action one transaction). A document nobody let this person read is a 404."""
 
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.action_pages import binder, posted_action, run_posted_action
@@ -24,12 +27,28 @@ from government.documents.forms import (
     RegisterForm,
     SearchForm,
     SubmitForm,
+    TaskBoardForm,
     TaskForm,
 )
 from government.documents.models import Status, Task
 from government.documents.permissions import DOCUMENT_ROLES, is_clerk, is_document_user, is_leader
 
 document_page = role_required(*DOCUMENT_ROLES)
+
+
+@functools.lru_cache(maxsize=8)
+def _choice_labels(language: str | None) -> dict:
+    """Every choice label of the rows and the search form as text in `language`, worked out once per
+    language and process: Django's get_FOO_display() and str() of a lazy label run gettext on each
+    call (60 calls a search page), and the labels only change with the language (the catalogues are
+    loaded once per process)."""
+    from government.documents.models import Direction, DocumentType
+
+    return {
+        "types": {value: str(label) for value, label in DocumentType.choices},
+        "statuses": {value: str(label) for value, label in Status.choices},
+        "books": {value: str(label) for value, label in Direction.choices},
+    }
 
 
 def _with_labels(rows) -> list:
@@ -41,11 +60,10 @@ def _with_labels(rows) -> list:
 
     from django.utils.text import Truncator
 
-    from government.documents.models import INCOMING_OPEN, Direction, DocumentType
+    from government.documents.models import INCOMING_OPEN, Direction
 
-    types = {value: str(label) for value, label in DocumentType.choices}
-    statuses = {value: str(label) for value, label in Status.choices}
-    books = {value: str(label) for value, label in Direction.choices}
+    labels = _choice_labels(get_language())
+    types, statuses, books = labels["types"], labels["statuses"], labels["books"]
     placeholder = str(uuid.UUID(int=0))
     detail = reverse("documents:detail", args=[placeholder])
     today = timezone.localdate()
@@ -64,18 +82,17 @@ def _with_labels(rows) -> list:
 def _search_choices(form) -> dict:
     """The search form's choices with the chosen one marked, so the template does not ask the bound
     field for its value once per option (29 options: a third of the form's rendering)."""
-    from government.documents.models import Direction, DocumentType
-
     data = form.data if form.is_bound else {}
+    labels = _choice_labels(get_language())
 
     def options(field, choices):
         chosen = data.get(field, "")
-        return [(v, str(lbl), v == chosen) for v, lbl in choices]
+        return [(v, label, v == chosen) for v, label in choices.items()]
 
     return {
-        "directions": options("direction", Direction.choices),
-        "types": options("doc_type", DocumentType.choices),
-        "statuses": options("status", Status.choices),
+        "directions": options("direction", labels["books"]),
+        "types": options("doc_type", labels["types"]),
+        "statuses": options("status", labels["statuses"]),
     }
 
 
@@ -121,7 +138,11 @@ def search(request):
             year=data.get("year"),
             overdue=data.get("overdue", False),
         )
-        page = {"items": _with_labels(items), "number": number, "has_next": has_next, "has_previous": number > 1}
+        # The rows are rendered apart, with only their own context: inside the page every one of their
+        # ~240 variable lookups walked the request context's dictionaries (menu, user, messages, csrf,
+        # ...) before finding the row, a third of the page's rendering (docs/benchmarks.md, issue 16).
+        rows_html = render_to_string("documents/_rows.html", {"rows": _with_labels(items)})
+        page = {"rows_html": rows_html, "number": number, "has_next": has_next, "has_previous": number > 1}
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -397,7 +418,39 @@ def tasks(request):
     if status in Task.Status.values:
         rows = rows.filter(status=status)
     page = Paginator(rows.order_by("deadline", "id"), 30).get_page(request.GET.get("page"))
-    return render(request, "documents/tasks.html", {"page": page, "status": status, "statuses": Task.Status.choices})
+    return render(
+        request,
+        "documents/tasks.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": Task.Status.choices,
+            "may_see_board": selectors.may_see_task_board(request.user),
+        },
+    )
+
+
+@document_page
+@require_GET
+def task_board(request):
+    """Tasks per assigning agency — overdue, open, finished on time and late — for the province's
+    leaders (every agency) and an agency's leaders (their own); anyone else gets 403."""
+    if not selectors.may_see_task_board(request.user):
+        raise PermissionDenied
+    form = TaskBoardForm(request.GET or None)
+    year = timezone.localdate().year
+    if form.is_bound and form.is_valid() and form.cleaned_data["year"]:
+        year = form.cleaned_data["year"]
+    rows = selectors.task_board(request.user, year=year) if not form.errors else []
+    totals = {
+        key: sum(r[key] for r in rows) for key in ("total", "open", "overdue", "done", "done_on_time", "done_late")
+    }
+    totals["on_time_rate"] = round(100 * totals["done_on_time"] / totals["done"], 1) if totals["done"] else None
+    return render(
+        request,
+        "documents/task_board.html",
+        {"form": form, "year": year, "rows": rows, "totals": totals},
+    )
 
 
 @document_page

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from government.documents.forms import DateInput, _checked, _people_choices
-from government.meetings.models import Participant
+from government.meetings.models import CalendarFeed, Participant
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -121,3 +121,20 @@ class MonthForm(forms.Form):
             return self.cleaned_data["month"]
         today = timezone.localdate()
         return today.replace(day=1)
+
+
+class FeedIssueForm(forms.Form):
+    """Create (or replace) a secret subscription link to one calendar."""
+
+    scope = forms.ChoiceField(
+        label=_("Lịch"),
+        choices=CalendarFeed.Scope.choices,
+        error_messages={
+            "required": _("Chọn lịch của tôi hoặc của cơ quan."),
+            "invalid_choice": _("Chọn lịch của tôi hoặc của cơ quan."),
+        },
+    )
+
+
+class FeedRevokeForm(forms.Form):
+    feed = forms.IntegerField(min_value=1, error_messages={"required": _("Thiếu liên kết cần thu hồi.")})

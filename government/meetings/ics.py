@@ -24,7 +24,10 @@ def _calendar(name: str) -> Calendar:
     return cal
 
 
-def _event(m, *, url: str) -> Event:
+def _event(m, *, url: str, public: bool = False) -> Event:
+    """One meeting as an event. `public`: for a subscription read by calendar servers outside the
+    portal (ADR 1604) — the agenda and the video room's link are left out, the page's link says where
+    to read them after signing in."""
     from government.meetings.models import Meeting
 
     e = Event()
@@ -34,13 +37,15 @@ def _event(m, *, url: str) -> Event:
     e.add("dtstart", m.starts_at.astimezone(dt.UTC))
     e.add("dtend", m.ends_at.astimezone(dt.UTC))
     e.add("summary", m.title)
-    parts = [m.agenda]
-    if m.video_url:
+    parts = [] if public else [m.agenda]
+    if m.video_url and not public:
         parts.append(_("Phòng họp trực tuyến: %(url)s") % {"url": m.video_url})
+    elif m.video_url:
+        parts.append(_("Họp trực tuyến: liên kết phòng họp trên trang cuộc họp (cần đăng nhập)."))
     parts.append(_("Chủ trì: %(name)s — %(agency)s") % {"name": m.chair.get_full_name(), "agency": m.agency.name})
     parts.append(url)
     e.add("description", "\n\n".join(parts))
-    location = m.location or m.video_url
+    location = m.location or ("" if public else m.video_url)
     if location:
         e.add("location", location)
     e.add("url", url)
@@ -58,10 +63,14 @@ def meeting_ics(m, *, url: str) -> bytes:
     return cal.to_ical()
 
 
-def calendar_ics(meetings, *, name: str, url_for) -> bytes:
+def calendar_ics(meetings, *, name: str, url_for, public: bool = False) -> bytes:
     """Several meetings (an official's or an agency's) as one calendar file; `url_for(meeting)` gives
-    each meeting's page."""
+    each meeting's page; `public` as for `_event` (a subscription)."""
     cal = _calendar(name)
+    if public:
+        # Calendar programs poll a subscription; ask them to refresh it every hour.
+        cal.add("refresh-interval", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", "PT1H")
     for m in meetings:
-        cal.add_component(_event(m, url=url_for(m)))
+        cal.add_component(_event(m, url=url_for(m), public=public))
     return cal.to_ical()

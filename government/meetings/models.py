@@ -119,3 +119,37 @@ class MeetingDocument(models.Model):
 
     def __str__(self):
         return f"{self.meeting} ← {self.document_id}"
+
+
+class CalendarFeed(models.Model):
+    """A person's secret calendar subscription (webcal://): a calendar program fetches the meetings of
+    `scope` — the person's own or their agency's — without signing in, by the token in its URL. Only
+    the token's SHA-256 is stored (a 256-bit random token needs no slow hash); the token is shown once,
+    when issued. Revoked feeds stay for the audit trail and answer nothing (ADR 1604)."""
+
+    class Scope(models.TextChoices):
+        ME = "me", _("Lịch họp của tôi")
+        AGENCY = "agency", _("Lịch họp của cơ quan")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds")
+    scope = models.CharField(_("lịch"), max_length=10, choices=Scope.choices)
+    # For an agency calendar, the agency it was issued for: an official who moves to another agency
+    # does not carry the link over to the new one's meetings (it stops; they make a new one).
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    # The token's first characters, to tell the person which link a calendar program holds.
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "scope"], condition=Q(revoked_at__isnull=True), name="meetings_one_live_feed_per_scope"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.scope} · {self.prefix}…"

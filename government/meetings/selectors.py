@@ -3,6 +3,7 @@ officials of the host agency."""
 
 import calendar
 import datetime as dt
+import hashlib
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -74,3 +75,65 @@ def linked_main_file(m: Meeting, link_id: int):
     if link is None:
         return None
     return link.document.files.order_by("-is_main", "created_at").first()
+
+
+# --- calendar subscriptions (ADR 1604) ---------------------------------------------------------------
+
+# How long a token may be: token_urlsafe(32) gives 43 characters; anything much longer is not ours
+# and is refused before it is hashed.
+MAX_FEED_TOKEN = 64
+FEED_USED_KEY = "meetings:feed:used:{pk}"
+
+
+def feed_token_hash(token: str) -> str:
+    """What is stored of a subscription token: its SHA-256 (a 256-bit random token cannot be guessed,
+    so a fast hash is enough, as for API keys in core.api_clients)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def feed_for_token(token: str):
+    """The live subscription whose token is `token`, or None — unknown, forged, revoked, or its owner
+    no longer keeps a meeting calendar there (deactivated, role removed, moved out of the agency for an
+    agency feed): a calendar program then receives nothing, whatever link it holds."""
+    from government.documents.permissions import is_document_user
+    from government.meetings.models import CalendarFeed
+
+    if not token or len(token) > MAX_FEED_TOKEN:
+        return None
+    feed = (
+        CalendarFeed.objects.select_related("user", "user__agency")
+        .filter(token_hash=feed_token_hash(token), revoked_at__isnull=True)
+        .first()
+    )
+    if feed is None:
+        return None
+    user = feed.user
+    if not user.is_active or not is_document_user(user):
+        return None
+    if feed.scope == CalendarFeed.Scope.AGENCY and (
+        feed.agency_id != user.agency_id or not works_at(user, user.agency_id)
+    ):
+        return None
+    return feed
+
+
+def feed_mark_used(feed) -> None:
+    """Remember when a calendar program last fetched the feed — in the cache, not the database: a GET
+    writes nothing (tests/get_writes.py), and "last fetched" is a hint for the owner, not a record."""
+    from django.core.cache import cache
+
+    cache.set(FEED_USED_KEY.format(pk=feed.pk), timezone.now().isoformat(), 90 * 24 * 3600)
+
+
+def live_feeds(user) -> list:
+    """The person's live subscription links, each with `last_used` (an ISO time or None)."""
+    from django.core.cache import cache
+
+    from government.meetings.models import CalendarFeed
+
+    feeds = list(CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).order_by("scope"))
+    used = cache.get_many([FEED_USED_KEY.format(pk=f.pk) for f in feeds]) if feeds else {}
+    for f in feeds:
+        raw = used.get(FEED_USED_KEY.format(pk=f.pk))
+        f.last_used = dt.datetime.fromisoformat(raw) if raw else None
+    return feeds

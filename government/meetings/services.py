@@ -15,7 +15,8 @@ from core.audit.services import audit_record
 from core.errors import InvalidTransitionError, NotAllowedError, ServiceError
 from core.files import random_file_name
 from government.documents.permissions import STAFF_VISIBLE_STATUSES, is_document_user, is_leader, works_at
-from government.meetings.models import Meeting, MeetingDocument, MeetingFile, Participant
+from government.meetings.models import CalendarFeed, Meeting, MeetingDocument, MeetingFile, Participant
+from government.meetings.selectors import feed_token_hash
 from government.meetings.video import provider
 
 S = Meeting.Status
@@ -343,3 +344,71 @@ def meetings_remind(*, today: dt.date) -> int:
 
 def works_at_host(user, m: Meeting) -> bool:
     return works_at(user, m.agency_id)
+
+
+# --- calendar subscriptions (webcal://, ADR 1604) ---------------------------------------------------
+
+
+def _feed_after(feed: CalendarFeed) -> dict:
+    return {"scope": feed.scope, "prefix": feed.prefix, "revoked": feed.revoked_at is not None}
+
+
+def feed_issue(*, actor, scope: str) -> tuple[CalendarFeed, str]:
+    """Issue `actor`'s secret subscription link to `scope` ("me" or "agency"), replacing the live one of
+    that scope (revoked in the same transaction: a calendar still holding it stops receiving meetings).
+    Returns the feed and the token, which is never stored and cannot be shown again.
+    Audited `meetings.calendar_feed.issue` (and `.revoke` for the one replaced). Raises ServiceError for
+    an unknown scope, NotAllowedError for someone without a meeting calendar (or without an agency for
+    "agency")."""
+    import secrets
+
+    if scope not in CalendarFeed.Scope.values:
+        raise ServiceError(_("Lịch không hợp lệ."), errors={"scope": [_("Chọn lịch của tôi hoặc của cơ quan.")]})
+    if not is_document_user(actor) or (scope == CalendarFeed.Scope.AGENCY and not works_at(actor, actor.agency_id)):
+        raise NotAllowedError(_("Bạn không có lịch họp để đăng ký."))
+    with transaction.atomic():
+        # Two submits at once (a double click) must not leave two live links: the person's row is the lock.
+        get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
+        now = timezone.now()
+        for old in CalendarFeed.objects.filter(user=actor, scope=scope, revoked_at__isnull=True):
+            old.revoked_at = now
+            old.save(update_fields=["revoked_at"])
+            audit_record(
+                actor=actor,
+                action="meetings.calendar_feed.revoke",
+                obj=old,
+                after=_feed_after(old),
+                agency=actor.agency,
+            )
+        token = secrets.token_urlsafe(32)
+        feed = CalendarFeed.objects.create(
+            user=actor,
+            scope=scope,
+            agency_id=actor.agency_id if scope == CalendarFeed.Scope.AGENCY else None,
+            token_hash=feed_token_hash(token),
+            prefix=token[:8],
+        )
+        audit_record(
+            actor=actor, action="meetings.calendar_feed.issue", obj=feed, after=_feed_after(feed), agency=actor.agency
+        )
+    return feed, token
+
+
+def feed_revoke(*, actor, feed_id: int) -> CalendarFeed:
+    """Revoke one of `actor`'s own subscription links (idempotent: revoking it again changes nothing).
+    Audited `meetings.calendar_feed.revoke`. Raises NotAllowedError for a link that is not theirs."""
+    with transaction.atomic():
+        feed = CalendarFeed.objects.select_for_update().filter(pk=feed_id, user=actor).first()
+        if feed is None:
+            raise NotAllowedError(_("Không tìm thấy liên kết đăng ký này."))
+        if feed.revoked_at is None:
+            feed.revoked_at = timezone.now()
+            feed.save(update_fields=["revoked_at"])
+            audit_record(
+                actor=actor,
+                action="meetings.calendar_feed.revoke",
+                obj=feed,
+                after=_feed_after(feed),
+                agency=actor.agency,
+            )
+    return feed

@@ -6,21 +6,24 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
 
 from core.action_pages import binder, posted_action, run_posted_action
 from core.errors import ServiceError, apply_to_form
 from core.permissions import role_required
 from government.documents import selectors as document_selectors
-from government.documents.permissions import DOCUMENT_ROLES, is_document_user
+from government.documents.permissions import DOCUMENT_ROLES, is_document_user, works_at
 from government.meetings import selectors, services
 from government.meetings.forms import (
     AttendanceForm,
     CancelForm,
+    FeedIssueForm,
+    FeedRevokeForm,
     FileForm,
     InviteForm,
     LinkDocumentForm,
@@ -29,7 +32,7 @@ from government.meetings.forms import (
     MinutesForm,
     MonthForm,
 )
-from government.meetings.models import Meeting
+from government.meetings.models import CalendarFeed, Meeting
 
 meeting_page = role_required(*DOCUMENT_ROLES)
 S = Meeting.Status
@@ -254,3 +257,98 @@ def calendar_ics(request):
         return request.build_absolute_uri(reverse("meetings:detail", args=[m.uid]))
 
     return _ics_response(ics.calendar_ics(rows, name=name, url_for=url_for), f"lich-hop-{scope}.ics")
+
+
+# --- calendar subscriptions (webcal://, ADR 1604) ---------------------------------------------------
+
+# The token issued by the last POST, shown once on the page it redirects to (then forgotten).
+_NEW_FEED_SESSION_KEY = "meetings_new_feed"
+
+
+def _feed_urls(request, token: str) -> dict:
+    https = request.build_absolute_uri(reverse("meetings:calendar-feed", args=[token]))
+    return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
+
+
+@meeting_page
+@require_http_methods(["GET", "POST"])
+def calendar_feeds(request):
+    """The person's secret subscription links: create, replace (a new link, the old one stops) and revoke."""
+    action = posted_action(request)
+    bound = binder(request, action)
+    forms = {"issue": FeedIssueForm(bound("issue"), prefix="issue"), "revoke": FeedRevokeForm(bound("revoke"))}
+
+    def run(name, form):
+        if name == "issue":
+            feed, token = services.feed_issue(actor=request.user, scope=form.cleaned_data["scope"])
+            request.session[_NEW_FEED_SESSION_KEY] = {"scope": feed.scope, "token": token}
+            return feed
+        return services.feed_revoke(actor=request.user, feed_id=form.cleaned_data["feed"])
+
+    finished = run_posted_action(
+        request,
+        action,
+        forms,
+        run,
+        done=lambda name: _("Đã tạo liên kết đăng ký lịch.") if name == "issue" else _("Đã thu hồi liên kết."),
+        stale=_("Thao tác này không còn áp dụng."),
+        url=reverse("meetings:calendar-feeds"),
+    )
+    if finished:
+        return finished
+    new = request.session.pop(_NEW_FEED_SESSION_KEY, None) if request.method == "GET" else None
+    feeds = selectors.live_feeds(request.user)
+    has_agency = bool(request.user.agency_id) and works_at(request.user, request.user.agency_id)
+    scopes = [
+        {
+            "value": value,
+            "label": label,
+            "feed": next((f for f in feeds if f.scope == value), None),
+            "new": _feed_urls(request, new["token"]) if new and new["scope"] == value else None,
+        }
+        for value, label in CalendarFeed.Scope.choices
+        if value == CalendarFeed.Scope.ME or has_agency
+    ]
+    return render(request, "meetings/feeds.html", {"scopes": scopes, "forms": forms})
+
+
+@require_GET
+def calendar_feed(request, token):
+    """The subscribed calendar (no sign-in: the secret token in the URL is the key). What it carries is
+    what a printed meeting notice shows — title, time, place, chair, status and the link to the
+    meeting's page; the agenda and the video room's link stay behind sign-in, since calendar servers
+    (a phone's sync, a mail provider) keep copies. An unknown, forged or revoked token, or an owner
+    who no longer keeps this calendar, is a 404 like any missing page."""
+    from django.utils import timezone
+
+    from government.meetings import ics
+
+    feed = selectors.feed_for_token(token)
+    if feed is None:
+        raise Http404
+    user = feed.user
+    now = timezone.now()
+    rows = selectors.calendar_rows(
+        user,
+        scope=feed.scope,
+        start=now - dt.timedelta(days=ICS_PAST_DAYS),
+        end=now + dt.timedelta(days=ICS_FUTURE_DAYS),
+    ).select_related("chair")
+    if feed.scope == CalendarFeed.Scope.AGENCY:
+        name = _("Lịch họp — %(agency)s") % {"agency": user.agency.name}
+    else:
+        name = _("Lịch họp — %(name)s") % {"name": user.get_full_name()}
+
+    def url_for(m):
+        return request.build_absolute_uri(reverse("meetings:detail", args=[m.uid]))
+
+    selectors.feed_mark_used(feed)
+    response = HttpResponse(
+        ics.calendar_ics(rows, name=name, url_for=url_for, public=True), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="lich-hop.ics"'
+    # A calendar program polls it; no shared cache (a proxy) may keep one person's meetings.
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -74,6 +74,9 @@ RULES = [
     ),
     Rule("documents:outgoing-new", DOCUMENT_ROLES, overrides={"sysadmin": 403}),
     Rule("documents:tasks", DOCUMENT_ROLES),
+    # The per-agency task board: the province's leaders (every agency) and an agency's leaders (their
+    # own; tests/documents/test_task_board.py); the other document roles get 403.
+    Rule("documents:task-board", roles("province_leader")),
     Rule("documents:task", DOCUMENT_ROLES, kwargs=_task, overrides=ONLY_ADDRESSED),
     Rule("documents:detail", DOCUMENT_ROLES, kwargs=_uid, overrides=ONLY_ADDRESSED),
     Rule(

@@ -34,6 +34,11 @@ RULES = [
     Rule("meetings:calendar", MEETING_ROLES),
     Rule("meetings:new", MEETING_ROLES, overrides={"sysadmin": 403}),
     Rule("meetings:calendar-ics", MEETING_ROLES),
+    Rule("meetings:calendar-feeds", MEETING_ROLES),
+    Rule(
+        "meetings:calendar-feed",
+        SKIP("a secret per-person token URL without sign-in; tests/meetings/test_calendar_feeds.py"),
+    ),
     Rule(
         "meetings:ics",
         MEETING_ROLES,
