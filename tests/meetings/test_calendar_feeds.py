@@ -15,7 +15,7 @@ from government.meetings.models import CalendarFeed
 from government.meetings.selectors import feed_token_hash
 from tests.meetings.test_meetings import _meeting, _tomorrow_at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("calm_clock")]
 FEEDS = reverse("meetings:calendar-feeds")
 
 
