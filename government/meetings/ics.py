@@ -50,9 +50,10 @@ def _event(m, *, url: str, public: bool = False) -> Event:
         e.add("location", location)
     e.add("url", url)
     e.add("status", "CANCELLED" if m.status == Meeting.Status.CANCELLED else "CONFIRMED")
-    organiser = vCalAddress(f"mailto:{m.chair.email}")
-    organiser.params["cn"] = vText(m.chair.get_full_name())
-    e.add("organizer", organiser)
+    if not public:  # the chair's name is in the description; their address stays off calendar servers
+        organiser = vCalAddress(f"mailto:{m.chair.email}")
+        organiser.params["cn"] = vText(m.chair.get_full_name())
+        e.add("organizer", organiser)
     return e
 
 

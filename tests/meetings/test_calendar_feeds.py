@@ -51,6 +51,7 @@ def test_a_subscription_serves_my_meetings_without_the_agenda_or_the_room(clerk,
     assert str(event["uid"]) == f"meeting-{mine.uid}@congcds.langson.gov.vn"
     body = response.content.decode()
     assert "meet.langson.gov.vn" not in body and "Kết quả tháng 11" not in body  # room and agenda stay inside
+    assert "ORGANIZER" not in body and leader.email not in body
     assert response["Cache-Control"] == "private, no-store"
     # The token is not stored, only its hash; the page shows it once, then only its first characters.
     token = path.split("/")[-2]
