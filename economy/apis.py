@@ -12,18 +12,23 @@ import datetime as dt
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import PortalJSONParser, PortalPagination
+from core.api_clients.api import ClientAPIView
 from core.permissions import user_has_role
 from economy import selectors
+from economy.data_services import SERVICE_EPAYMENT_USE
+from economy.models import EpaymentProviderClient
 from economy.permissions import VIEW_ROLES
 from economy.services import agents as agent_service
+from economy.services import households as household_service
 from economy.services import shops as shop_service
 from economy.services import wallets as wallet_service
 
@@ -343,3 +348,51 @@ class TransactionReverseApi(APIView):
             idempotency_key=f"api:{request.user.pk}:{v['idempotency_key']}",
         )
         return _transaction(txn)
+
+
+# --- e-payment providers' systems (machine clients, core.api_clients) ------------------------------
+
+
+class UseRowSerializer(serializers.Serializer):
+    account = serializers.CharField(max_length=40, help_text="mã tài khoản của tổ chức cung ứng (như trong tệp CSV)")
+    month = serializers.CharField(max_length=7, help_text="tháng: 2026-11 hoặc 11/2026, không sau tháng này")
+    transactions = serializers.IntegerField(min_value=0, help_text="số giao dịch của tài khoản trong tháng")
+
+
+class UseReportSerializer(serializers.Serializer):
+    rows = UseRowSerializer(many=True, help_text="tối đa 200.000 dòng; lỗi trả về theo số dòng (từ 1)")
+
+
+class UseReportResultSerializer(serializers.Serializer):
+    provider = serializers.CharField()
+    rows = serializers.IntegerField(help_text="số dòng đã ghi (gửi lại cùng báo cáo không thay đổi gì)")
+
+
+class EpaymentUseReportApi(ClientAPIView):
+    """An e-payment provider's system reports how many payments each of its accounts made in a
+    month — the machine path of the CSV upload, with the same checks: every bad row listed by its
+    number under `rows`, nothing written unless all rows are good, a resend changing nothing. The
+    key is bound to one provider (client kind `economy.epayment_provider`): an account code of
+    another provider is refused as unknown."""
+
+    service = SERVICE_EPAYMENT_USE
+    parser_classes = [PortalJSONParser]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="economy_epayment_use_report",
+        request=UseReportSerializer,
+        responses={200: UseReportResultSerializer},
+    )
+    def post(self, request):
+        binding = EpaymentProviderClient.objects.filter(client=request.auth.client).first()
+        if binding is None:
+            # A client given this service without a provider (another kind, by mistake) reports nothing.
+            raise PermissionDenied(_("Hệ thống kết nối không gắn với tổ chức cung ứng nào."))
+        rows = request.data.get("rows") if isinstance(request.data, dict) else None
+        if not isinstance(rows, list):
+            raise ValidationError({"rows": [_("Gửi danh sách dòng trong trường rows.")]})
+        count = household_service.epayment_use_report(
+            provider=binding.provider, rows=rows, actor_label=self.key_label()
+        )
+        return Response({"provider": binding.provider, "rows": count})

@@ -179,6 +179,24 @@ class EpaymentAccount(models.Model):
         return f"{self.get_kind_display()} {self.provider} ({self.commune})"
 
 
+class EpaymentProviderClient(models.Model):
+    """Binds a machine client (core.api_clients.ApiClient, kind `economy.epayment_provider`) to the
+    e-payment provider whose system it is: its reports of account use name only that provider's
+    accounts (economy.services.households.epayment_use_report)."""
+
+    client = models.OneToOneField(
+        "api_clients.ApiClient", on_delete=models.PROTECT, related_name="epayment_provider_binding"
+    )
+    provider = models.CharField(_("tổ chức cung ứng"), max_length=80)
+
+    class Meta:
+        verbose_name = _("hệ thống của tổ chức cung ứng thanh toán")
+        verbose_name_plural = _("hệ thống của tổ chức cung ứng thanh toán")
+
+    def __str__(self):
+        return f"{self.provider}: {self.client}"
+
+
 class SoftAtmAgent(models.Model):
     """A soft-ATM agent point (điểm ATM mềm): deposit, withdraw and transfer at a shop in a remote
     commune instead of an ATM machine. Public business information."""

@@ -397,6 +397,11 @@ def epayment_use_record(
             errors["transactions"] = [_("Số giao dịch phải là số nguyên không âm.")]
         problems.add(number, errors)
     problems.raise_any()
+    return _use_write(rows, actor=actor, provider=provider)
+
+
+def _use_write(rows: list[tuple[EpaymentAccount, dt.date, int]], *, actor, provider, actor_label: str = "") -> int:
+    """Upsert checked rows in one transaction (a report sent again changes nothing), audited once."""
     with transaction.atomic():
         EpaymentMonthlyUse.objects.bulk_create(
             [EpaymentMonthlyUse(account=a, month=m, transactions=n) for a, m, n in rows],
@@ -408,6 +413,7 @@ def epayment_use_record(
         if rows:
             audit_record(
                 actor=actor,
+                actor_label=actor_label,
                 action="economy.epayment_use.record",
                 object_type="economy.epaymentaccount",
                 object_id=rows[0][0].pk,
@@ -424,28 +430,25 @@ USE_COLUMNS = ("ma_tai_khoan", "thang", "so_giao_dich")
 MAX_USE_ROWS = 200_000
 
 
-def epayment_use_import_csv(*, actor, provider: str, text: str) -> int:
-    """A provider's monthly report of account use (CSV: ma_tai_khoan, thang, so_giao_dich — the
-    provider's account code, the month as 2026-11 or 11/2026, the number of payments). Every row is
-    checked first (unknown code, bad month or number, a month not yet begun, the same account and
-    month twice); any error → ServiceError listing them by line under `file`, nothing written.
-    Otherwise `epayment_use_record` writes them all in one transaction (a report sent again
-    changes nothing). NotAllowedError for anyone who may not report for `provider`."""
+def _use_rows(provider: str, numbered: Sequence[tuple[int, dict]], field: str) -> list:
+    """The one check of a provider's report, whether it came as a file or through the API: each
+    (line number, {ma_tai_khoan, thang, so_giao_dich}) must name one of `provider`'s own accounts
+    (another provider's code is unknown here), a month already begun and a whole number of
+    payments, and an account and month only once. Any error → ServiceError listing every bad line
+    under `field`, nothing written. Returns (account, month, transactions) rows."""
     from economy.services import csv_rows
 
-    provider = (provider or "").strip()
-    if not can_report_use(actor, provider):
-        raise NotAllowedError(_("Bạn không gửi được báo cáo của tổ chức cung ứng này."))
-    reader = csv_rows.read_rows(text, USE_COLUMNS)
-    parsed = list(reader)
-    if len(parsed) > MAX_USE_ROWS:
-        message = _("Tệp dài quá %(n)s dòng.") % {"n": MAX_USE_ROWS}
-        raise ServiceError(message, errors={"file": [message]})
-    codes = {(row.get("ma_tai_khoan") or "").strip() for row in parsed}
+    from_file = field == "file"
+    if len(numbered) > MAX_USE_ROWS:
+        message = (_("Tệp dài quá %(n)s dòng.") if from_file else _("Báo cáo dài quá %(n)s dòng.")) % {
+            "n": MAX_USE_ROWS
+        }
+        raise ServiceError(message, errors={field: [message]})
+    codes = {(row.get("ma_tai_khoan") or "").strip() for _n, row in numbered}
     accounts = {a.reference: a for a in EpaymentAccount.objects.filter(provider=provider, reference__in=codes - {""})}
     this_month = timezone.localdate().replace(day=1)
     errors, rows, seen = [], [], set()
-    for number, row in enumerate(parsed, start=2):
+    for number, row in numbered:
         line = []
         account = accounts.get((row.get("ma_tai_khoan") or "").strip())
         if account is None:
@@ -460,8 +463,58 @@ def epayment_use_import_csv(*, actor, provider: str, text: str) -> int:
             seen.add((account.pk, month))
             rows.append((account, month, count))
     if errors:
-        raise ServiceError(_("Tệp có lỗi, chưa nhập dòng nào."), errors={"file": errors})
+        message = _("Tệp có lỗi, chưa nhập dòng nào.") if from_file else _("Báo cáo có lỗi, chưa ghi dòng nào.")
+        raise ServiceError(message, errors={field: errors})
     if not rows:
-        message = _("Tệp không có dòng nào.")
-        raise ServiceError(message, errors={"file": [message]})
+        message = _("Tệp không có dòng nào.") if from_file else _("Báo cáo không có dòng nào.")
+        raise ServiceError(message, errors={field: [message]})
+    return rows
+
+
+def epayment_use_import_csv(*, actor, provider: str, text: str) -> int:
+    """A provider's monthly report of account use (CSV: ma_tai_khoan, thang, so_giao_dich — the
+    provider's account code, the month as 2026-11 or 11/2026, the number of payments). Every row is
+    checked first (`_use_rows`: unknown code, bad month or number, a month not yet begun, the same
+    account and month twice); any error → ServiceError listing them by line under `file`, nothing
+    written. Otherwise `epayment_use_record` writes them all in one transaction (a report sent again
+    changes nothing). NotAllowedError for anyone who may not report for `provider`."""
+    from economy.services import csv_rows
+
+    provider = (provider or "").strip()
+    if not can_report_use(actor, provider):
+        raise NotAllowedError(_("Bạn không gửi được báo cáo của tổ chức cung ứng này."))
+    reader = csv_rows.read_rows(text, USE_COLUMNS)
+    rows = _use_rows(provider, list(enumerate(reader, start=2)), "file")
     return epayment_use_record(actor=actor, rows=rows, provider=provider)
+
+
+def _cell(value) -> str:
+    """A JSON value as the text a CSV cell would hold: whole numbers and strings; anything else
+    (a fraction, true/false, null, a list) as an empty cell, which the checks refuse."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value if isinstance(value, str) else ""
+
+
+def epayment_use_report(*, provider: str, rows: Sequence, actor_label: str) -> int:
+    """A provider's system sends its monthly report of account use through the API (a machine
+    client of kind `economy.epayment_provider`, bound to `provider`, core.api_clients): rows of
+    {"account", "month", "transactions"} checked exactly as the CSV's lines (`_use_rows`, errors
+    under `rows` numbered from 1), all or nothing, a resend changing nothing. A provider reports
+    only its own accounts: another provider's codes are unknown accounts. Audited with
+    `actor_label` (the key). Returns the number of rows."""
+    numbered = [
+        (
+            n,
+            {
+                "ma_tai_khoan": _cell(row.get("account")),
+                "thang": _cell(row.get("month")),
+                "so_giao_dich": _cell(row.get("transactions")),
+            }
+            if isinstance(row, dict)
+            else {},
+        )
+        for n, row in enumerate(rows, start=1)
+    ]
+    checked = _use_rows(provider, numbered, "rows")
+    return _use_write(checked, actor=None, provider=provider, actor_label=actor_label)

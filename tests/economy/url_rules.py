@@ -41,4 +41,8 @@ RULES = [
     Rule("economy-api:shop-sales", SKIP("ownership-based; tests/economy/test_api.py")),
     Rule("economy-api:commune-figures", roles(*VIEW)),
     Rule("economy-api:transaction-reverse", SKIP("POST only; tests/economy/test_api.py")),
+    Rule(
+        "economy-api:epayment-use-report",
+        SKIP("POST with a provider's API key only; tests/economy/test_epayment_use_api.py"),
+    ),
 ]
