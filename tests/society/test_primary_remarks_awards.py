@@ -15,6 +15,7 @@ from core.errors import InvalidTransitionError
 from society import assessment_primary as c27
 from society import services, transcript_pdf
 from society.models import Gradebook, MarkChange, PrimaryAward, PrimaryQuality, Transcript
+from society.services import awards as award_service
 from society.services.awards import award_fields
 from society.services.gradebook import mark_field, quality_field
 from tests.society.test_primary_transcripts import _assess, finish_books
@@ -239,3 +240,37 @@ def test_the_longest_primary_page_still_fits_one_sheet_above_the_signatures(tmp_
     footer_top = min(y0 for text, y0, _y1 in words if text == "Kiểm")
     assert note_bottom < heading_top and name_bottom < footer_top
     assert sum(1 for text, *_ in words if text == "…") <= 13  # remarks cut to two lines at most show it
+
+
+def test_another_schools_ids_are_refused(client, login, primary):
+    """An attacker with a role in another school: their principal does not find this class's
+    awards page, and forged ids of another class's student reach nothing."""
+    from core.errors import NotAllowedError, ServiceError
+    from society.models import Enrollment, SchoolClass, SchoolStaff, Student
+    from tests.conftest import make_user
+
+    world = primary
+    other_principal = make_user("hieutruong@thcs-dd.edu.vn", full_name="Hà Văn Khác")
+    SchoolStaff.objects.create(school=world.other_school, user=other_principal, role="principal")
+    url = reverse("society:class-awards", args=[world.school_class.pk])
+    login(other_principal)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {award_fields(1)[0]: "xuat_sac"}).status_code == 404
+    with pytest.raises(NotAllowedError):
+        award_service.awards_save(actor=other_principal, school_class=world.school_class, awards={})
+    # A student of another school's class, forged into this class's forms, is refused by the services.
+    other_class = SchoolClass.objects.create(school=world.other_school, year=world.year, name="5B", grade=5)
+    stranger = Student.objects.create(
+        school=world.other_school, code="HS-DD-1", full_name="Người Lạ", date_of_birth="2015-01-01", gender="nam"
+    )
+    enrollment = Enrollment.objects.create(student=stranger, school_class=other_class, number=1)
+    with pytest.raises(ServiceError) as exc:
+        award_service.awards_save(
+            actor=world.principal, school_class=world.school_class, awards={enrollment.pk: ("", "Giải Nhất")}
+        )
+    assert award_fields(enrollment.pk)[0] in exc.value.errors
+    book = world.books[("toan", 2)]
+    with pytest.raises(ServiceError) as exc:
+        services.gradebook_save_marks(actor=world.math_teacher, gradebook=book, entries={(stranger.pk, "nx"): "x"})
+    assert mark_field(stranger.pk, "nx") in exc.value.errors
+    assert not PrimaryAward.objects.exists() and not book.marks.exists()
