@@ -58,13 +58,21 @@ FORCES = ["gate_board", "health_quarantine", "plant_quarantine", "customs", "imm
 
 
 def setup():
-    """Bench crossing, agencies, officers and trucks (idempotent: a previous run's bench data is removed)."""
+    """Bench crossing, agencies, officers and trucks (idempotent: a previous run's bench data is
+    removed), then what the timed phases need (`load`)."""
+    prepare()
+    return load()
+
+
+def prepare():
+    """Bench crossing, agencies, officers and TRUCKS + RAW_TRUCKS declared trucks; a previous run's
+    bench trucks are removed first."""
     from allauth.account.models import EmailAddress
     from allauth.mfa.totp.internal.auth import TOTP
     from django.contrib.auth.models import Group
 
     from border_gate import services
-    from border_gate.models import Crossing, EntryStep, StepDefinition, Yard
+    from border_gate.models import Crossing, StepDefinition, Yard
     from core.agencies.models import Agency
     from core.users.models import User
 
@@ -102,7 +110,6 @@ def setup():
                     force=s.force, condition=s.condition, data_kind=s.data_kind, requires_call=False,
                 )  # fmt: skip
         province = Agency.objects.get(code="ubnd-tinh").admin_unit
-        officers = {}
         for force in FORCES:
             agency, _ = Agency.objects.get_or_create(
                 code=f"{CROSSING}-{force}",
@@ -116,13 +123,11 @@ def setup():
                 user.groups.add(Group.objects.get(name="border_officer"))
                 EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
                 TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
-            officers[force] = user
         declarant = User.objects.filter(email="bench.declarant@bench.langson.vn").first() or User.objects.create_user(
             email="bench.declarant@bench.langson.vn", password=None
         )
-    codes = []
     for i in range(TRUCKS + RAW_TRUCKS):
-        e = services.entry_declare(
+        services.entry_declare(
             actor=declarant,
             data=services.DeclarationData(
                 crossing=crossing, direction="export", regime="export",
@@ -132,7 +137,25 @@ def setup():
                 goods=[services.GoodsData("08106000", "Sầu riêng", "fresh_fruit", 20000, 10**9, True)],
             ),
         )  # fmt: skip
-        codes.append(e.code)
+
+
+def load():
+    """What the timed phases need, read from the prepared database: the officers, the trucks (in
+    declaration order: the first TRUCKS go through HTTP, the others through raw SQL), the steps
+    that apply to them, the yard and the step ids the entry pages carry. Refuses a database that
+    is not freshly prepared for this TRUCKS + RAW_TRUCKS (a replay needs every truck declared)."""
+    from border_gate.models import Crossing, Entry, EntryStep, StepDefinition, Yard
+    from core.users.models import User
+
+    crossing = Crossing.objects.get(code=CROSSING)
+    officers = {force: User.objects.get(email=f"bench.{force}@bench.langson.vn") for force in FORCES}
+    entries = list(Entry.objects.filter(crossing=crossing).order_by("pk").values_list("code", "status"))
+    if len(entries) != TRUCKS + RAW_TRUCKS or any(status != Entry.Status.DECLARED for _c, status in entries):
+        raise SystemExit(
+            f"{len(entries)} bench trucks, not {TRUCKS} + {RAW_TRUCKS} declared ones: prepare them first "
+            "(BENCH_STEP=setup with the same BENCH_TRUCKS and BENCH_RAW_TRUCKS)"
+        )
+    codes = [code for code, _s in entries]
     steps = list(StepDefinition.objects.filter(crossing=crossing, direction="export").order_by("position"))
     applicable = [s for s in steps if s.condition in ("always", "plant")]
     yard = Yard.objects.get(code="bench-yard").pk
@@ -544,10 +567,15 @@ def ms(v):
 
 def main():
     global BOARD_SESSION
+    step = os.environ.get("BENCH_STEP", "all")  # all | setup (prepare only) | measure (prepared before)
     t_setup = time.perf_counter()
-    _crossing, officers, http_codes, raw_codes, steps, yard, step_ids = setup()
-    print(f"setup: {len(http_codes)} + {len(raw_codes)} trucks, {len(steps)} steps each, "
-          f"{time.perf_counter() - t_setup:.0f}s", flush=True)  # fmt: skip
+    if step in ("all", "setup"):
+        prepare()
+        print(f"setup: {TRUCKS} + {RAW_TRUCKS} trucks declared, {time.perf_counter() - t_setup:.0f}s", flush=True)
+        if step == "setup":
+            return
+    _crossing, officers, http_codes, raw_codes, steps, yard, step_ids = load()
+    print(f"replay: {len(http_codes)} + {len(raw_codes)} trucks, {len(steps)} steps each", flush=True)
     sessions = {f: session_cookie(u) for f, u in officers.items()}
     BOARD_SESSION = sessions["gate_board"]
     connections.close_all()
