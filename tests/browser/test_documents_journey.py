@@ -10,7 +10,9 @@ from django.core.management import call_command
 from tests.browser.conftest import MOBILE, browser_login
 from tests.conftest import DEMO_PASSWORD, TOTP_SECRET, make_user
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Figures here depend on the calendar: the clock starts at a calm moment (tests/conftest.py, calm_clock);
+# the live server shares this process's clock, and what the browser is checked for is rendered by it.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("calm_clock")]
 
 
 @pytest.fixture

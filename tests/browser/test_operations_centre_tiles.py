@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from tests.conftest import DEMO_PASSWORD, TOTP_SECRET, make_user
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Figures here depend on the calendar: the clock starts at a calm moment (tests/conftest.py, calm_clock);
+# the live server shares this process's clock, and what the browser is checked for is rendered by it.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("calm_clock")]
 SHOP = "economy.households.digital_shop_share"
 EPAY = "economy.households.epayment_share"
 

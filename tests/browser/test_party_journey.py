@@ -11,7 +11,9 @@ from django.core.management import call_command
 from tests.browser.conftest import MOBILE, axe_check
 from tests.conftest import DEMO_PASSWORD, TOTP_SECRET, make_user
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Figures here depend on the calendar: the clock starts at a calm moment (tests/conftest.py, calm_clock);
+# the live server shares this process's clock, and what the browser is checked for is rendered by it.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("calm_clock")]
 LATE = "party.tasks.late_count"
 
 

@@ -17,7 +17,9 @@ from django.utils import timezone
 from tests.browser.conftest import DESKTOP, MOBILE, csp_refusals
 from tests.conftest import COMMUNE_A, COMMUNE_B, DEMO_PASSWORD, TOTP_SECRET, make_user
 
-pytestmark = [pytest.mark.browser]
+# Figures here depend on the calendar: the clock starts at a calm moment (tests/conftest.py, calm_clock);
+# the live server shares this process's clock, and what the browser is checked for is rendered by it.
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("calm_clock")]
 
 
 def _context(browser, *, viewport, javascript=True):
