@@ -258,8 +258,25 @@ def _soft_atm(units, official, log) -> None:
             added += 1
     log(f"soft-ATM agents: +{added}")
 
-    unit = next(u for u in units if u.code == DEMO_COMMUNE)
-    agent = SoftAtmAgent.objects.filter(commune=unit, status=SoftAtmAgent.Status.ACTIVE).order_by("pk").first()
+    unit = next((u for u in units if u.code == DEMO_COMMUNE), None)
+    active = SoftAtmAgent.objects.filter(status=SoftAtmAgent.Status.ACTIVE).order_by("pk")
+    agent = active.filter(commune=unit).first() if unit else None
+    # Every other point holds the float and drawer cash its bank gave it, so the public map shows
+    # which can pay out now; about one in five runs low, as a real one does after a busy day. The
+    # bank funds through the ledger (actor None: the system), keyed per point: a re-run adds nothing.
+    funded = 0
+    for point in active.filter(commune__in=units).exclude(pk=getattr(agent, "pk", None)):
+        rng = random.Random(f"fund-{point.name}")
+        low = rng.random() < 0.2
+        agent_service.agent_fund(
+            actor=None,
+            agent=point,
+            emoney=rng.randint(20, 200) * 1_000_000,
+            cash=rng.randint(1, 4) * 100_000 if low else rng.randint(5, 60) * 1_000_000,
+            idempotency_key=f"demo:fund:point:{point.pk}",
+        )
+        funded += 1
+    log(f"soft-ATM agents funded: {funded}")
     if agent is None:
         return
     # Who works the counter and who supervises it are memberships the bank sets up (admin).

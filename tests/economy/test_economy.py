@@ -218,6 +218,13 @@ def test_demo_is_made_through_the_services_and_is_idempotent_at_small_scale():
     end = tomorrow()
     share = registry.get("economy.households.digital_shop_share").compute(end - dt.timedelta(days=1), end)
     assert 25 < share < 60
+    # The public map: the points' banks funded them through the ledger, so at mid-morning most can
+    # pay out cash and some, low on cash, cannot (before, only the one demo counter had any cash).
+    from economy.selectors import agents_public_with_status
+
+    points = agents_public_with_status(now=timezone.localtime().replace(hour=10, minute=0))
+    paying = sum(point.can_pay_out for point in points)
+    assert len(points) == counts[3] and len(points) / 2 < paying < len(points)
 
 
 def test_the_register_shows_head_names_only_to_the_communes_officials(client, login, data, commune_official, citizen):
