@@ -369,17 +369,8 @@ def feed_issue(*, actor, scope: str) -> tuple[CalendarFeed, str]:
     with transaction.atomic():
         # Two submits at once (a double click) must not leave two live links: the person's row is the lock.
         get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
-        now = timezone.now()
         for old in CalendarFeed.objects.filter(user=actor, scope=scope, revoked_at__isnull=True):
-            old.revoked_at = now
-            old.save(update_fields=["revoked_at"])
-            audit_record(
-                actor=actor,
-                action="meetings.calendar_feed.revoke",
-                obj=old,
-                after=_feed_after(old),
-                agency=actor.agency,
-            )
+            _revoke(old, actor=actor)
         token = secrets.token_urlsafe(32)
         feed = CalendarFeed.objects.create(
             user=actor,
@@ -402,13 +393,13 @@ def feed_revoke(*, actor, feed_id: int) -> CalendarFeed:
         if feed is None:
             raise NotAllowedError(_("Không tìm thấy liên kết đăng ký này."))
         if feed.revoked_at is None:
-            feed.revoked_at = timezone.now()
-            feed.save(update_fields=["revoked_at"])
-            audit_record(
-                actor=actor,
-                action="meetings.calendar_feed.revoke",
-                obj=feed,
-                after=_feed_after(feed),
-                agency=actor.agency,
-            )
+            _revoke(feed, actor=actor)
     return feed
+
+
+def _revoke(feed: CalendarFeed, *, actor) -> None:
+    feed.revoked_at = timezone.now()
+    feed.save(update_fields=["revoked_at"])
+    audit_record(
+        actor=actor, action="meetings.calendar_feed.revoke", obj=feed, after=_feed_after(feed), agency=actor.agency
+    )
