@@ -83,11 +83,22 @@ def generation() -> int:
     return value
 
 
+def _fresh_generation() -> int:
+    """Where a counter starts when Redis has none (first start, or Redis flushed or restarted: it is
+    not the source of truth). Not 1: web processes keep payloads keyed by generation in memory
+    (government.operations_centre.caching), and a counter starting again at 1 would hand them the
+    keys of payloads computed from older snapshots. Microseconds since the epoch are beyond any
+    value a previous counter reached by bumps."""
+    import time
+
+    return time.time_ns() // 1000
+
+
 def _generation_from_cache(key: str) -> int:
     value = cache.get(key)
     if value is None:
-        cache.add(key, 1, timeout=None)
-        value = cache.get(key) or 1
+        cache.add(key, _fresh_generation(), timeout=None)
+        value = cache.get(key) or _fresh_generation()
     return value
 
 
@@ -97,7 +108,7 @@ def bump_generation() -> None:
     try:
         cache.incr(key)
     except ValueError:
-        cache.set(key, 2, timeout=None)
+        cache.set(key, _fresh_generation(), timeout=None)
 
 
 def _enqueue(run: SnapshotRun) -> None:

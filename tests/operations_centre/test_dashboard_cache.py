@@ -7,6 +7,7 @@ from unittest import mock
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -102,6 +103,27 @@ def test_map_values_are_cached_per_scope(client, login, province_leader, commune
     assert set(own["values"]) <= {str(COMMUNE_A)} and "6184" not in own["values"] and own["ranking"] == []
     bump_generation()
     assert client.get(url).json()["values"] == {"6184": 99.0}  # the newest snapshot of the communes
+
+
+def test_redis_losing_the_generation_never_brings_back_an_older_payload(client, login, province_leader, figures):
+    """Redis is not the source of truth: flushed or restarted, it loses the generation counter. The
+    web process still holds payloads keyed by the generations it served; a counter starting again
+    where an old one started would hand it back the payload of older snapshots."""
+    from core.indicators import services as indicator_services
+
+    def redis_loses_the_counter():
+        cache.delete(indicator_services.cache_key(indicator_services.GENERATION_KEY))
+        indicator_services._local_generation.clear()  # and this process's two-second memo of it
+
+    url = reverse("operations_centre:map-values") + "?indicator=test.share"
+    login(province_leader)
+    redis_loses_the_counter()
+    assert client.get(url).json()["values"] == {str(COMMUNE_A): 45.0}
+    figures("test.share", timezone.now() - timezone.timedelta(hours=2), 99.0, commune=6184)
+    bump_generation()
+    assert client.get(url).json()["values"] == {"6184": 99.0}
+    redis_loses_the_counter()
+    assert client.get(url).json()["values"] == {"6184": 99.0}
 
 
 def test_the_public_page_is_cached_per_generation_and_language(client, figures):
