@@ -134,17 +134,18 @@ def share_indicator(
     parts: Callable[..., tuple[dict[int, float | int], dict[int, float | int]]],
 ) -> tuple[Callable[..., float | None], Callable[..., dict[int, float]]]:
     """(compute, compute_by_commune) of a share: `parts(period_start, period_end)` returns the part and
-    the whole per commune. The province's share is the sum of the parts over the sum of the wholes
-    (not an average of the communes' shares)."""
+    the whole per commune; under the key None what belongs to no commune (a department's documents or
+    meetings), counted for the province only. The province's share is the sum of the parts over the
+    sum of the wholes (not an average of the communes' shares)."""
 
     def compute_by_commune(period_start, period_end):
         part, whole = parts(period_start, period_end)
-        return share_by_commune(part, whole)
+        return share_by_commune(part, {code: total for code, total in whole.items() if code is not None})
 
     def compute(period_start, period_end, commune_code=None):
-        part, whole = parts(period_start, period_end)
         if commune_code is not None:
-            return share_by_commune(part, whole).get(int(commune_code))
+            return compute_by_commune(period_start, period_end).get(int(commune_code))
+        part, whole = parts(period_start, period_end)
         return percent(sum(part.get(code, 0) for code in whole), sum(whole.values()))
 
     return compute, compute_by_commune

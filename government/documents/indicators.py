@@ -18,9 +18,8 @@ from core.indicators.registry import (
     Indicator,
     day_after,
     from_by_commune,
-    percent,
     register,
-    share_by_commune,
+    share_indicator,
 )
 
 COMMUNE = "agency__admin_unit__code"
@@ -56,17 +55,7 @@ def on_time_parts(period_start, period_end) -> tuple[dict[int, int], dict[int, i
     return part, whole
 
 
-def _on_time_by_commune(period_start, period_end) -> dict[int, float]:
-    part, whole = on_time_parts(period_start, period_end)
-    whole.pop(None, None)
-    return share_by_commune(part, whole)
-
-
-def _on_time(period_start, period_end, commune_code=None):
-    if commune_code is not None:
-        return _on_time_by_commune(period_start, period_end).get(int(commune_code))
-    part, whole = on_time_parts(period_start, period_end)
-    return percent(sum(part.values()), sum(whole.values()))
+_on_time, _on_time_by_commune = share_indicator(on_time_parts)
 
 
 # Not yet handled: registered, assigned or in progress (a processed document waits only for its closure,

@@ -5,7 +5,7 @@ share of them that had an online room — the seed's "online meetings" from prov
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.indicators.registry import Indicator, percent, register, share_by_commune
+from core.indicators.registry import Indicator, register, share_indicator
 
 COMMUNE = "agency__admin_unit__code"
 
@@ -47,17 +47,7 @@ def held(period_start, period_end, commune_code=None):
     return sum(held_parts(period_start, period_end)[1].values())
 
 
-def online_share_by_commune(period_start, period_end) -> dict[int, float]:
-    online, total = held_parts(period_start, period_end)
-    total.pop(None, None)
-    return share_by_commune(online, total)
-
-
-def online_share(period_start, period_end, commune_code=None):
-    if commune_code is not None:
-        return online_share_by_commune(period_start, period_end).get(int(commune_code))
-    online, total = held_parts(period_start, period_end)
-    return percent(sum(online.values()), sum(total.values()))
+online_share, online_share_by_commune = share_indicator(held_parts)
 
 
 register(
