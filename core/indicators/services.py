@@ -83,15 +83,25 @@ def generation() -> int:
     return value
 
 
+_highest_generation = 0  # the highest generation this process has seen (see _fresh_generation)
+
+
 def _fresh_generation() -> int:
     """Where a counter starts when Redis has none (first start, or Redis flushed or restarted: it is
     not the source of truth). Not 1: web processes keep payloads keyed by generation in memory
     (government.operations_centre.caching), and a counter starting again at 1 would hand them the
     keys of payloads computed from older snapshots. Microseconds since the epoch are beyond any
-    value a previous counter reached by bumps."""
+    value a previous counter reached by bumps — unless the clock was set back (NTP stepping it, a
+    restored VM), so the start is also above every generation this process has seen."""
     import time
 
-    return time.time_ns() // 1000
+    return max(time.time_ns() // 1000, _highest_generation + 1)
+
+
+def _seen(value: int) -> int:
+    global _highest_generation
+    _highest_generation = max(_highest_generation, value)
+    return value
 
 
 def _generation_from_cache(key: str) -> int:
@@ -99,16 +109,16 @@ def _generation_from_cache(key: str) -> int:
     if value is None:
         cache.add(key, _fresh_generation(), timeout=None)
         value = cache.get(key) or _fresh_generation()
-    return value
+    return _seen(value)
 
 
 def bump_generation() -> None:
     key = cache_key(GENERATION_KEY)
     _local_generation.pop(key, None)
     try:
-        cache.incr(key)
+        _seen(cache.incr(key))
     except ValueError:
-        cache.set(key, _fresh_generation(), timeout=None)
+        cache.set(key, _seen(_fresh_generation()), timeout=None)
 
 
 def _enqueue(run: SnapshotRun) -> None:

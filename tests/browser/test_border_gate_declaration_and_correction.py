@@ -82,6 +82,7 @@ def test_declare_in_one_round_and_correct_with_the_fields_own_input_without_java
 
     # 3. The arrival time is corrected with a date-time picker, not typed as "YYYY-MM-DD HH:MM".
     page.click("text=Sửa một thông tin")
+    page.wait_for_selector("h1:has-text('Sửa một thông tin của khai báo')")  # the click only starts the navigation
     assert fits(page)
     page.get_by_role("link", name="Sửa Dự kiến đến cửa khẩu").click()
     assert page.locator("#id_value").get_attribute("type") == "datetime-local"
@@ -97,6 +98,7 @@ def test_declare_in_one_round_and_correct_with_the_fields_own_input_without_java
 
     # 4. A goods line's weight with a number field; a bad value answered on the field, kept.
     page.click("text=Sửa một thông tin")
+    page.wait_for_selector("h1:has-text('Sửa một thông tin của khai báo')")  # the click only starts the navigation
     page.get_by_role("link", name="Sửa Dòng hàng 1: Khối lượng (kg)").click()
     assert page.locator("#id_value").get_attribute("type") == "number"
     assert page.input_value("#id_value") == "20000"

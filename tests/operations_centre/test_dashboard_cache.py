@@ -126,6 +126,30 @@ def test_redis_losing_the_generation_never_brings_back_an_older_payload(client, 
     assert client.get(url).json()["values"] == {"6184": 99.0}
 
 
+def test_a_clock_set_back_never_brings_back_an_older_payload(client, login, province_leader, figures):
+    """The same loss with the clock set back after it (NTP stepping it, a restored VM — and, in this
+    suite, every test on the calm clock starting at the same instant): the counter starts above every
+    generation this process has served, not at a time it has already used."""
+    import time_machine
+
+    from core.indicators import services as indicator_services
+
+    def redis_loses_the_counter():
+        cache.delete(indicator_services.cache_key(indicator_services.GENERATION_KEY))
+        indicator_services._local_generation.clear()
+
+    url = reverse("operations_centre:map-values") + "?indicator=test.share"
+    login(province_leader)
+    moment = timezone.now()
+    with time_machine.travel(moment, tick=False):
+        redis_loses_the_counter()
+        assert client.get(url).json()["values"] == {str(COMMUNE_A): 45.0}
+    figures("test.share", timezone.now() - timezone.timedelta(hours=2), 99.0, commune=6184)
+    with time_machine.travel(moment, tick=False):  # the same instant again
+        redis_loses_the_counter()
+        assert client.get(url).json()["values"] == {"6184": 99.0}
+
+
 def test_the_public_page_is_cached_per_generation_and_language(client, figures):
     url = reverse("operations_centre:public")
     page = client.get(url).content.decode()
