@@ -14,6 +14,10 @@ Guarantees, each also held by PostgreSQL (migration 0003) so a bug here cannot b
   (ConflictError). The unique key is the check: the transaction row is inserted first, under the
   account locks, so a retry racing the first attempt waits on those locks, then fails on the key
   and is answered with the first transaction.
+
+What runs while the accounts are locked is kept short (ADR 1303 §4): transfers between a few busy
+wallets queue on those locks. The transaction's id is drawn from its sequence and the audit row
+written before the lock; under it run only the checks, the one INSERT and COMMIT.
 """
 
 from __future__ import annotations
@@ -175,18 +179,41 @@ def _lock(refs: set[int | str]) -> dict[int | str, LedgerAccount]:
 
 
 @functools.cache
+def _id_sequence() -> str:
+    """The sequence behind LedgerTransaction's automatic key (an identity column), looked up once."""
+    sql.check_model(LedgerTransaction, writes=True)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_serial_sequence(%s, %s)",
+            [connection.ops.quote_name(LedgerTransaction._meta.db_table), LedgerTransaction._meta.pk.column],
+        )
+        (name,) = cursor.fetchone()
+    if name is None:
+        raise sql.UnsupportedModelError("LedgerTransaction: the key has no sequence to draw from")
+    return name
+
+
+def _next_id() -> int:
+    """The next transaction id, drawn as the INSERT's default would draw it (ids of operations
+    refused afterwards are skipped, as a failed INSERT already skipped them)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(%s::regclass)", [_id_sequence()])
+        return cursor.fetchone()[0]
+
+
+@functools.cache
 def _insert_statement() -> tuple[str, tuple]:
     """The transaction row and its entries in one INSERT (a data-modifying CTE): every concrete
-    field of LedgerTransaction but its key, the entries' transaction, account and amount. Refused
-    (core.sql.UnsupportedModelError) when the ORM would do more: save receivers, database defaults,
-    an entry field this statement does not write."""
+    field of LedgerTransaction (its key drawn before, `_next_id`), the entries' transaction,
+    account and amount. Refused (core.sql.UnsupportedModelError) when the ORM would do more: save
+    receivers, database defaults, an entry field this statement does not write."""
     for model in (LedgerTransaction, LedgerEntry):
         sql.check_model(model, writes=True)
     entry_fields = {f.name for f in LedgerEntry._meta.concrete_fields if not f.primary_key}
     if entry_fields != {"transaction", "account", "amount"}:
         raise sql.UnsupportedModelError(f"LedgerEntry: fields {sorted(entry_fields)} are not the ones written here")
     qn = connection.ops.quote_name
-    fields = tuple(f for f in LedgerTransaction._meta.concrete_fields if not f.primary_key)
+    fields = tuple(LedgerTransaction._meta.concrete_fields)  # the key first, as _meta lists it
     txn_pk = qn(LedgerTransaction._meta.pk.column)
     entry_columns = ", ".join(sql.col(LedgerEntry, n) for n in ("transaction", "account", "amount"))
     statement = (
@@ -200,15 +227,25 @@ def _insert_statement() -> tuple[str, tuple]:
 
 
 def _insert(txn: LedgerTransaction, net: dict[int, int]) -> None:
-    """Write `txn` (unsaved) and its entries as `objects.create()` and `bulk_create()` would: each
-    field's `pre_save` and `get_db_prep_save`, then the key and the saved state on the instance."""
+    """Write `txn` (unsaved, its key drawn by `_next_id`) and its entries as `objects.create()` and
+    `bulk_create()` would: each field's `pre_save` and `get_db_prep_save`, then the saved state on
+    the instance."""
     statement, fields = _insert_statement()
+    if txn.pk is None:
+        raise ValueError("draw the transaction's id first (_next_id)")
     values = [f.get_db_prep_save(f.pre_save(txn, True), connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(statement, [*values, list(net), list(net.values())])
-        txn.pk = cursor.fetchone()[0]
     txn._state.adding = False
     txn._state.db = connection.alias
+
+
+class _Replayed(Exception):  # noqa: N818 - a control-flow signal, not an error
+    """Leaves `ledger_post`'s atomic block (undoing the audit row written before the lock) with the
+    first transaction of a retried key."""
+
+    def __init__(self, transaction: LedgerTransaction):
+        self.transaction = transaction
 
 
 def _check(*, kind: str, accounts: dict[int, LedgerAccount], net: dict[int, int], guard) -> None:
@@ -248,9 +285,10 @@ def ledger_post(
     (InsufficientFundsError with `.account`). Returns the transaction, with `replayed` True when
     the key had already been posted with the same content. Raises UnknownAccountError for an
     account that does not exist, ConflictError for a key reused with other content, ServiceError for
-    malformed legs. Audited as `economy.ledger.<kind>`.
+    malformed legs. Audited as `economy.ledger.<kind>`: the operation as the caller described it
+    (amount and `extra`); its legs are the transaction's entries, append-only in the database.
     Side effects: one transaction row, one entry per leg, the accounts' balances and a wallet's
-    limit counters (by trigger)."""
+    limit counters (by trigger), one audit row — all in one database transaction."""
     key = (idempotency_key or "").strip()
     if not key:
         raise _key_error(_("Thiếu mã giao dịch (khóa idempotency)."))
@@ -266,6 +304,22 @@ def ledger_post(
     fp = None
     try:
         with transaction.atomic():
+            # Everything that does not need the accounts runs before they are locked (ADR 1303 §4):
+            # the id, the row and the audit row. A refusal under the lock rolls the audit row back.
+            txn = LedgerTransaction(
+                pk=_next_id(),
+                kind=kind,
+                idempotency_key=key,
+                amount=amount,
+                description=description[:300],
+                reversal_of=reversal_of,
+                actor=actor if getattr(actor, "pk", None) else None,
+                agent=agent,
+            )
+            if audit:
+                audit_record(
+                    actor=actor, action=f"economy.ledger.{kind}", obj=txn, after={"amount": amount, **(extra or {})}
+                )
             # Ascending id order: two operations on the same pair of accounts always lock them in the
             # same order, so they queue instead of deadlocking.
             locked = _lock({ref for ref, _a in legs})
@@ -276,37 +330,21 @@ def ledger_post(
                     message = _("Tài khoản không tồn tại.")
                     raise UnknownAccountError(message, ref=ref, errors={"account": [message]})
                 net[account.pk] = net.get(account.pk, 0) + leg_amount
-            accounts = {pk: locked[pk] for pk in net}
-            fp = fingerprint(kind=kind, legs=list(net.items()), extra=extra)
+            fp = txn.fingerprint = fingerprint(kind=kind, legs=list(net.items()), extra=extra)
             try:
-                _check(kind=kind, accounts=accounts, net=net, guard=guard)
+                _check(kind=kind, accounts={pk: locked[pk] for pk in net}, net=net, guard=guard)
             except ServiceError:
                 # A retry of an operation already posted is answered with the first one, whatever
                 # the checks now say (the first one's money has moved): the key decides, not them.
                 replay = _replay(key, fp)
                 if replay is None:
                     raise
-                return replay
-            txn = LedgerTransaction(
-                kind=kind,
-                idempotency_key=key,
-                fingerprint=fp,
-                amount=amount,
-                description=description[:300],
-                reversal_of=reversal_of,
-                actor=actor if getattr(actor, "pk", None) else None,
-                agent=agent,
-            )
+                raise _Replayed(replay) from None
             # The transaction's unique key is the replay check: a retry that waited on the locks
             # for a first attempt in flight fails here and is answered below with the first one.
             _insert(txn, {a: d for a, d in net.items() if d})
-            if audit:
-                audit_record(
-                    actor=actor,
-                    action=f"economy.ledger.{kind}",
-                    obj=txn,
-                    after={"amount": amount, "legs": {accounts[a].code: d for a, d in net.items()}, **(extra or {})},
-                )
+    except _Replayed as replayed:
+        return replayed.transaction
     except IntegrityError:
         # The key was posted before (a retry, or a reuse with other content: ConflictError).
         replay = _replay(key, fp) if fp is not None else None

@@ -1,7 +1,8 @@
 """What the transfer's hot path (ADR 1303) must keep doing like the ORM and like before: the rows
 its fixed statements write are the ones `objects.create()` / `bulk_create()` write, the lock reads
 the wallet's counters and status in the same statement, the counters roll with the day and month
-and are refused to anyone but the entry trigger, and a transfer costs three statements."""
+and are refused to anyone but the entry trigger, and a transfer writes its id and audit row before
+it locks the wallets (ADR 1303 §4)."""
 
 import datetime as dt
 import zoneinfo
@@ -54,6 +55,8 @@ def test_the_fixed_insert_writes_what_the_orm_writes(atm, customers, citizen):  
         agent=txn.agent,
         created_at=txn.created_at,
     )
+    # The id drawn before the lock comes from the sequence the ORM's INSERT draws from.
+    assert orm.pk > txn.pk
     LedgerEntry.objects.bulk_create(
         [LedgerEntry(transaction=orm, account_id=e.account_id, amount=e.amount) for e in stored.entries.all()]
     )
@@ -103,15 +106,51 @@ def test_the_lock_reads_the_accounts_as_the_orm_does(atm, customers):  # noqa: F
     assert float_account.wallet_status is None and float_account.kind == "agent_float"
 
 
-def test_a_transfer_costs_three_statements(atm, customers, citizen):  # noqa: F811
+def test_a_transfer_writes_its_audit_row_before_it_locks_the_wallets(atm, customers, citizen):  # noqa: F811
     w1, w2 = _funded(atm, customers)
     wallets.wallet_transfer(actor=citizen, source=w1, to_number=w2.number, amount=1_000, idempotency_key="warm")
     with CaptureQueriesContext(connection) as ctx:
-        wallets.wallet_transfer(actor=citizen, source=w1, to_number=w2.number, amount=1_000, idempotency_key="t")
+        txn = wallets.wallet_transfer(actor=citizen, source=w1, to_number=w2.number, amount=1_000, idempotency_key="t")
     statements = [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]
-    # Lock (with the target wallet, the counters and the status), transaction + entries, audit row.
-    assert len(statements) == 3, statements
-    assert "FOR UPDATE" in statements[0] and statements[1].startswith("WITH t AS (INSERT")
+    # The id, the audit row, then the lock (with the target wallet, the counters and the status) and
+    # the transaction + entries: the two wallets are held for the last two and COMMIT only.
+    assert len(statements) == 4, statements
+    assert statements[0].startswith("SELECT nextval(") and 'INSERT INTO "audit_auditlog"' in statements[1]
+    assert "FOR UPDATE" in statements[2] and statements[3].startswith("WITH t AS (INSERT")
+    # The id drawn first is the transaction's, and the audit row names it.
+    row = AuditLog.objects.get(action="economy.ledger.transfer", object_id=str(txn.pk))
+    assert row.actor == citizen and row.after == {"amount": 1_000, "from": w1.number, "to": w2.number}
+    assert LedgerTransaction.objects.filter(pk=txn.pk).exists()
+
+
+def test_a_refused_or_replayed_transfer_leaves_no_audit_row_of_its_own(atm, customers, citizen):  # noqa: F811
+    w1, w2 = _funded(atm, customers, amount=300_000)
+    before = AuditLog.objects.filter(action="economy.ledger.transfer").count()
+    # Refused under the lock (more than the balance): the audit row written before the lock goes too.
+    with pytest.raises(ServiceError) as exc:
+        wallets.wallet_transfer(actor=citizen, source=w1, to_number=w2.number, amount=400_000, idempotency_key="big")
+    assert "Số dư ví không đủ" in exc.value.errors["amount"][0]
+    assert AuditLog.objects.filter(action="economy.ledger.transfer").count() == before
+    first = wallets.wallet_transfer(actor=citizen, source=w1, to_number=w2.number, amount=300_000, idempotency_key="k")
+    # A retry the checks would now refuse (the balance is spent) is answered with the first transfer
+    # and leaves no second audit row naming a transaction that was never written.
+    again = wallets.wallet_transfer(actor=citizen, source=w1, to_number=w2.number, amount=300_000, idempotency_key="k")
+    assert again.replayed and again.pk == first.pk
+    rows = AuditLog.objects.filter(action="economy.ledger.transfer")
+    assert rows.count() == before + 1 and rows.filter(object_id=str(first.pk)).count() == 1
+    # Every transfer audit row names a transaction that exists.
+    ids = {int(i) for i in rows.values_list("object_id", flat=True)}
+    assert ids == set(LedgerTransaction.objects.filter(kind="transfer", pk__in=ids).values_list("pk", flat=True))
+
+
+def test_a_retry_racing_the_first_attempt_leaves_one_transaction_and_one_audit_row(atm, customers, citizen):  # noqa: F811
+    w1, w2 = _funded(atm, customers)
+    first = wallets.wallet_transfer(actor=citizen, source=w1, to_number=w2.number, amount=5_000, idempotency_key="r")
+    # The race's loser finds the key taken at its INSERT (the checks passed: there is money left).
+    again = wallets.wallet_transfer(actor=citizen, source=w1, to_number=w2.number, amount=5_000, idempotency_key="r")
+    assert again.replayed and again.pk == first.pk and balance(w1) == 5_000_000 - 5_000
+    assert AuditLog.objects.filter(action="economy.ledger.transfer", object_id=str(first.pk)).count() == 1
+    assert AuditLog.objects.filter(action="economy.ledger.transfer").count() == 1
 
 
 def test_unknown_and_frozen_wallets_are_refused_and_write_nothing(atm, customers, citizen):  # noqa: F811
