@@ -34,7 +34,12 @@ def shops_for(user, *, commune_code=None, platform="", status="", q="") -> Query
 
 def agents_public(*, commune_code=None) -> QuerySet[SoftAtmAgent]:
     """Soft-ATM agent points open to the public (business information only)."""
-    agents = SoftAtmAgent.objects.filter(status=SoftAtmAgent.Status.ACTIVE).select_related("commune")
+    # The commune for its name only: its boundary (a multipolygon) is not parsed for every point.
+    agents = (
+        SoftAtmAgent.objects.filter(status=SoftAtmAgent.Status.ACTIVE)
+        .select_related("commune")
+        .defer("commune__geometry")
+    )
     if commune_code:
         agents = agents.filter(commune__code=commune_code)
     return agents.order_by("commune__name", "name")

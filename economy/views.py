@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import ServiceError, apply_to_form
+from core.geo.maps import province_map
 from core.landing import Service, pillar_landing
 from core.permissions import role_required, user_has_role
 from core.users import roles
@@ -157,22 +158,22 @@ def agents(request):
     )
 
 
-# Lạng Sơn's extent (WGS 84), for the server-drawn map of agent points (no JavaScript needed).
-MAP_BOUNDS = (106.0, 21.3, 107.4, 22.5)
-
-
-def agent_map(agents) -> list[dict]:
-    """Each located agent as a dot in a 1000 × 860 SVG drawn over the province's extent."""
-    west, south, east, north = MAP_BOUNDS
-    dots = []
+def agent_map(agents) -> dict:
+    """The province's base map (core.geo.maps: outline, communes and their names) and each located
+    agent as a point on it, drawn on the server (no JavaScript needed)."""
+    base = province_map()
+    points = []
     for agent in agents:
         if agent.location is None:
             continue
-        x = (agent.location.x - west) / (east - west) * 1000
-        y = (north - agent.location.y) / (north - south) * 860
-        if 0 <= x <= 1000 and 0 <= y <= 860:
-            dots.append({"agent": agent, "x": round(x, 1), "y": round(y, 1)})
-    return dots
+        at = base.project(agent.location.x, agent.location.y)
+        if at is not None:
+            points.append({"agent": agent, "x": at[0], "y": at[1]})
+    return {
+        "base": base,
+        "points": points,
+        "paying": sum(1 for p in points if p["agent"].can_pay_out),
+    }
 
 
 # --- the soft ATM ---------------------------------------------------------------------------------

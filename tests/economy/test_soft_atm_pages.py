@@ -106,13 +106,48 @@ def test_citizen_opens_a_wallet_and_transfers_on_a_phone(client, login, atm, cit
     assert own.number not in page
 
 
-def test_public_map_says_who_can_pay_out_cash_now(client, atm):  # noqa: F811
+def _rings(path: str) -> list[list[tuple[int, int]]]:
+    """The rings of an SVG path as core.geo.maps writes it (M x y L x y … Z)."""
+    return [
+        [tuple(map(int, xy.split())) for xy in ring.lstrip("M").split("L")] for ring in path.split("Z") if ring.strip()
+    ]
+
+
+def test_public_map_draws_the_province_its_communes_and_who_can_pay_out(client, atm):  # noqa: F811
+    from django.contrib.gis.geos import Polygon
+
+    from core.geo.models import AdministrativeUnit
+
     agent, _clerk, _boss = atm
     type(agent).objects.filter(pk=agent.pk).update(
         location=Point(106.76, 21.85), opens_at=dt.time(0, 0), closes_at=dt.time(23, 59, 59)
     )
-    page = client.get(reverse("economy:agents")).content.decode()
-    assert "Đang chi được tiền mặt" in page and "<circle" in page and "<script" not in page
+    page = client.get(reverse("economy:agents")).content.decode()  # no login
+    assert "<script" not in page  # drawn on the server: nothing to run in the browser
+    svg = re.search(r'<svg viewBox="0 0 1000 (\d+)" role="img"[^>]*>(.*?)</svg>', page, re.S)
+    assert svg, "the map is in the page"
+    body = svg.group(2)
+    # Titled and described for screen readers; the points are also listed as text below it.
+    assert '<title id="agent-map-title">Bản đồ các điểm ATM mềm trong tỉnh Lạng Sơn</title>' in body
+    assert "65 xã, phường; 1 điểm ATM mềm của trang này, 1 điểm đang chi được tiền mặt" in body
+    assert 'id="agent-' in page.split("</figure>")[1] and "Điểm ATM mềm Agribank Chi Lăng" in page
+    # The province's outline: one closed ring of hundreds of points inside the drawing.
+    outline = re.search(r'<path class="map-outline" d="([^"]+)"', body).group(1)
+    (ring,) = [r for r in _rings(outline) if len(r) > 100]
+    height = int(svg.group(1))
+    assert all(0 <= x <= 1000 and 0 <= y <= height for x, y in ring)
+    # Every commune and ward drawn with its full name as its title, its short name printed; the
+    # former districts' names for small screens.
+    communes = re.findall(r'<path d="([^"]+)"><title>([^<]+)</title></path>', body)
+    assert len(communes) == 65 and "Phường Đông Kinh" in {n: p for p, n in communes}
+    printed = re.findall(r"<text [^>]*>([^<]+)</text>", body)
+    assert {"Đông Kinh", "Chi Lăng", "Hữu Lũng", "Đình Lập", "Tràng Định", "Bắc Sơn"} <= set(printed)
+    # The agent's point lies inside the commune PostGIS puts it in, on the drawing as well.
+    home = AdministrativeUnit.objects.get(structure="2025", level="commune", geometry__contains=Point(106.76, 21.85))
+    x, y = map(float, re.search(r'<circle cx="([\d.]+)" cy="([\d.]+)" r="8" class="point-ok"', body).groups())
+    shape = {n: p for p, n in communes}[home.name]
+    assert any(Polygon([*r, r[0]]).contains(Point(x, y)) for r in _rings(shape))
+    assert "đang chi được tiền mặt" in body
 
 
 def test_supervisor_resolves_a_flagged_day(client, login, atm):  # noqa: F811
