@@ -22,6 +22,8 @@ The compute contract (ADR 0501), so every pillar's figures mean the same thing o
 A pillar also registers the live panels it shows on the operations centre's province view (the border
 gate's crossings) with `register_panel(Panel(...))`: core knows neither panels' content nor how a
 pillar colours a value (an indicator's `extra["band"]`, value → CSS band name, is the pillar's rule).
+And the follow-up pages linked from the dashboard for those who may open them (the documents' task
+board per agency) with `register_follow_up_link(FollowUpLink(...))`.
 """
 
 from collections.abc import Callable
@@ -195,3 +197,32 @@ def get_panel(code: str) -> Panel:
 
 def all_panels() -> list[Panel]:
     return sorted(_panels.values(), key=lambda p: (p.pillar, p.code))
+
+
+@dataclass(frozen=True)
+class FollowUpLink:
+    """A page of a pillar linked from the operations centre for the people who may open it (the
+    dashboard's cached parts are shared by everyone of a scope, so these links are worked out per
+    request, apart). `allowed(user)` is the page's own access rule, so link and page agree."""
+
+    code: str  # dotted, unique: "documents.task_board"
+    label: Any
+    url_name: str
+    allowed: Callable[[Any], bool]
+    order: int = 100
+
+
+_follow_up_links: dict[str, FollowUpLink] = {}
+
+
+def register_follow_up_link(link: FollowUpLink) -> FollowUpLink:
+    if link.code in _follow_up_links and _follow_up_links[link.code] is not link:
+        raise ValueError(f"follow-up link {link.code} registered twice")
+    _follow_up_links[link.code] = link
+    return link
+
+
+def follow_up_links_for(user) -> list[FollowUpLink]:
+    """The registered links `user` may open, in order."""
+    links = sorted(_follow_up_links.values(), key=lambda link: (link.order, link.code))
+    return [link for link in links if link.allowed(user)]

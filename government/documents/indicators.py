@@ -15,10 +15,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core.indicators.registry import (
     LOCAL,
+    FollowUpLink,
     Indicator,
     day_after,
     from_by_commune,
     register,
+    register_follow_up_link,
     share_indicator,
 )
 
@@ -160,5 +162,23 @@ register(
         description=_(
             "Công việc giao từ văn bản và cuộc họp chưa hoàn thành, đã qua hạn, vào cuối kỳ, theo cơ quan giao việc."
         ),
+    )
+)
+
+
+def _may_see_task_board(user) -> bool:
+    from government.documents.selectors import may_see_task_board
+
+    return may_see_task_board(user)
+
+
+# The overdue-task tile counts every agency's tasks; its follow-up, agency by agency, is the task board:
+# linked on the dashboard for the province's leaders (every agency) and an agency's leaders (theirs).
+register_follow_up_link(
+    FollowUpLink(
+        code="documents.task_board",
+        label=_("Tiến độ công việc theo cơ quan"),
+        url_name="documents:task-board",
+        allowed=_may_see_task_board,
     )
 )

@@ -170,8 +170,16 @@ class Document(models.Model):
         verbose_name_plural = _("văn bản")
         ordering = ["-created_at", "-id"]
         indexes = [
-            GinIndex(fields=["search_vector"], name="documents_search_gin"),
+            # fastupdate off: with it, new entries wait in a pending list (up to 4 MB) that every search
+            # reads through row by row until a vacuum merges them — 1.5–3.4 ms a search over 2,323
+            # pending documents (docs/benchmarks.md). Clerks register dozens of documents a day and
+            # people search all day: each registration pays the index update instead.
+            GinIndex(fields=["search_vector"], name="documents_search_gin", fastupdate=False),
             models.Index(fields=["agency", "direction", "-created_at"], name="documents_book_idx"),
+            # The newest of one book across what a person may read (their agency or addressed to them,
+            # so not the agency-first index): the first page of a search filtered by book
+            # (selectors.search_page's window step) reads the book's newest rows, not the whole index.
+            models.Index(fields=["direction", "-created_at", "-id"], name="documents_dir_newest_idx"),
             # Newest first with LIMIT: the planner walks this index and stops after a page of rows
             # that pass the visibility filter (and, for common words, the text match), instead of
             # sorting every match (measured: ADR 1601, docs/benchmarks.md).

@@ -149,7 +149,9 @@ def dashboard(request, code: int | None = None):
     page = _dashboard_page(scope, period, indicator, candidates)
     # The parts were rendered by our own templates (autoescaped) and only cached as strings.
     parts = {part: mark_safe(html) for part, html in page.items()}  # nosec B308 B703: our autoescaped templates
-    return render(request, "operations_centre/dashboard.html", {"scope": scope, "page": parts})
+    # Per person, outside the cached parts: a pillar's follow-up pages this official may open.
+    links = [(link.label, reverse(link.url_name)) for link in registry.follow_up_links_for(request.user)]
+    return render(request, "operations_centre/dashboard.html", {"scope": scope, "page": parts, "follow_up": links})
 
 
 @role_required(*ROLES)

@@ -131,3 +131,32 @@ def test_the_tasks_page_links_the_board_for_leaders_only(client, login, leader, 
     assert BOARD in client.get(reverse("documents:tasks")).content.decode()
     login(clerk)
     assert BOARD not in client.get(reverse("documents:tasks")).content.decode()
+
+
+def _dashboard_links(client) -> str:
+    """The dashboard's per-person follow-up links ('' when it shows none)."""
+    response = client.get(reverse("operations_centre:dashboard"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    return html.split('id="ioc-follow-up"')[1].split("</nav>")[0] if 'id="ioc-follow-up"' in html else ""
+
+
+def test_the_operations_centre_links_the_board_for_leaders_only(
+    client, login, province_leader, leader, commune_leader, clerk, department_official, board, dept, commune
+):
+    # The province's leaders follow every agency, an agency's leader their own: both get the link, and it
+    # opens the board they may see.
+    for person, agencies in ((province_leader, [commune.name, dept.name]), (leader, [dept.name])):
+        login(person)
+        links = _dashboard_links(client)
+        assert f'href="{BOARD}"' in links and "Tiến độ công việc theo cơ quan" in links, person.email
+        assert list(_rows(client.get(BOARD).content.decode())) == agencies
+    # A commune's leader opens the dashboard on their commune and follows their own agency.
+    commune_leader.admin_unit = commune.admin_unit
+    commune_leader.save(update_fields=["admin_unit"])
+    login(commune_leader)
+    assert f'href="{BOARD}"' in _dashboard_links(client)
+    # Officials who lead nothing open the same dashboard (its parts are cached and shared) without the link.
+    for person in (clerk, department_official):
+        login(person)
+        assert BOARD not in client.get(reverse("operations_centre:dashboard")).content.decode(), person.email
