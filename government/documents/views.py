@@ -51,11 +51,12 @@ def _choice_labels(language: str | None) -> dict:
     }
 
 
-def _with_labels(rows) -> list:
-    """Rows with what documents/_rows.html shows worked out once per request: Django's
-    get_FOO_display() translates every choice of the field on each call (a page of 20 rows cost
-    60 ms of gettext in the profile), and a `{% url %}`, `date` and `truncatechars` per row were a
-    third of the page's rendering (the search benchmark, docs/benchmarks.md)."""
+def _with_labels(rows: list[dict]) -> list[dict]:
+    """Rows (selectors.search_page's dictionaries) with what documents/_rows.html shows worked out once
+    per request, so that each cell of the table is one variable: Django's get_FOO_display() translates
+    every choice of the field on each call (a page of 20 rows cost 60 ms of gettext in the profile),
+    and a `{% url %}`, `date`, `truncatechars` or `default` per row were a third of the page's
+    rendering (the search benchmark, docs/benchmarks.md)."""
     import uuid
 
     from django.utils.text import Truncator
@@ -64,17 +65,21 @@ def _with_labels(rows) -> list:
 
     labels = _choice_labels(get_language())
     types, statuses, books = labels["types"], labels["statuses"], labels["books"]
+    no_number = _("(chưa có số)")
     placeholder = str(uuid.UUID(int=0))
     detail = reverse("documents:detail", args=[placeholder])
     today = timezone.localdate()
-    rows = list(rows)
     for d in rows:
-        d.type_label, d.status_label, d.book_label = types[d.doc_type], statuses[d.status], books[d.direction]
-        d.url = detail.replace(placeholder, str(d.uid))
-        d.abstract_short = d.abstract if len(d.abstract) <= 160 else Truncator(d.abstract).chars(160)
-        d.deadline_text = d.deadline.strftime("%d/%m/%Y") if d.deadline else "—"
-        d.overdue = bool(
-            d.direction == Direction.INCOMING and d.deadline and d.status in INCOMING_OPEN and d.deadline < today
+        abstract, deadline = d["abstract"], d["deadline"]
+        d["type_label"], d["status_label"] = types[d["doc_type"]], statuses[d["status"]]
+        d["book_label"] = books[d["direction"]]
+        d["url"] = detail.replace(placeholder, str(d["uid"]))
+        d["number_text"] = d["number_symbol"] or no_number
+        d["body"] = d["issuing_body"] or d["agency__name"]
+        d["abstract_short"] = abstract if len(abstract) <= 160 else Truncator(abstract).chars(160)
+        d["deadline_text"] = deadline.strftime("%d/%m/%Y") if deadline else "—"
+        d["overdue"] = bool(
+            d["direction"] == Direction.INCOMING and deadline and d["status"] in INCOMING_OPEN and deadline < today
         )
     return rows
 
@@ -112,7 +117,7 @@ def index(request):
         {
             "counts": selectors.inbox_counts(user),
             "form": SearchForm(),
-            "recent": _with_labels(selectors.search(user)[:10]),
+            "recent": _with_labels(selectors.search_page(user, size=10)[0]),
             "is_clerk": is_clerk(user, user.agency_id),
             "is_leader": is_leader(user, user.agency_id),
         },

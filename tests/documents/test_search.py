@@ -88,7 +88,7 @@ def test_a_page_from_the_newest_window_is_the_page_of_the_whole_search(clerk, le
     for size in (1, 2, 3, 5):
         items, has_next = selectors.search_page(leader, q=query, size=size, window=window)
         whole = list(selectors.search(leader, q=query)[: size + 1])
-        assert items == whole[:size] and has_next == (len(whole) > size)
+        assert [r["id"] for r in items] == [d.pk for d in whole[:size]] and has_next == (len(whole) > size)
 
 
 @pytest.mark.parametrize("shift_days", [-3650, 0, 3650])
@@ -106,10 +106,87 @@ def test_any_cached_window_bound_gives_the_same_page(clerk, leader, shift_days):
     for size in (1, 2, 5):
         items, has_next = selectors.search_page(leader, q="biên giới", size=size, window=3)
         whole = list(selectors.search(leader, q="biên giới")[: size + 1])
-        assert items == whole[:size] and has_next == (len(whole) > size)
+        assert [r["id"] for r in items] == [d.pk for d in whole[:size]] and has_next == (len(whole) > size)
 
 
 def test_a_number_as_printed_matches_word_for_word():
     assert selectors.tsquery_text("125/QĐ-UBND") == "125 & qđ & ubnd"
     assert selectors.tsquery_text("lạng so") == "lạng & so"
     assert selectors.tsquery_text("tiêm chủng") == "tiêm & chủng:*"
+
+
+def test_the_result_rows_show_the_book(clerk, leader, login, department_official):
+    """What a row shows, on the search page and the documents' home: the number (or that there is none
+    yet) linking to the document, the arrival number, abstract, type, issuing body (the agency for its
+    own drafts), book, status, deadline and the overdue mark."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from government.documents import services
+    from government.documents.models import Document
+    from tests.documents.conftest import pdf_upload
+
+    late = registered(clerk, deadline=timezone.localdate(), abstract="Về việc báo cáo tiêm chủng quá hạn")
+    Document.objects.filter(pk=late.pk).update(deadline=timezone.localdate() - dt.timedelta(days=3))
+    late.refresh_from_db()
+    draft = services.outgoing_create(
+        actor=clerk, doc_type="CV", abstract="Dự thảo công văn về tiêm chủng", main_file=pdf_upload()
+    )
+    client = login(clerk)
+    for url in (reverse("documents:search") + "?q=tiem+chung", reverse("documents:index")):
+        body = client.get(url).content.decode()
+        row = body.split(f'<a href="{reverse("documents:detail", args=[late.uid])}">')[1].split("</tr>")[0]
+        assert row.startswith("125/UBND-KT</a>") and f"Số đến {late.arrival_number}" in row
+        assert "Về việc báo cáo tiêm chủng quá hạn" in row and "Công văn · Ủy ban nhân dân tỉnh Lạng Sơn" in row
+        assert f"{late.deadline:%d/%m/%Y}" in row and '<strong class="badge late">Quá hạn</strong>' in row
+        own = body.split(f'<a href="{reverse("documents:detail", args=[draft.uid])}">')[1].split("</tr>")[0]
+        assert own.startswith("(chưa có số)</a>") and f"Công văn · {clerk.agency.name}" in own
+        assert "Văn bản đi" in own and "Quá hạn" not in own
+    # An official of the agency who is not its clerk sees the registered document, not the clerk's draft.
+    body = login(department_official).get(reverse("documents:search"), {"q": "tiem chung"}).content.decode()
+    assert str(late.uid) in body and str(draft.uid) not in body
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"direction": "in"},
+        {"direction": "out"},
+        {"doc_type": "QĐ"},
+        {"status": "registered", "direction": "in"},
+        {"overdue": True},
+        {"year": 2026},
+    ],
+)
+@pytest.mark.parametrize("window", [1, 4, 50])
+def test_a_filtered_page_from_the_window_is_the_page_of_the_whole_search(
+    clerk, leader, department_official, window, filters
+):
+    """With filters, and for an official who reads only part of the book (not its drafts, not its
+    confidential documents), search_page gives the ORM search's page."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from government.documents import services
+    from government.documents.models import Document
+    from tests.documents.conftest import pdf_upload
+
+    for i in range(4):
+        registered(clerk, number_symbol=f"{i}/UBND-VP", abstract=f"Về việc số {i} tại các xã biên giới")
+        registered(
+            clerk, doc_type="QĐ", number_symbol=f"{i}/QĐ-SYT", abstract=f"Quyết định số {i} về xã biên giới",
+            confidentiality="confidential" if i % 2 else "normal", deadline=timezone.localdate(),
+        )  # fmt: skip
+        services.outgoing_create(
+            actor=clerk, doc_type="QĐ", abstract=f"Dự thảo {i} về xã biên giới", main_file=pdf_upload()
+        )
+    Document.objects.filter(doc_type="QĐ", direction="in").update(deadline=timezone.localdate() - dt.timedelta(days=1))
+    for person in (leader, department_official):
+        for query in ("biên giới", "xa bien", ""):
+            for size in (1, 2, 3):
+                items, has_next = selectors.search_page(person, q=query, size=size, window=window, **filters)
+                whole = list(selectors.search(person, q=query, **filters)[: size + 1])
+                assert [r["id"] for r in items] == [d.pk for d in whole[:size]], (person.email, query, size)
+                assert has_next == (len(whole) > size)
