@@ -150,6 +150,52 @@ def test_a_task_from_a_document_is_reported_and_reminded_once_a_day(clerk, leade
         services.task_cancel(task=t, actor=department_official, reason="x")
 
 
+def test_reminders_link_the_work_and_tell_the_assigner_once_when_it_is_late(clerk, leader, department_official):
+    """The assignee's reminder names the document and links the task; the handler's links the document;
+    the leader who gave the task hears once, not every morning, that it went past its deadline;
+    a deactivated official is not written to."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from core.notifications.models import Notification
+    from government.documents.models import Document, Task
+
+    site = settings.SITE_URL.rstrip("/")
+    today = timezone.localdate()
+    d = registered(clerk, deadline=today)
+    services.document_assign(
+        document=d, actor=leader, handler_id=department_official.pk, handling_unit="Phòng KHTC", deadline=today
+    )
+    t = services.task_assign(
+        actor=leader, assignee_id=department_official.pk, title="Tổng hợp số liệu", deadline=today, document=d
+    )
+    own = services.task_assign(actor=leader, assignee_id=leader.pk, title="Việc tự giao", deadline=today, document=d)
+    Task.objects.filter(pk__in=[t.pk, own.pk]).update(deadline=today - dt.timedelta(days=2))
+    Document.objects.filter(pk=d.pk).update(deadline=today - dt.timedelta(days=1))
+
+    services.reminders_send(today=today)
+    mine = Notification.objects.get(event="documents.task.reminder", recipient=department_official)
+    assert mine.subject == "Công việc quá hạn: Tổng hợp số liệu"
+    assert "Từ văn bản: 125/UBND-KT" in mine.body and f"{site}{reverse('documents:task', args=[t.uid])}" in mine.body
+    late_doc = Notification.objects.get(event="documents.document.overdue", recipient=department_official)
+    assert f"{site}{reverse('documents:detail', args=[d.uid])}" in late_doc.body
+    told = Notification.objects.filter(event="documents.task.overdue_to_assigner", recipient=leader)
+    assert [n.subject for n in told] == ["Công việc bạn giao đã quá hạn: Tổng hợp số liệu"]  # not for their own
+    assert "Người thực hiện: Chu Văn Sở" in told[0].body
+
+    # The next morning the assignee is reminded again, the leader is not told again.
+    services.reminders_send(today=today + dt.timedelta(days=1))
+    assert Notification.objects.filter(event="documents.task.reminder", recipient=department_official).count() == 2
+    assert Notification.objects.filter(event="documents.task.overdue_to_assigner").count() == 1
+
+    # Someone who left is not written to.
+    department_official.is_active = False
+    department_official.save(update_fields=["is_active"])
+    services.reminders_send(today=today + dt.timedelta(days=2))
+    # two mornings of one task and one document, nothing on the third
+    assert Notification.objects.filter(recipient=department_official).count() == 4
+
+
 def test_register_with_an_attachment_that_is_not_what_it_claims(clerk, login):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse

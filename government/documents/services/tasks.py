@@ -136,38 +136,72 @@ def task_cancel(*, task: Task, actor, reason: str) -> Task:
     return t
 
 
+def _link(url_name: str, uid) -> str:
+    """The page's address for an e-mail (there is no request in a beat job)."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    return settings.SITE_URL.rstrip("/") + reverse(url_name, args=[uid])
+
+
 def reminders_send(*, today: dt.date) -> int:
     """Remind each assignee of open tasks due tomorrow or overdue, and each handler of incoming
     documents past their deadline: one e-mail per item and day (dedupe key), so a second run the same
-    day sends nothing. Returns how many items were reminded."""
+    day sends nothing; each with the link to open it. The person who assigned a task hears once that it
+    went past its deadline unfinished (a dedupe key per task). Deactivated officials get nothing.
+    Returns how many items were reminded."""
     from django.db.models import Q
 
     from core.notifications.services import notify
     from government.documents.models import INCOMING_OPEN, Document
 
     count = 0
-    due = Task.objects.filter(status__in=(S.OPEN, S.IN_PROGRESS), deadline__lte=today + dt.timedelta(days=1))
-    for t in due.select_related("assignee").iterator(chunk_size=500):
+    due = Task.objects.filter(
+        status__in=(S.OPEN, S.IN_PROGRESS), deadline__lte=today + dt.timedelta(days=1), assignee__is_active=True
+    )
+    for t in due.select_related("assignee", "assigned_by", "document").iterator(chunk_size=500):
         late = t.deadline < today
         subject = (_("Công việc quá hạn: %(t)s") if late else _("Công việc sắp đến hạn: %(t)s")) % {"t": t.title[:120]}
+        lines = [_("Hạn hoàn thành: %(d)s. Tiến độ: %(p)s%%.") % {"d": f"{t.deadline:%d/%m/%Y}", "p": t.progress}]
+        if t.document_id:
+            lines.append(_("Từ văn bản: %(n)s") % {"n": t.document.number_symbol or t.document.abstract[:120]})
+        lines.append(_("Mở công việc: %(url)s") % {"url": _link("documents:task", t.uid)})
         notify(
             event="documents.task.reminder",
             subject=subject,
-            body=_("Hạn hoàn thành: %(d)s. Tiến độ: %(p)s%%.") % {"d": f"{t.deadline:%d/%m/%Y}", "p": t.progress},
+            body="\n".join(lines),
             user=t.assignee,
             channels=("email",),
             dedupe_key=f"documents.task.{t.pk}.{today.isoformat()}",
         )
+        boss = t.assigned_by
+        if late and boss.is_active and boss.pk != t.assignee_id:
+            notify(
+                event="documents.task.overdue_to_assigner",
+                subject=_("Công việc bạn giao đã quá hạn: %(t)s") % {"t": t.title[:120]},
+                body=_("Người thực hiện: %(who)s. Hạn hoàn thành: %(d)s. Tiến độ: %(p)s%%.\nMở công việc: %(url)s")
+                % {
+                    "who": t.assignee.get_full_name() or t.assignee.email,
+                    "d": f"{t.deadline:%d/%m/%Y}",
+                    "p": t.progress,
+                    "url": _link("documents:task", t.uid),
+                },
+                user=boss,
+                channels=("email",),
+                dedupe_key=f"documents.task.{t.pk}.overdue_to_assigner",
+            )
         Task.objects.filter(pk=t.pk).update(last_reminded_on=today)
         count += 1
     late_docs = Document.objects.filter(
-        Q(status__in=INCOMING_OPEN), deadline__lt=today, handler__isnull=False
+        Q(status__in=INCOMING_OPEN), deadline__lt=today, handler__isnull=False, handler__is_active=True
     ).select_related("handler")
     for d in late_docs.iterator(chunk_size=500):
         notify(
             event="documents.document.overdue",
             subject=_("Văn bản quá hạn xử lý: %(n)s") % {"n": d.number_symbol},
-            body=_("%(a)s\nHạn xử lý: %(d)s") % {"a": d.abstract[:300], "d": f"{d.deadline:%d/%m/%Y}"},
+            body=_("%(a)s\nHạn xử lý: %(d)s") % {"a": d.abstract[:300], "d": f"{d.deadline:%d/%m/%Y}"}
+            + "\n"
+            + _("Mở văn bản: %(url)s") % {"url": _link("documents:detail", d.uid)},
             user=d.handler,
             channels=("email",),
             dedupe_key=f"documents.document.{d.pk}.overdue.{today.isoformat()}",
