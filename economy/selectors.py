@@ -290,6 +290,22 @@ def agent_day(agent, day: dt.date) -> dict:
     return {"transactions": list(txns[:200]), "totals": totals}
 
 
+def agent_pending_cash_outs(agent, *, now=None) -> list:
+    """The agent's cash-outs waiting for the customer's code and not yet expired, newest first: the
+    counter lists them, so a clerk who left the confirmation page can go back to it."""
+    from django.utils import timezone
+
+    from economy.models import CashOutRequest
+
+    return list(
+        CashOutRequest.objects.filter(
+            agent=agent, status=CashOutRequest.Status.PENDING, expires_at__gt=now or timezone.now()
+        )
+        .select_related("wallet")
+        .order_by("-id")[:20]
+    )
+
+
 def can_pay_out(agent, *, now=None) -> bool:
     """Whether a customer walking in now can withdraw cash: open at this hour and holding at least
     the payout threshold in cash."""

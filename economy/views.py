@@ -248,7 +248,9 @@ def _counter_agent(request):
     agent = agents_service.staff_agent(request.user)
     if agent is None:
         raise PermissionDenied
-    return agents_service.agent_accounts(agent)
+    # A page shown writes nothing: an agent the bank has not funded yet gets its ledger accounts with
+    # its first operation (its balances read 0 until then).
+    return agents_service.agent_accounts(agent) if request.method == "POST" else agent
 
 
 @login_required
@@ -313,8 +315,9 @@ def counter(request):
             apply_to_form(form, exc)
         else:
             return redirect("economy:counter")
-    agent.float_account.refresh_from_db()
-    agent.cash_account.refresh_from_db()
+    for account in (agent.float_account, agent.cash_account):
+        if account is not None:
+            account.refresh_from_db()
     return render(
         request,
         "economy/counter.html",
@@ -322,6 +325,7 @@ def counter(request):
             "agent": agent,
             "forms": forms_,
             "day": selectors.agent_day(agent, timezone.localdate()),
+            "pending": selectors.agent_pending_cash_outs(agent),
             "today": timezone.localdate(),
         },
     )

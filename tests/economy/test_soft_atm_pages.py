@@ -69,6 +69,42 @@ def test_cash_in_and_cash_out_at_the_counter(client, login, atm, customers):  # 
     assert w1.account.balance == 300_000
 
 
+def test_the_counter_lists_the_cash_outs_waiting_for_their_code(client, login, atm, customers):  # noqa: F811
+    from economy.models import AgentStaff, SoftAtmAgent
+
+    agent, clerk, _boss = atm
+    w1, _w2 = customers
+    agents.cash_in(actor=clerk, agent=agent, wallet_number=w1.number, amount=500_000, idempotency_key="ci")
+    waiting = agents.cash_out_request(
+        actor=clerk, agent=agent, wallet_number=w1.number, amount=200_000, idempotency_key="co"
+    )
+    login(clerk)
+    page = client.get(reverse("economy:counter")).content.decode()
+    # A clerk who left the confirmation page finds the way back to it at the counter.
+    listed = re.search(r'<ul data-testid="pending-cash-outs">(.*?)</ul>', page, re.S).group(1)
+    assert w1.number in listed and "200.000 đ" in listed
+    assert reverse("economy:counter-confirm", args=[waiting.pk]) in listed
+    # Another agent's clerk does not see it.
+    other = SoftAtmAgent.objects.create(
+        name="Điểm ATM mềm khác", commune=agent.commune, address="x", bank="Agribank", opened_on=dt.date(2024, 1, 1)
+    )
+    stranger = make_user("quay2@example.vn", full_name="Quầy Khác")
+    AgentStaff.objects.create(agent=other, user=stranger)
+    login(stranger)
+    page = client.get(reverse("economy:counter")).content.decode()
+    # (An agent not funded yet: its counter shows zero, and showing it writes nothing.)
+    assert 'data-testid="pending-cash-outs"' not in page and 'data-testid="agent-float">0 đ' in page
+    # Paid out, or expired: no longer waiting.
+    login(clerk)
+    client.post(reverse("economy:counter-confirm", args=[waiting.pk]), {"code": sms_code(w1)})
+    assert 'data-testid="pending-cash-outs"' not in client.get(reverse("economy:counter")).content.decode()
+    late = agents.cash_out_request(
+        actor=clerk, agent=agent, wallet_number=w1.number, amount=100_000, idempotency_key="co-2"
+    )
+    type(late).objects.filter(pk=late.pk).update(expires_at=late.created_at)
+    assert 'data-testid="pending-cash-outs"' not in client.get(reverse("economy:counter")).content.decode()
+
+
 def test_citizen_opens_a_wallet_and_transfers_on_a_phone(client, login, atm, citizen, citizen2):  # noqa: F811
     agent, clerk, _boss = atm
     login(citizen)
