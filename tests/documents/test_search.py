@@ -190,3 +190,22 @@ def test_a_filtered_page_from_the_window_is_the_page_of_the_whole_search(
                 whole = list(selectors.search(person, q=query, **filters)[: size + 1])
                 assert [r["id"] for r in items] == [d.pk for d in whole[:size]], (person.email, query, size)
                 assert has_next == (len(whole) > size)
+
+
+def test_the_filters_stay_chosen_in_either_language(books, leader, login):
+    """After a search the lists show what was chosen (and nothing when the address holds something that
+    is not a choice), with their labels in the person's language."""
+    import re
+
+    client = login(leader)
+    search = reverse("documents:search")
+    body = client.get(search, {"direction": "in", "doc_type": "QĐ", "status": "registered"}).content.decode()
+    assert re.findall(r'<option value="([^"]*)" selected>', body) == ["in", "QĐ", "registered"]
+    assert '<option value="in" selected>Văn bản đến</option>' in body and "1234/QĐ-SYT" in body
+    assert '<option value="out">Văn bản đi</option>' in body and "125/UBND-KT" not in body
+    odd = client.get(search, {"direction": "sideways", "doc_type": "<b>"})
+    assert odd.status_code == 200 and " selected>" not in odd.content.decode() and "<b>" not in odd.content.decode()
+    client.post(reverse("users:switch-language"), {"language": "en", "next": "/"})
+    body = client.get(search, {"direction": "in"}).content.decode()
+    assert '<option value="in" selected>Incoming documents</option>' in body
+    assert "Văn bản đến</option>" not in body
