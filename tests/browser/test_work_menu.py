@@ -1,7 +1,8 @@
 """The official's work menu on a 360 px phone (issue 16): documents, tasks, meetings and periodic
 reporting are reached from the header, not only from the home page. The pillar menu keeps its seven
 entries; the work menu is a second row that scrolls on its own, so the page never scrolls sideways.
-Each entry opens (no 403), and the leader reaches the task board and the calendar subscription page."""
+Each entry opens (no 403), and the leader reaches the task board (from the tasks page and from the
+operations centre) and the calendar subscription page."""
 
 import pytest
 from django.core.management import call_command
@@ -64,6 +65,10 @@ def test_the_work_menu_on_a_phone(browser, live_server, commune_leader):
     page.wait_for_selector("#task-board")
     _fits(page)
     axe_check(page)
+    # The operations centre links the same board for them (a follow-up link, apart from its shared parts).
+    page.goto(f"{live_server.url}/government/operations-centre/")
+    page.locator("#ioc-follow-up").get_by_role("link", name="Tiến độ công việc theo cơ quan").click()
+    page.wait_for_selector("#task-board")
     # From the calendar, the subscription page: a new link is shown once, in a field that fits.
     work.get_by_role("link", name="Lịch họp", exact=True).click()
     page.get_by_role("link", name="Đăng ký lịch tự cập nhật (webcal)").click()
