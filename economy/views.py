@@ -154,13 +154,14 @@ def agents(request):
     return render(
         request,
         "economy/agents.html",
-        {"form": form, "page": page, "query": query.urlencode(), "map": agent_map(page.object_list)},
+        {"form": form, "page": page, "query": query.urlencode(), "map": agent_map(page.object_list, commune=code)},
     )
 
 
-def agent_map(agents) -> dict:
+def agent_map(agents, *, commune: int | None = None) -> dict:
     """The province's base map (core.geo.maps: outline, communes and their names) and each located
-    agent as a point on it, drawn on the server (no JavaScript needed)."""
+    agent as a point on it, drawn on the server (no JavaScript needed); the commune chosen in the
+    filter (its code) is shaded."""
     base = province_map()
     points = []
     for agent in agents:
@@ -173,6 +174,7 @@ def agent_map(agents) -> dict:
         "base": base,
         "points": points,
         "paying": sum(1 for p in points if p["agent"].can_pay_out),
+        "selected": commune,
     }
 
 

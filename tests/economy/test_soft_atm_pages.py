@@ -183,6 +183,10 @@ def test_public_map_draws_the_province_its_communes_and_who_can_pay_out(client, 
     x, y = map(float, re.search(r'<circle cx="([\d.]+)" cy="([\d.]+)" r="8" class="point-ok"', body).groups())
     shape = {n: p for p, n in communes}[home.name]
     assert any(Polygon([*r, r[0]]).contains(Point(x, y)) for r in _rings(shape))
+    # Filtered by a commune: that commune is shaded on the map (and only it).
+    page = client.get(reverse("economy:agents") + f"?commune={home.code}").content.decode()
+    shaded = re.findall(r'<path d="[^"]+" class="selected"><title>([^<]+)</title>', page)
+    assert shaded == [home.name]
     assert "đang chi được tiền mặt" in body
 
 
