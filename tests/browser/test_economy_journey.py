@@ -2,13 +2,12 @@
 another wallet on a phone, submits a dossier and pays its fee from the wallet through the payment
 page, and the receipt appears."""
 
-import datetime as dt
-
 import pytest
 from django.core.management import call_command
 
 from tests.browser.conftest import MOBILE, browser_login
-from tests.conftest import DEMO_PASSWORD, make_user
+from tests.conftest import DEMO_PASSWORD
+from tests.economy.counter_world import counter_world
 from tests.economy.ledger_cleanup import ledger_tables  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,48 +17,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def soft_atm(ledger_tables, settings, tmp_path, celery_eager):  # noqa: F811
     call_command("load_reference_data", verbosity=0)
     settings.MEDIA_ROOT = tmp_path / "media"
-    from core.geo.models import AdministrativeUnit
-    from economy.models import AgentStaff, BankSupervisor, SoftAtmAgent
-    from economy.services import agents, wallets
-
-    unit = AdministrativeUnit.objects.get(structure="2025", level="commune", code=5977)
-    citizen = make_user(
-        "dan@example.vn",
-        roles=["citizen"],
-        full_name="Hoàng Văn Dân",
-        phone="0912345678",
-        citizen_id="020090000123",
-        admin_unit=unit,
-    )
-    clerk = make_user("quay@example.vn", full_name="Vi Thị Quầy")
-    boss = make_user("giamsat@example.vn", full_name="Giám sát Agribank")
-    agent = SoftAtmAgent.objects.create(
-        name="Điểm ATM mềm Agribank Đông Kinh",
-        commune=unit,
-        address="Số 1 Lê Lợi",
-        bank="Agribank",
-        opened_on=dt.date(2024, 1, 1),
-    )
-    AgentStaff.objects.create(agent=agent, user=clerk)
-    BankSupervisor.objects.create(user=boss, bank="Agribank")
-    agents.agent_fund(actor=boss, agent=agent, emoney=10_000_000, cash=2_000_000, idempotency_key="fund")
-    own = wallets.wallet_open(
-        actor=citizen,
-        citizen_id=citizen.citizen_id,
-        phone=citizen.phone,
-        full_name=citizen.full_name,
-        commune=unit,
-        user=citizen,
-    )
-    other = wallets.wallet_open(
-        actor=clerk,
-        citizen_id="020195000456",
-        phone="0987654321",
-        full_name="Lương Thị Hoa",
-        commune=unit,
-        agent=agent,
-    )
-    return own, other
+    world = counter_world(emoney=10_000_000, cash=2_000_000)
+    return world["own"], world["other"]
 
 
 def _pdf(tmp_path, name):

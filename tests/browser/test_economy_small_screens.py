@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tests.browser.conftest import MOBILE, axe_check, browser_login
 from tests.conftest import DEMO_PASSWORD, make_user
+from tests.economy.counter_world import counter_world
 from tests.economy.ledger_cleanup import ledger_tables  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -53,58 +54,28 @@ def counter_day(ledger_tables, celery_eager):  # noqa: F811
     """An agent with a day of operations: a cash-in, a transfer, a cash-out waiting for its code, a
     flagged reconciliation; its clerk, its bank's supervisor, a customer with a wallet and one without."""
     call_command("load_reference_data", verbosity=0)
-    from core.geo.models import AdministrativeUnit
-    from economy.models import AgentStaff, BankSupervisor, SoftAtmAgent
     from economy.services import agents, wallets
 
-    unit = AdministrativeUnit.objects.get(structure="2025", level="commune", code=5977)
-    citizen = make_user(
-        "dan@example.vn",
-        roles=["citizen"],
-        full_name="Hoàng Văn Dân",
-        phone="0912345678",
-        citizen_id="020090000123",
-        admin_unit=unit,
+    world = counter_world(
+        agent_fields={
+            "name": "Điểm ATM mềm Agribank Đông Kinh — quầy giao dịch số 1",
+            "address": "Số 1 Lê Lợi, khối 5, phường Đông Kinh",
+            "location": Point(106.7615, 21.8478),
+            "opens_at": dt.time(0, 0),
+            "closes_at": dt.time(23, 59, 59),
+        },
+        emoney=50_000_000,
+        cash=20_000_000,
     )
-    make_user(
+    make_user(  # a customer without a wallet yet
         "moi@example.vn",
         roles=["citizen"],
         full_name="Nông Thị Mới",
         phone="0912000111",
         citizen_id="020190000777",
-        admin_unit=unit,
+        admin_unit=world["unit"],
     )
-    clerk = make_user("quay@example.vn", full_name="Vi Thị Quầy")
-    boss = make_user("giamsat@example.vn", full_name="Giám sát Agribank")
-    agent = SoftAtmAgent.objects.create(
-        name="Điểm ATM mềm Agribank Đông Kinh — quầy giao dịch số 1",
-        commune=unit,
-        address="Số 1 Lê Lợi, khối 5, phường Đông Kinh",
-        bank="Agribank",
-        opened_on=dt.date(2024, 1, 1),
-        location=Point(106.7615, 21.8478),
-        opens_at=dt.time(0, 0),
-        closes_at=dt.time(23, 59, 59),
-    )
-    AgentStaff.objects.create(agent=agent, user=clerk)
-    BankSupervisor.objects.create(user=boss, bank="Agribank")
-    agents.agent_fund(actor=boss, agent=agent, emoney=50_000_000, cash=20_000_000, idempotency_key="fund")
-    own = wallets.wallet_open(
-        actor=citizen,
-        citizen_id=citizen.citizen_id,
-        phone=citizen.phone,
-        full_name=citizen.full_name,
-        commune=unit,
-        user=citizen,
-    )
-    other = wallets.wallet_open(
-        actor=clerk,
-        citizen_id="020195000456",
-        phone="0987654321",
-        full_name="Lương Thị Hoa",
-        commune=unit,
-        agent=agent,
-    )
+    citizen, clerk, agent, own, other = (world[k] for k in ("citizen", "clerk", "agent", "own", "other"))
     cash_in = agents.cash_in(actor=clerk, agent=agent, wallet_number=own.number, amount=8_500_000, idempotency_key="ci")
     wallets.wallet_transfer(actor=citizen, source=own, to_number=other.number, amount=1_250_000, idempotency_key="t")
     pending = agents.cash_out_request(
