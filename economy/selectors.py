@@ -2,12 +2,36 @@
 
 import datetime as dt
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
 
 from core.geo.models import AdministrativeUnit as Unit
+from core.permissions import user_has_role
 from core.text import fold
-from economy.models import CommuneHouseholds, DigitalShop, EpaymentAccount, Household, SoftAtmAgent
+from core.users import roles
+from economy.models import (
+    BankSupervisor,
+    CashOutRequest,
+    CommuneHouseholds,
+    DigitalShop,
+    EpaymentAccount,
+    EpaymentMonthlyUse,
+    Household,
+    LedgerAccount,
+    LedgerEntry,
+    LedgerTransaction,
+    Reconciliation,
+    ShopMonthlySales,
+    ShopProduct,
+    SoftAtmAgent,
+    Wallet,
+)
 from economy.permissions import commune_scope
+
+# Cash an agent must hold to be shown as "can pay out cash now" on the public map.
+PAYOUT_THRESHOLD = getattr(settings, "ECONOMY_PAYOUT_THRESHOLD", 500_000)
 
 
 def communes_for(user) -> QuerySet[Unit]:
@@ -91,9 +115,6 @@ WALLET_USE_KINDS = ("cash_in", "cash_out", "transfer", "payment")
 
 def _used_wallets(on: dt.date) -> QuerySet:
     """Soft-ATM wallets with an operation in the 30 days before `on` (exact times, from the ledger)."""
-    from django.utils import timezone
-
-    from economy.models import Wallet
 
     end = timezone.make_aware(dt.datetime.combine(on, dt.time.min))
     return Wallet.objects.filter(
@@ -194,8 +215,6 @@ def ledger_drift() -> dict:
     (0 when no money was created or lost), the accounts whose balance differs from the sum of their
     entries, the accounts below zero that may not be, unbalanced transactions, and the wallets whose
     limit counters differ from their operations."""
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("SELECT coalesce(sum(balance), 0) FROM economy_ledgeraccount")
         (total,) = cursor.fetchone()
@@ -251,8 +270,6 @@ def ledger_drift() -> dict:
 
 def wallet_of(user):
     """The signed-in person's own wallet, or None."""
-    from economy.models import Wallet
-
     if not getattr(user, "is_authenticated", False):
         return None
     # Not the commune (its boundary is a large geometry no wallet page shows) and no ORDER BY: the
@@ -263,8 +280,6 @@ def wallet_of(user):
 def account_history(account_id: int, *, limit: int = 50) -> list[dict]:
     """The newest movements of one ledger account: what a statement shows (signed amount, running
     balance after it, the transaction's kind, description and reference)."""
-    from economy.models import LedgerAccount, LedgerEntry
-
     entries = list(
         LedgerEntry.objects.filter(account_id=account_id).select_related("transaction").order_by("-id")[:limit]
     )
@@ -278,10 +293,6 @@ def account_history(account_id: int, *, limit: int = 50) -> list[dict]:
 
 def agent_day(agent, day: dt.date) -> dict:
     """An agent's day at the counter: its operations, counts and sums per kind, float and cash."""
-    from django.db.models import Sum
-    from django.utils import timezone
-
-    from economy.models import LedgerTransaction
 
     start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
     end = start + dt.timedelta(days=1)
@@ -293,10 +304,6 @@ def agent_day(agent, day: dt.date) -> dict:
 def agent_pending_cash_outs(agent, *, now=None) -> list:
     """The agent's cash-outs waiting for the customer's code and not yet expired, newest first: the
     counter lists them, so a clerk who left the confirmation page can go back to it."""
-    from django.utils import timezone
-
-    from economy.models import CashOutRequest
-
     return list(
         CashOutRequest.objects.filter(
             agent=agent, status=CashOutRequest.Status.PENDING, expires_at__gt=now or timezone.now()
@@ -309,9 +316,6 @@ def agent_pending_cash_outs(agent, *, now=None) -> list:
 def can_pay_out(agent, *, now=None) -> bool:
     """Whether a customer walking in now can withdraw cash: open at this hour and holding at least
     the payout threshold in cash."""
-    from django.utils import timezone
-
-    from economy.services.agents import PAYOUT_THRESHOLD
 
     now = timezone.localtime(now)
     cash = agent.cash_account.balance if agent.cash_account_id else 0
@@ -327,7 +331,6 @@ def agents_public_with_status(*, commune_code=None, now=None) -> list:
 
 
 def supervisor_of(user):
-    from economy.models import BankSupervisor
 
     if not getattr(user, "is_authenticated", False):
         return None
@@ -348,7 +351,6 @@ def supervised_agents_by_commune(supervisor) -> list[tuple]:
 
 
 def reconciliations_for(supervisor, *, status=None) -> QuerySet:
-    from economy.models import Reconciliation
 
     rows = Reconciliation.objects.filter(agent__bank=supervisor.bank).select_related("agent", "agent__commune")
     return rows.filter(status=status) if status else rows
@@ -359,8 +361,6 @@ def reconciliations_for(supervisor, *, status=None) -> QuerySet:
 
 def product_directory(*, q: str = "", commune_code=None, specialties_only: bool = False) -> QuerySet:
     """Products of active shops, searchable with or without diacritics (unaccent on both sides)."""
-    from economy.models import ShopProduct
-
     rows = ShopProduct.objects.filter(shop__status=DigitalShop.Status.ACTIVE).select_related("shop", "shop__commune")
     if commune_code:
         rows = rows.filter(shop__commune__code=commune_code)
@@ -380,7 +380,6 @@ def shops_owned_by(user) -> QuerySet[DigitalShop]:
 
 
 def shop_sales_history(shop, *, months: int = 12) -> list:
-    from economy.models import ShopMonthlySales
 
     return list(ShopMonthlySales.objects.filter(shop=shop).order_by("-month")[:months])
 
@@ -388,8 +387,6 @@ def shop_sales_history(shop, *, months: int = 12) -> list:
 def reversible_for(supervisor, *, reference: str = "") -> QuerySet:
     """Operations a bank's supervisor may reverse, newest first: those of the bank's agents and the
     transfers and payments of wallets opened at them. `reference` (GD00000012 or 12) narrows to one."""
-    from economy.models import LedgerTransaction
-
     rows = (
         LedgerTransaction.objects.exclude(kind=LedgerTransaction.Kind.REVERSAL)
         .filter(
@@ -410,8 +407,6 @@ def household_activity(household_ids: list[int], on: dt.date) -> dict[int, tuple
     """For a page of households: whether each one's shop sold, and whether its e-payment account
     or a member's soft-ATM wallet was used, in the 30 days before `on` (three queries, whatever the
     page's size)."""
-    from economy.models import EpaymentMonthlyUse, ShopMonthlySales
-
     start = _window_start(on)
     sold = set(
         ShopMonthlySales.objects.filter(
@@ -430,10 +425,6 @@ def providers_reportable_by(user) -> list[str] | None:
     """The e-payment providers whose report of account use this user may send: every provider for
     the province's departments and administrators, their own bank for a bank's supervisor; None for
     anyone else."""
-    from core.permissions import user_has_role
-    from core.users import roles
-    from economy.models import BankSupervisor
-
     if not getattr(user, "is_authenticated", False):
         return None
     if user_has_role(user, roles.DEPARTMENT_OFFICIAL, roles.SYSTEM_ADMIN):

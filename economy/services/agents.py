@@ -42,8 +42,6 @@ from economy.services.wallets import check_amount, check_limits, field_error, vn
 Kind = LedgerTransaction.Kind
 CODE_TTL = dt.timedelta(minutes=5)
 MAX_CODE_ATTEMPTS = 5
-# Cash an agent must hold to be shown as "can pay out cash now" on the public map.
-PAYOUT_THRESHOLD = getattr(settings, "ECONOMY_PAYOUT_THRESHOLD", 500_000)
 
 
 def staff_agent(user) -> SoftAtmAgent | None:
