@@ -34,23 +34,16 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils.crypto import get_random_string  # noqa: E402
 
+from bench.session import session_key  # noqa: E402
 from lang_son_portal.wsgi import application  # noqa: E402
 
 DEFAULT_PATHS = ["/bench/bare/", "/", "/api/v1/core/agencies/?limit=20"]
 
 
 def session_key_for(email: str) -> str:
-    """A signed-in session as bench/session.py makes it (what an e-mail + password login stores)."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-    from django.contrib.sessions.backends.cached_db import SessionStore
+    from django.contrib.auth import get_user_model
 
-    user = get_user_model().objects.get(email=email)
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "core.users.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return session.session_key
+    return session_key(get_user_model().objects.get(email=email))
 
 
 def get(path: str, cookie: str) -> int:

@@ -45,6 +45,8 @@ django.setup()
 from django.db import connection, connections, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.session import session_key  # noqa: E402
+
 URL = os.environ.get("BENCH_URL", "http://127.0.0.1:8799")
 TRUCKS = int(os.environ.get("BENCH_TRUCKS", "5000"))
 RATE = float(os.environ.get("BENCH_RATE", "20"))
@@ -171,15 +173,7 @@ def load():
 
 
 def session_cookie(user) -> str:
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.cached_db import SessionStore
-
-    s = SessionStore()
-    s[SESSION_KEY] = str(user.pk)
-    s[BACKEND_SESSION_KEY] = "core.users.backends.ModelBackend"  # what an email + password login stores
-    s[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    s.create()
-    return s.session_key
+    return session_key(user)
 
 
 class Client:

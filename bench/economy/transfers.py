@@ -32,6 +32,8 @@ import psycopg  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from bench.session import session_key  # noqa: E402
+
 PEOPLE = 200  # bench wallets, each owned by a bench user
 HOT = 5
 FUND = 20_000_000  # two cash-ins of 10 M (the daily cash-in limit is 20 M)
@@ -237,18 +239,6 @@ def throughput(threads: int, seconds: float, rounds: int):
 # --- HTTP: the wallet page's transfer form at a paced rate -----------------------------------------
 
 
-def _session_cookie(user) -> str:
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.cached_db import SessionStore
-
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "core.users.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return session.session_key
-
-
 def http(url: str, rate: float, seconds: float, clients: int):
     import http.client
 
@@ -256,7 +246,7 @@ def http(url: str, rate: float, seconds: float, clients: int):
     parsed = urllib.parse.urlparse(url)
     people = []
     for w in wallets[:clients]:
-        sid = _session_cookie(w.user)
+        sid = session_key(w.user)
         conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=10)
         conn.request("GET", "/economy/wallet/", headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}={sid}"})
         resp = conn.getresponse()

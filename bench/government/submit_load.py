@@ -70,15 +70,10 @@ def two_mb_pdf() -> bytes:
 
 def session_cookie(user) -> str:
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.cached_db import SessionStore
 
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "core.users.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    from bench.session import session_key
+
+    return f"{settings.SESSION_COOKIE_NAME}={session_key(user)}"
 
 
 def prepare(count: int):
