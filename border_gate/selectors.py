@@ -25,7 +25,7 @@ from border_gate.models import (
     Yard,
     YardEvent,
 )
-from border_gate.scope import OfficerScope, officer_scope
+from border_gate.scope import officer_scope
 from border_gate.validators import normalise_plate_query
 
 WAIT_WINDOW = datetime.timedelta(hours=3)
@@ -454,13 +454,6 @@ def reports(limit: int = 60) -> list[DailyReport]:
     return list(DailyReport.objects.order_by("-date")[:limit])
 
 
-def cleared_between(start, end, crossing_code: str | None = None) -> int:
-    qs = Entry.objects.filter(status=Entry.Status.CROSSED, closed_at__gte=start, closed_at__lt=end)
-    if crossing_code:
-        qs = qs.filter(crossing__code=crossing_code)
-    return qs.count()
-
-
 def average_wait_minutes(start, end, *, crossing: Crossing | None = None, direction: str | None = None) -> float | None:
     """The one waiting time the portal reports — the board, the operations centre's indicator and
     the daily figures: from a truck's arrival at the crossing to its call, averaged over the trucks
@@ -477,16 +470,3 @@ def average_wait_minutes(start, end, *, crossing: Crossing | None = None, direct
 def wait_window_hours() -> int:
     """The board's and the driver's estimate's period, in hours (said on both pages)."""
     return int(WAIT_WINDOW.total_seconds() // 3600)
-
-
-def backlog_now(crossing_code: str | None = None) -> int:
-    qs = Entry.objects.filter(status__in=[Entry.Status.IN_PROGRESS, Entry.Status.HELD], called_at__isnull=True)
-    if crossing_code:
-        qs = qs.filter(crossing__code=crossing_code)
-    return qs.count()
-
-
-def scope_label(scope: OfficerScope | None) -> str:
-    if scope is None:
-        return ""
-    return f"{scope.crossing or '*'} / {scope.force or '*'}"

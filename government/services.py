@@ -997,7 +997,3 @@ def dossier_rate(*, dossier: Dossier, actor, score: int, comment: str = "") -> D
         rating = DossierRating.objects.create(dossier=d, score=score, comment=(comment or "").strip()[:2000])
         audit_record(actor=actor, action="government.dossier.rate", obj=d, after={"score": score})
     return rating
-
-
-def raise_as_validation_error(exc: DossierError) -> ValidationError:
-    return ValidationError(exc.errors or exc.message)

@@ -104,9 +104,3 @@ def outbox_flush(*, limit: int = FLUSH_BATCH) -> int:
                 row.save(update_fields=["sent_at", "attempts"])
                 sent += 1
     return sent
-
-
-def outbox_pending_count() -> int:
-    from core.outbox.models import OutboxMessage
-
-    return OutboxMessage.objects.filter(sent_at__isnull=True).count()

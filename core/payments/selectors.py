@@ -35,12 +35,6 @@ def payment_settled_by_other(payment: Payment) -> bool:
     )
 
 
-def payments_of_user(user) -> QuerySet[Payment]:
-    if not getattr(user, "is_authenticated", False):
-        return Payment.objects.none()
-    return Payment.objects.filter(payer=user)
-
-
 def refunds_for_finance(user, *, include_done: bool = False) -> QuerySet[Refund]:
     """Refunds the finance office handles (open ones first); nothing for anyone else."""
     if not user_has_role(user, roles.FINANCE_OFFICER):

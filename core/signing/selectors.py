@@ -10,7 +10,3 @@ def signed_document_by_code(code: str) -> SignedDocument | None:
     if not code or len(code) > 32:
         return None
     return SignedDocument.objects.select_related("certificate", "signer_agency").filter(verification_code=code).first()
-
-
-def signed_documents_for_object(obj):
-    return SignedDocument.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))

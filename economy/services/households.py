@@ -194,11 +194,6 @@ def household_update(*, actor, household: Household, head_name: str, village: st
     return row
 
 
-def household_by_code(commune, code: str) -> Household | None:
-    code = "".join((code or "").split()).upper()
-    return next(iter(Household.objects.filter(commune=commune, code=code)[:1]), None)
-
-
 # --- digital shops and their products ------------------------------------------------------------
 
 

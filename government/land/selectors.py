@@ -7,7 +7,6 @@ never return more than a tile or a capped page.
 from __future__ import annotations
 
 import json
-import math
 import time
 from dataclasses import dataclass
 from decimal import Decimal
@@ -126,15 +125,6 @@ def land_procedures() -> list:
     from government.selectors import procedure_list
 
     return list(procedure_list().filter(form_fields__contains=[{"type": "parcel"}]))
-
-
-def parcel_by_sheet(*, commune_code: int, sheet: int, number: int) -> Parcel | None:
-    return parcel_by_code(Parcel.make_code(commune_code, sheet, number))
-
-
-def parcel_at(point: Point) -> Parcel | None:
-    """The parcel containing `point` (any SRID: PostGIS transforms the point, not the table)."""
-    return _one(_public().filter(geom__intersects=point))
 
 
 def parcel_code_at(point: Point) -> str | None:
@@ -310,11 +300,6 @@ def public_attributes(parcel: Parcel) -> dict:
     }
 
 
-def zoom_of_bbox(bbox) -> float:
-    width = max(bbox[2] - bbox[0], 1e-9)
-    return math.log2(360 / width)
-
-
 # --- land officials -------------------------------------------------------------------------------
 
 
@@ -467,13 +452,6 @@ def split_rules_verified() -> bool:
 
 def land_use_codes() -> QuerySet[LandUseCode]:
     return LandUseCode.objects.filter(is_active=True)
-
-
-def open_reports_count(commune_code: int | None = None) -> int:
-    qs = ErrorReport.objects.filter(Q(status=ErrorReport.Status.SUBMITTED) | Q(status=ErrorReport.Status.IN_REVIEW))
-    if commune_code is not None:
-        qs = qs.filter(parcel__commune__code=commune_code)
-    return qs.count()
 
 
 def geometry_from_geojson(text: str) -> GEOSGeometry:

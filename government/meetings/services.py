@@ -342,10 +342,6 @@ def meetings_remind(*, today: dt.date) -> int:
     return count
 
 
-def works_at_host(user, m: Meeting) -> bool:
-    return works_at(user, m.agency_id)
-
-
 # --- calendar subscriptions (webcal://, ADR 1604) ---------------------------------------------------
 
 

@@ -96,10 +96,6 @@ def documents_visible_to(user) -> QuerySet[PartyDocument]:
     return doc.objects.filter(q)
 
 
-def can_see_document(user, document: PartyDocument) -> bool:
-    return documents_visible_to(user).filter(pk=document.pk).exists()
-
-
 def issuing_organisations(user) -> list[PartyOrganisation]:
     """Where `user` may draft and issue documents: the organisations they act for."""
     return officer_organisations(user)

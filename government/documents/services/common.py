@@ -69,11 +69,6 @@ def require_leader(actor, d: Document) -> None:
         raise NotAllowedError(_("Chỉ lãnh đạo cơ quan được thực hiện việc này."))
 
 
-def require_staff(actor, agency_id) -> None:
-    if not works_at(actor, agency_id):
-        raise NotAllowedError(_("Bạn không thuộc cơ quan này."))
-
-
 def colleague(agency_id, user_id, *, field: str, leader: bool = False):
     """An active official of the agency (a leader when `leader`), or a field error."""
     user_model = get_user_model()
