@@ -4,6 +4,9 @@ operations centre's congestion level all read it."""
 
 from __future__ import annotations
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
 # (band, the highest number of waiting trucks in it); the last band has no upper limit.
 BANDS: tuple[tuple[str, int | None], ...] = (("green", 499), ("yellow", 1000), ("orange", 5000), ("red", None))
 
@@ -37,3 +40,22 @@ def ranges() -> dict[str, str]:
 def level_band(value: float) -> str:
     """The band of a congestion level (0–3), for whoever colours the level indicator."""
     return BANDS[min(max(int(value), 0), len(BANDS) - 1)][0]
+
+
+def explained() -> str:
+    """The bands in words, as the public board prints them under its table; built from BANDS so the
+    note and the colours cannot disagree at a boundary."""
+    (_g, green), (_y, yellow), (_o, orange), _red = BANDS
+
+    def n(value: int) -> str:
+        return number_format(value, force_grouping=True)
+
+    return _(
+        "Mức ùn tắc theo Cổng một cửa quốc gia: xanh dưới %(yellow_from)s xe chờ, vàng %(yellow_from)s–%(yellow_to)s, "
+        "cam %(orange_from)s–%(orange_to)s, đỏ trên %(orange_to)s."
+    ) % {
+        "yellow_from": n(green + 1),
+        "yellow_to": n(yellow),
+        "orange_from": n(yellow + 1),
+        "orange_to": n(orange),
+    }

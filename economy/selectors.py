@@ -8,6 +8,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from core.geo.models import AdministrativeUnit as Unit
+from core.indicators.registry import percent
 from core.permissions import user_has_role
 from core.text import fold
 from core.users import roles
@@ -186,8 +187,8 @@ def commune_summary(user, on: dt.date) -> list[dict]:
                 "shops": shops.get(unit.code, 0),
                 "accounts": accounts.get(unit.code, 0),
                 "agents": agents.get(unit.code, 0),
-                "shop_share": round(100 * selling.get(unit.code, 0) / h, 1) if h else None,
-                "account_share": round(100 * paying.get(unit.code, 0) / h, 1) if h else None,
+                "shop_share": percent(selling.get(unit.code, 0), h, digits=1),
+                "account_share": percent(paying.get(unit.code, 0), h, digits=1),
             }
         )
     return rows

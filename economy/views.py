@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ServiceError, apply_to_form
 from core.geo.maps import province_map
+from core.indicators.registry import percent
 from core.landing import Service, pillar_landing
 from core.permissions import role_required, user_has_role
 from core.users import roles
@@ -135,9 +136,8 @@ def communes(request):
     rows = selectors.commune_summary(request.user, timezone.localdate() + dt.timedelta(days=1))
     keys = ("households", "official", "selling", "paying", "shops", "accounts", "agents")
     totals = {key: sum(r[key] or 0 for r in rows) for key in keys}
-    if totals["households"]:
-        totals["shop_share"] = round(100 * totals["selling"] / totals["households"], 1)
-        totals["account_share"] = round(100 * totals["paying"] / totals["households"], 1)
+    totals["shop_share"] = percent(totals["selling"], totals["households"], digits=1)
+    totals["account_share"] = percent(totals["paying"], totals["households"], digits=1)
     return render(request, "economy/communes.html", {"rows": rows, "totals": totals})
 
 

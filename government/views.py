@@ -100,9 +100,7 @@ def dossier_new(request, code):
                 client_token=form.cleaned_data["client_token"],
             )
         except services.DossierError as exc:
-            for field, errors in exc.errors.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            apply_to_form(form, exc)
         else:
             return redirect("government:dossier-edit", uid=dossier.uid)
     return render(
@@ -324,11 +322,7 @@ def dossier_supplement(request, uid):
     except services.InvalidTransition as exc:
         messages.info(request, exc.message)
     except services.DossierError as exc:
-        for field, errors in exc.errors.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-        if not exc.errors:
-            form.add_error(None, exc.message)
+        apply_to_form(form, exc)
         return render(
             request, "government/dossier_detail.html", _citizen_context(dossier, supplement_form=form), status=400
         )
@@ -568,9 +562,7 @@ def official_action(request, uid, action):
         raise PermissionDenied(exc.message) from exc
     except services.DossierError as exc:
         if form is not None and exc.errors:
-            for field, errors in exc.errors.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            apply_to_form(form, exc)
         else:
             messages.error(request, exc.message)
             return redirect("government:official-dossier", uid=dossier.uid)

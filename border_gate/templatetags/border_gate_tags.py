@@ -1,5 +1,7 @@
 from django import template
 
+from border_gate.congestion import explained
+
 register = template.Library()
 
 
@@ -26,3 +28,9 @@ def snapshot_rows(snapshot) -> list:
     from border_gate.labels import snapshot_rows as rows
 
     return rows(snapshot or {})
+
+
+@register.simple_tag
+def congestion_note() -> str:
+    """The congestion bands in words (border_gate.congestion.explained)."""
+    return explained()

@@ -122,9 +122,10 @@ def from_by_commune(
     return compute
 
 
-def percent(part: float | int, whole: float | int) -> float | None:
-    """`part` as a percentage of `whole`, 2 decimals; None when the whole is 0 (no data, not 0 %)."""
-    return round(100.0 * part / whole, 2) if whole else None
+def percent(part: float | int, whole: float | int, *, digits: int = 2) -> float | None:
+    """`part` as a percentage of `whole`, rounded to `digits` decimals (2 for indicators, 1 on the
+    pillars' tables); None when the whole is 0 (no data, not 0 %)."""
+    return round(100.0 * part / whole, digits) if whole else None
 
 
 def share_by_commune(part: dict[int, float | int], whole: dict[int, float | int]) -> dict[int, float]:

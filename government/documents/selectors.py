@@ -7,6 +7,7 @@ from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from core.indicators.registry import LOCAL, percent
 from government.documents.models import INCOMING_OPEN, Direction, Document, Status, Task
 from government.documents.permissions import STAFF_VISIBLE_STATUSES, is_clerk, is_leader, works_at
 
@@ -327,7 +328,6 @@ def task_board(user, *, year: int, today: dt.date | None = None) -> list[dict]:
     from django.db.models.functions import TruncDate
     from django.db.models.lookups import LessThanOrEqual
 
-    from core.indicators.registry import LOCAL
     from government.documents.models import Task
 
     scope = task_board_scope(user)
@@ -362,7 +362,7 @@ def task_board(user, *, year: int, today: dt.date | None = None) -> list[dict]:
                 "done_on_time": r["done_on_time"],
                 "done_late": r["done"] - r["done_on_time"],
                 "cancelled": r["cancelled"],
-                "on_time_rate": round(100 * r["done_on_time"] / r["done"], 1) if r["done"] else None,
+                "on_time_rate": percent(r["done_on_time"], r["done"], digits=1),
             }
         )
     out.sort(key=lambda r: (-r["overdue"], r["on_time_rate"] if r["on_time_rate"] is not None else 101, r["agency"]))

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.action_pages import binder, posted_action, run_posted_action
 from core.errors import ServiceError, apply_to_form
+from core.indicators.registry import percent
 from core.permissions import role_required
 from government.documents import selectors, services
 from government.documents.forms import (
@@ -465,7 +466,7 @@ def task_board(request):
     totals = {
         key: sum(r[key] for r in rows) for key in ("total", "open", "overdue", "done", "done_on_time", "done_late")
     }
-    totals["on_time_rate"] = round(100 * totals["done_on_time"] / totals["done"], 1) if totals["done"] else None
+    totals["on_time_rate"] = percent(totals["done_on_time"], totals["done"], digits=1)
     return render(
         request,
         "documents/task_board.html",

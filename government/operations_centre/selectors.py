@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import NotAllowedError, NotFoundError
 from core.geo.models import AdministrativeUnit as Unit
@@ -22,11 +22,11 @@ from government.operations_centre.models import DtiAssessment, DtiEntry, DtiNode
 from government.operations_centre.targets import TargetStatus, evaluate
 
 PILLARS = [
-    ("party", _("Cơ quan Đảng")),
-    ("government", _("Chính quyền số")),
-    ("economy", _("Kinh tế số")),
-    ("society", _("Xã hội số")),
-    ("border_gate", _("Cửa khẩu số")),
+    ("party", gettext_lazy("Cơ quan Đảng")),
+    ("government", gettext_lazy("Chính quyền số")),
+    ("economy", gettext_lazy("Kinh tế số")),
+    ("society", gettext_lazy("Xã hội số")),
+    ("border_gate", gettext_lazy("Cửa khẩu số")),
 ]
 PILLAR_LABELS = dict(PILLARS)
 # Who opens the operations centre (the site menu shows it to the same roles: core.users.roles).
@@ -53,10 +53,6 @@ class Scope:
     @property
     def key(self) -> str:
         return "province" if self.is_province else f"commune-{self.commune_code}"
-
-
-def commune_units() -> list[Unit]:
-    return list(Unit.objects.filter(structure=Unit.Structure.CURRENT, level=Unit.Level.COMMUNE).order_by("name"))
 
 
 def commune_names() -> dict[int, str]:
@@ -95,7 +91,12 @@ def scope_for(user, commune_code: int | None = None) -> Scope:
 # --- periods ---------------------------------------------------------------------------------------------
 
 
-ROLLING = {"7d": (7, _("7 ngày")), "30d": (30, _("30 ngày")), "90d": (90, _("90 ngày")), "365d": (365, _("12 tháng"))}
+ROLLING = {
+    "7d": (7, gettext_lazy("7 ngày")),
+    "30d": (30, gettext_lazy("30 ngày")),
+    "90d": (90, gettext_lazy("90 ngày")),
+    "365d": (365, gettext_lazy("12 tháng")),
+}
 DEFAULT_PERIOD = "90d"
 FIRST_YEAR = 2021  # Resolution 49-NQ/TU, 28 September 2021
 

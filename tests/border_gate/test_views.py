@@ -140,6 +140,16 @@ def test_public_board_and_live_json(client, declare, run_pipeline):
     assert "Bãi Xuân Cương" in page and "12C-123.45" not in page  # plates stay off the public board
 
 
+def test_the_public_board_explains_the_bands_it_colours(client, settings):
+    # The note under the table gives the same boundaries as the colours: 1,000 waiting trucks is
+    # still yellow, orange begins at 1,001 (congestion.BANDS), in both languages.
+    page = client.get(reverse("border_gate:public-board")).content.decode()
+    assert "xanh dưới 500 xe chờ, vàng 500–1.000, cam 1.001–5.000, đỏ trên 5.000." in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("border_gate:public-board")).content.decode()
+    assert "green under 500 trucks waiting, yellow 500–1,000, orange 1,001–5,000, red over 5,000." in page
+
+
 def test_fee_calculator(client):
     response = client.get(
         reverse("border_gate:fee-calculator"),

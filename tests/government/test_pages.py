@@ -287,6 +287,21 @@ def test_whole_path_through_the_pages(login, citizen, commune_official, commune_
     assert dossier.rating.score == 3
 
 
+def test_a_refused_supplement_says_why_and_keeps_the_note(login, citizen, commune_official):
+    dossier = submitted(citizen, BIRTH)
+    services.dossier_claim(dossier=dossier, actor=commune_official)
+    services.dossier_request_supplement(dossier=dossier, actor=commune_official, reason="Bản chụp rõ nét")
+    applicant = login(citizen, Client())
+    refused = applicant.post(url("dossier-supplement", uid=dossier.uid), {"action": "send", "note": "Gửi lần hai"})
+    page = refused.content.decode()
+    # What to do at the top of the form, what is missing under the file field, the note kept.
+    assert refused.status_code == 400
+    assert "Vui lòng tải lên ít nhất một giấy tờ bổ sung." in page and "Chưa có tệp bổ sung." in page
+    assert "Gửi lần hai" in page
+    dossier.refresh_from_db()
+    assert dossier.status == S.SUPPLEMENT
+
+
 def test_apology_slip_page_and_pdf(login, citizen, commune_official):
     with time_machine.travel(dt.datetime(2026, 11, 30, 9, 0, tzinfo=VN), tick=False):
         dossier = submitted(citizen, HOUSEHOLD_BUSINESS)

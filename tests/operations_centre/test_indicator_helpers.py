@@ -52,6 +52,13 @@ def test_a_share_of_the_province_weighs_communes_by_their_size():
     assert percent(0, 0) is None and percent(0, 5) == 0.0
 
 
+def test_the_pillars_tables_and_the_indicators_share_one_percentage_rule():
+    # economy's commune table and the documents' task board print one decimal, indicators keep two;
+    # both say "no data" (None), not 0 %, when there is nothing to divide by.
+    assert percent(1, 3) == 33.33 and percent(1, 3, digits=1) == 33.3
+    assert percent(0, 0, digits=1) is None
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "indicator", [i for i in registry.all_indicators() if i.compute_by_commune], ids=lambda i: i.code

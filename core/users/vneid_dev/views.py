@@ -26,7 +26,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -110,11 +111,13 @@ def jwks(request):
 
 
 class IdentityForm(forms.Form):
-    identity = forms.ChoiceField(label=_("Danh tính thử nghiệm"), widget=forms.RadioSelect)
-    citizen_id = forms.CharField(label=_("Số định danh cá nhân"), max_length=12, required=False)
-    name = forms.CharField(label=_("Họ và tên"), max_length=150, required=False)
+    identity = forms.ChoiceField(label=gettext_lazy("Danh tính thử nghiệm"), widget=forms.RadioSelect)
+    citizen_id = forms.CharField(label=gettext_lazy("Số định danh cá nhân"), max_length=12, required=False)
+    name = forms.CharField(label=gettext_lazy("Họ và tên"), max_length=150, required=False)
     birthdate = forms.DateField(
-        label=_("Ngày sinh"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=gettext_lazy("Ngày sinh"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, **kwargs):
