@@ -5,7 +5,7 @@ deadline; a unit that filed nothing counts as late. Per commune: that commune's 
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.indicators.registry import Indicator, register
+from core.indicators.registry import Indicator, percent, register
 from government.reporting.models import Report, ReportPeriod
 from government.reporting.services import expected_agencies
 
@@ -25,7 +25,7 @@ def on_time_rate(start, end, commune_code=None):
             continue
         expected += n
         on_time += Report.objects.filter(period=period, agency__in=agencies, on_time=True).count()
-    return round(100.0 * on_time / expected, 1) if expected else None
+    return percent(on_time, expected, digits=1)
 
 
 def on_time_by_commune(start, end):
@@ -48,7 +48,7 @@ def on_time_by_commune(start, end):
         for row in rows:
             code = row["agency__admin_unit__code"]
             on_time[code] = on_time.get(code, 0) + row["n"]
-    return {code: round(100.0 * on_time.get(code, 0) / n, 1) for code, n in expected.items() if n}
+    return {code: percent(on_time.get(code, 0), n, digits=1) for code, n in expected.items() if n}
 
 
 register(

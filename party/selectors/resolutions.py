@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from django.db.models import Q, QuerySet
 
+from core.indicators.registry import percent
 from party.assessment import Assessment, assess, next_report_due, on_track, report_overdue
 from party.models import KeyTask, KeyTaskUpdate, PartyDocument
 
@@ -84,7 +85,7 @@ def tasks_on_track_rate(on: dt.date) -> float | None:
     states = _states_before(on)
     if not states:
         return None
-    return round(100.0 * sum(_good(t, u, on) for t, u in states) / len(states), 2)
+    return percent(sum(_good(t, u, on) for t, u in states), len(states))
 
 
 def tasks_late_count(on: dt.date) -> int | None:
@@ -99,7 +100,7 @@ def tasks_done_rate(on: dt.date) -> float | None:
     if not states:
         return None
     done = sum(1 for _t, u in states if u is not None and u.status == KeyTask.Status.DONE)
-    return round(100.0 * done / len(states), 2)
+    return percent(done, len(states))
 
 
 def tasks_late_by_commune(on: dt.date) -> dict[int, int]:
@@ -125,7 +126,7 @@ def tasks_late_by_commune(on: dt.date) -> dict[int, int]:
 def digital_documents_rate(on: dt.date) -> float | None:
     docs = PartyDocument.objects.filter(status=PartyDocument.Status.ISSUED, issued_on__lt=on)
     total = docs.count()
-    return round(100.0 * docs.filter(is_digital=True).count() / total, 2) if total else None
+    return percent(docs.filter(is_digital=True).count(), total)
 
 
 def unread_distributions_count(on: dt.date) -> int:
