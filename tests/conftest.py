@@ -101,6 +101,18 @@ def _a_get_never_writes(_get_writes_middleware):
         pytest.fail("A GET/HEAD request wrote to the database:\n  " + "\n  ".join(found), pytrace=False)
 
 
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in English leaves English active in the thread (LocaleMiddleware activates, nothing
+    deactivates); what the next test renders or stores — an e-mail, a task's stored summary — would be
+    English. Each test ends back on the portal's default language."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """A transactional test (transactional_db, live_server, django_db(transaction=True)) ends with a

@@ -13,6 +13,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -127,7 +128,9 @@ class Document(models.Model):
         "agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     signature_valid = models.BooleanField(_("chữ ký số hợp lệ"), null=True, blank=True)
-    signature_summary = models.CharField(_("kết quả kiểm tra chữ ký"), max_length=300, blank=True)
+    # Who signed, as the check read it (one name a line; empty: the file carries no signature). The
+    # sentence readers see is written at display time (signature_text), in the reader's language.
+    signature_signers = models.TextField(_("người ký theo kết quả kiểm tra"), max_length=1000, blank=True)
     # Outgoing: who drafts, reviews and signs; the signed file; the recipients on the portal.
     drafter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -222,6 +225,21 @@ class Document(models.Model):
             self.is_incoming and self.deadline and self.status in INCOMING_OPEN and self.deadline < timezone.localdate()
         )
 
+    @property
+    def signature_text(self) -> str:
+        """What the check of a document received on the portal found, in the active language."""
+        if self.signature_valid is None:
+            return gettext("Đang kiểm tra chữ ký số…")
+        names = [n for n in self.signature_signers.splitlines() if n]
+        if self.signature_valid:
+            return gettext("Hợp lệ: %(n)s chữ ký (%(names)s), tin cậy theo CA tỉnh, tệp không bị sửa đổi.") % {
+                "n": len(names),
+                "names": ", ".join(names),
+            }
+        if not names:
+            return gettext("Không hợp lệ: tệp không có chữ ký số.")
+        return gettext("Không hợp lệ: chữ ký không tin cậy hoặc tệp đã bị sửa đổi sau khi ký.")
+
 
 class DocumentFile(models.Model):
     """A file of a document (the main text or an attachment), stored under a random name and
@@ -249,9 +267,32 @@ class DocumentEvent(models.Model):
     """The document's history as its readers see it (the audit log keeps the same acts with their
     before/after for auditors)."""
 
+    class Verb(models.TextChoices):
+        """What happened, as the history names it (the code is also the audit action's last part). Labels have
+        their own context: the same Vietnamese words label buttons elsewhere, and English needs the past tense here."""
+
+        REGISTER = "register", pgettext_lazy("lịch sử văn bản", "Vào sổ văn bản đến")
+        RECEIVE = "receive", pgettext_lazy("lịch sử văn bản", "Vào sổ văn bản nhận trên cổng")
+        REFUSE = "refuse", pgettext_lazy("lịch sử văn bản", "Trả lại nơi gửi")
+        ASSIGN = "assign", pgettext_lazy("lịch sử văn bản", "Phân công xử lý")
+        REASSIGN = "reassign", pgettext_lazy("lịch sử văn bản", "Phân công lại")
+        DIRECT = "direct", pgettext_lazy("lịch sử văn bản", "Cho ý kiến chỉ đạo")
+        START = "start", pgettext_lazy("lịch sử văn bản", "Bắt đầu xử lý")
+        REPORT = "report", pgettext_lazy("lịch sử văn bản", "Báo cáo kết quả xử lý")
+        CLOSE = "close", pgettext_lazy("lịch sử văn bản", "Kết thúc")
+        DRAFT = "draft", pgettext_lazy("lịch sử văn bản", "Soạn dự thảo")
+        EDIT = "edit", pgettext_lazy("lịch sử văn bản", "Sửa dự thảo")
+        SUBMIT = "submit", pgettext_lazy("lịch sử văn bản", "Trình duyệt")
+        APPROVE = "approve", pgettext_lazy("lịch sử văn bản", "Duyệt, trình ký")
+        RETURN = "return", pgettext_lazy("lịch sử văn bản", "Trả lại dự thảo")
+        SIGN = "sign", pgettext_lazy("lịch sử văn bản", "Ký số")
+        ISSUE = "issue", pgettext_lazy("lịch sử văn bản", "Cấp số, phát hành")
+        DELIVER = "deliver", pgettext_lazy("lịch sử văn bản", "Nhận qua cổng")
+        CHECK_SIGNATURE = "check_signature", pgettext_lazy("lịch sử văn bản", "Kiểm tra chữ ký số")
+
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    verb = models.CharField(max_length=30)
+    verb = models.CharField(max_length=30, choices=Verb.choices)
     note = models.TextField(blank=True)
     at = models.DateTimeField(default=timezone.now)
 

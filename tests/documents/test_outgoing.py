@@ -2,6 +2,7 @@
 another agency where the signatures are checked with pyHanko against the provincial CA."""
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from core.audit.models import AuditLog
@@ -38,13 +39,51 @@ def test_issued_document_arrives_at_the_other_agency_with_its_signatures_checked
     arrived = Document.objects.get(agency=commune, source=d)
     assert arrived.direction == "in" and arrived.status == Status.RECEIVED
     assert arrived.number_symbol == "01/QĐ-SKHCN" and arrived.sender_agency == d.agency
-    assert arrived.signature_valid is True and "2 chữ ký" in arrived.signature_summary
+    assert arrived.signature_valid is True and arrived.signature_signers.splitlines() == [
+        "Hoàng Văn Giám Đốc",
+        d.agency.name,
+    ]
+    assert "2 chữ ký" in arrived.signature_text
     # The commune's clerk registers it in their own incoming book.
     services.document_receive(document=arrived, actor=commune_clerk)
     arrived.refresh_from_db()
     assert arrived.status == Status.REGISTERED and arrived.arrival_number == 1
     assert AuditLog.objects.filter(action="documents.document.issue", object_id=str(d.pk)).exists()
     assert AuditLog.objects.filter(action="documents.document.check_signature", object_id=str(arrived.pk)).exists()
+
+
+@pytest.mark.parametrize(
+    "language, sent, received",
+    [
+        ("vi", ["Soạn dự thảo", "Trình duyệt", "Duyệt, trình ký", "Ký số", "Cấp số, phát hành"],
+         ["Nhận qua cổng", "Kiểm tra chữ ký số", "Vào sổ văn bản nhận trên cổng"]),
+        ("en", ["Draft written", "Submitted for review", "Approved for signature", "Digitally signed",
+                "Numbered and issued"],
+         ["Arrived through the portal", "Digital signature checked", "Registered from the portal"]),
+    ],
+)  # fmt: skip
+def test_the_history_names_each_step_in_the_readers_language_never_a_code(
+    client, language, sent, received, department_official, leader, clerk, commune, commune_clerk, celery_eager,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    import re
+
+    d = signed_outgoing(department_official, leader, recipients=[commune])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.outgoing_issue(document=d, actor=clerk)
+    arrived = Document.objects.get(agency=commune, source=d)
+    services.document_receive(document=arrived, actor=commune_clerk)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    for reader, doc, steps in ((clerk, d, sent), (commune_clerk, arrived, received)):
+        client.force_login(reader)
+        page = client.get(f"/van-ban/{doc.uid}/")
+        history = re.search(r'<ol id="history"[^>]*>(.*?)</ol>', page.content.decode(), re.S).group(1)
+        shown = re.findall(r"<strong>(.*?)</strong>", history)
+        assert shown == steps
+        assert "<code>" not in history
+    # The arrival's signature check, written in the reader's language when the page is shown.
+    signature = re.search(r'<dd id="signature">(.*?)</dd>', page.content.decode(), re.S).group(1)
+    assert signature.startswith({"vi": "Hợp lệ: 2 chữ ký", "en": "Valid: 2 signatures"}[language])
 
 
 def test_a_file_changed_after_signing_arrives_as_invalid_and_cannot_be_registered(
@@ -60,7 +99,7 @@ def test_a_file_changed_after_signing_arrives_as_invalid_and_cannot_be_registere
         fh.write(data + b"\n% appended after signing\n")
     check_incoming_signature(arrived.pk)
     arrived.refresh_from_db()
-    assert arrived.signature_valid is False and arrived.signature_summary.startswith("Không hợp lệ")
+    assert arrived.signature_valid is False and arrived.signature_text.startswith("Không hợp lệ: chữ ký không tin cậy")
     with pytest.raises(ServiceError, match="không hợp lệ"):
         services.document_receive(document=arrived, actor=commune_clerk)
     services.document_refuse(document=arrived, actor=commune_clerk, reason="Chữ ký số không hợp lệ")

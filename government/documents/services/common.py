@@ -24,6 +24,7 @@ TRACKED = (
     "result_note",
     "reviewer_id",
     "signer_id",
+    "signature_signers",
     "signature_valid",
 )
 
@@ -45,7 +46,9 @@ def expect(d: Document, *statuses: str, verb: str) -> None:
 
 
 def record(d: Document, *, actor, verb: str, before: dict | None, note: str = "") -> None:
-    """The history line readers see and the audit row auditors see, in the caller's transaction."""
+    """The history line readers see and the audit row auditors see, in the caller's transaction. The
+    verb must be one of DocumentEvent.Verb (ValueError otherwise): the history shows its label, never a code."""
+    verb = DocumentEvent.Verb(verb).value
     DocumentEvent.objects.create(
         document=d, actor=actor if getattr(actor, "is_authenticated", False) else None, verb=verb, note=note
     )

@@ -13,8 +13,9 @@ transaction (services.common.next_number), so numbers are unique and without gap
 import hashlib
 import logging
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.errors import NotAllowedError, ServiceError
@@ -354,23 +355,17 @@ def incoming_check_signature(*, document_id: int) -> Document | None:
             or (result.document is not None and result.document.pk == d.source.signed_document_id)
         )
     )
-    if valid:
-        names = ", ".join(s.signer_name for s in result.signatures)
-        summary = _("Hợp lệ: %(n)s chữ ký (%(names)s), tin cậy theo CA tỉnh, tệp không bị sửa đổi.") % {
-            "n": len(result.signatures),
-            "names": names,
-        }
-    elif not result.signed:
-        summary = _("Không hợp lệ: tệp không có chữ ký số.")
-    else:
-        summary = _("Không hợp lệ: chữ ký không tin cậy hoặc tệp đã bị sửa đổi sau khi ký.")
+    # A signature whose certificate names nobody still counts as a signature ("?"): an empty list means
+    # the file carries none (Document.signature_text).
+    signers = "\n".join((sig.signer_name or "?") for sig in result.signatures)[:1000]
     with transaction.atomic():
         d = Document.objects.select_for_update().get(pk=document_id)
         if d.signature_valid is not None:
             return d
         before = snapshot(d)
         d.signature_valid = valid
-        d.signature_summary = str(summary)[:300]
-        d.save(update_fields=["signature_valid", "signature_summary", "updated_at"])
-        record(d, actor=None, verb="check_signature", before=before, note=d.signature_summary)
+        d.signature_signers = signers
+        d.save(update_fields=["signature_valid", "signature_signers", "updated_at"])
+        with translation.override(settings.LANGUAGE_CODE):  # the history's note is kept in one language
+            record(d, actor=None, verb="check_signature", before=before, note=d.signature_text)
     return d
