@@ -41,6 +41,9 @@ TEST_COMPONENTS = {"gk": "kgk", "ck": "kck"}
 # transcript, in a column that holds two lines of small type.
 REMARK = "nx"
 REMARK_MAX = 120
+# The homeroom teacher's remark on one quality or competence (the form's "Nhận xét" column next to
+# its level): one line of small type on the transcript.
+QUALITY_REMARK_MAX = 80
 # Qualities and competences are assessed at mid-term I, end of term I, mid-term II and end of year
 # (Art. 6.2); the stored period numbers (society.models.PrimaryQuality) in the order of the year.
 MID_TERM_1, END_OF_TERM_1, MID_TERM_2, END_OF_YEAR = 3, 1, 4, 2

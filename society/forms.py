@@ -130,50 +130,76 @@ class UnlockForm(forms.Form):
     reason = forms.CharField(label=_("Lý do mở khóa"), max_length=300, required=False)
 
 
+def _remark_field(label: str, initial: str) -> forms.CharField:
+    # No maxlength: a browser would cut the text silently; the service says how long it is.
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=2000,
+        initial=initial,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 24, "class": "remark"}),
+    )
+
+
 class ConductForm(forms.Form):
-    def __init__(self, *args, results, period: int, **kwargs):
+    """Conduct of a secondary class for a term or the year; for the year also the homeroom
+    teacher's remark that the transcript prints (`with_remarks`)."""
+
+    def __init__(self, *args, results, period: int, with_remarks: bool = False, **kwargs):
+        from society.services.homeroom import conduct_field, conduct_remark_field
+
         super().__init__(*args, **kwargs)
         choices = [("", "—"), *Conduct.Level.choices]
         self.rows = []
         for r in results:
-            name = f"c_{r.enrollment.pk}"
+            name = conduct_field(r.enrollment.pk)
             self.fields[name] = forms.ChoiceField(
                 label=r.enrollment.student.full_name, required=False, choices=choices, initial=r.conduct.get(period, "")
             )
-            self.rows.append((r, name))
+            remark = None
+            if with_remarks:
+                remark = conduct_remark_field(r.enrollment.pk)
+                self.fields[remark] = _remark_field(
+                    f"{r.enrollment.student.full_name} — {_('Nhận xét của giáo viên chủ nhiệm')}", r.year_remark
+                )
+            self.rows.append((r, name, remark))
 
     def row_fields(self):
-        for r, name in self.rows:
-            yield r, self[name]
+        for r, name, remark in self.rows:
+            yield r, self[name], self[remark] if remark else None
 
 
 class QualitiesForm(forms.Form):
     """Circular 27 qualities and competences of a primary class: one select per student and item
-    (all items, or one item at a time on a phone: `items`)."""
+    (all items, or one item at a time on a phone: `items`), and with one item the remark on it
+    too (`with_remarks`)."""
 
-    def __init__(self, *args, results, period: int, items, **kwargs):
-        from society.services.gradebook import quality_field
+    def __init__(self, *args, results, period: int, items, with_remarks: bool = False, **kwargs):
+        from society.services.homeroom import quality_field, quality_remark_field
 
         super().__init__(*args, **kwargs)
         choices = [("", "—"), *PrimaryQuality.Level.choices]
         self.rows = []
         for r in results:
-            names = []
+            names, remarks = [], []
             current = r.qualities.get(period, {})
+            current_remarks = r.quality_remarks.get(period, {})
             for item in items:
+                label = f"{r.enrollment.student.full_name} — {PrimaryQuality.Item(item).label}"
                 name = quality_field(r.enrollment.pk, item)
                 self.fields[name] = forms.ChoiceField(
-                    label=f"{r.enrollment.student.full_name} — {PrimaryQuality.Item(item).label}",
-                    required=False,
-                    choices=choices,
-                    initial=current.get(item, ""),
+                    label=label, required=False, choices=choices, initial=current.get(item, "")
                 )
                 names.append(name)
-            self.rows.append((r, names))
+                if with_remarks:
+                    remark = quality_remark_field(r.enrollment.pk, item)
+                    self.fields[remark] = _remark_field(f"{label} — {_('Nhận xét')}", current_remarks.get(item, ""))
+                    remarks.append(remark)
+            self.rows.append((r, names, remarks))
 
     def row_fields(self):
-        for r, names in self.rows:
-            yield r, [self[name] for name in names]
+        for r, names, remarks in self.rows:
+            yield r, [self[name] for name in names], [self[name] for name in remarks]
 
 
 class AwardsForm(forms.Form):

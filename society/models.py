@@ -390,7 +390,12 @@ class Conduct(models.Model):
 
     enrollment = models.ForeignKey(Enrollment, on_delete=models.PROTECT, related_name="conduct")
     period = models.PositiveSmallIntegerField(_("kỳ"), choices=((0, _("Cả năm")), *TERMS))
-    level = models.CharField(_("mức"), max_length=2, choices=Level.choices)
+    # Blank while only the remark is written (a teacher may write it first).
+    level = models.CharField(_("mức"), max_length=2, choices=Level.choices, blank=True)
+    # The secondary transcript's "Nhận xét của giáo viên chủ nhiệm" (Circular 22's form), kept on
+    # the year's row (period 0). Empty by default in the database too, like Mark.remark: rows
+    # written without it (bulk loads, an older release, the benchmark's baseline) stay valid.
+    remark = models.CharField(_("nhận xét"), max_length=400, blank=True, default="", db_default="")
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -436,7 +441,11 @@ class PrimaryQuality(models.Model):
     enrollment = models.ForeignKey(Enrollment, on_delete=models.PROTECT, related_name="qualities")
     period = models.PositiveSmallIntegerField(_("kỳ"), choices=PERIODS)
     item = models.CharField(_("phẩm chất, năng lực"), max_length=20, choices=Item.choices)
-    level = models.CharField(_("mức"), max_length=1, choices=Level.choices)
+    # Blank while only the remark is written.
+    level = models.CharField(_("mức"), max_length=1, choices=Level.choices, blank=True)
+    # The homeroom teacher's remark on this quality or competence: the transcript form's "Nhận
+    # xét" column next to the level (printed for the end of the year).
+    remark = models.CharField(_("nhận xét"), max_length=200, blank=True, default="", db_default="")
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -450,6 +459,84 @@ class PrimaryQuality(models.Model):
 
     def __str__(self):
         return f"{self.enrollment} {self.period} {self.item}: {self.level}"
+
+
+class HomeroomBook(models.Model):
+    """What the homeroom teacher assesses for a class at one period, as one book that locks like a
+    gradebook: a primary class's qualities and competences with their remarks (periods of
+    PrimaryQuality), a secondary class's conduct and the year's remark (periods of Conduct).
+    Open (no row, or OPEN) → LOCKED when the homeroom teacher finishes; only the school
+    administrator reopens it, with a reason (HomeroomBookEvent)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Đang đánh giá")
+        LOCKED = "locked", _("Đã khóa")
+
+    school_class = models.ForeignKey(SchoolClass, on_delete=models.PROTECT, related_name="homeroom_books")
+    period = models.PositiveSmallIntegerField(_("kỳ"))
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    locked_at = models.DateTimeField(_("khóa lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sổ đánh giá của giáo viên chủ nhiệm")
+        verbose_name_plural = _("sổ đánh giá của giáo viên chủ nhiệm")
+        constraints = [
+            models.UniqueConstraint(fields=["school_class", "period"], name="society_homeroom_book_unique"),
+            models.CheckConstraint(condition=Q(period__in=(0, 1, 2, 3, 4)), name="society_homeroom_book_period"),
+        ]
+
+    def __str__(self):
+        return f"{self.school_class} {self.period}: {self.status}"
+
+
+class HomeroomBookEvent(models.Model):
+    """Locks and reopenings of a homeroom book, with the reason a reopening needs."""
+
+    book = models.ForeignKey(HomeroomBook, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("thao tác"), max_length=10, choices=GradebookEvent.Action.choices)
+    reason = models.CharField(_("lý do"), max_length=300, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("lúc"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(action="unlock") | ~Q(reason=""), name="society_homeroom_unlock_has_reason"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.book} {self.action}"
+
+
+class AssessmentChange(models.Model):
+    """Append-only trail of the homeroom teacher's assessments after their first entry, like
+    MarkChange for marks: a quality's or competence's level or remark (item set), or a conduct
+    level or the year's remark (item empty). Shown to the school (society:homeroom-history)."""
+
+    class Field(models.TextChoices):
+        LEVEL = "level", _("Mức")
+        REMARK = "remark", _("Nhận xét")
+
+    school_class = models.ForeignKey(SchoolClass, on_delete=models.PROTECT, related_name="+")
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.PROTECT, related_name="+")
+    period = models.PositiveSmallIntegerField(_("kỳ"))
+    item = models.CharField(_("phẩm chất, năng lực"), max_length=20, blank=True)
+    field = models.CharField(_("nội dung"), max_length=10, choices=Field.choices)
+    old_value = models.CharField(_("giá trị cũ"), max_length=400, blank=True)
+    new_value = models.CharField(_("giá trị mới"), max_length=400, blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(_("lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("lịch sử sửa đánh giá của giáo viên chủ nhiệm")
+        verbose_name_plural = _("lịch sử sửa đánh giá của giáo viên chủ nhiệm")
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["school_class", "period"])]
+
+    def __str__(self):
+        return f"{self.item or self.field}: {self.old_value} → {self.new_value}"
 
 
 class PrimaryAward(models.Model):
@@ -801,6 +888,9 @@ class BroadcastDelivery(models.Model):
     attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
     # Loudspeakers: the commune radio's slot that reads it out (the commune's LoudspeakerSlots).
     scheduled_for = models.DateTimeField(_("phát lúc"), null=True, blank=True)
+    # Loudspeakers: the slot the loudspeaker system has confirmed holding the item in; differs from
+    # scheduled_for while a change of the commune's times is being passed on (services/loudspeakers.py).
+    provider_play_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("lượt gửi thông báo")
@@ -833,7 +923,7 @@ class BroadcastDelivery(models.Model):
 class LoudspeakerSlots(models.Model):
     """A commune's daily loudspeaker broadcast times (local), set by its officials: an approved
     announcement is read out in the commune's next slot (services/broadcasts.py). A commune with
-    no row uses services/broadcasts.py: DEFAULT_LOUDSPEAKER_SLOTS."""
+    no row uses services/loudspeakers.py: DEFAULT_LOUDSPEAKER_SLOTS."""
 
     commune = models.OneToOneField(
         "geo.AdministrativeUnit",

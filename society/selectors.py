@@ -11,11 +11,13 @@ from core.permissions import user_has_role
 from core.users import roles
 from society import assessment, assessment_primary
 from society.models import (
+    AssessmentChange,
     Broadcast,
     BroadcastDelivery,
     Conduct,
     Enrollment,
     Gradebook,
+    HomeroomBook,
     HouseholdVisit,
     LoudspeakerSlots,
     Mark,
@@ -212,6 +214,18 @@ def mark_changes(gradebook: Gradebook) -> QuerySet[MarkChange]:
     return MarkChange.objects.filter(gradebook=gradebook).select_related("student", "changed_by")
 
 
+def homeroom_book(school_class: SchoolClass, period: int) -> HomeroomBook:
+    """The homeroom teacher's book of a class and period; an unsaved open one while none exists."""
+    book = HomeroomBook.objects.filter(school_class=school_class, period=period).first()
+    return book or HomeroomBook(school_class=school_class, period=period)
+
+
+def assessment_changes(school_class: SchoolClass, period: int) -> QuerySet[AssessmentChange]:
+    return AssessmentChange.objects.filter(school_class=school_class, period=period).select_related(
+        "enrollment__student", "changed_by"
+    )
+
+
 @dataclass
 class SubjectResult:
     subject: Subject
@@ -237,6 +251,10 @@ class StudentResult:
     conduct: dict[int, str] = field(default_factory=dict)
     # Primary: qualities and competences per period (assessment_primary.QUALITY_PERIODS) and item.
     qualities: dict[int, dict[str, str]] = field(default_factory=dict)
+    # Primary: the homeroom teacher's remark per period and item ("" when none).
+    quality_remarks: dict[int, dict[str, str]] = field(default_factory=dict)
+    # Secondary: the homeroom teacher's remark on the year (Conduct of period 0).
+    year_remark: str = ""
     # Primary: the school's end-of-year award (PrimaryAward), None when none.
     award: PrimaryAward | None = None
 
@@ -263,21 +281,35 @@ def class_results(school_class: SchoolClass) -> list[StudentResult]:
         scores.setdefault(key, {})[component] = score
         comments.setdefault(key, {})[component] = comment
     conduct: dict[int, dict[int, str]] = {}
-    for c in Conduct.objects.filter(enrollment__school_class=school_class):
-        conduct.setdefault(c.enrollment_id, {})[c.period] = c.level
+    year_remarks: dict[int, str] = {}
+    for eid, period, level, remark in Conduct.objects.filter(enrollment__school_class=school_class).values_list(
+        "enrollment_id", "period", "level", "remark"
+    ):
+        conduct.setdefault(eid, {})[period] = level
+        if period == 0:
+            year_remarks[eid] = remark
     primary = school_class.school.level == School.Level.PRIMARY
     qualities: dict[int, dict[int, dict[str, str]]] = {}
+    quality_remarks: dict[int, dict[int, dict[str, str]]] = {}
     awards: dict[int, PrimaryAward] = {}
     if primary:
-        for eid, period, item, level in PrimaryQuality.objects.filter(
+        for eid, period, item, level, remark in PrimaryQuality.objects.filter(
             enrollment__school_class=school_class
-        ).values_list("enrollment_id", "period", "item", "level"):
-            qualities.setdefault(eid, {}).setdefault(period, {})[item] = level
+        ).values_list("enrollment_id", "period", "item", "level", "remark"):
+            if level:
+                qualities.setdefault(eid, {}).setdefault(period, {})[item] = level
+            if remark:
+                quality_remarks.setdefault(eid, {}).setdefault(period, {})[item] = remark
         awards = {a.enrollment_id: a for a in PrimaryAward.objects.filter(enrollment__school_class=school_class)}
     results = []
     for e in Enrollment.objects.filter(school_class=school_class).select_related("student"):
         r = StudentResult(
-            enrollment=e, conduct=conduct.get(e.pk, {}), qualities=qualities.get(e.pk, {}), award=awards.get(e.pk)
+            enrollment=e,
+            conduct=conduct.get(e.pk, {}),
+            qualities=qualities.get(e.pk, {}),
+            quality_remarks=quality_remarks.get(e.pk, {}),
+            year_remark=year_remarks.get(e.pk, ""),
+            award=awards.get(e.pk),
         )
         for s in subjects:
             sr = SubjectResult(subject=s)

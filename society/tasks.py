@@ -46,7 +46,19 @@ def settle_unknown_deliveries(broadcast_id: int) -> dict:
 
 @shared_task(acks_late=True, ignore_result=True)
 def recover_broadcasts() -> list[int]:
-    """Beat job: interrupted deliveries become "unknown" and are settled; pending ones are enqueued again."""
-    from society.services import broadcasts
+    """Beat job: interrupted deliveries become "unknown" and are settled; pending ones are enqueued
+    again; loudspeaker items whose slot changed and that the loudspeaker system has not confirmed
+    are moved there."""
+    from society.services import broadcasts, loudspeakers
 
-    return list(broadcasts.broadcasts_recover())
+    synced = loudspeakers.loudspeaker_sync()
+    return [*broadcasts.broadcasts_recover(), synced["moved"]]
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def sync_loudspeakers(commune_id: int | None = None) -> dict:
+    """Move a commune's loudspeaker items to the slots its new times give them. Idempotent: only
+    items whose confirmed slot differs are looked at, under SKIP LOCKED."""
+    from society.services import loudspeakers
+
+    return loudspeakers.loudspeaker_sync(commune_id=commune_id)

@@ -58,6 +58,9 @@ class TranscriptData:
     subjects: list[SubjectLine] = field(default_factory=list)
     learning: dict = field(default_factory=dict)  # 1, 2, 0 → level
     conduct: dict = field(default_factory=dict)
+    # Secondary: the homeroom teacher's remark on the year (≤ 300 characters), printed under the
+    # results as Circular 22's form has it.
+    homeroom_remark: str = ""
 
 
 def _cell(value) -> str:
@@ -103,12 +106,14 @@ def _begin(data, columns: int = 1) -> tuple[canvas.Canvas, BytesIO, float]:
     c.drawCentredString(width / 2, y, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
     c.setFont("DejaVu", 10)
     c.drawCentredString(width / 2, y - 14, "Độc lập - Tự do - Hạnh phúc")
-    y -= 48
+    # The two-column page (primary) is the fuller one: its title block is a little tighter.
+    compact = 8 if columns == 2 else 0
+    y -= 48 - compact
     c.setFont("DejaVu-Bold", 16)
     c.drawCentredString(width / 2, y, "HỌC BẠ SỐ")
     c.setFont("DejaVu", 10)
     c.drawCentredString(width / 2, y - 16, f"Năm học {data.year_label} — Lớp {data.class_name}")
-    y -= 44
+    y -= 44 - compact
     facts = [
         ("Họ và tên", data.student_name),
         ("Mã học sinh", data.student_code),
@@ -206,6 +211,13 @@ def render_transcript(data: TranscriptData) -> bytes:
     y = table.close() - 14
     c.setFont("DejaVu", 7.5)
     c.drawString(LEFT, y, "Đánh giá theo Thông tư 22/2021/TT-BGDĐT; điểm trung bình làm tròn đến một chữ số thập phân.")
+    y -= 20
+    c.setFont("DejaVu-Bold", 9)
+    c.drawString(LEFT, y, "Nhận xét của giáo viên chủ nhiệm:")
+    c.setFont("DejaVu", 8.5)
+    for line in _wrap(data.homeroom_remark or "—", RIGHT - LEFT, "DejaVu", 8.5, 5):
+        y -= 12
+        c.drawString(LEFT, y, line)
     return _finish(c, out, data, y - 36)
 
 
@@ -234,8 +246,9 @@ class PrimarySubjectLine:
 class PrimaryTranscriptData(TranscriptData):
     grade: int = 1
     primary_subjects: list[PrimarySubjectLine] = field(default_factory=list)
-    # [(group title, [(item name, level T/D/C or None)])]: qualities, general and specific competences.
-    qualities: list[tuple[str, list[tuple[str, str | None]]]] = field(default_factory=list)
+    # [(group title, [(item name, level T/D/C or None, remark)])]: qualities, general and specific
+    # competences, each with the homeroom teacher's remark (≤ QUALITY_REMARK_MAX characters).
+    qualities: list[tuple[str, list[tuple[str, str | None, str]]]] = field(default_factory=list)
     year_result: str | None = None
     awards: list[str] = field(default_factory=list)  # Khen thưởng: titles and other awards
 
@@ -292,23 +305,50 @@ def _subjects_table(c, y: float, subjects: list[PrimarySubjectLine]) -> float:
     return y
 
 
+QUALITY_ROW = 9.6
+
+
+def _fitted(c, text: str, x: float, y: float, width: float, size: float) -> None:
+    """One line of `text` at `size`, or smaller when it is wider than `width` (a remark is never cut)."""
+    natural = pdfmetrics.stringWidth(text, "DejaVu", size)
+    c.setFont("DejaVu", size if natural <= width else max(size * width / natural, 4))
+    c.drawString(x, y, text)
+
+
+def _qualities_table(c, y: float, groups) -> float:
+    """The form's qualities and competences: per group a heading row, then each item with its level
+    and the homeroom teacher's remark on one line (13 items keep the page one sheet)."""
+    columns = [LEFT, LEFT + 150, LEFT + 226, RIGHT]
+    top = y
+    c.line(LEFT, y, RIGHT, y)
+    for n, (title, items) in enumerate(groups):
+        c.setFont("DejaVu-Bold", 7.5)
+        c.drawString(columns[0] + 4, y - 8, title)
+        if n == 0:
+            c.drawCentredString((columns[1] + columns[2]) / 2, y - 8, "Mức đạt được")
+            c.drawCentredString((columns[2] + columns[3]) / 2, y - 8, "Nhận xét")
+        y -= 11
+        c.line(LEFT, y, RIGHT, y)
+        for name, level, remark in items:
+            c.setFont("DejaVu", 7.5)
+            c.drawString(columns[0] + 10, y - 7.2, name[:40])
+            c.drawCentredString((columns[1] + columns[2]) / 2, y - 7.2, QUALITY_LEVELS.get(level or "", "—"))
+            if remark:
+                _fitted(c, remark, columns[2] + 4, y - 7.2, columns[3] - columns[2] - 8, REMARK_FONT)
+            y -= QUALITY_ROW
+        c.line(LEFT, y, RIGHT, y)
+    for x in columns:
+        c.line(x, top, x, y)
+    return y
+
+
 def render_primary_transcript(data: PrimaryTranscriptData) -> bytes:
     """A primary transcript (Circular 27): each subject's end-of-year level, periodic test score and
     the subject teacher's remark, the qualities and competences, the end-of-year result and the
     school's awards — no averages."""
     c, out, y = _begin(data, columns=2)
-    y = _subjects_table(c, y, data.primary_subjects) - 8
-    for title, items in data.qualities:
-        c.setFont("DejaVu-Bold", 8.5)
-        c.drawString(LEFT, y - 9, title)
-        y -= 11
-        c.setFont("DejaVu", 8)
-        # Two items a line: 13 items in 7 lines keep the page to one sheet.
-        for i in range(0, len(items), 2):
-            for j, (name, level) in enumerate(items[i : i + 2]):
-                c.drawString(LEFT + 8 + j * 250, y - 9, f"{name}: {QUALITY_LEVELS.get(level or '', '—')}")
-            y -= 10
-        y -= 3
+    y = _subjects_table(c, y, data.primary_subjects) - 6
+    y = _qualities_table(c, y, data.qualities) - 2
     # The result and what it means for the programme on one line.
     result = YEAR_RESULTS.get(data.year_result or "", "—")
     head = f"Đánh giá kết quả giáo dục cuối năm: {result}"

@@ -36,6 +36,17 @@ urlpatterns = [
     path("hoc-ba/classes/<int:pk>/conduct/", views_schools.class_conduct, name="class-conduct"),
     path("hoc-ba/classes/<int:pk>/qualities/", views_schools.class_qualities, name="class-qualities"),
     path("hoc-ba/classes/<int:pk>/awards/", views_schools.class_awards, name="class-awards"),
+    path(
+        "hoc-ba/classes/<int:pk>/homeroom/<int:period>/finish/", views_schools.homeroom_finish, name="homeroom-finish"
+    ),
+    path(
+        "hoc-ba/classes/<int:pk>/homeroom/<int:period>/unlock/", views_schools.homeroom_unlock, name="homeroom-unlock"
+    ),
+    path(
+        "hoc-ba/classes/<int:pk>/homeroom/<int:period>/history/",
+        views_schools.homeroom_history,
+        name="homeroom-history",
+    ),
     path("hoc-ba/gradebooks/<int:pk>/", views_schools.gradebook, name="gradebook"),
     path("hoc-ba/gradebooks/<int:pk>/finish/", views_schools.gradebook_finish, name="gradebook-finish"),
     path("hoc-ba/gradebooks/<int:pk>/unlock/", views_schools.gradebook_unlock, name="gradebook-unlock"),

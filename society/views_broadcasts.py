@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.errors import ServiceError, apply_to_form
@@ -152,11 +153,21 @@ def loudspeaker_slots(request):
     form = LoudspeakerSlotsForm(request.POST or None, current=current)
     if request.method == "POST" and form.is_valid():
         try:
-            service.loudspeaker_slots_set(actor=request.user, commune=commune, times=form.times())
+            row = service.loudspeaker_slots_set(actor=request.user, commune=commune, times=form.times())
         except ServiceError as exc:
             apply_to_form(form, exc)
         else:
             messages.success(request, _("Đã lưu giờ phát loa truyền thanh của %(xa)s.") % {"xa": commune.name})
+            if row.moved:
+                messages.info(
+                    request,
+                    ngettext(
+                        "%(n)s thông báo chưa phát được chuyển sang giờ phát mới.",
+                        "%(n)s thông báo chưa phát được chuyển sang giờ phát mới.",
+                        row.moved,
+                    )
+                    % {"n": row.moved},
+                )
             return redirect("society:loudspeaker-schedule")
     context = {
         "form": form,

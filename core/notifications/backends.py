@@ -20,6 +20,7 @@ cannot tell; its interrupted messages stay "unknown" for an official to decide.
 import json
 import os
 import threading
+import urllib.parse
 import urllib.request
 import uuid
 from pathlib import Path
@@ -284,6 +285,32 @@ class FileLoudspeakerBackend(JsonLinesFileBackend):
 
     channel = "loudspeaker"
 
+    def reschedule(self, notification, *, provider_id: str, play_at) -> None:
+        """Move the item the schedule holds (by its id) to another slot: a line `{"op":
+        "reschedule", "id", "play_at"}`; a reader of the schedule takes an item's last line. Asking
+        twice with the same slot changes nothing the radio plays."""
+        folder = Path(settings.PORTAL_OUTBOX_PATH)
+        folder.mkdir(parents=True, exist_ok=True)
+        line = json.dumps(
+            {
+                "op": "reschedule",
+                "id": provider_id,
+                "ref": str(notification.pk),
+                "to": notification.address,
+                "event": notification.event,
+                "at": timezone.now().isoformat(),
+                "play_at": _iso(play_at),
+            },
+            ensure_ascii=False,
+        )
+        with (
+            self._lock,
+            open(folder / f"{self.channel}-{timezone.localdate():%Y-%m-%d}.jsonl", "a", encoding="utf-8") as fh,
+        ):
+            fh.write(line + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+
 
 class HttpLoudspeakerBackend:
     """The commune loudspeaker systems (IP speakers, "truyền thanh thông minh") scheduled through
@@ -297,7 +324,8 @@ class HttpLoudspeakerBackend:
     <ISO time of the commune radio's slot>, "tts": true} — the vendor converts the text to speech
     and plays it in that slot (its next one when play_at is null);
     `client_ref` lets it ignore a repeated request. 2xx with {"schedule_id": ...} is success.
-    Not exercised by the test suite."""
+    Moving a held item (`reschedule`): POST <url>/<schedule_id>/reschedule {"play_at": <ISO>} —
+    setting the same slot twice leaves one item there. Not exercised by the test suite."""
 
     deduplicates = True  # the vendor ignores a repeated client_ref
 
@@ -323,6 +351,17 @@ class HttpLoudspeakerBackend:
             provider="loudspeaker",
         )
         return str(answer.get("schedule_id", ""))
+
+    def reschedule(self, notification, *, provider_id: str, play_at) -> None:
+        if not provider_id:
+            raise DeliveryError("no schedule id to move", permanent=True)
+        post_json(
+            f"{self.url.rstrip('/')}/{urllib.parse.quote(provider_id, safe='')}/reschedule",
+            {"play_at": _iso(play_at), "client_ref": client_ref(notification)},
+            headers={"Authorization": f"Bearer {self.token}"},
+            timeout=self.timeout,
+            provider="loudspeaker",
+        )
 
 
 def get_backend(channel: str):

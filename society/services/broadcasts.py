@@ -11,7 +11,6 @@ whose provider can neither tell nor deduplicate keeps the row UNKNOWN for an off
 received twice cannot be taken back (ADR 1402).
 """
 
-import datetime as dt
 import logging
 import string
 
@@ -25,9 +24,20 @@ from core.errors import InvalidTransitionError, NotAllowedError, ServiceError
 from core.notifications.backends import DeliveryError, get_backend
 from core.permissions import user_has_role
 from core.users import roles
-from society.models import BROADCAST_CHANNELS, Broadcast, BroadcastDelivery, LoudspeakerSlots, TechTeamMember
+from society.models import BROADCAST_CHANNELS, Broadcast, BroadcastDelivery, TechTeamMember
 from society.permissions import commune_scope
 from society.selectors import loudspeaker_slots
+
+# The commune radio's slots live in services/loudspeakers.py; these names stay importable here.
+from society.services.loudspeakers import (  # noqa: F401
+    DEFAULT_LOUDSPEAKER_SLOTS,
+    LOUDSPEAKER_EARLIEST,
+    LOUDSPEAKER_LATEST,
+    MAX_LOUDSPEAKER_SLOTS,
+    loudspeaker_slots_set,
+    next_loudspeaker_slot,
+    slot_field,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -35,12 +45,6 @@ PLACEHOLDERS = {"ho_ten", "xa", "ngay"}
 BATCH = 200
 STALE_SENDING_SECONDS = 300
 MAX_ATTEMPTS = 3
-# The commune radio's daily slots (local time) where a commune has set none (LoudspeakerSlots):
-# announcements go into the commune's next slot after approval.
-DEFAULT_LOUDSPEAKER_SLOTS = (dt.time(6, 0), dt.time(17, 0))
-# What a commune may set: up to four slots a day, none in the night's rest hours.
-MAX_LOUDSPEAKER_SLOTS = 4
-LOUDSPEAKER_EARLIEST, LOUDSPEAKER_LATEST = dt.time(5, 0), dt.time(21, 0)
 # `error` of an UNKNOWN delivery: interrupted (to be settled), or settled as undecidable.
 ERROR_INTERRUPTED = "worker stopped while sending"
 ERROR_CANNOT_TELL = "provider cannot tell whether it was received"
@@ -136,77 +140,6 @@ def _recipients(broadcast: Broadcast):
     users = User.objects.filter(admin_unit__in=communes, is_active=True, groups__name=roles.CITIZEN)
     users = users.select_related("admin_unit").distinct().order_by("pk")
     return communes, [(u, u.admin_unit.name if u.admin_unit_id else "") for u in users]
-
-
-def next_loudspeaker_slot(after: dt.datetime, slots=DEFAULT_LOUDSPEAKER_SLOTS) -> dt.datetime:
-    """The first of a commune's daily `slots` strictly after `after` (aware, local time)."""
-    local = timezone.localtime(after)
-    for days in (0, 1):
-        day = local.date() + dt.timedelta(days=days)
-        for slot in sorted(slots or DEFAULT_LOUDSPEAKER_SLOTS):
-            at = timezone.make_aware(dt.datetime.combine(day, slot))
-            if at > local:
-                return at
-    raise AssertionError("unreachable: a slot exists every day")
-
-
-def slot_field(index: int) -> str:
-    """The form field (and error key) of a commune's index-th slot (0-based)."""
-    return f"slot_{index + 1}"
-
-
-def loudspeaker_slots_set(*, actor, commune, times: list[dt.time | None]) -> LoudspeakerSlots:
-    """A commune official sets their commune's daily loudspeaker slots (empty entries are
-    skipped; kept sorted). Every slot lies within LOUDSPEAKER_EARLIEST–LATEST, none twice, at least
-    one, at most MAX_LOUDSPEAKER_SLOTS. Announcements approved afterwards go into these slots
-    (those already handed to the loudspeaker system keep theirs). Unchanged slots write nothing;
-    a change is audited `society.loudspeaker_slots.update` with before and after.
-
-    Raises NotAllowedError (not an official of that commune) or ServiceError with field errors."""
-    if not (user_has_role(actor, roles.COMMUNE_OFFICIAL) and actor.admin_unit_id == commune.pk):
-        raise NotAllowedError(_("Chỉ cán bộ của xã, phường đặt được giờ phát loa của xã mình."))
-    errors: dict[str, list[str]] = {}
-    seen: dict[dt.time, int] = {}
-    for i, t in enumerate(times):
-        if t is None:
-            continue
-        t = t.replace(second=0, microsecond=0)
-        if not LOUDSPEAKER_EARLIEST <= t <= LOUDSPEAKER_LATEST:
-            errors[slot_field(i)] = [
-                _("Giờ phát từ %(start)s đến %(end)s.")
-                % {"start": f"{LOUDSPEAKER_EARLIEST:%H:%M}", "end": f"{LOUDSPEAKER_LATEST:%H:%M}"}
-            ]
-        elif t in seen:
-            errors[slot_field(i)] = [_("Trùng với giờ phát thứ %(n)s.") % {"n": seen[t] + 1}]
-        else:
-            seen[t] = i
-    if not seen and not errors:
-        errors[slot_field(0)] = [_("Cần ít nhất một giờ phát trong ngày.")]
-    if len(seen) > MAX_LOUDSPEAKER_SLOTS:
-        errors[slot_field(MAX_LOUDSPEAKER_SLOTS)] = [
-            _("Tối đa %(n)s giờ phát một ngày.") % {"n": MAX_LOUDSPEAKER_SLOTS}
-        ]
-    if errors:
-        raise ServiceError(_("Giờ phát chưa hợp lệ, chưa lưu gì."), errors=errors)
-    wanted = sorted(seen)
-    with transaction.atomic():
-        row = LoudspeakerSlots.objects.select_for_update().filter(commune=commune).first()
-        before = [f"{t:%H:%M}" for t in (row.times if row else DEFAULT_LOUDSPEAKER_SLOTS)]
-        after = [f"{t:%H:%M}" for t in wanted]
-        if row is not None and before == after:
-            return row
-        if row is None:
-            row = LoudspeakerSlots(commune=commune)
-        row.times, row.updated_by = wanted, actor
-        row.save()
-        audit_record(
-            actor=actor,
-            action="society.loudspeaker_slots.update",
-            obj=row,
-            before={"times": before},
-            after={"times": after},
-        )
-    return row
 
 
 def broadcast_approve(*, actor, broadcast: Broadcast, note: str = "") -> Broadcast:
@@ -318,8 +251,13 @@ def broadcast_send(*, broadcast_id: int, limit: int | None = None) -> int:
                     status=BroadcastDelivery.Status.FAILED, error=str(exc)[:300]
                 )
             else:
+                # provider_play_at: the slot the loudspeaker system now holds (None elsewhere);
+                # a change of the commune's times since the claim is caught up by loudspeaker_sync.
                 BroadcastDelivery.objects.filter(pk=delivery.pk).update(
-                    status=BroadcastDelivery.Status.SENT, provider_id=provider_id[:100], sent_at=timezone.now()
+                    status=BroadcastDelivery.Status.SENT,
+                    provider_id=provider_id[:100],
+                    sent_at=timezone.now(),
+                    provider_play_at=delivery.scheduled_for,
                 )
             handed += 1
     return handed

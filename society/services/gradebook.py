@@ -11,19 +11,18 @@ from core.audit.services import audit_record
 from core.errors import InvalidTransitionError, NotAllowedError, ServiceError
 from society import assessment, assessment_primary
 from society.models import (
-    Conduct,
     Enrollment,
     Gradebook,
     GradebookEvent,
     Mark,
     MarkChange,
-    PrimaryQuality,
-    School,
-    SchoolClass,
     Subject,
 )
 from society.permissions import is_school_staff
 from society.selectors import cell_components, is_primary
+
+# The homeroom teacher's assessments live in services/homeroom.py; these names stay importable here.
+from society.services.homeroom import conduct_save, qualities_missing, qualities_save, quality_field  # noqa: F401
 
 
 def mark_field(student_id: int, component: str) -> str:
@@ -240,119 +239,3 @@ def gradebook_unlock(*, actor, gradebook: Gradebook, reason: str) -> Gradebook:
             after={"status": "open", "reason": reason[:300]},
         )
     return gradebook
-
-
-def conduct_save(*, actor, school_class: SchoolClass, period: int, levels: dict[int, str]) -> int:
-    """The homeroom teacher sets conduct results {enrollment_id: level} for a term (1, 2) or the
-    year (0). Returns how many changed."""
-    if period not in (0, 1, 2):
-        raise ServiceError(errors={"period": [_("Kỳ đánh giá không hợp lệ.")]})
-    with transaction.atomic():
-        school_class = SchoolClass.objects.select_for_update().get(pk=school_class.pk)
-        if school_class.homeroom_teacher_id != actor.pk:
-            raise NotAllowedError(_("Chỉ giáo viên chủ nhiệm của lớp được đánh giá rèn luyện."))
-        enrollments = set(Enrollment.objects.filter(school_class=school_class).values_list("pk", flat=True))
-        errors = {
-            f"c_{eid}": [_("Chọn một mức đánh giá.")]
-            for eid, level in levels.items()
-            if eid not in enrollments or level not in ("", *Conduct.Level.values)
-        }
-        if errors:
-            raise ServiceError(_("Có mức đánh giá chưa hợp lệ, chưa lưu gì."), errors=errors)
-        current = {c.enrollment_id: c for c in Conduct.objects.filter(enrollment_id__in=enrollments, period=period)}
-        changed = 0
-        for eid, level in levels.items():
-            row = current.get(eid)
-            if not level or (row is not None and row.level == level):
-                continue
-            if row is None:
-                Conduct.objects.create(enrollment_id=eid, period=period, level=level, updated_by=actor)
-            else:
-                row.level, row.updated_by = level, actor
-                row.save(update_fields=["level", "updated_by", "updated_at"])
-            changed += 1
-        if changed:
-            audit_record(
-                actor=actor,
-                action="society.conduct.save",
-                obj=school_class,
-                after={"period": period, "changed": changed},
-            )
-    return changed
-
-
-def quality_field(enrollment_id: int, item: str) -> str:
-    """The form field (and error key) of one student's quality or competence."""
-    return f"q_{enrollment_id}_{item}"
-
-
-def qualities_save(*, actor, school_class: SchoolClass, period: int, levels: dict[tuple[int, str], str]) -> int:
-    """The homeroom teacher of a primary class assesses qualities and competences (Circular 27,
-    Art. 6 and 8) at one of the four periodic assessments (assessment_primary.QUALITY_PERIODS:
-    mid-term I, end of term I, mid-term II, end of year): {(enrollment_id, item): "T"/"D"/"C"}; an
-    empty value leaves the cell as it is. Unchanged cells write nothing (a double submit is
-    harmless). Audited `society.qualities.save`; returns how many changed.
-
-    Raises NotAllowedError (not the homeroom teacher), InvalidTransitionError (not a primary
-    class) or ServiceError with one field error per bad cell (nothing saved then)."""
-    if period not in assessment_primary.QUALITY_PERIODS:
-        raise ServiceError(errors={"period": [_("Kỳ đánh giá không hợp lệ.")]})
-    with transaction.atomic():
-        school_class = SchoolClass.objects.select_for_update().select_related("school").get(pk=school_class.pk)
-        if school_class.homeroom_teacher_id != actor.pk:
-            raise NotAllowedError(_("Chỉ giáo viên chủ nhiệm của lớp được đánh giá phẩm chất, năng lực."))
-        if school_class.school.level != School.Level.PRIMARY:
-            raise InvalidTransitionError(_("Phẩm chất, năng lực theo Thông tư 27 chỉ đánh giá ở trường tiểu học."))
-        enrollments = set(Enrollment.objects.filter(school_class=school_class).values_list("pk", flat=True))
-        errors = {
-            quality_field(eid, item): [_("Chọn Tốt, Đạt hoặc Cần cố gắng.")]
-            for (eid, item), level in levels.items()
-            if eid not in enrollments
-            or item not in assessment_primary.QUALITY_ITEMS
-            or level not in ("", *assessment_primary.QUALITY_LEVELS)
-        }
-        if errors:
-            raise ServiceError(_("Có ô đánh giá chưa hợp lệ, chưa lưu gì."), errors=errors)
-        current = {
-            (q.enrollment_id, q.item): q
-            for q in PrimaryQuality.objects.select_for_update().filter(enrollment_id__in=enrollments, period=period)
-        }
-        created, updated = [], []
-        for (eid, item), level in levels.items():
-            row = current.get((eid, item))
-            if not level or (row is not None and row.level == level):
-                continue
-            if row is None:
-                created.append(
-                    PrimaryQuality(enrollment_id=eid, period=period, item=item, level=level, updated_by=actor)
-                )
-            else:
-                row.level, row.updated_by = level, actor
-                updated.append(row)
-        PrimaryQuality.objects.bulk_create(created)
-        for row in updated:
-            row.save(update_fields=["level", "updated_by", "updated_at"])
-        changed = len(created) + len(updated)
-        if changed:
-            audit_record(
-                actor=actor,
-                action="society.qualities.save",
-                obj=school_class,
-                after={"period": period, "entered": len(created), "changed": len(updated)},
-            )
-    return changed
-
-
-def qualities_missing(school_class: SchoolClass, period: int = assessment_primary.END_OF_YEAR) -> list[str]:
-    """Names of the students of a primary class whose qualities and competences of `period` are
-    not all assessed yet."""
-    counts: dict[int, int] = {}
-    for eid in PrimaryQuality.objects.filter(enrollment__school_class=school_class, period=period).values_list(
-        "enrollment_id", flat=True
-    ):
-        counts[eid] = counts.get(eid, 0) + 1
-    return [
-        e.student.full_name
-        for e in Enrollment.objects.filter(school_class=school_class).select_related("student")
-        if counts.get(e.pk, 0) < len(assessment_primary.QUALITY_ITEMS)
-    ]

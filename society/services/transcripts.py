@@ -38,7 +38,7 @@ from society.models import (
 )
 from society.permissions import is_school_staff
 from society.services.awards import award_lines
-from society.services.gradebook import qualities_missing
+from society.services.homeroom import printed_book_locked, qualities_missing
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +96,14 @@ def transcripts_sign_class_homeroom(*, actor, school_class: SchoolClass) -> Sign
                 raise InvalidTransitionError(
                     _("Chưa đánh giá đủ phẩm chất, năng lực cuối năm cho: %(names)s.")
                     % {"names": ", ".join(missing[:10])}
+                )
+            # Their remarks are printed too: the book is finished (locked) before it is signed.
+            if not printed_book_locked(school_class):
+                raise InvalidTransitionError(
+                    _(
+                        "Sổ đánh giá phẩm chất, năng lực cuối năm chưa hoàn thành: "
+                        "cần hoàn thành và khóa sổ trước khi ký."
+                    )
                 )
         Transcript.objects.bulk_create(
             [
@@ -233,6 +241,7 @@ def _render(transcript: Transcript, cache: _ClassData) -> bytes:
         subjects=subjects,
         learning=result.learning if result else {},
         conduct=result.conduct if result else {},
+        homeroom_remark=result.year_remark if result else "",
     )
     return transcript_pdf.render_transcript(data)
 
@@ -249,6 +258,7 @@ def _primary_data(identity: dict, school_class: SchoolClass, result) -> transcri
     with translation.override("vi"):
         names = {item.value: str(item.label) for item in PrimaryQuality.Item}
     year_qualities = result.qualities.get(assessment_primary.END_OF_YEAR, {}) if result else {}
+    year_remarks = result.quality_remarks.get(assessment_primary.END_OF_YEAR, {}) if result else {}
     return transcript_pdf.PrimaryTranscriptData(
         **identity,
         grade=school_class.grade,
@@ -259,7 +269,8 @@ def _primary_data(identity: dict, school_class: SchoolClass, result) -> transcri
             for s in (result.subjects if result else [])
         ],
         qualities=[
-            (title, [(names[item], year_qualities.get(item)) for item in items]) for title, items in QUALITY_GROUPS
+            (title, [(names[item], year_qualities.get(item), year_remarks.get(item, "")) for item in items])
+            for title, items in QUALITY_GROUPS
         ],
         year_result=result.learning.get(0) if result else None,
         awards=award_lines(result.award) if result else [],

@@ -2,7 +2,8 @@
 with JavaScript off:
 - a subject teacher writes the end-of-year remarks, one column on the phone (too long a remark is
   refused under its box and stays as typed);
-- the homeroom teacher assesses one quality at mid-term I;
+- the homeroom teacher assesses one quality at mid-term I, with a remark (too long is refused
+  under its box), and cannot finish the book while other items are empty;
 - the principal gives the end-of-year awards (a title the result does not earn is refused);
 - a commune official sets the commune's loudspeaker times (an hour of the night is refused)."""
 
@@ -107,12 +108,27 @@ def test_primary_pages_on_a_phone_without_javascript(browser, live_server, schoo
     page.wait_for_load_state("domcontentloaded")
     _fits(page)
     selects = page.locator("select")
-    assert selects.count() == 2
+    assert selects.count() == 2 and page.locator("textarea").count() == 2
     selects.nth(0).select_option("T")
     selects.nth(1).select_option("D")
+    # Its remark too: too long is refused under the box, what was typed and chosen stays.
+    page.locator("textarea").nth(0).fill("Trung thực " * 9)
+    _submit(page, "Lưu")
+    assert "Nhận xét tối đa 80 ký tự (đang có 98)." in page.locator("form[novalidate]").inner_text()
+    assert page.locator("select").nth(1).input_value() == "D"
+    _fits(page)
+    page.locator("textarea").nth(0).fill("Luôn nói thật, nhận lỗi khi làm sai.")
     _submit(page, "Lưu")
     assert "(2 thay đổi)" in page.locator(".messages").inner_text()
     assert PrimaryQuality.objects.filter(period=3, item="trung_thuc").count() == 2
+    assert PrimaryQuality.objects.get(period=3, item="trung_thuc", level="T").remark == (
+        "Luôn nói thật, nhận lỗi khi làm sai."
+    )
+    # Finishing the mid-term book with the other items still empty is refused, and says for whom.
+    _submit(page, "Hoàn thành và khóa sổ")
+    assert "Chưa đánh giá đủ cho:" in page.locator(".messages").inner_text()
+    assert "Sổ đánh giá đang mở" in page.locator("main").inner_text()
+    _fits(page)
     _close(context, page)
 
     # The principal gives the awards: the year's results are all in once the books are finished

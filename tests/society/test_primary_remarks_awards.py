@@ -198,8 +198,16 @@ def test_the_longest_primary_page_still_fits_one_sheet_above_the_signatures(tmp_
         transcript_pdf.PrimarySubjectLine(name=f"Môn học thứ {i}", level="T", test=9, tested=True, remark=remark)
         for i in range(12)
     ]
-    groups = [("Phẩm chất chủ yếu", [("Yêu nước", "T")] * 5), ("Năng lực chung", [("Tự chủ và tự học", "T")] * 3)]
-    groups.append(("Năng lực đặc thù", [("Ngôn ngữ", "T")] * 5))
+    # Every quality and competence with a remark of the longest allowed, in capitals (the widest
+    # letters): still one line each, shrunk rather than cut.
+    q_remark = ("MẠNH DẠN, TỰ TIN KHI GIAO TIẾP; HƯỚNG DẪN BẠN NHỎ HƠN; HOÀN THÀNH MỌI VIỆC ĐƯỢC GIAO " * 2)[
+        : c27.QUALITY_REMARK_MAX
+    ]
+    groups = [
+        ("Phẩm chất chủ yếu", [("Yêu nước", "T", q_remark)] * 5),
+        ("Năng lực chung", [("Giải quyết vấn đề và sáng tạo", "T", q_remark)] * 3),
+        ("Năng lực đặc thù", [("Ngôn ngữ", "T", q_remark)] * 5),
+    ]
     data = transcript_pdf.PrimaryTranscriptData(
         student_name="Nguyễn Thị Phương Thảo",
         student_code="HS0001",
@@ -240,6 +248,11 @@ def test_the_longest_primary_page_still_fits_one_sheet_above_the_signatures(tmp_
     footer_top = min(y0 for text, y0, _y1 in words if text == "Kiểm")
     assert note_bottom < heading_top and name_bottom < footer_top
     assert sum(1 for text, *_ in words if text == "…") <= 13  # remarks cut to two lines at most show it
+    # Each quality's remark is printed whole, on its own line below the table's previous one.
+    raw = " ".join(subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True).stdout.split())
+    assert raw.count(q_remark.strip()) == 13
+    last_words = [y0 for text, y0, _y1 in words if text == q_remark.split()[-1]]
+    assert len(last_words) == 13 and len({round(y) for y in last_words}) == 13
 
 
 def test_another_schools_ids_are_refused(client, login, primary):

@@ -17,6 +17,7 @@ from society import assessment_primary as c27
 from society import services
 from society.models import PrimaryQuality, School, Transcript
 from society.selectors import class_results
+from society.services import homeroom
 from society.services.gradebook import quality_field
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +80,7 @@ def test_the_homeroom_teacher_assesses_qualities_and_competences_on_the_page(cli
 
 
 def _assess(world, *, first="T", second="T"):
+    """The year's qualities and competences of both students, and the homeroom book finished."""
     for e, level in zip(world.school_class.enrollments.order_by("number"), (first, second), strict=True):
         services.qualities_save(
             actor=world.homeroom,
@@ -86,6 +88,7 @@ def _assess(world, *, first="T", second="T"):
             period=2,
             levels={(e.pk, item): level for item in c27.QUALITY_ITEMS},
         )
+    homeroom.homeroom_book_finish(actor=world.homeroom, school_class=world.school_class, period=c27.END_OF_YEAR)
 
 
 def test_the_end_of_year_result_follows_levels_qualities_and_tests(primary):
@@ -139,10 +142,10 @@ def test_the_primary_transcript_is_double_signed_with_its_own_content(client, lo
         # Not the secondary transcript's: no averages, no conduct.
         assert "Thông tư 22" not in text and "Kết quả rèn luyện" not in text and "Học kỳ II" not in text
     assert "Toán Hoàn thành tốt 9" in first and "Đạo đức Hoàn thành tốt" in first
-    assert "Trung thực: Tốt" in first
+    assert "Trung thực Tốt" in first
     assert "Đánh giá kết quả giáo dục cuối năm: Hoàn thành xuất sắc" in first
     assert "Hoàn thành chương trình tiểu học." in first
-    assert "Toán Hoàn thành 6" in second and "Trung thực: Đạt" in second
+    assert "Toán Hoàn thành 6" in second and "Trung thực Đạt" in second
     assert "Đánh giá kết quả giáo dục cuối năm: Hoàn thành " in second
     # The public verification page answers for it like for any transcript.
     t = Transcript.objects.filter(school_class=world.school_class).first()

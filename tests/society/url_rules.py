@@ -28,7 +28,12 @@ RULES = [
             "society:gradebook",
             "society:gradebook-history",
             "society:student-detail",
+            "society:homeroom-history",
         )
+    ],
+    *[
+        Rule(name, SKIP("POST only; tests/society/test_homeroom_books.py"))
+        for name in ("society:homeroom-finish", "society:homeroom-unlock")
     ],
     *[
         Rule(name, SKIP("POST only; tests/society/test_gradebook.py"))
