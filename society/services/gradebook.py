@@ -17,6 +17,7 @@ from society.models import (
     Mark,
     MarkChange,
     Subject,
+    Transcript,
 )
 from society.permissions import is_school_staff
 from society.selectors import cell_components, is_primary
@@ -109,10 +110,27 @@ def gradebook_save_marks(*, actor, gradebook: Gradebook, entries: dict[tuple[int
             (m.student_id, m.component): m
             for m in Mark.objects.select_for_update().filter(gradebook=gradebook, student_id__in=enrolled)
         }
+        # What a signed transcript prints does not change for its student (the data and the signed
+        # PDF never disagree), even in a gradebook reopened after signing.
+        signed = set(
+            Transcript.objects.filter(school_class_id=gradebook.school_class_id)
+            .exclude(status=Transcript.Status.PENDING)
+            .values_list("student_id", flat=True)
+        )
         now = timezone.now()
         changed, trail, created = 0, [], []
         for (student_id, component), (score, comment, remark) in parsed.items():
             mark = existing.get((student_id, component))
+            unchanged = (
+                score is None and not comment and not remark
+                if mark is None
+                else _display(mark.score, mark.comment, mark.remark) == _display(score, comment, remark)
+            )
+            if not unchanged and student_id in signed:
+                errors[mark_field(student_id, component)] = [
+                    _("Học bạ của học sinh này đã ký: không sửa được đánh giá in trong học bạ.")
+                ]
+                continue
             if mark is None:
                 if score is None and not comment and not remark:
                     continue
@@ -146,6 +164,8 @@ def gradebook_save_marks(*, actor, gradebook: Gradebook, entries: dict[tuple[int
                 )
             )
             changed += 1
+        if errors:  # raised inside the transaction: the rows saved above are rolled back
+            raise ServiceError(_("Có điểm chưa hợp lệ, chưa lưu gì."), errors=errors)
         Mark.objects.bulk_create(created)
         MarkChange.objects.bulk_create(trail)
         if changed:

@@ -213,6 +213,17 @@ def test_the_secondary_homeroom_remark_is_entered_traced_locked_and_printed(clie
     assert f"Nhận xét của giáo viên chủ nhiệm: {remark}" in texts[e1.student_id]
     assert "Nhận xét của giáo viên chủ nhiệm: Chăm chỉ, khéo tay." in texts[e2.student_id]
     assert "Nhận xét của giáo viên chủ nhiệm: —" in texts[e3.student_id]
+    # A gradebook reopened after signing: the marks the transcript prints stay as signed.
+    book = world.books[("toan", 2)]
+    services.gradebook_unlock(actor=world.school_admin, gradebook=book, reason="Phúc khảo")
+    login(world.math_teacher)
+    from society.services.gradebook import mark_field
+
+    html = client.post(
+        reverse("society:gradebook", args=[book.pk]) + "?c=ck", {mark_field(e1.student_id, "ck"): "10"}
+    ).content.decode()
+    assert "Học bạ của học sinh này đã ký: không sửa được đánh giá in trong học bạ." in html
+    assert book.marks.get(student_id=e1.student_id, component="ck").score == 8.5
 
 
 def test_another_schools_people_reach_no_homeroom_book(client, login, world):
