@@ -143,3 +143,16 @@ def test_review_and_signature_are_each_the_named_persons(department_official, le
 def test_official_letter_symbol_names_the_drafting_unit(dept, commune):
     assert services.number_symbol_for(number=7, doc_type="CV", agency=dept, drafting_unit="VP") == "07/SKHCN-VP"
     assert services.number_symbol_for(number=123, doc_type="QĐ", agency=commune) == "123/QĐ-UBND"
+
+
+@pytest.mark.parametrize(
+    "valid, signers, shown",
+    [
+        (None, "", "Đang kiểm tra chữ ký số…"),
+        (True, "Hoàng Văn Giám Đốc\nSở KH&CN", "Hợp lệ: 2 chữ ký (Hoàng Văn Giám Đốc, Sở KH&CN)"),
+        (False, "", "Không hợp lệ: tệp không có chữ ký số."),
+        (False, "?", "Không hợp lệ: chữ ký không tin cậy hoặc tệp đã bị sửa đổi sau khi ký."),
+    ],
+)  # fmt: skip
+def test_what_the_signature_check_says_for_each_outcome(valid, signers, shown):
+    assert Document(signature_valid=valid, signature_signers=signers).signature_text.startswith(shown)

@@ -355,9 +355,9 @@ def incoming_check_signature(*, document_id: int) -> Document | None:
             or (result.document is not None and result.document.pk == d.source.signed_document_id)
         )
     )
-    # A signature whose certificate names nobody still counts as a signature ("?"): an empty list means
-    # the file carries none (Document.signature_text).
-    signers = "\n".join((sig.signer_name or "?") for sig in result.signatures)[:1000]
+    # A signature whose certificate names nobody, or one the verifier could not read, still counts as a
+    # signature ("?"): nothing stored means the file carries none (Document.signature_text).
+    signers = "\n".join((sig.signer_name or "?") for sig in result.signatures)[:1000] or ("?" if result.signed else "")
     with transaction.atomic():
         d = Document.objects.select_for_update().get(pk=document_id)
         if d.signature_valid is not None:
