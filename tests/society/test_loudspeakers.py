@@ -111,6 +111,8 @@ def test_new_times_move_the_communes_items_not_yet_read_out(
         # The schedule page shows them at 11:00 already.
         page = client.get(reverse("society:loudspeaker-schedule")).content.decode()
         assert "Lịch cắt điện" in page and "11:00 07/12/2026" in page and "17:00 07/12/2026" not in page
+        # Until the loudspeaker system confirms, the official sees the two it holds as moving.
+        assert page.count("Đã đổi giờ, chờ hệ thống loa xác nhận") == 2
 
         # The radio is told (the task enqueued after commit; run here): the two items it holds
         # move, the waiting one goes out with its new slot, nothing is added twice.
@@ -120,6 +122,8 @@ def test_new_times_move_the_communes_items_not_yet_read_out(
         assert sorted(schedule[str(commune.code)]) == sorted((str(d.pk), at(11)) for d in ours)
         assert schedule[str(other.code)] == [(str(theirs.pk), at(17))]
         assert AuditLog.objects.filter(action="society.loudspeaker.sync").count() == 1
+        page = client.get(reverse("society:loudspeaker-schedule")).content.decode()
+        assert "Đã đổi giờ, chờ hệ thống loa xác nhận" not in page
 
         # Idempotent: again, nothing to do, nothing written.
         lines = len(_lines())
