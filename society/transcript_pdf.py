@@ -271,9 +271,18 @@ def _wrap(text: str, width: float, font: str, size: float, max_lines: int) -> li
     return lines
 
 
+def _fit_lines(text: str, width: float, size: float, max_lines: int, min_size: float = 5.0):
+    """(lines, size): the text wrapped at `size`, or at a smaller size when it needs more than
+    `max_lines` — a remark of the longest allowed is printed whole, never cut."""
+    while size > min_size and len(_wrap(text, width, "DejaVu", size, 10**6)) > max_lines:
+        size -= 0.25
+    return _wrap(text, width, "DejaVu", size, max_lines), size
+
+
 def _subjects_table(c, y: float, subjects: list[PrimarySubjectLine]) -> float:
     """Subject, level, test score and the teacher's remark (wrapped in small type, two lines at
-    most: 12 subjects with remarks of the longest allowed still leave the page one sheet)."""
+    most, smaller type when it needs it: 12 subjects with remarks of the longest allowed still
+    leave the page one sheet)."""
     columns = [LEFT, LEFT + 150, LEFT + 226, LEFT + 274, RIGHT]
     remark_width = columns[4] - columns[3] - 8
     c.line(LEFT, y, RIGHT, y)
@@ -287,7 +296,7 @@ def _subjects_table(c, y: float, subjects: list[PrimarySubjectLine]) -> float:
     y -= 16
     c.line(LEFT, y, RIGHT, y)
     for s in subjects:
-        remark = _wrap(s.remark, remark_width, "DejaVu", REMARK_FONT, 2) if s.remark else []
+        remark, remark_size = _fit_lines(s.remark, remark_width, REMARK_FONT, 2) if s.remark else ([], REMARK_FONT)
         height = max(16, 4 + REMARK_LEADING * len(remark))
         middle = y - height / 2 - 3
         c.setFont("DejaVu", 8)
@@ -295,7 +304,7 @@ def _subjects_table(c, y: float, subjects: list[PrimarySubjectLine]) -> float:
         c.drawCentredString((columns[1] + columns[2]) / 2, middle, PRIMARY_LEVELS.get(s.level or "", "—"))
         test = (str(s.test) if s.test is not None else "—") if s.tested else ""
         c.drawCentredString((columns[2] + columns[3]) / 2, middle, test)
-        c.setFont("DejaVu", REMARK_FONT)
+        c.setFont("DejaVu", remark_size)
         for n, line in enumerate(remark):
             c.drawString(columns[3] + 4, y - 8.5 - n * REMARK_LEADING, line)
         y -= height

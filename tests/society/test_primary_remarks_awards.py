@@ -247,10 +247,11 @@ def test_the_longest_primary_page_still_fits_one_sheet_above_the_signatures(tmp_
     name_bottom = max(y1 for text, _y0, y1 in words if text == "Hiệu" and _y0 > heading_top)
     footer_top = min(y0 for text, y0, _y1 in words if text == "Kiểm")
     assert note_bottom < heading_top and name_bottom < footer_top
-    assert sum(1 for text, *_ in words if text == "…") <= 13  # remarks cut to two lines at most show it
+    assert not [text for text, *_ in words if text == "…"]  # no remark is cut
     # Each quality's remark is printed whole, on its own line below the table's previous one.
     raw = " ".join(subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True).stdout.split())
     assert raw.count(q_remark.strip()) == 13
+    assert raw.count(remark.strip()) == 12  # each subject's remark whole, on its two lines
     last_words = [y0 for text, y0, _y1 in words if text == q_remark.split()[-1]]
     assert len(last_words) == 13 and len({round(y) for y in last_words}) == 13
 
