@@ -5,7 +5,8 @@ with JavaScript off:
 - the homeroom teacher assesses one quality at mid-term I, with a remark (too long is refused
   under its box), and cannot finish the book while other items are empty;
 - the principal gives the end-of-year awards (a title the result does not earn is refused);
-- a commune official sets the commune's loudspeaker times (an hour of the night is refused)."""
+- a commune official sets the commune's loudspeaker times (an hour of the night is refused);
+- a secondary school's homeroom teacher writes the year's remarks and finishes the book."""
 
 import pytest
 
@@ -210,3 +211,39 @@ def test_a_commune_official_sets_the_loudspeaker_times_on_a_phone(browser, live_
     _fits(page)
     _close(context, page)
     assert LoudspeakerSlots.objects.get(commune=commune).times == [dt.time(5, 30), dt.time(11, 15)]
+
+
+def test_a_secondary_homeroom_teacher_writes_the_years_remarks_and_finishes_on_a_phone(
+    browser, live_server, reference_data, browser_login
+):
+    """Circular 22's "Nhận xét của giáo viên chủ nhiệm", on a 360 px phone without JS: too long is
+    refused under its box and kept; saved; the year's book finished, after which no box is left."""
+    from society.models import Conduct, HomeroomBook
+    from tests.society.conftest import build_school
+
+    world = build_school(n_students=2)
+    for e in world.school_class.enrollments.all():
+        Conduct.objects.create(enrollment=e, period=0, level="T", updated_by=world.homeroom)
+    context, page = _phone(browser)
+    browser_login(page, live_server, "chunhiem@thcs-dk.edu.vn", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/society/hoc-ba/classes/{world.school_class.pk}/")
+    page.get_by_role("link", name="Cả năm và nhận xét của giáo viên chủ nhiệm").click()
+    page.wait_for_load_state("domcontentloaded")
+    _fits(page)
+    boxes = page.locator("textarea")
+    assert boxes.count() == 2
+    boxes.nth(0).fill("Chăm ngoan, học giỏi. " * 15)
+    boxes.nth(1).fill("Chăm chỉ, khéo tay.")
+    _submit(page, "Lưu")
+    assert "Nhận xét tối đa 300 ký tự (đang có 329)." in page.locator("main").inner_text()
+    assert page.locator("textarea").nth(1).input_value() == "Chăm chỉ, khéo tay."
+    _fits(page)
+    page.locator("textarea").nth(0).fill("Ngoan, lễ phép; cần mạnh dạn phát biểu.")
+    _submit(page, "Lưu")
+    assert "Đã lưu đánh giá rèn luyện (2 thay đổi)." in page.locator(".messages").inner_text()
+    _submit(page, "Hoàn thành và khóa sổ")
+    assert "Đã hoàn thành và khóa sổ đánh giá." in page.locator(".messages").inner_text()
+    assert page.locator("textarea").count() == 0 and "Ngoan, lễ phép" in page.locator("main").inner_text()
+    assert HomeroomBook.objects.get(school_class=world.school_class, period=0).status == "locked"
+    _fits(page)
+    _close(context, page)
