@@ -205,11 +205,23 @@ class JsonLinesFileBackend:
     channel = ""
     _lock = threading.Lock()
 
-    def send(self, notification) -> str:
+    def _append(self, record: dict) -> None:
+        """One line to today's file of the channel, on disk before returning (a worker killed after
+        this call has sent the message; find_sent finds it again)."""
         folder = Path(settings.PORTAL_OUTBOX_PATH)
         folder.mkdir(parents=True, exist_ok=True)
+        line = json.dumps(record, ensure_ascii=False)
+        with (
+            self._lock,
+            open(folder / f"{self.channel}-{timezone.localdate():%Y-%m-%d}.jsonl", "a", encoding="utf-8") as fh,
+        ):
+            fh.write(line + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    def send(self, notification) -> str:
         message_id = uuid.uuid4().hex
-        line = json.dumps(
+        self._append(
             {
                 "id": message_id,
                 "ref": str(notification.pk),
@@ -220,16 +232,8 @@ class JsonLinesFileBackend:
                 "at": timezone.now().isoformat(),
                 # A loudspeaker item's slot in the commune's schedule (None on other channels).
                 "play_at": _iso(getattr(notification, "play_at", None)),
-            },
-            ensure_ascii=False,
+            }
         )
-        with (
-            self._lock,
-            open(folder / f"{self.channel}-{timezone.localdate():%Y-%m-%d}.jsonl", "a", encoding="utf-8") as fh,
-        ):
-            fh.write(line + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
         return message_id
 
     def find_sent(self, notification, *, since) -> str | None:
@@ -289,9 +293,7 @@ class FileLoudspeakerBackend(JsonLinesFileBackend):
         """Move the item the schedule holds (by its id) to another slot: a line `{"op":
         "reschedule", "id", "play_at"}`; a reader of the schedule takes an item's last line. Asking
         twice with the same slot changes nothing the radio plays."""
-        folder = Path(settings.PORTAL_OUTBOX_PATH)
-        folder.mkdir(parents=True, exist_ok=True)
-        line = json.dumps(
+        self._append(
             {
                 "op": "reschedule",
                 "id": provider_id,
@@ -300,16 +302,8 @@ class FileLoudspeakerBackend(JsonLinesFileBackend):
                 "event": notification.event,
                 "at": timezone.now().isoformat(),
                 "play_at": _iso(play_at),
-            },
-            ensure_ascii=False,
+            }
         )
-        with (
-            self._lock,
-            open(folder / f"{self.channel}-{timezone.localdate():%Y-%m-%d}.jsonl", "a", encoding="utf-8") as fh,
-        ):
-            fh.write(line + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
 
 
 class HttpLoudspeakerBackend:

@@ -117,6 +117,16 @@ def browser_login(page, live_server, email: str, password: str, totp_secret: str
     return page
 
 
+def signed_in_phone(browser, live_server, user, *, locale: str = "vi-VN"):
+    """A new 360 px phone (its own cookies) with `user` signed in with password and TOTP, as every
+    official signs in: for journeys where several people act in turn."""
+    from tests.conftest import DEMO_PASSWORD, TOTP_SECRET
+
+    context = browser.new_context(viewport=MOBILE, locale=locale)
+    context.set_default_timeout(15_000)
+    return browser_login(context.new_page(), live_server, user.email, DEMO_PASSWORD, totp_secret=TOTP_SECRET)
+
+
 @pytest.fixture
 def reference_data(transactional_db):
     from django.core.management import call_command

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
-from tests.browser.conftest import MOBILE, browser_login
+from tests.browser.conftest import MOBILE, browser_login, signed_in_phone
 from tests.conftest import DEMO_PASSWORD, TOTP_SECRET, make_user
 
 # Figures here depend on the calendar: the clock starts at a calm moment (tests/conftest.py, calm_clock);
@@ -31,14 +31,6 @@ def people(transactional_db, settings, tmp_path):
         official("giamdoc@langson.gov.vn", "Hoàng Văn Giám Đốc", "agency_leader"),
         official("chuyenvien@langson.gov.vn", "Chu Văn Chuyên"),
     )
-
-
-def _page(browser, live_server, user):
-    context = browser.new_context(viewport=MOBILE, locale="vi-VN")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    browser_login(page, live_server, user.email, DEMO_PASSWORD, totp_secret=TOTP_SECRET)
-    return page
 
 
 def _no_sideways_scroll(page):
@@ -77,7 +69,7 @@ def test_registration_assignment_handling_and_closure(browser, browser_page, liv
     _no_sideways_scroll(page)
     url = page.url
 
-    boss = _page(browser, live_server, leader)
+    boss = signed_in_phone(browser, live_server, leader)
     boss.goto(f"{live_server.url}/van-ban/tim-kiem/?q=bien+gioi")  # found without diacritics
     boss.click("text=125/UBND-KT")
     boss.wait_for_selector("#action-assign")
@@ -91,7 +83,7 @@ def test_registration_assignment_handling_and_closure(browser, browser_page, liv
     assert "Giao phòng QLCN chủ trì" in boss.inner_text("#direction-note")
     _no_sideways_scroll(boss)
 
-    worker = _page(browser, live_server, handler)
+    worker = signed_in_phone(browser, live_server, handler)
     worker.goto(f"{live_server.url}/van-ban/")
     assert "Văn bản giao bạn xử lý: 1" in worker.inner_text("#inbox-counts")
     worker.goto(url)
@@ -154,12 +146,12 @@ def test_drafted_signed_issued_and_received_at_a_commune(
     page.wait_for_selector("text=Đã trình dự thảo.")
     _no_sideways_scroll(page)
 
-    reviewer = _page(browser, live_server, clerk)
+    reviewer = signed_in_phone(browser, live_server, clerk)
     reviewer.goto(url)
     reviewer.click("#action-approve button[type=submit]")
     reviewer.wait_for_selector("text=Đã duyệt, chuyển người ký.")
 
-    signer = _page(browser, live_server, leader)
+    signer = signed_in_phone(browser, live_server, leader)
     signer.goto(url)
     signer.click("#action-sign button[type=submit]")
     signer.wait_for_selector("text=Đã ký số văn bản.")
@@ -172,7 +164,7 @@ def test_drafted_signed_issued_and_received_at_a_commune(
     assert reviewer.inner_text("#document-status") == "Đã phát hành"
     _no_sideways_scroll(reviewer)
 
-    there = _page(browser, live_server, commune_clerk)
+    there = signed_in_phone(browser, live_server, commune_clerk)
     there.goto(f"{live_server.url}/van-ban/tim-kiem/?direction=in")
     there.click("text=01/QĐ-SKHCN")
     there.wait_for_selector("#signature")

@@ -8,8 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tests.browser.conftest import MOBILE, axe_check, browser_login
-from tests.conftest import DEMO_PASSWORD, TOTP_SECRET
+from tests.browser.conftest import axe_check, signed_in_phone
 
 # Calendar pages show the current month: the clock starts at a calm moment (tests/conftest.py); the
 # live server shares this process's clock.
@@ -40,21 +39,13 @@ def people(transactional_db, settings, tmp_path):
     }
 
 
-def _phone(browser, live_server, user):
-    context = browser.new_context(viewport=MOBILE, locale="vi-VN")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    browser_login(page, live_server, user.email, DEMO_PASSWORD, totp_secret=TOTP_SECRET)
-    return page
-
-
 def _fits(page):
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
 
 
 def test_schedule_attend_conclude_and_assign_on_a_phone(browser, live_server, people):
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    clerk = _phone(browser, live_server, people["clerk"])
+    clerk = signed_in_phone(browser, live_server, people["clerk"])
     clerk.goto(f"{live_server.url}/cuoc-hop/moi/")
     clerk.fill("input[name=title]", "Họp triển khai nền tảng số tại xã biên giới")
     clerk.fill("textarea[name=agenda]", "1. Tình hình triển khai\n2. Phân công nhiệm vụ")
@@ -76,7 +67,7 @@ def test_schedule_attend_conclude_and_assign_on_a_phone(browser, live_server, pe
     _fits(clerk)
 
     # The invited chairman finds it in his own calendar and opens the video room's link from it.
-    guest = _phone(browser, live_server, people["guest"])
+    guest = signed_in_phone(browser, live_server, people["guest"])
     guest.goto(f"{live_server.url}/cuoc-hop/")
     guest.click("text=Họp triển khai nền tảng số tại xã biên giới")
     guest.wait_for_selector("#video-url")
@@ -85,13 +76,13 @@ def test_schedule_attend_conclude_and_assign_on_a_phone(browser, live_server, pe
     _fits(guest)
     axe_check(guest)
     # His commune's clerk, who does not sit in it, has nothing in her own calendar and cannot open it.
-    colleague = _phone(browser, live_server, people["colleague"])
+    colleague = signed_in_phone(browser, live_server, people["colleague"])
     colleague.goto(f"{live_server.url}/cuoc-hop/?scope=me")
     assert "Họp triển khai" not in colleague.inner_text("#calendar")
     assert colleague.goto(meeting_url).status == 404
 
     # The chair starts it, takes attendance, closes it with the minutes and assigns a task from it.
-    chair = _phone(browser, live_server, people["chair"])
+    chair = signed_in_phone(browser, live_server, people["chair"])
     chair.goto(meeting_url)
     chair.click("#action-start button[type=submit]")
     chair.wait_for_selector("#action-attendance")

@@ -6,8 +6,8 @@ department accepts it. No page scrolls sideways."""
 import pytest
 from django.core.management import call_command
 
-from tests.browser.conftest import MOBILE, browser_login
-from tests.conftest import COMMUNE_A, DEMO_PASSWORD, TOTP_SECRET, make_user
+from tests.browser.conftest import signed_in_phone
+from tests.conftest import COMMUNE_A, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,14 +47,6 @@ def people_and_period(transactional_db):
     return commune, reviewer, period
 
 
-def _phone(browser, live_server, user):
-    context = browser.new_context(viewport=MOBILE, locale="vi-VN")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    browser_login(page, live_server, user.email, DEMO_PASSWORD, totp_secret=TOTP_SECRET)
-    return page
-
-
 def _fits(page):
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 360, page.url
 
@@ -71,7 +63,7 @@ def _fill_good(page, *, online="120"):
 def test_a_commune_files_the_province_returns_the_commune_corrects(browser, live_server, people_and_period):
     commune, reviewer, period = people_and_period
 
-    page = _phone(browser, live_server, commune)
+    page = signed_in_phone(browser, live_server, commune)
     page.goto(f"{live_server.url}/")
     page.click("[data-panel='core.official_work'] >> text=Báo cáo định kỳ")  # found on the home page
     page.wait_for_selector("main h1")
@@ -91,7 +83,7 @@ def test_a_commune_files_the_province_returns_the_commune_corrects(browser, live
     page.wait_for_selector("text=Đã nộp báo cáo.")
     assert "Đã nộp, chờ duyệt" in page.inner_text("main")
 
-    boss = _phone(browser, live_server, reviewer)
+    boss = signed_in_phone(browser, live_server, reviewer)
     boss.goto(f"{live_server.url}/bao-cao/ky/{period.pk}/")
     boss.click(f"table >> text={commune.agency.name}")  # the commune's report in the period's table
     boss.wait_for_selector("textarea[name=reason]")
