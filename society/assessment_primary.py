@@ -26,11 +26,30 @@ LEVELS = (GOOD, DONE, NOT_DONE)
 QUALITY_LEVELS = (QUALITY_GOOD, QUALITY_PASS, QUALITY_EFFORT)
 # What the homeroom teacher assesses at the end of term I and of the year, in the order of the
 # Circular's transcript form: the five main qualities, the three general competences and the
-# five specific competences it lists (codes of society.models.PrimaryQuality.Item).
+# seven specific competences of the 2018 general education programme (codes of
+# society.models.PrimaryQuality.Item). Công nghệ and Tin học came later than the other five
+# (ADR 1405): a homeroom book finished before them (HomeroomBook.legacy_items) needs only
+# LEGACY_ITEMS.
 QUALITIES = ("yeu_nuoc", "nhan_ai", "cham_chi", "trung_thuc", "trach_nhiem")
 GENERAL_COMPETENCES = ("tu_chu_tu_hoc", "giao_tiep_hop_tac", "gqvd_sang_tao")
-SPECIFIC_COMPETENCES = ("ngon_ngu", "tinh_toan", "khoa_hoc", "tham_mi", "the_chat")
+SPECIFIC_COMPETENCES = ("ngon_ngu", "tinh_toan", "khoa_hoc", "cong_nghe", "tin_hoc", "tham_mi", "the_chat")
 QUALITY_ITEMS = (*QUALITIES, *GENERAL_COMPETENCES, *SPECIFIC_COMPETENCES)
+ADDED_ITEMS = ("cong_nghe", "tin_hoc")
+LEGACY_ITEMS = tuple(i for i in QUALITY_ITEMS if i not in ADDED_ITEMS)
+
+
+def required_items(legacy: bool = False) -> tuple[str, ...]:
+    """The items every student needs a level in before a book is finished: all 15, or the 13 a
+    book finished before Công nghệ and Tin học were added was finished with."""
+    return LEGACY_ITEMS if legacy else QUALITY_ITEMS
+
+
+def counted_items(levels: dict[str, str], legacy: bool = False) -> tuple[str, ...]:
+    """The items the end-of-year result weighs: the required ones, and on a legacy book also a new
+    item that has been entered since."""
+    return tuple(i for i in QUALITY_ITEMS if i in required_items(legacy) or levels.get(i))
+
+
 # Subject codes (society.Subject.code) with periodic tests; the mid-term ones only in grades 4–5.
 TESTED_SUBJECTS = frozenset({"tieng-viet", "toan", "ngoai-ngu-1", "tieng-anh", "ls-dl", "khoa-hoc", "tin-hoc-cn"})
 MID_TERM_TESTED_SUBJECTS = frozenset({"tieng-viet", "toan"})

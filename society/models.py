@@ -428,6 +428,8 @@ class PrimaryQuality(models.Model):
         LANGUAGE = "ngon_ngu", _("Ngôn ngữ")
         NUMERACY = "tinh_toan", _("Tính toán")
         SCIENCE = "khoa_hoc", _("Khoa học")
+        TECHNOLOGY = "cong_nghe", _("Công nghệ")
+        INFORMATICS = "tin_hoc", _("Tin học")
         AESTHETICS = "tham_mi", _("Thẩm mĩ")
         PHYSICAL = "the_chat", _("Thể chất")
 
@@ -476,6 +478,11 @@ class HomeroomBook(models.Model):
     period = models.PositiveSmallIntegerField(_("kỳ"))
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.OPEN)
     locked_at = models.DateTimeField(_("khóa lúc"), null=True, blank=True)
+    # A primary book finished before Công nghệ and Tin học joined the specific competences (ADR
+    # 1405): it stays complete with the 13 items it was finished with, also after a reopening, so
+    # that its students' results and signed transcripts do not change; the two new items may still
+    # be entered. Every other book needs all 15.
+    legacy_items = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         verbose_name = _("sổ đánh giá của giáo viên chủ nhiệm")

@@ -257,6 +257,10 @@ class StudentResult:
     year_remark: str = ""
     # Primary: the school's end-of-year award (PrimaryAward), None when none.
     award: PrimaryAward | None = None
+    # Primary: the items the end-of-year result weighs and the transcript prints: all 15, or on a
+    # book finished before Công nghệ and Tin học were added the 13 and whichever of the two has
+    # been entered since (ADR 1405).
+    quality_items: tuple[str, ...] = assessment_primary.QUALITY_ITEMS
 
 
 def class_results(school_class: SchoolClass) -> list[StudentResult]:
@@ -292,6 +296,12 @@ def class_results(school_class: SchoolClass) -> list[StudentResult]:
     qualities: dict[int, dict[int, dict[str, str]]] = {}
     quality_remarks: dict[int, dict[int, dict[str, str]]] = {}
     awards: dict[int, PrimaryAward] = {}
+    legacy = (
+        primary
+        and HomeroomBook.objects.filter(
+            school_class=school_class, period=assessment_primary.END_OF_YEAR, legacy_items=True
+        ).exists()
+    )
     if primary:
         for eid, period, item, level, remark in PrimaryQuality.objects.filter(
             enrollment__school_class=school_class
@@ -339,9 +349,10 @@ def class_results(school_class: SchoolClass) -> list[StudentResult]:
             r.subjects.append(sr)
         if primary:
             year_qualities = r.qualities.get(assessment_primary.END_OF_YEAR, {})
+            r.quality_items = assessment_primary.counted_items(year_qualities, legacy)
             r.learning[0] = assessment_primary.year_result(
                 [x.year for x in r.subjects],
-                [year_qualities.get(item) for item in assessment_primary.QUALITY_ITEMS],
+                [year_qualities.get(item) for item in r.quality_items],
                 [x.test2 for x in r.subjects if x.tested],
             )
         periods = () if primary else ((1, "term1"), (2, "term2"), (0, "year"))  # Circular 22 learning results

@@ -314,7 +314,10 @@ def _subjects_table(c, y: float, subjects: list[PrimarySubjectLine]) -> float:
     return y
 
 
-QUALITY_ROW = 9.6
+# Fifteen items (ADR 1405) and the group headings fit between the subjects and the signers' block
+# only in rows this tight: 7.2 pt type in 8.8 pt rows.
+QUALITY_ROW = 8.8
+QUALITY_HEADING = 10
 
 
 def _fitted(c, text: str, x: float, y: float, width: float, size: float) -> None:
@@ -326,24 +329,24 @@ def _fitted(c, text: str, x: float, y: float, width: float, size: float) -> None
 
 def _qualities_table(c, y: float, groups) -> float:
     """The form's qualities and competences: per group a heading row, then each item with its level
-    and the homeroom teacher's remark on one line (13 items keep the page one sheet)."""
+    and the homeroom teacher's remark on one line (15 items keep the page one sheet)."""
     columns = [LEFT, LEFT + 150, LEFT + 226, RIGHT]
     top = y
     c.line(LEFT, y, RIGHT, y)
     for n, (title, items) in enumerate(groups):
         c.setFont("DejaVu-Bold", 7.5)
-        c.drawString(columns[0] + 4, y - 8, title)
+        c.drawString(columns[0] + 4, y - 7.4, title)
         if n == 0:
-            c.drawCentredString((columns[1] + columns[2]) / 2, y - 8, "Mức đạt được")
-            c.drawCentredString((columns[2] + columns[3]) / 2, y - 8, "Nhận xét")
-        y -= 11
+            c.drawCentredString((columns[1] + columns[2]) / 2, y - 7.4, "Mức đạt được")
+            c.drawCentredString((columns[2] + columns[3]) / 2, y - 7.4, "Nhận xét")
+        y -= QUALITY_HEADING
         c.line(LEFT, y, RIGHT, y)
         for name, level, remark in items:
-            c.setFont("DejaVu", 7.5)
-            c.drawString(columns[0] + 10, y - 7.2, name[:40])
-            c.drawCentredString((columns[1] + columns[2]) / 2, y - 7.2, QUALITY_LEVELS.get(level or "", "—"))
+            c.setFont("DejaVu", 7.2)
+            c.drawString(columns[0] + 10, y - 6.6, name[:40])
+            c.drawCentredString((columns[1] + columns[2]) / 2, y - 6.6, QUALITY_LEVELS.get(level or "", "—"))
             if remark:
-                _fitted(c, remark, columns[2] + 4, y - 7.2, columns[3] - columns[2] - 8, REMARK_FONT)
+                _fitted(c, remark, columns[2] + 4, y - 6.6, columns[3] - columns[2] - 8, REMARK_FONT)
             y -= QUALITY_ROW
         c.line(LEFT, y, RIGHT, y)
     for x in columns:
@@ -383,4 +386,4 @@ def render_primary_transcript(data: PrimaryTranscriptData) -> bytes:
     y -= 10 + 11 * len(awards)
     c.setFont("DejaVu", 7.5)
     c.drawString(LEFT, y, "Đánh giá theo Thông tư 27/2020/TT-BGDĐT; điểm kiểm tra định kỳ là số nguyên từ 1 đến 10.")
-    return _finish(c, out, data, y - 22)
+    return _finish(c, out, data, y - 20)

@@ -212,12 +212,20 @@ def qualities_save(
     return changed
 
 
+def legacy_book(school_class: SchoolClass, period: int) -> bool:
+    """Whether the class's book of `period` was finished with the 13 items before Công nghệ and Tin
+    học were added (ADR 1405)."""
+    return HomeroomBook.objects.filter(school_class=school_class, period=period, legacy_items=True).exists()
+
+
 def qualities_missing(school_class: SchoolClass, period: int = assessment_primary.END_OF_YEAR) -> list[str]:
     """Names of the students of a primary class whose qualities and competences of `period` do not
-    all have a level yet (a remark alone does not count)."""
+    all have a level yet (a remark alone does not count): all 15 items, or the 13 of a book
+    finished before Công nghệ and Tin học were added (HomeroomBook.legacy_items, ADR 1405)."""
+    required = assessment_primary.required_items(legacy_book(school_class, period))
     counts: dict[int, int] = {}
     for eid in (
-        PrimaryQuality.objects.filter(enrollment__school_class=school_class, period=period)
+        PrimaryQuality.objects.filter(enrollment__school_class=school_class, period=period, item__in=required)
         .exclude(level="")
         .values_list("enrollment_id", flat=True)
     ):
@@ -225,7 +233,7 @@ def qualities_missing(school_class: SchoolClass, period: int = assessment_primar
     return [
         e.student.full_name
         for e in Enrollment.objects.filter(school_class=school_class).select_related("student")
-        if counts.get(e.pk, 0) < len(assessment_primary.QUALITY_ITEMS)
+        if counts.get(e.pk, 0) < len(required)
     ]
 
 

@@ -259,6 +259,9 @@ def _primary_data(identity: dict, school_class: SchoolClass, result) -> transcri
         names = {item.value: str(item.label) for item in PrimaryQuality.Item}
     year_qualities = result.qualities.get(assessment_primary.END_OF_YEAR, {}) if result else {}
     year_remarks = result.quality_remarks.get(assessment_primary.END_OF_YEAR, {}) if result else {}
+    # A book finished with the 13 items before Công nghệ and Tin học were added prints what it
+    # was finished with, not two empty rows (ADR 1405).
+    printed = set(result.quality_items if result else assessment_primary.QUALITY_ITEMS)
     return transcript_pdf.PrimaryTranscriptData(
         **identity,
         grade=school_class.grade,
@@ -269,7 +272,14 @@ def _primary_data(identity: dict, school_class: SchoolClass, result) -> transcri
             for s in (result.subjects if result else [])
         ],
         qualities=[
-            (title, [(names[item], year_qualities.get(item), year_remarks.get(item, "")) for item in items])
+            (
+                title,
+                [
+                    (names[item], year_qualities.get(item), year_remarks.get(item, ""))
+                    for item in items
+                    if item in printed
+                ],
+            )
             for title, items in QUALITY_GROUPS
         ],
         year_result=result.learning.get(0) if result else None,

@@ -203,10 +203,10 @@ def test_the_longest_primary_page_still_fits_one_sheet_above_the_signatures(tmp_
     q_remark = ("MẠNH DẠN, TỰ TIN KHI GIAO TIẾP; HƯỚNG DẪN BẠN NHỎ HƠN; HOÀN THÀNH MỌI VIỆC ĐƯỢC GIAO " * 2)[
         : c27.QUALITY_REMARK_MAX
     ]
-    groups = [
+    groups = [  # all fifteen items: five qualities, three general and seven specific competences
         ("Phẩm chất chủ yếu", [("Yêu nước", "T", q_remark)] * 5),
         ("Năng lực chung", [("Giải quyết vấn đề và sáng tạo", "T", q_remark)] * 3),
-        ("Năng lực đặc thù", [("Ngôn ngữ", "T", q_remark)] * 5),
+        ("Năng lực đặc thù", [("Ngôn ngữ", "T", q_remark)] * 7),
     ]
     data = transcript_pdf.PrimaryTranscriptData(
         student_name="Nguyễn Thị Phương Thảo",
@@ -250,10 +250,10 @@ def test_the_longest_primary_page_still_fits_one_sheet_above_the_signatures(tmp_
     assert not [text for text, *_ in words if text == "…"]  # no remark is cut
     # Each quality's remark is printed whole, on its own line below the table's previous one.
     raw = " ".join(subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True).stdout.split())
-    assert raw.count(q_remark.strip()) == 13
+    assert raw.count(q_remark.strip()) == len(c27.QUALITY_ITEMS) == 15
     assert raw.count(remark.strip()) == 12  # each subject's remark whole, on its two lines
     last_words = [y0 for text, y0, _y1 in words if text == q_remark.split()[-1]]
-    assert len(last_words) == 13 and len({round(y) for y in last_words}) == 13
+    assert len(last_words) == 15 and len({round(y) for y in last_words}) == 15
 
 
 def test_another_schools_ids_are_refused(client, login, primary):

@@ -60,7 +60,7 @@ def test_the_homeroom_teacher_assesses_qualities_and_competences_on_the_page(cli
     good = {quality_field(e.pk, item): "T" for e in (first, second) for item in c27.QUALITY_ITEMS}
     good[quality_field(second.pk, "cham_chi")] = "D"
     response = client.post(url, good, follow=True)
-    assert "Đã lưu đánh giá phẩm chất, năng lực (26 thay đổi)." in response.content.decode()
+    assert "Đã lưu đánh giá phẩm chất, năng lực (30 thay đổi)." in response.content.decode()
     # The same form again (double submit) changes nothing and is not audited again.
     response = client.post(url, good, follow=True)
     assert "(0 thay đổi)" in response.content.decode()
@@ -70,7 +70,7 @@ def test_the_homeroom_teacher_assesses_qualities_and_competences_on_the_page(cli
     assert client.get(one).content.decode().count("<select") == 2
     client.post(one, {quality_field(second.pk, "cham_chi"): "C"})
     levels = dict(PrimaryQuality.objects.filter(enrollment=second, period=2).values_list("item", "level"))
-    assert levels["cham_chi"] == "C" and levels["yeu_nuoc"] == "T" and len(levels) == 13
+    assert levels["cham_chi"] == "C" and levels["yeu_nuoc"] == "T" and len(levels) == 15
     # A secondary class has no such page.
     with pytest.raises(InvalidTransitionError):
         School.objects.filter(pk=world.school.pk).update(level="thcs")
