@@ -171,6 +171,11 @@ class _Table:
         return self.y
 
 
+# The QR code's box, bottom left: its top (QR_Y + QR_SIZE) stays below the homeroom teacher's name,
+# which sits right above it on the longest primary page (15 items, ADR 1405).
+QR_Y, QR_SIZE = 26, 76
+
+
 def _finish(c, out: BytesIO, data, y: float) -> bytes:
     """The two signers' blocks, the QR code to the public verification page and the page's end."""
     c.setFont("DejaVu-Bold", 9)
@@ -185,8 +190,8 @@ def _finish(c, out: BytesIO, data, y: float) -> bytes:
 
     # QR code to the public verification page, bottom left: segno's matrix drawn as one path of
     # horizontal runs (reportlab's QR widget builds a shape object per module: ~40 ms a page).
-    size = 80
-    _draw_qr(c, data.verification_url, x=LEFT, y=40, size=size)
+    size = QR_SIZE
+    _draw_qr(c, data.verification_url, x=LEFT, y=QR_Y, size=size)
     c.setFont("DejaVu", 8)
     c.drawString(LEFT + size + 10, 100, "Kiểm tra tính hợp lệ của học bạ này: quét mã QR hoặc mở")
     c.drawString(LEFT + size + 10, 88, data.verification_url[:95])

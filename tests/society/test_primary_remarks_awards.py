@@ -9,6 +9,7 @@ import subprocess
 
 import pytest
 from django.urls import reverse
+from reportlab.lib.pagesizes import A4
 
 from core.audit.models import AuditLog
 from core.errors import InvalidTransitionError
@@ -247,6 +248,9 @@ def test_the_longest_primary_page_still_fits_one_sheet_above_the_signatures(tmp_
     name_bottom = max(y1 for text, _y0, y1 in words if text == "Hiệu" and _y0 > heading_top)
     footer_top = min(y0 for text, y0, _y1 in words if text == "Kiểm")
     assert note_bottom < heading_top and name_bottom < footer_top
+    # The homeroom teacher's name (left, above the QR code) ends above the code's top edge.
+    homeroom_bottom = max(y1 for text, _y0, y1 in words if text == "Hoàng")
+    assert homeroom_bottom < A4[1] - (transcript_pdf.QR_Y + transcript_pdf.QR_SIZE)
     assert not [text for text, *_ in words if text == "…"]  # no remark is cut
     # Each quality's remark is printed whole, on its own line below the table's previous one.
     raw = " ".join(subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True).stdout.split())
