@@ -45,14 +45,15 @@ def settle_unknown_deliveries(broadcast_id: int) -> dict:
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def recover_broadcasts() -> list[int]:
+def recover_broadcasts() -> dict:
     """Beat job: interrupted deliveries become "unknown" and are settled; pending ones are enqueued
     again; loudspeaker items whose slot changed and that the loudspeaker system has not confirmed
-    are moved there."""
+    are moved there. Returns the counts of each part."""
     from society.services import broadcasts, loudspeakers
 
     synced = loudspeakers.loudspeaker_sync()
-    return [*broadcasts.broadcasts_recover(), synced["moved"]]
+    unknown, enqueued = broadcasts.broadcasts_recover()
+    return {"unknown": unknown, "enqueued": enqueued, "loudspeakers": synced}
 
 
 @shared_task(acks_late=True, ignore_result=True)

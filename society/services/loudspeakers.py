@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from core.audit.services import audit_record
 from core.errors import NotAllowedError, ServiceError
+from core.geo.models import AdministrativeUnit
 from core.notifications.backends import DeliveryError, get_backend
 from core.permissions import user_has_role
 from core.users import roles
@@ -160,8 +161,6 @@ def _out_of_sync(commune_id: int | None):
         channel="loudspeaker", status=BroadcastDelivery.Status.SENT, scheduled_for__isnull=False
     ).filter(Q(provider_play_at__isnull=True) | ~Q(provider_play_at=F("scheduled_for")))
     if commune_id is not None:
-        from core.geo.models import AdministrativeUnit
-
         code = AdministrativeUnit.objects.filter(pk=commune_id).values_list("code", flat=True).first()
         rows = rows.filter(recipient_key=f"commune:{code}")
     return rows
