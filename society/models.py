@@ -353,26 +353,33 @@ class MarkChange(models.Model):
         return f"{self.component}: {self.old_value} → {self.new_value}"
 
 
-class GradebookEvent(models.Model):
-    """Locks and reopenings of a gradebook, with the reason a reopening needs."""
+class BookEvent(models.Model):
+    """A lock or a reopening of a book of assessments (a gradebook, a homeroom book), with the reason
+    a reopening needs: the same record for both kinds of book."""
 
     class Action(models.TextChoices):
         LOCK = "lock", _("Hoàn thành, khóa sổ")
         UNLOCK = "unlock", _("Mở khóa")
 
-    gradebook = models.ForeignKey(Gradebook, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(_("thao tác"), max_length=10, choices=Action.choices)
     reason = models.CharField(_("lý do"), max_length=300, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("lúc"), default=timezone.now)
 
     class Meta:
+        abstract = True
         ordering = ["-at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(action="unlock") | ~Q(reason=""), name="society_gradebook_unlock_has_reason"
-            )
-        ]
+
+    @staticmethod
+    def unlock_needs_reason(name: str) -> models.CheckConstraint:
+        return models.CheckConstraint(condition=~Q(action="unlock") | ~Q(reason=""), name=name)
+
+
+class GradebookEvent(BookEvent):
+    gradebook = models.ForeignKey(Gradebook, on_delete=models.PROTECT, related_name="events")
+
+    class Meta(BookEvent.Meta):
+        constraints = [BookEvent.unlock_needs_reason("society_gradebook_unlock_has_reason")]
 
     def __str__(self):
         return f"{self.gradebook} {self.action}"
@@ -496,22 +503,11 @@ class HomeroomBook(models.Model):
         return f"{self.school_class} {self.period}: {self.status}"
 
 
-class HomeroomBookEvent(models.Model):
-    """Locks and reopenings of a homeroom book, with the reason a reopening needs."""
-
+class HomeroomBookEvent(BookEvent):
     book = models.ForeignKey(HomeroomBook, on_delete=models.PROTECT, related_name="events")
-    action = models.CharField(_("thao tác"), max_length=10, choices=GradebookEvent.Action.choices)
-    reason = models.CharField(_("lý do"), max_length=300, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(_("lúc"), default=timezone.now)
 
-    class Meta:
-        ordering = ["-at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(action="unlock") | ~Q(reason=""), name="society_homeroom_unlock_has_reason"
-            )
-        ]
+    class Meta(BookEvent.Meta):
+        constraints = [BookEvent.unlock_needs_reason("society_homeroom_unlock_has_reason")]
 
     def __str__(self):
         return f"{self.book} {self.action}"

@@ -16,7 +16,6 @@ from society.models import (
     AssessmentChange,
     Conduct,
     Enrollment,
-    GradebookEvent,
     HomeroomBook,
     HomeroomBookEvent,
     PrimaryQuality,
@@ -360,7 +359,7 @@ def homeroom_book_finish(*, actor, school_class: SchoolClass, period: int) -> Ho
             raise InvalidTransitionError(_("Chưa đánh giá đủ cho: %(names)s.") % {"names": ", ".join(missing[:10])})
         book.status, book.locked_at = HomeroomBook.Status.LOCKED, timezone.now()
         book.save(update_fields=["status", "locked_at"])
-        HomeroomBookEvent.objects.create(book=book, action=GradebookEvent.Action.LOCK, actor=actor)
+        HomeroomBookEvent.objects.create(book=book, action=HomeroomBookEvent.Action.LOCK, actor=actor)
         audit_record(
             actor=actor,
             action="society.homeroom_book.lock",
@@ -388,7 +387,7 @@ def homeroom_book_unlock(*, actor, school_class: SchoolClass, period: int, reaso
         book.status, book.locked_at = HomeroomBook.Status.OPEN, None
         book.save(update_fields=["status", "locked_at"])
         HomeroomBookEvent.objects.create(
-            book=book, action=GradebookEvent.Action.UNLOCK, actor=actor, reason=reason[:300]
+            book=book, action=HomeroomBookEvent.Action.UNLOCK, actor=actor, reason=reason[:300]
         )
         audit_record(
             actor=actor,
